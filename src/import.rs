@@ -1,0 +1,1 @@
+//! Import: build history from a folder of version files. OWNER: lead.

@@ -1,0 +1,21 @@
+//! redline: change tracking for living explainers.
+//!
+//! Pipeline (one module per stage): [`ingest`] → [`model::Document`] (outline by
+//! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
+#![warn(missing_docs)]
+
+pub mod claims;
+pub mod cli;
+pub mod diff;
+pub mod error;
+pub mod import;
+pub mod ingest;
+pub mod model;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod store;
+pub mod structure;
+pub mod summary;
+
+pub use error::{Error, Result};

@@ -1,0 +1,265 @@
+//! The document model shared by every stage: what an explainer version is
+//! (a `Document`: facts + canonical Markdown body + its outline) and what the
+//! store knows about each update (`Version`).
+
+use std::fmt;
+use std::ops::Range;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::slug::Slug;
+
+/// Document facts kept in the TOML front matter of the stored file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DocumentMeta {
+    /// The explainer's title.
+    pub title: String,
+    /// When the publisher last updated this version, if known.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Who publishes the explainer, e.g. "Full Fact".
+    pub publisher: Option<String>,
+    /// The public page the text comes from.
+    pub source_url: Option<String>,
+}
+
+/// One version of an explainer: its facts, its canonical Markdown body and the
+/// outline parsed from that body. Byte ranges in the outline index `body`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// Front-matter facts.
+    pub meta: DocumentMeta,
+    /// Canonical Markdown body, exactly as stored after the front matter.
+    pub body: String,
+    /// Sections in document order; the first has no heading when text precedes the first heading.
+    pub sections: Vec<Section>,
+}
+
+impl Document {
+    /// Build a document from its facts and canonical body; the outline is parsed here, once.
+    pub fn new(meta: DocumentMeta, body: String) -> Document {
+        let sections = crate::structure::outline(&body);
+        Document { meta, body, sections }
+    }
+}
+
+/// A heading and the blocks under it (up to the next heading).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// Heading text without Markdown markup; `None` for the lead before the first heading.
+    pub heading: Option<String>,
+    /// Heading level (1–6); 0 for the lead.
+    pub level: u8,
+    /// Byte range of the whole section in the body, heading line included.
+    pub span: Range<usize>,
+    /// Blocks in order.
+    pub blocks: Vec<Block>,
+}
+
+/// What kind of block a block is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A paragraph.
+    Paragraph,
+    /// A block quotation.
+    Quote,
+    /// One item of a list.
+    ListItem,
+    /// A figure: an image marker with its labels, kept whole and never split into sentences.
+    Figure,
+    /// Code or anything else kept verbatim.
+    Other,
+}
+
+/// A paragraph, quotation, list item or figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    /// The block's kind.
+    pub kind: BlockKind,
+    /// Byte range in the body.
+    pub span: Range<usize>,
+    /// Sentences in order (a figure has exactly one, its whole text).
+    pub sentences: Vec<Sentence>,
+}
+
+/// One sentence of prose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    /// Byte range of the sentence's source (Markdown included) in the body.
+    pub span: Range<usize>,
+    /// The sentence as a reader sees it: Markdown markup removed, whitespace collapsed.
+    pub text: String,
+}
+
+/// Editorial weight of an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateKind {
+    /// A substantive update readers should be told about (the default).
+    #[default]
+    Major,
+    /// A correction of typos, links or formatting.
+    Minor,
+}
+
+impl fmt::Display for UpdateKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UpdateKind::Major => "major",
+            UpdateKind::Minor => "minor",
+        })
+    }
+}
+
+impl std::str::FromStr for UpdateKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "major" => Ok(UpdateKind::Major),
+            "minor" => Ok(UpdateKind::Minor),
+            other => Err(Error::Version(format!(
+                "unknown change kind {other:?}: use \"major\" or \"minor\""
+            ))),
+        }
+    }
+}
+
+/// One update of one explainer as recorded in the store (one git commit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// 1-based position in the explainer's history (v1 is the first).
+    pub number: usize,
+    /// Full commit id.
+    pub id: String,
+    /// Updated time (the commit's author date).
+    pub updated: DateTime<FixedOffset>,
+    /// Editor (the commit's author name).
+    pub editor: String,
+    /// Major or minor.
+    pub kind: UpdateKind,
+    /// Public change note (the commit message without trailers).
+    pub note: String,
+}
+
+impl Version {
+    /// `v3`-style label.
+    pub fn label(&self) -> String {
+        format!("v{}", self.number)
+    }
+
+    /// Seven-character commit id.
+    pub fn short_id(&self) -> &str {
+        self.id.get(..7).unwrap_or(&self.id)
+    }
+}
+
+/// A stored explainer version: which explainer, which update, and its document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// The explainer.
+    pub slug: Slug,
+    /// The update that produced this version.
+    pub version: Version,
+    /// The version's document.
+    pub document: Document,
+}
+
+/// How a user names a version: `v3`, a commit-id prefix, a date or datetime
+/// ("the version current then"), or the newest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionRef {
+    /// The newest version.
+    Latest,
+    /// `vN`, 1-based.
+    Number(usize),
+    /// A commit-id prefix (at least 4 hex digits).
+    Commit(String),
+    /// The version current at this instant (a bare date means the start of that day, UTC).
+    At(DateTime<FixedOffset>),
+}
+
+impl fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionRef::Latest => f.write_str("latest"),
+            VersionRef::Number(n) => write!(f, "v{n}"),
+            VersionRef::Commit(c) => f.write_str(c),
+            VersionRef::At(t) => write!(f, "{}", t.to_rfc3339()),
+        }
+    }
+}
+
+impl std::str::FromStr for VersionRef {
+    type Err = Error;
+    fn from_str(raw: &str) -> Result<Self> {
+        let s = raw.trim();
+        if s.eq_ignore_ascii_case("latest") || s.eq_ignore_ascii_case("head") {
+            return Ok(VersionRef::Latest);
+        }
+        if let Some(n) = s.strip_prefix('v').and_then(|n| n.parse::<usize>().ok()) {
+            if n == 0 {
+                return Err(Error::Version("versions are numbered from v1".into()));
+            }
+            return Ok(VersionRef::Number(n));
+        }
+        if let Ok(t) = parse_when(s) {
+            return Ok(VersionRef::At(t));
+        }
+        if s.len() >= 4 && s.len() <= 40 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(VersionRef::Commit(s.to_ascii_lowercase()));
+        }
+        Err(Error::Version(format!(
+            "cannot read version {raw:?}: use vN, a commit id (4+ hex digits), a date (2025-03-01) or a datetime (2025-03-01T12:00:00Z)"
+        )))
+    }
+}
+
+/// Parse a user-given date or datetime. A bare date is the start of that day, UTC;
+/// a datetime without offset is UTC.
+pub fn parse_when(raw: &str) -> Result<DateTime<FixedOffset>> {
+    let s = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t);
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Utc.from_utc_datetime(&t).fixed_offset());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        if let Some(t) = d.and_hms_opt(0, 0, 0) {
+            return Ok(Utc.from_utc_datetime(&t).fixed_offset());
+        }
+    }
+    Err(Error::Version(format!(
+        "cannot read date {raw:?}: use 2025-03-01 or 2025-03-01T16:00:00Z"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_refs_parse() {
+        assert_eq!("v3".parse::<VersionRef>().unwrap(), VersionRef::Number(3));
+        assert_eq!("latest".parse::<VersionRef>().unwrap(), VersionRef::Latest);
+        assert_eq!(
+            "abc1234".parse::<VersionRef>().unwrap(),
+            VersionRef::Commit("abc1234".into())
+        );
+        match "2025-03-01".parse::<VersionRef>().unwrap() {
+            VersionRef::At(t) => assert_eq!(t.to_rfc3339(), "2025-03-01T00:00:00+00:00"),
+            other => panic!("{other:?}"),
+        }
+        match "2025-03-04T16:00:00Z".parse::<VersionRef>().unwrap() {
+            VersionRef::At(t) => assert_eq!(t.to_rfc3339(), "2025-03-04T16:00:00+00:00"),
+            other => panic!("{other:?}"),
+        }
+        assert!("v0".parse::<VersionRef>().is_err());
+        assert!("yesterday".parse::<VersionRef>().is_err());
+        assert!("abc".parse::<VersionRef>().is_err());
+    }
+}

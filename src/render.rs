@@ -1,0 +1,2 @@
+//! Render: every human-facing output through askama templates in `templates/`.
+//! OWNER: render engineer.
