@@ -1,0 +1,1 @@
+//! Integration tests: site (filled in by its owner).
