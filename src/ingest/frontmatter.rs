@@ -113,7 +113,6 @@ pub(crate) struct InputFront {
 }
 
 /// Input front matter with `updated` already converted to chrono.
-#[allow(dead_code)] // read by ingest_bytes, which lands next
 #[derive(Debug, Default)]
 pub(crate) struct InputFacts {
     pub title: Option<String>,
@@ -124,7 +123,6 @@ pub(crate) struct InputFacts {
 }
 
 /// Parse input front matter (unknown keys refused, naming key and line).
-#[allow(dead_code)] // called by ingest_bytes, which lands next
 pub(crate) fn parse_input(name: &Path, toml_text: &str, first_line: usize) -> Result<InputFacts> {
     let front: InputFront = parse(name, toml_text, first_line)?;
     let updated = front
