@@ -29,15 +29,32 @@ pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
     if !remove {
         return MarkdownInput { title: None, body };
     }
-    let before = body.get(..range.start).unwrap_or_default().trim_end_matches('\n');
-    let after = body.get(range.end..).unwrap_or_default().trim_start_matches('\n');
-    let joined = if before.is_empty() { after.to_string() } else { format!("{before}\n\n{after}") };
-    MarkdownInput { title: known_title.is_none().then_some(heading), body: tidy(&joined) }
+    let before = body
+        .get(..range.start)
+        .unwrap_or_default()
+        .trim_end_matches('\n');
+    let after = body
+        .get(range.end..)
+        .unwrap_or_default()
+        .trim_start_matches('\n');
+    let joined = if before.is_empty() {
+        after.to_string()
+    } else {
+        format!("{before}\n\n{after}")
+    };
+    MarkdownInput {
+        title: known_title.is_none().then_some(heading),
+        body: tidy(&joined),
+    }
 }
 
 /// Trailing whitespace off every line, no leading blank lines, exactly one final newline.
 fn tidy(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).skip_while(|l| l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .skip_while(|l| l.is_empty())
+        .collect();
     let mut body = lines.join("\n");
     let end = body.trim_end().len();
     body.truncate(end);
@@ -52,7 +69,10 @@ fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut inside: Option<(std::ops::Range<usize>, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => inside = Some((range, String::new())),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => inside = Some((range, String::new())),
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text)) = inside.as_mut() {
                     text.push_str(&t);
@@ -64,7 +84,8 @@ fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
                 }
             }
             Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-                return inside.map(|(r, t)| (r, t.split_whitespace().collect::<Vec<_>>().join(" ")));
+                return inside
+                    .map(|(r, t)| (r, t.split_whitespace().collect::<Vec<_>>().join(" ")));
             }
             _ => {}
         }
@@ -78,7 +99,10 @@ mod tests {
 
     #[test]
     fn first_h1_becomes_title_and_leaves_body() {
-        let m = read("\n# The *real* title\n\nLead para.  \n\n## Section\n\nText.\n\n\n", None);
+        let m = read(
+            "\n# The *real* title\n\nLead para.  \n\n## Section\n\nText.\n\n\n",
+            None,
+        );
         assert_eq!(m.title.as_deref(), Some("The real title"));
         assert_eq!(m.body, "Lead para.\n\n## Section\n\nText.\n");
     }
@@ -102,8 +126,17 @@ mod tests {
 
     #[test]
     fn known_title_drops_only_a_repeating_first_heading() {
-        let m = read("# Ukraine peace talks explained\n\nText.\n", Some("Ukraine peace talks explained"));
-        assert_eq!(m, MarkdownInput { title: None, body: "Text.\n".into() });
+        let m = read(
+            "# Ukraine peace talks explained\n\nText.\n",
+            Some("Ukraine peace talks explained"),
+        );
+        assert_eq!(
+            m,
+            MarkdownInput {
+                title: None,
+                body: "Text.\n".into()
+            }
+        );
         let m = read("# Another heading\n\nText.\n", Some("Ukraine"));
         assert_eq!(m.body, "# Another heading\n\nText.\n");
     }

@@ -19,6 +19,9 @@ mod markdown;
 mod plain;
 mod rules;
 
+#[cfg(test)]
+mod input_tests;
+
 pub use rules::{normalise, DstRule, Publisher, Rules, Zone};
 
 /// Largest input accepted: explainers are tens of kilobytes; anything this big is a wrong file.
@@ -59,7 +62,12 @@ pub enum InputFormat {
 impl InputFormat {
     /// The format for a file name: Markdown for `.md`/`.markdown` (any case), else plain text.
     pub fn of(name: &Path) -> InputFormat {
-        match name.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match name
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("md" | "markdown") => InputFormat::Markdown,
             _ => InputFormat::PlainText,
         }
@@ -80,7 +88,10 @@ pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
 /// Ingest bytes that came from `name` (used for messages and to pick the format by extension).
 pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested> {
     let parts = ingest_parts(name, bytes, rules)?;
-    Ok(Ingested { document: Document::new(parts.meta, parts.body), change: parts.change })
+    Ok(Ingested {
+        document: Document::new(parts.meta, parts.body),
+        change: parts.change,
+    })
 }
 
 /// What ingest produces before the outline is parsed: facts, canonical body, change table.
@@ -102,7 +113,11 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         Some((toml, first_line)) => frontmatter::parse_input(name, toml, first_line)?,
         None => frontmatter::InputFacts::default(),
     };
-    let known_title = facts.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let known_title = facts
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
 
     let (found_title, body, lifted, publisher) = match InputFormat::of(name) {
         InputFormat::Markdown => {
@@ -111,23 +126,38 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         }
         InputFormat::PlainText => {
             let capture = plain::read(split.body, rules, known_title);
-            let body = if capture.blocks.is_empty() { String::new() } else { plain::render(&capture.blocks)? };
+            let body = if capture.blocks.is_empty() {
+                String::new()
+            } else {
+                plain::render(&capture.blocks)?
+            };
             (capture.title, body, capture.updated, capture.publisher)
         }
     };
     if body.trim().is_empty() {
-        let what = if split.front.is_some() { "has front matter but no body text" } else { "has no content besides its title" };
+        let what = if split.front.is_some() {
+            "has front matter but no body text"
+        } else {
+            "has no content besides its title"
+        };
         return Err(Error::input(name, format!("{what}: nothing to ingest")));
     }
 
-    let title = known_title.map(str::to_string).or(found_title).unwrap_or_else(|| file_stem(name));
+    let title = known_title
+        .map(str::to_string)
+        .or(found_title)
+        .unwrap_or_else(|| file_stem(name));
     let meta = DocumentMeta {
         title,
         updated: facts.updated.or(lifted),
         publisher: facts.publisher.or(publisher),
         source_url: facts.source_url,
     };
-    Ok(IngestedParts { meta, body, change: facts.change })
+    Ok(IngestedParts {
+        meta,
+        body,
+        change: facts.change,
+    })
 }
 
 /// Refuse what is not text (oversize, NUL, bad UTF-8, empty) and normalise line ends and BOM.
@@ -135,11 +165,19 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(Error::input(
             name,
-            format!("is larger than the 5 MB limit ({} bytes read): is this the right file?", bytes.len()),
+            format!(
+                "is larger than the 5 MB limit ({} bytes read): is this the right file?",
+                bytes.len()
+            ),
         ));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        let line = 1 + bytes.get(..at).unwrap_or_default().iter().filter(|b| **b == b'\n').count();
+        let line = 1 + bytes
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         return Err(Error::input(
             name,
             format!("contains a NUL byte on line {line} (byte {at}): this looks like a binary file, not text"),
@@ -147,8 +185,18 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        let line = 1 + bytes.get(..at).unwrap_or_default().iter().filter(|b| **b == b'\n').count();
-        Error::input(name, format!("is not valid UTF-8 at byte {at} (line {line}): save it as UTF-8 and try again"))
+        let line = 1 + bytes
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        Error::input(
+            name,
+            format!(
+                "is not valid UTF-8 at byte {at} (line {line}): save it as UTF-8 and try again"
+            ),
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {

@@ -53,7 +53,9 @@ pub(crate) fn read(text: &str, rules: &Rules, known_title: Option<&str>) -> Capt
             continue;
         }
         if let Some(publisher) = rules.boilerplate_of(line) {
-            capture.publisher.get_or_insert_with(|| publisher.name.clone());
+            capture
+                .publisher
+                .get_or_insert_with(|| publisher.name.clone());
             continue;
         }
         content_lines += 1;
@@ -129,11 +131,16 @@ fn has_inner_sentence_break(text: &str) -> bool {
         if matches!(c, '.' | '?' | '!') {
             // Skip closing quotes, then a space and an upper-case letter start a new sentence.
             let mut rest = chars.clone();
-            while rest.peek().is_some_and(|n| matches!(n, '"' | '”' | '’' | '\'' | ')')) {
+            while rest
+                .peek()
+                .is_some_and(|n| matches!(n, '"' | '”' | '’' | '\'' | ')'))
+            {
                 rest.next();
             }
             if rest.next().is_some_and(char::is_whitespace)
-                && rest.peek().is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“' | '‘'))
+                && rest
+                    .peek()
+                    .is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“' | '‘'))
             {
                 return true;
             }
@@ -162,7 +169,8 @@ fn is_heading(text: &str, rules: &Rules) -> bool {
 
 /// A map label: short in words and characters.
 fn is_label(text: &str, rules: &Rules) -> bool {
-    word_count(text) <= rules.figure_label_max_words && text.chars().count() <= rules.figure_label_max_chars
+    word_count(text) <= rules.figure_label_max_words
+        && text.chars().count() <= rules.figure_label_max_chars
 }
 
 /// A block as the template sees it (figures carry their fence).
@@ -188,7 +196,10 @@ pub(crate) fn render(blocks: &[TextBlock]) -> Result<String> {
         .map(|b| match b {
             TextBlock::Heading(t) => BodyBlock::Heading(t),
             TextBlock::Paragraph(t) => BodyBlock::Paragraph(t),
-            TextBlock::Figure(labels) => BodyBlock::Figure { fence: fence_for(labels), labels },
+            TextBlock::Figure(labels) => BodyBlock::Figure {
+                fence: fence_for(labels),
+                labels,
+            },
         })
         .collect();
     let mut body = BodyTemplate { blocks }.render()?;
@@ -214,25 +225,32 @@ mod filters {
     /// Escape text so CommonMark reads it as text: inline markup characters anywhere,
     /// block markers (`#`, `-`, `+`, `*`, `>`, `1.`) at the start, a closing `#` at the end.
     #[askama::filter_fn]
-    pub fn md_escape<T: std::fmt::Display>(text: T, _: &dyn askama::Values) -> askama::Result<String> {
+    pub fn md_escape<T: std::fmt::Display>(
+        text: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
         Ok(super::escape_markdown(&text.to_string()))
     }
 }
 
-/// See [`filters::md_escape`].
+/// See [`filters::md_escape`]. Only what CommonMark could read as markup is escaped,
+/// so the stored Markdown stays readable ("5.2 per cent" is left alone). Covers CommonMark
+/// plus the GFM extensions (tables, strikethrough, footnotes, wikilinks); `$` and `^` are
+/// left alone because news text is full of them and no reader of the body enables math.
 pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
-    // An ordered-list marker "12." or "12)" at the start: escape its punctuation.
+    // An ordered-list marker at the start ("12. " or "3)" alone): escape its punctuation.
     let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-    let list_number = digits > 0 && digits <= 9 && matches!(chars.get(digits), Some('.' | ')'));
+    let list_number = (1..=9).contains(&digits)
+        && matches!(chars.get(digits), Some('.' | ')'))
+        && chars.get(digits + 1).is_none_or(|c| c.is_whitespace());
     for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' => true,
-            '#' | '-' | '+' | '=' => i == 0,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' => true,
+            '#' | '-' | '+' => i == 0,
             '.' | ')' => list_number && i == digits,
             '&' => starts_entity(chars.get(i + 1..).unwrap_or_default()),
-            '!' => chars.get(i + 1) == Some(&'['),
             _ => false,
         };
         if escape {
@@ -250,7 +268,10 @@ pub(crate) fn escape_markdown(text: &str) -> String {
 
 /// Does `&` followed by `rest` look like an entity (`&amp;`, `&#123;`)?
 fn starts_entity(rest: &[char]) -> bool {
-    let name = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').count();
+    let name = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .count();
     name > 0 && rest.get(name) == Some(&';')
 }
 
@@ -265,12 +286,18 @@ mod tests {
     #[test]
     fn question_lines_become_headings_but_multi_question_paragraphs_do_not() {
         let r = rules();
-        assert!(is_heading("What talks have taken place and who is involved?", &r));
+        assert!(is_heading(
+            "What talks have taken place and who is involved?",
+            &r
+        ));
         assert!(is_heading("What about troops from other countries?", &r));
         assert!(!is_heading("But how would those talks actually work? Who would be involved? What could a deal look like?", &r));
         assert!(!is_heading("Is this a very long question line that goes on and on for more than fourteen words in total?", &r));
         assert!(is_heading("The state of play", &r));
-        assert!(!is_heading("These annexations have been widely condemned.", &r));
+        assert!(!is_heading(
+            "These annexations have been widely condemned.",
+            &r
+        ));
         assert!(!is_heading("lower case fragment", &r));
     }
 
@@ -282,16 +309,29 @@ mod tests {
         assert_eq!(
             c.blocks,
             vec![
-                TextBlock::Paragraph("A paragraph that is long enough to not be a label at all, surely.".into()),
-                TextBlock::Figure(vec!["Ukraine holds".into(), "territory in Russia’s".into(), "Kursk region.".into(), "BELARUS".into()]),
-                TextBlock::Paragraph("After the map there is a long paragraph that ends the figure run.".into()),
+                TextBlock::Paragraph(
+                    "A paragraph that is long enough to not be a label at all, surely.".into()
+                ),
+                TextBlock::Figure(vec![
+                    "Ukraine holds".into(),
+                    "territory in Russia’s".into(),
+                    "Kursk region.".into(),
+                    "BELARUS".into()
+                ]),
+                TextBlock::Paragraph(
+                    "After the map there is a long paragraph that ends the figure run.".into()
+                ),
             ]
         );
     }
 
     #[test]
     fn long_first_line_is_not_a_title() {
-        let c = read("This is a dek. It has two sentences and should stay content.\nMore.\n", &rules(), None);
+        let c = read(
+            "This is a dek. It has two sentences and should stay content.\nMore.\n",
+            &rules(),
+            None,
+        );
         assert_eq!(c.title, None);
         assert_eq!(c.blocks.len(), 2);
     }
@@ -301,15 +341,26 @@ mod tests {
         assert_eq!(escape_markdown("# not a heading"), "\\# not a heading");
         assert_eq!(escape_markdown("- not a list"), "\\- not a list");
         assert_eq!(escape_markdown("+ nor this"), "\\+ nor this");
-        assert_eq!(escape_markdown("* nor this *emph*"), "\\* nor this \\*emph\\*");
+        assert_eq!(
+            escape_markdown("* nor this *emph*"),
+            "\\* nor this \\*emph\\*"
+        );
         assert_eq!(escape_markdown("> no quote"), "\\> no quote");
         assert_eq!(escape_markdown("1. not a list"), "1\\. not a list");
         assert_eq!(escape_markdown("2025) was a year"), "2025\\) was a year");
         assert_eq!(escape_markdown("In 2022. Then"), "In 2022. Then");
-        assert_eq!(escape_markdown("a_b [link](x) <b> `code` \\ ~~s~~ ![i]"), "a\\_b \\[link\\](x) \\<b\\> \\`code\\` \\\\ \\~\\~s\\~\\~ \\!\\[i\\]");
+        assert_eq!(escape_markdown("1.5 million"), "1.5 million");
+        assert_eq!(escape_markdown("7."), "7\\.");
+        assert_eq!(
+            escape_markdown("a_b [link](x) <b> `code` \\ ~~s~~ ![i]"),
+            "a\\_b \\[link\\](x) \\<b\\> \\`code\\` \\\\ \\~\\~s\\~\\~ !\\[i\\]"
+        );
         assert_eq!(escape_markdown("AT&T &amp; co"), "AT&T \\&amp; co");
         assert_eq!(escape_markdown("ends with #"), "ends with \\#");
-        assert_eq!(escape_markdown("Mr Trump’s “deal” – 5.2 per cent"), "Mr Trump’s “deal” – 5.2 per cent");
+        assert_eq!(
+            escape_markdown("Mr Trump’s “deal” – 5.2 per cent"),
+            "Mr Trump’s “deal” – 5.2 per cent"
+        );
     }
 
     #[test]
@@ -326,14 +377,69 @@ mod tests {
 
     #[test]
     fn escaped_text_parses_back_as_plain_paragraphs() {
-        use pulldown_cmark::{Event, Parser, Tag};
-        let nasty = ["# h", "- l", "1. o", "> q", "***", "---", "<div>", "a *b* _c_ `d` [e](f) &amp; \\", "===", "Heading #"];
+        let nasty = [
+            "# h",
+            "- l",
+            "1. o",
+            "7.",
+            "> q",
+            "***",
+            "---",
+            "<div>",
+            "a *b* _c_ `d` [e](f) &amp; \\",
+            "===",
+            "Heading #",
+            "+",
+            "<https://x.y>",
+            "&#35; x",
+            "1) y",
+        ];
         for text in nasty {
             let body = render(&[TextBlock::Paragraph(text.into())]).unwrap();
-            let events: Vec<Event> = Parser::new(&body).collect();
-            assert!(matches!(events.first(), Some(Event::Start(Tag::Paragraph))), "{text:?} -> {body:?}: {events:?}");
-            let plain: String = events.iter().filter_map(|e| if let Event::Text(t) = e { Some(t.to_string()) } else { None }).collect();
-            assert_eq!(plain, text, "{body:?}");
+            assert_plain_paragraph(&body, text);
+        }
+    }
+
+    /// `body` parses as exactly one paragraph of plain text equal to `text`.
+    fn assert_plain_paragraph(body: &str, text: &str) {
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+        // Every extension a reader of the body might enable, except those that change text
+        // by design (smart punctuation) or claim ordinary news characters (`$` math, `^`).
+        let options = Options::all()
+            - Options::ENABLE_SMART_PUNCTUATION
+            - Options::ENABLE_MATH
+            - Options::ENABLE_SUPERSCRIPT;
+        let events: Vec<Event> = Parser::new_ext(body, options).collect();
+        let first = events.first();
+        let last = events.last();
+        assert!(
+            matches!(first, Some(Event::Start(Tag::Paragraph))),
+            "{text:?} -> {body:?}: {events:?}"
+        );
+        assert!(
+            matches!(last, Some(Event::End(TagEnd::Paragraph))),
+            "{text:?} -> {body:?}: {events:?}"
+        );
+        let inner = events.get(1..events.len() - 1).unwrap_or_default();
+        let mut plain = String::new();
+        for e in inner {
+            match e {
+                Event::Text(t) => plain.push_str(t),
+                other => panic!("{text:?} -> {body:?}: markup {other:?}"),
+            }
+        }
+        assert_eq!(plain, text, "{body:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Whatever a capture line holds, it comes back as the same plain text.
+        #[test]
+        fn any_line_stays_plain_text(text in "[a-zA-Z0-9 #*_`\\[\\]()<>!&;.:=+~|\\\\-]{1,24}") {
+            let text = text.trim();
+            proptest::prop_assume!(!text.is_empty());
+            let body = render(&[TextBlock::Paragraph(text.to_string())]).unwrap();
+            assert_plain_paragraph(&body, text);
         }
     }
 }

@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Weekday,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -112,9 +115,17 @@ impl Rules {
     pub fn parse(path: &Path, text: &str) -> Result<Rules> {
         toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| {
-                1 + text.get(..s.start).unwrap_or(text).bytes().filter(|b| *b == b'\n').count()
+                1 + text
+                    .get(..s.start)
+                    .unwrap_or(text)
+                    .bytes()
+                    .filter(|b| *b == b'\n')
+                    .count()
             });
-            Error::Config { path: path.to_path_buf(), message: format!("line {line}: {}", e.message().trim()) }
+            Error::Config {
+                path: path.to_path_buf(),
+                message: format!("line {line}: {}", e.message().trim()),
+            }
         })
     }
 
@@ -173,11 +184,22 @@ impl Rules {
         let mut best: Option<(&'a str, &Zone, usize)> = None;
         for zone in &self.zone {
             for name in &zone.names {
-                let Some(cut) = text.len().checked_sub(name.len()) else { continue };
-                let (Some(head), Some(tail)) = (text.get(..cut), text.get(cut..)) else { continue };
+                let Some(cut) = text.len().checked_sub(name.len()) else {
+                    continue;
+                };
+                let (Some(head), Some(tail)) = (text.get(..cut), text.get(cut..)) else {
+                    continue;
+                };
                 let boundary = head.chars().last().is_some_and(|c| !c.is_alphanumeric());
-                if tail.eq_ignore_ascii_case(name) && boundary && best.is_none_or(|b| name.len() > b.2) {
-                    best = Some((head.trim_end().trim_end_matches(',').trim_end(), zone, name.len()));
+                if tail.eq_ignore_ascii_case(name)
+                    && boundary
+                    && best.is_none_or(|b| name.len() > b.2)
+                {
+                    best = Some((
+                        head.trim_end().trim_end_matches(',').trim_end(),
+                        zone,
+                        name.len(),
+                    ));
                 }
             }
         }
@@ -193,7 +215,9 @@ impl Rules {
         if tidy.is_empty() {
             return None;
         }
-        self.date_formats.iter().find_map(|f| NaiveDate::parse_from_str(&tidy, f).ok())
+        self.date_formats
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(&tidy, f).ok())
     }
 }
 
@@ -206,7 +230,10 @@ impl Zone {
             DstRule::Us => {
                 let year = local.year();
                 let at_two = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(2, 0, 0));
-                match (at_two(nth_weekday(year, 3, 2)), at_two(nth_weekday(year, 11, 1))) {
+                match (
+                    at_two(nth_weekday(year, 3, 2)),
+                    at_two(nth_weekday(year, 11, 1)),
+                ) {
                     // The repeated hour on the last day reads as daylight time (its first occurrence).
                     (Some(start), Some(end)) => local >= start && local < end,
                     _ => false,
@@ -250,12 +277,22 @@ fn split_time(text: &str) -> Option<(&str, Option<NaiveTime>)> {
     let start = words.iter().rposition(|(_, w)| {
         w.starts_with(|c: char| c.is_ascii_digit()) && (w.contains(':') || is_meridiem_suffixed(w))
     });
-    let Some(i) = start else { return Some((text, None)) };
+    let Some(i) = start else {
+        return Some((text, None));
+    };
     let (at, _) = *words.get(i)?;
-    let time_text: String = lower.get(at..)?.chars().filter(|c| !c.is_whitespace()).collect();
+    let time_text: String = lower
+        .get(at..)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let time = parse_clock(&time_text)?;
     let date = text.get(..at)?.trim_end().trim_end_matches(',').trim_end();
-    let date = date.strip_suffix(" at").unwrap_or(date).trim_end_matches(',').trim_end();
+    let date = date
+        .strip_suffix(" at")
+        .unwrap_or(date)
+        .trim_end_matches(',')
+        .trim_end();
     Some((date, Some(time)))
 }
 
@@ -313,14 +350,28 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
 /// Make a publisher's date chrono-readable: drop weekday names, commas, periods after
 /// month abbreviations and ordinal suffixes; "Sept" becomes "Sep".
 fn tidy_date(text: &str) -> String {
-    const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const WEEKDAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     text.split_whitespace()
         .map(|w| w.trim_end_matches([',', '.']))
         .filter(|w| !w.is_empty() && !WEEKDAYS.contains(&w.to_ascii_lowercase().as_str()))
         .map(|w| {
             let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-            let suffix = w.get(digits.len()..).unwrap_or_default().to_ascii_lowercase();
-            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && ["st", "nd", "rd", "th"].contains(&suffix.as_str()) {
+            let suffix = w
+                .get(digits.len()..)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&suffix.as_str())
+            {
                 digits.to_string()
             } else if w.eq_ignore_ascii_case("sept") {
                 "Sep".to_string()
@@ -336,12 +387,14 @@ fn tidy_date(text: &str) -> String {
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     let rest = text.get(prefix.len()..)?;
-    (head.eq_ignore_ascii_case(prefix) && !rest.starts_with(|c: char| c.is_alphanumeric())).then_some(rest)
+    (head.eq_ignore_ascii_case(prefix) && !rest.starts_with(|c: char| c.is_alphanumeric()))
+        .then_some(rest)
 }
 
 /// Does `line` start with `prefix`, ending at a word boundary?
 fn starts_with_word(line: &str, prefix: &str) -> bool {
-    line.strip_prefix(prefix).is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
+    line.strip_prefix(prefix)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// Compare-friendly form of a line: curly quotes straight, dashes and minus signs as
@@ -357,7 +410,12 @@ pub fn normalise(text: &str) -> String {
             other => other,
         })
         .collect();
-    mapped.replace('…', "...").split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    mapped
+        .replace('…', "...")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -368,18 +426,35 @@ mod tests {
     fn shipped_rules_parse() {
         let rules = Rules::parse(Path::new("redline.toml"), SHIPPED).unwrap();
         assert_eq!(Rules::shipped(), rules);
-        assert!(rules.publisher.iter().any(|p| p.name == "Full Fact" && p.boilerplate.len() == 4));
-        assert!(rules.zone.iter().any(|z| z.names.contains(&"ET".to_string()) && z.dst == DstRule::Us));
+        assert!(rules
+            .publisher
+            .iter()
+            .any(|p| p.name == "Full Fact" && p.boilerplate.len() == 4));
+        assert!(rules
+            .zone
+            .iter()
+            .any(|z| z.names.contains(&"ET".to_string()) && z.dst == DstRule::Us));
     }
 
     #[test]
     fn bad_rules_name_file_and_line() {
-        let err = Rules::parse(Path::new("my.toml"), "figure_markers = [\"Image\"]\nheading_max = 3\n").unwrap_err();
+        let err = Rules::parse(
+            Path::new("my.toml"),
+            "figure_markers = [\"Image\"]\nheading_max = 3\n",
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "my.toml: line 2: unknown field `heading_max`, expected one of `question_heading_max_words`, `plain_heading_max_words`, `figure_markers`, `figure_label_max_words`, `figure_label_max_chars`, `updated_prefixes`, `updated_search_lines`, `date_formats`, `zone`, `publisher`");
-        let err = Rules::parse(Path::new("my.toml"), "\n\n[[zone]]\nnames = [\"X\"]\nutc_offset_minutes = 0\ndst = \"mars\"\n").unwrap_err();
+        let err = Rules::parse(
+            Path::new("my.toml"),
+            "\n\n[[zone]]\nnames = [\"X\"]\nutc_offset_minutes = 0\ndst = \"mars\"\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("my.toml: line 6: "), "{err}");
         let err = Rules::load(Path::new("/nonexistent/redline.toml")).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent/redline.toml: "), "{err}");
+        assert!(
+            err.to_string().starts_with("/nonexistent/redline.toml: "),
+            "{err}"
+        );
     }
 
     #[test]
@@ -393,9 +468,18 @@ mod tests {
     fn boilerplate_matches_prefix_after_normalising() {
         let rules = Rules::shipped();
         let ff = |l: &str| rules.boilerplate_of(l).map(|p| p.name.clone());
-        assert_eq!(ff("Honesty in public debate matters").as_deref(), Some("Full Fact"));
-        assert_eq!(ff("  You can help us take action - and get our regular free email ").as_deref(), Some("Full Fact"));
-        assert_eq!(ff("You can help us take action — and get our regular free email").as_deref(), Some("Full Fact"));
+        assert_eq!(
+            ff("Honesty in public debate matters").as_deref(),
+            Some("Full Fact")
+        );
+        assert_eq!(
+            ff("  You can help us take action - and get our regular free email ").as_deref(),
+            Some("Full Fact")
+        );
+        assert_eq!(
+            ff("You can help us take action — and get our regular free email").as_deref(),
+            Some("Full Fact")
+        );
         assert_eq!(
             ff("Bad information ruins lives. It promotes hate, damages people’s health, and hurts democracy. You deserve better.").as_deref(),
             Some("Full Fact")
@@ -416,18 +500,48 @@ mod tests {
     #[test]
     fn updated_lines_and_datelines() {
         let r = Rules::shipped();
-        assert_eq!(t(&r, "Updated 4 March 2025").as_deref(), Some("2025-03-04T00:00:00+00:00"));
-        assert_eq!(t(&r, "Feb. 17, 2025, 5:15 a.m. ET").as_deref(), Some("2025-02-17T05:15:00-05:00"));
-        assert_eq!(t(&r, "Last updated: Tuesday 4th March 2025 at 4pm GMT").as_deref(), Some("2025-03-04T16:00:00+00:00"));
-        assert_eq!(t(&r, "Updated Sept. 9, 2025, 12:05 p.m. ET").as_deref(), Some("2025-09-09T12:05:00-04:00"));
-        assert_eq!(t(&r, "March 4, 2025").as_deref(), Some("2025-03-04T00:00:00+00:00"));
-        assert_eq!(t(&r, "2025-03-04 16:00 BST").as_deref(), Some("2025-03-04T16:00:00+01:00"));
-        assert_eq!(t(&r, "Updated 4 March 2025, 16:00 UK time").as_deref(), Some("2025-03-04T16:00:00+00:00"));
-        assert_eq!(t(&r, "Updated 4 July 2025, 16:00 UK time").as_deref(), Some("2025-07-04T16:00:00+01:00"));
+        assert_eq!(
+            t(&r, "Updated 4 March 2025").as_deref(),
+            Some("2025-03-04T00:00:00+00:00")
+        );
+        assert_eq!(
+            t(&r, "Feb. 17, 2025, 5:15 a.m. ET").as_deref(),
+            Some("2025-02-17T05:15:00-05:00")
+        );
+        assert_eq!(
+            t(&r, "Last updated: Tuesday 4th March 2025 at 4pm GMT").as_deref(),
+            Some("2025-03-04T16:00:00+00:00")
+        );
+        assert_eq!(
+            t(&r, "Updated Sept. 9, 2025, 12:05 p.m. ET").as_deref(),
+            Some("2025-09-09T12:05:00-04:00")
+        );
+        assert_eq!(
+            t(&r, "March 4, 2025").as_deref(),
+            Some("2025-03-04T00:00:00+00:00")
+        );
+        assert_eq!(
+            t(&r, "2025-03-04 16:00 BST").as_deref(),
+            Some("2025-03-04T16:00:00+01:00")
+        );
+        assert_eq!(
+            t(&r, "Updated 4 March 2025, 16:00 UK time").as_deref(),
+            Some("2025-03-04T16:00:00+00:00")
+        );
+        assert_eq!(
+            t(&r, "Updated 4 July 2025, 16:00 UK time").as_deref(),
+            Some("2025-07-04T16:00:00+01:00")
+        );
         assert_eq!(t(&r, "Updated 4 March 2025 and more"), None);
         assert_eq!(t(&r, "Updated"), None);
-        assert_eq!(t(&r, "What talks have taken place and who is involved?"), None);
-        assert_eq!(t(&r, "In 2022, Ukraine formally applied to join NATO."), None);
+        assert_eq!(
+            t(&r, "What talks have taken place and who is involved?"),
+            None
+        );
+        assert_eq!(
+            t(&r, "In 2022, Ukraine formally applied to join NATO."),
+            None
+        );
         assert_eq!(t(&r, "Feb. 17, 2025, 25:15 a.m. ET"), None);
     }
 
@@ -435,25 +549,55 @@ mod tests {
     fn us_eastern_daylight_saving_boundaries() {
         let r = Rules::shipped();
         // 2025: DST from Sunday 9 March 02:00 to Sunday 2 November 02:00.
-        assert_eq!(t(&r, "March 9, 2025, 1:59 a.m. ET").as_deref(), Some("2025-03-09T01:59:00-05:00"));
-        assert_eq!(t(&r, "March 9, 2025, 3:00 a.m. ET").as_deref(), Some("2025-03-09T03:00:00-04:00"));
-        assert_eq!(t(&r, "Nov. 2, 2025, 1:30 a.m. ET").as_deref(), Some("2025-11-02T01:30:00-04:00"));
-        assert_eq!(t(&r, "Nov. 2, 2025, 2:30 a.m. ET").as_deref(), Some("2025-11-02T02:30:00-05:00"));
-        assert_eq!(t(&r, "Dec. 25, 2024, 9:00 p.m. ET").as_deref(), Some("2024-12-25T21:00:00-05:00"));
-        assert_eq!(t(&r, "Feb. 17, 2025, 5:15 a.m. EDT").as_deref(), Some("2025-02-17T05:15:00-04:00"));
+        assert_eq!(
+            t(&r, "March 9, 2025, 1:59 a.m. ET").as_deref(),
+            Some("2025-03-09T01:59:00-05:00")
+        );
+        assert_eq!(
+            t(&r, "March 9, 2025, 3:00 a.m. ET").as_deref(),
+            Some("2025-03-09T03:00:00-04:00")
+        );
+        assert_eq!(
+            t(&r, "Nov. 2, 2025, 1:30 a.m. ET").as_deref(),
+            Some("2025-11-02T01:30:00-04:00")
+        );
+        assert_eq!(
+            t(&r, "Nov. 2, 2025, 2:30 a.m. ET").as_deref(),
+            Some("2025-11-02T02:30:00-05:00")
+        );
+        assert_eq!(
+            t(&r, "Dec. 25, 2024, 9:00 p.m. ET").as_deref(),
+            Some("2024-12-25T21:00:00-05:00")
+        );
+        assert_eq!(
+            t(&r, "Feb. 17, 2025, 5:15 a.m. EDT").as_deref(),
+            Some("2025-02-17T05:15:00-04:00")
+        );
     }
 
     #[test]
     fn eu_daylight_saving_boundaries() {
         let r = Rules::shipped();
         // 2025: BST from 30 March 01:00 UTC to 26 October 01:00 UTC.
-        assert_eq!(t(&r, "30 March 2025 00:59 UK time").as_deref(), Some("2025-03-30T00:59:00+00:00"));
-        assert_eq!(t(&r, "30 March 2025 02:00 UK time").as_deref(), Some("2025-03-30T02:00:00+01:00"));
-        assert_eq!(t(&r, "26 October 2025 02:00 UK time").as_deref(), Some("2025-10-26T02:00:00+00:00"));
+        assert_eq!(
+            t(&r, "30 March 2025 00:59 UK time").as_deref(),
+            Some("2025-03-30T00:59:00+00:00")
+        );
+        assert_eq!(
+            t(&r, "30 March 2025 02:00 UK time").as_deref(),
+            Some("2025-03-30T02:00:00+01:00")
+        );
+        assert_eq!(
+            t(&r, "26 October 2025 02:00 UK time").as_deref(),
+            Some("2025-10-26T02:00:00+00:00")
+        );
     }
 
     #[test]
     fn normalise_folds_typography() {
-        assert_eq!(normalise("  It’s “here” – now…  "), "it's \"here\" - now...");
+        assert_eq!(
+            normalise("  It’s “here” – now…  "),
+            "it's \"here\" - now..."
+        );
     }
 }
