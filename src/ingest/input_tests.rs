@@ -344,6 +344,19 @@ fn refuses_malformed_front_matter_naming_the_line() {
         msg.starts_with("malformed-front-matter.md: front matter line 3: "),
         "{msg}"
     );
+    let msg = refusal(
+        "front.md",
+        b"+++\ntitle = \"T\"\nupdated = 2025-13-45\n+++\nBody.\n",
+    );
+    assert!(msg.starts_with("front.md: front matter line 3: "), "{msg}");
+    let msg = refusal(
+        "front.md",
+        b"+++\ntitle = \"T\"\n\nupdated = 16:00:00\n+++\nBody.\n",
+    );
+    assert!(
+        msg.starts_with("front.md: front matter line 4: updated = 16:00:00 has no date"),
+        "{msg}"
+    );
     let msg = fixture_refusal("unclosed-front-matter.md");
     assert!(msg.contains("never closed"), "{msg}");
 }

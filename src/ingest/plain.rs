@@ -440,6 +440,14 @@ mod tests {
             proptest::prop_assume!(!text.is_empty());
             let body = render(&[TextBlock::Paragraph(text.to_string())]).unwrap();
             assert_plain_paragraph(&body, text);
+            let heading = render(&[TextBlock::Heading(text.to_string())]).unwrap();
+            let inner = heading.strip_prefix("## ").unwrap();
+            // The heading line holds the same escaped text and parses as one H2 with it.
+            let events: Vec<pulldown_cmark::Event> = pulldown_cmark::Parser::new(&heading).collect();
+            let texts: String = events.iter().filter_map(|e| match e { pulldown_cmark::Event::Text(t) => Some(t.to_string()), _ => None }).collect();
+            assert!(matches!(events.first(), Some(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level: pulldown_cmark::HeadingLevel::H2, .. }))), "{heading:?}");
+            assert_eq!(texts, text, "{heading:?}");
+            assert_eq!(inner.trim_end(), escape_markdown(text));
         }
     }
 }

@@ -102,7 +102,7 @@ impl Rules {
     pub fn shipped() -> Rules {
         // The embedded file is checked by a unit test; should it ever fail to parse,
         // the built-in thresholds still ingest text (only furniture stays in).
-        Rules::parse(Path::new("redline.toml"), SHIPPED).unwrap_or_default()
+        parse_complete(Path::new("redline.toml"), SHIPPED).unwrap_or_default()
     }
 
     /// Load rules from a file, naming file and line on error.
@@ -111,22 +111,23 @@ impl Rules {
         Rules::parse(path, &text)
     }
 
-    /// Parse rules text that came from `path`.
+    /// Parse rules text that came from `path`. A key the text leaves out keeps its
+    /// shipped value, so a file that only tunes a threshold still strips the shipped
+    /// publishers' furniture (write `publisher = []` to drop them).
     pub fn parse(path: &Path, text: &str) -> Result<Rules> {
-        toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| {
-                1 + text
-                    .get(..s.start)
-                    .unwrap_or(text)
-                    .bytes()
-                    .filter(|b| *b == b'\n')
-                    .count()
-            });
-            Error::Config {
-                path: path.to_path_buf(),
-                message: format!("line {line}: {}", e.message().trim()),
-            }
-        })
+        // Validate the text on its own first, so errors point at its lines.
+        parse_complete(path, text)?;
+        let config_error = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut merged: toml::Table = toml::from_str(SHIPPED).unwrap_or_default();
+        let own: toml::Table =
+            toml::from_str(text).map_err(|e| config_error(e.message().to_string()))?;
+        merged.extend(own);
+        merged
+            .try_into()
+            .map_err(|e: toml::de::Error| config_error(e.message().to_string()))
     }
 
     /// The publisher whose boilerplate `line` is, if any.
@@ -219,6 +220,24 @@ impl Rules {
             .iter()
             .find_map(|f| NaiveDate::parse_from_str(&tidy, f).ok())
     }
+}
+
+/// Parse rules text as complete in itself (missing keys take [`Rules::default`]).
+fn parse_complete(path: &Path, text: &str) -> Result<Rules> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| {
+            1 + text
+                .get(..s.start)
+                .unwrap_or(text)
+                .bytes()
+                .filter(|b| *b == b'\n')
+                .count()
+        });
+        Error::Config {
+            path: path.to_path_buf(),
+            message: format!("line {line}: {}", e.message().trim()),
+        }
+    })
 }
 
 impl Zone {
@@ -424,7 +443,7 @@ mod tests {
 
     #[test]
     fn shipped_rules_parse() {
-        let rules = Rules::parse(Path::new("redline.toml"), SHIPPED).unwrap();
+        let rules = parse_complete(Path::new("redline.toml"), SHIPPED).unwrap();
         assert_eq!(Rules::shipped(), rules);
         assert!(rules
             .publisher
@@ -458,10 +477,33 @@ mod tests {
     }
 
     #[test]
-    fn partial_rules_keep_defaults() {
+    fn partial_rules_keep_shipped_values() {
         let rules = Rules::parse(Path::new("r.toml"), "plain_heading_max_words = 4\n").unwrap();
         assert_eq!(rules.plain_heading_max_words, 4);
         assert_eq!(rules.question_heading_max_words, 14);
+        assert_eq!(rules.publisher, Rules::shipped().publisher);
+        let rules = Rules::parse(
+            Path::new("r.toml"),
+            "publisher = []\n[[zone]]\nnames = [\"IST\"]\nutc_offset_minutes = 330\n",
+        )
+        .unwrap();
+        assert!(rules.publisher.is_empty());
+        assert_eq!(rules.zone.len(), 1);
+        assert_eq!(
+            t(&rules, "4 March 2025 10:00 IST").as_deref(),
+            Some("2025-03-04T10:00:00+05:30")
+        );
+    }
+
+    #[test]
+    fn load_reads_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("redline.toml");
+        std::fs::write(&path, "figure_markers = [\"Map\"]\n").unwrap();
+        let rules = Rules::load(&path).unwrap();
+        assert_eq!(rules.figure_markers, ["Map"]);
+        assert!(rules.is_figure_marker("map"));
+        assert!(!rules.is_figure_marker("Image"));
     }
 
     #[test]
