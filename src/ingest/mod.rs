@@ -283,6 +283,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Any facts and any body survive the stored form unchanged.
+        #[test]
+        fn stored_form_round_trips_anything(
+            title in "(\\PC|[\\x00-\\x1f\\x7f]|\n[+]{3}\n){0,30}",
+            publisher in proptest::option::of("[ -~’“”\n\t]{0,20}"),
+            body in "(\\PC|\n|\r|[+]{3}\n){0,60}",
+            seconds in 0i64..4_000_000_000,
+            offset_minutes in -900i32..900,
+        ) {
+            let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+            let updated = chrono::DateTime::from_timestamp(seconds, 0).unwrap().with_timezone(&offset);
+            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None };
+            let text = stored_text_parts(&meta, &body);
+            let (m, b) = parse_stored_parts(Path::new("x.md"), &text).unwrap();
+            proptest::prop_assert_eq!(b, body);
+            proptest::prop_assert_eq!(m, meta);
+        }
+    }
+
     #[test]
     fn stored_text_shape() {
         let text = stored_text_parts(&sample_meta(), "Body.\n");
