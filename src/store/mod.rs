@@ -245,7 +245,12 @@ impl Store {
             let Some(latest) = versions.last().cloned() else {
                 continue;
             };
-            let title = self.document(&slug, &latest)?.meta.title;
+            // Only the title is needed: the front matter, not the outline.
+            let text = self.text(&slug, &latest)?;
+            let name = format!("{}@{}", slug.store_path(), latest.short_id());
+            let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
+                .0
+                .title;
             entries.push(ExplainerEntry {
                 slug,
                 title,
