@@ -2,13 +2,14 @@
 //!
 //! A version of `<slug>` is a commit on the first-parent chain of `main` whose
 //! blob at `explainers/<slug>.md` differs from its first parent's (the file was
-//! added or changed). The walk goes newest to oldest once, reading each
-//! `explainers` tree at most once and skipping commits whose `explainers`
-//! subtree id equals the parent's without opening it. A history ends (going
-//! back) where the file was added, so an explainer deleted and re-created
-//! starts again at v1; explainers absent from `main` are not listed.
+//! added or changed). A history starts where the file was (last) added, so an
+//! explainer deleted and re-created starts again at v1; explainers absent from
+//! `main` are not listed. All histories come from one replay of the chain,
+//! reading each `explainers` tree once and skipping commits whose `explainers`
+//! subtree id equals the parent's without opening it; the replay can resume
+//! from a cached answer for an older commit (see `cache`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use git2::{Commit, ObjectType, Oid, Repository};
 
@@ -54,6 +55,7 @@ fn explainers_dir(repo: &Repository, commit: &Commit<'_>) -> Result<Option<Oid>>
         .map(|e| e.id()))
 }
 
+#[cfg(test)]
 /// The blob id of `file` inside an `explainers` tree.
 fn blob_in(repo: &Repository, dir: Option<Oid>, file: &str) -> Result<Option<Oid>> {
     let Some(dir) = dir else { return Ok(None) };
@@ -64,6 +66,7 @@ fn blob_in(repo: &Repository, dir: Option<Oid>, file: &str) -> Result<Option<Oid
         .map(|e| e.id()))
 }
 
+#[cfg(test)]
 /// The first parent of a commit, if any.
 fn first_parent<'r>(repo: &'r Repository, commit: &Commit<'_>) -> Result<Option<Commit<'r>>> {
     match commit.parent_ids().next() {
@@ -72,6 +75,7 @@ fn first_parent<'r>(repo: &'r Repository, commit: &Commit<'_>) -> Result<Option<
     }
 }
 
+#[cfg(test)]
 /// Number versions collected newest first as v1..vN, oldest first.
 fn numbered(mut newest_first: Vec<Version>) -> Vec<Version> {
     newest_first.reverse();
@@ -79,47 +83,6 @@ fn numbered(mut newest_first: Vec<Version>) -> Vec<Version> {
         v.number = i + 1;
     }
     newest_first
-}
-
-/// One explainer's versions as of commit `tip`, oldest first; empty when the
-/// explainer does not exist there.
-pub(crate) fn slug_history(
-    repo: &Repository,
-    tip: Option<Oid>,
-    slug: &Slug,
-) -> Result<Vec<Version>> {
-    let Some(tip) = tip else {
-        return Ok(Vec::new());
-    };
-    let file = format!("{slug}.md");
-    let mut commit = repo.find_commit(tip)?;
-    let mut dir = explainers_dir(repo, &commit)?;
-    let mut blob = blob_in(repo, dir, &file)?;
-    let mut found = Vec::new();
-    // Walk back while the file exists; the commit where it appears is v1.
-    while let Some(current) = blob {
-        let parent = first_parent(repo, &commit)?;
-        let (parent_dir, parent_blob) = match &parent {
-            Some(p) => {
-                let pdir = explainers_dir(repo, p)?;
-                let pblob = if pdir == dir {
-                    blob
-                } else {
-                    blob_in(repo, pdir, &file)?
-                };
-                (pdir, pblob)
-            }
-            None => (None, None),
-        };
-        if parent_blob != Some(current) {
-            found.push(version_from_commit(&commit, 0));
-        }
-        let Some(parent) = parent else { break };
-        commit = parent;
-        dir = parent_dir;
-        blob = parent_blob;
-    }
-    Ok(numbered(found))
 }
 
 /// The `<slug>.md` blobs of an `explainers` tree, sorted by slug.
@@ -197,70 +160,115 @@ fn changes<'a>(current: &'a [(String, Oid)], parent: &'a [(String, Oid)]) -> Vec
     out
 }
 
-/// Every explainer's versions as of commit `tip`, in one walk of `main`.
-pub(crate) fn all_histories(
+/// One explainer's versions as of commit `tip`, oldest first; empty when the
+/// explainer does not exist there. An independent backward walk, kept as the
+/// oracle the replay in [`histories_at`] is tested against.
+#[cfg(test)]
+pub(crate) fn slug_history(
     repo: &Repository,
     tip: Option<Oid>,
-) -> Result<BTreeMap<Slug, Vec<Version>>> {
+    slug: &Slug,
+) -> Result<Vec<Version>> {
     let Some(tip) = tip else {
-        return Ok(BTreeMap::new());
+        return Ok(Vec::new());
     };
+    let file = format!("{slug}.md");
     let mut commit = repo.find_commit(tip)?;
     let mut dir = explainers_dir(repo, &commit)?;
-    let mut blobs = explainer_blobs(repo, dir)?;
-    // Newest first per slug; a slug is closed once its addition (or a later
-    // deletion) has been seen, so older versions are not part of its history.
-    let mut found: HashMap<String, Vec<Version>> = HashMap::new();
-    let mut closed: HashSet<String> = HashSet::new();
-    let head_count = blobs.len();
-    let mut complete = 0;
-    loop {
+    let mut blob = blob_in(repo, dir, &file)?;
+    let mut found = Vec::new();
+    // Walk back while the file exists; the commit where it appears is v1.
+    while let Some(current) = blob {
         let parent = first_parent(repo, &commit)?;
-        let parent_dir = match &parent {
-            Some(p) => explainers_dir(repo, p)?,
-            None => None,
-        };
-        let parent_blobs = if parent_dir == dir && parent.is_some() {
-            std::mem::take(&mut blobs)
-        } else {
-            let parent_blobs = explainer_blobs(repo, parent_dir)?;
-            let mut version: Option<Version> = None;
-            for change in changes(&blobs, &parent_blobs) {
-                match change {
-                    Change::Written { slug, added } => {
-                        if closed.contains(slug) {
-                            continue;
-                        }
-                        let v = version
-                            .get_or_insert_with(|| version_from_commit(&commit, 0))
-                            .clone();
-                        found.entry(slug.to_string()).or_default().push(v);
-                        if added {
-                            closed.insert(slug.to_string());
-                            complete += 1;
-                        }
-                    }
-                    Change::Removed { slug } => {
-                        closed.insert(slug.to_string());
-                    }
-                }
+        let (parent_dir, parent_blob) = match &parent {
+            Some(p) => {
+                let pdir = explainers_dir(repo, p)?;
+                let pblob = if pdir == dir {
+                    blob
+                } else {
+                    blob_in(repo, pdir, &file)?
+                };
+                (pdir, pblob)
             }
-            parent_blobs
+            None => (None, None),
         };
-        // Every explainer at the tip has been traced back to its addition.
-        if complete == head_count {
-            break;
+        if parent_blob != Some(current) {
+            found.push(version_from_commit(&commit, 0));
         }
         let Some(parent) = parent else { break };
         commit = parent;
         dir = parent_dir;
-        blobs = parent_blobs;
+        blob = parent_blob;
     }
-    let mut out = BTreeMap::new();
-    for (slug, versions) in found {
-        if let Ok(slug) = Slug::new(&slug) {
-            out.insert(slug, numbered(versions));
+    Ok(numbered(found))
+}
+
+/// Every explainer's versions, oldest first, keyed by slug.
+pub(crate) type Histories = BTreeMap<Slug, Vec<Version>>;
+
+/// Every explainer's versions as of commit `tip`.
+///
+/// `base` is a known answer for an earlier commit (from the cache): when that
+/// commit is on `tip`'s first-parent chain only the commits after it are read;
+/// otherwise (no cache, or `main` was rewritten) the whole chain is replayed.
+/// Replay goes oldest to newest, diffing each `explainers` tree against the
+/// previous one only when their ids differ.
+pub(crate) fn histories_at(
+    repo: &Repository,
+    tip: Oid,
+    base: Option<(Oid, Histories)>,
+) -> Result<Histories> {
+    let base_tip = base.as_ref().map(|(id, _)| *id);
+    let mut chain = Vec::new();
+    let mut reached_base = false;
+    let mut next = Some(tip);
+    while let Some(id) = next {
+        if Some(id) == base_tip {
+            reached_base = true;
+            break;
         }
+        let commit = repo.find_commit(id)?;
+        next = commit.parent_ids().next();
+        chain.push(commit);
     }
-    Ok(out)
+    let (mut state, mut previous_dir) = match base {
+        Some((id, histories)) if reached_base => {
+            (histories, explainers_dir(repo, &repo.find_commit(id)?)?)
+        }
+        _ => (Histories::new(), None),
+    };
+    let mut previous_blobs = explainer_blobs(repo, previous_dir)?;
+    for commit in chain.iter().rev() {
+        let dir = explainers_dir(repo, commit)?;
+        if dir == previous_dir {
+            continue;
+        }
+        let blobs = explainer_blobs(repo, dir)?;
+        let mut version: Option<Version> = None;
+        for change in changes(&blobs, &previous_blobs) {
+            match change {
+                Change::Written { slug, added } => {
+                    let Ok(slug) = Slug::new(slug) else { continue };
+                    let v = version.get_or_insert_with(|| version_from_commit(commit, 0));
+                    let list = state.entry(slug).or_default();
+                    if added {
+                        // Re-created after a deletion: a fresh history.
+                        list.clear();
+                    }
+                    list.push(Version {
+                        number: list.len() + 1,
+                        ..v.clone()
+                    });
+                }
+                Change::Removed { slug } => {
+                    if let Ok(slug) = Slug::new(slug) {
+                        state.remove(&slug);
+                    }
+                }
+            }
+        }
+        previous_dir = dir;
+        previous_blobs = blobs;
+    }
+    Ok(state)
 }

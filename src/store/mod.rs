@@ -15,11 +15,14 @@
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
 
+mod cache;
 mod history;
 mod message;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
@@ -33,7 +36,7 @@ use crate::error::{Error, Result};
 use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
-use history::MAIN_REF;
+use history::{Histories, MAIN_REF};
 
 /// How often a writer re-reads `main` and tries again after losing a race to
 /// another writer before giving up (nothing is written when it gives up).
@@ -47,6 +50,9 @@ const MAX_WRITE_ATTEMPTS: u32 = 1000;
 pub struct Store {
     path: PathBuf,
     repo: Repository,
+    /// The histories as of the last `main` tip this handle read, so repeated
+    /// queries (a site build, a server) replay only what is new.
+    memo: RefCell<Option<(Oid, Arc<Histories>)>>,
 }
 
 /// What an editor asks to record with an update.
@@ -194,10 +200,7 @@ impl Store {
                 e.message()
             ))
         })?;
-        Ok(Store {
-            path: path.to_path_buf(),
-            repo,
-        })
+        Ok(Store::with_repo(path, repo))
     }
 
     /// Open an existing store; `Error::MissingStore` if absent.
@@ -212,10 +215,7 @@ impl Store {
             std::iter::empty::<&str>(),
         )
         .map_err(|_| Error::MissingStore(path.to_path_buf()))?;
-        Ok(Store {
-            path: path.to_path_buf(),
-            repo,
-        })
+        Ok(Store::with_repo(path, repo))
     }
 
     /// Store path.
@@ -239,20 +239,20 @@ impl Store {
 
     /// All explainers, sorted by slug.
     pub fn explainers(&self) -> Result<Vec<ExplainerEntry>> {
-        let tip = history::main_tip(&self.repo)?;
+        let (_, histories) = self.current()?;
         let mut entries = Vec::new();
-        for (slug, versions) in history::all_histories(&self.repo, tip)? {
+        for (slug, versions) in histories.iter() {
             let Some(latest) = versions.last().cloned() else {
                 continue;
             };
             // Only the title is needed: the front matter, not the outline.
-            let text = self.text(&slug, &latest)?;
+            let text = self.text(slug, &latest)?;
             let name = format!("{}@{}", slug.store_path(), latest.short_id());
             let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
                 .0
                 .title;
             entries.push(ExplainerEntry {
-                slug,
+                slug: slug.clone(),
                 title,
                 versions: versions.len(),
                 latest,
@@ -264,16 +264,16 @@ impl Store {
     /// Every explainer's versions (oldest first), from one walk of `main`:
     /// what listings and the site build use instead of one walk per explainer.
     pub fn histories(&self) -> Result<BTreeMap<Slug, Vec<Version>>> {
-        history::all_histories(&self.repo, history::main_tip(&self.repo)?)
+        Ok(self.current()?.1.as_ref().clone())
     }
 
     /// The explainer's versions, oldest first (v1..vN).
     pub fn history(&self, slug: &Slug) -> Result<Vec<Version>> {
-        let versions = history::slug_history(&self.repo, history::main_tip(&self.repo)?, slug)?;
-        if versions.is_empty() {
-            return Err(Error::UnknownExplainer(slug.to_string()));
-        }
-        Ok(versions)
+        self.current()?
+            .1
+            .get(slug)
+            .cloned()
+            .ok_or_else(|| Error::UnknownExplainer(slug.to_string()))
     }
 
     /// Resolve a version reference against a history.
@@ -332,6 +332,45 @@ impl Store {
         })
     }
 
+    fn with_repo(path: &Path, repo: Repository) -> Store {
+        Store {
+            path: path.to_path_buf(),
+            repo,
+            memo: RefCell::new(None),
+        }
+    }
+
+    /// The current `main` tip and every history as of it.
+    fn current(&self) -> Result<(Option<Oid>, Arc<Histories>)> {
+        match history::main_tip(&self.repo)? {
+            Some(tip) => Ok((Some(tip), self.histories_as_of(tip)?)),
+            None => Ok((None, Arc::default())),
+        }
+    }
+
+    /// Every history as of commit `tip`: from this handle's memo, else replayed
+    /// from the memo or the on-disk cache (only commits since), else from scratch.
+    fn histories_as_of(&self, tip: Oid) -> Result<Arc<Histories>> {
+        if let Some((memo_tip, histories)) = self.memo.borrow().as_ref() {
+            if *memo_tip == tip {
+                return Ok(Arc::clone(histories));
+            }
+        }
+        let memo = self.memo.borrow_mut().take();
+        let base = match memo {
+            Some((memo_tip, histories)) => Some((memo_tip, Arc::unwrap_or_clone(histories))),
+            None => cache::load(&self.repo),
+        };
+        let already_cached = base.as_ref().is_some_and(|(id, _)| *id == tip);
+        let histories = history::histories_at(&self.repo, tip, base)?;
+        if !already_cached {
+            cache::save(&self.repo, tip, &histories);
+        }
+        let histories = Arc::new(histories);
+        *self.memo.borrow_mut() = Some((tip, Arc::clone(&histories)));
+        Ok(histories)
+    }
+
     /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
     /// and commit are written off-branch, then `main` is moved by
     /// compare-and-swap; a lost race is retried on the new `main` unless this
@@ -368,14 +407,14 @@ impl Store {
         let mut expected: Option<Version> = None;
 
         for attempt in 0..MAX_WRITE_ATTEMPTS {
-            let tip = history::main_tip(&self.repo)?;
-            let versions = history::slug_history(&self.repo, tip, slug)?;
+            let (tip, histories) = self.current()?;
+            let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
             let head = versions.last();
             if let Some(reference) = &request.expect {
                 let want = match &expected {
                     Some(v) => v.clone(),
                     None => {
-                        let v = resolve_in(slug, &versions, reference)?;
+                        let v = resolve_in(slug, versions, reference)?;
                         expected = Some(v.clone());
                         v
                     }
@@ -433,11 +472,16 @@ impl Store {
                 .reference_matching(MAIN_REF, new_id, true, old, &reflog)
             {
                 Ok(_) => {
-                    let commit = self.repo.find_commit(new_id)?;
-                    return Ok(CommitOutcome::Committed(history::version_from_commit(
-                        &commit,
-                        versions.len() + 1,
-                    )));
+                    // Replays just the new commit on top of `tip`, and refreshes the cache.
+                    let after = self.histories_as_of(new_id)?;
+                    let version = match after.get(slug).and_then(|v| v.last()) {
+                        Some(v) => v.clone(),
+                        None => history::version_from_commit(
+                            &self.repo.find_commit(new_id)?,
+                            versions.len() + 1,
+                        ),
+                    };
+                    return Ok(CommitOutcome::Committed(version));
                 }
                 // Another writer moved main (Modified), is moving it (Locked) or
                 // created it first (Exists): re-read and try again.

@@ -211,3 +211,180 @@ fn bad_editor_is_refused_before_writing() {
     assert!(err.to_string().contains("editor name"), "{err}");
     assert_eq!(history::main_tip(&store.repo).unwrap(), None);
 }
+
+/// Commit `changes` (path → Some(text) to write, None to delete) with plain git2
+/// in one commit on main, as a git user might: several files at once, no trailers.
+fn plain_commit(store: &Store, changes: &[(&str, Option<&str>)], message: &str) -> Oid {
+    let repo = &store.repo;
+    let tip = history::main_tip(repo).unwrap();
+    let parent = tip.map(|t| repo.find_commit(t).unwrap());
+    let base = match &parent {
+        Some(p) => p.tree().unwrap(),
+        None => repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap(),
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for (path, text) in changes {
+        match text {
+            Some(t) => update.upsert(*path, repo.blob(t.as_bytes()).unwrap(), FileMode::Blob),
+            None => update.remove(*path),
+        };
+    }
+    let tree = repo
+        .find_tree(update.create_updated(repo, &base).unwrap())
+        .unwrap();
+    let sig = Signature::now("Git User", "git@example.invalid").unwrap();
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(Some(MAIN_REF), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+}
+
+#[test]
+fn replay_matches_the_backward_walk_from_any_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let names = ["alpha", "beta", "gamma"];
+    let mut tips = vec![];
+    for i in 0..18usize {
+        let s = slug(names[i % 3]);
+        let when = format!("2025-03-{:02}T10:00:00Z", i + 1);
+        match i {
+            // Several files in one plain commit, one of them deleted.
+            7 => {
+                plain_commit(
+                    &store,
+                    &[
+                        ("explainers/alpha.md", Some("by hand\n")),
+                        ("explainers/beta.md", None),
+                        ("README", Some("x")),
+                    ],
+                    "Tidy up",
+                );
+            }
+            // A commit touching nothing under explainers/.
+            11 => {
+                plain_commit(&store, &[("README", Some("y"))], "Readme");
+            }
+            // Files that are not explainers are ignored.
+            13 => {
+                plain_commit(
+                    &store,
+                    &[
+                        ("explainers/Not A Slug.md", Some("z")),
+                        ("explainers/notes.txt", Some("z")),
+                    ],
+                    "Junk",
+                );
+            }
+            _ => {
+                store
+                    .commit_text(
+                        &s,
+                        &format!("{s} {i}\n"),
+                        &request("Ann", &when, &format!("n{i}"), None),
+                    )
+                    .unwrap();
+            }
+        }
+        tips.push(history::main_tip(&store.repo).unwrap().unwrap());
+    }
+    let repo = &store.repo;
+    for (k, tip) in tips.iter().enumerate() {
+        let full = history::histories_at(repo, *tip, None).unwrap();
+        for name in names {
+            let s = slug(name);
+            let walked = history::slug_history(repo, Some(*tip), &s).unwrap();
+            assert_eq!(
+                full.get(&s).cloned().unwrap_or_default(),
+                walked,
+                "{name} at step {k}"
+            );
+        }
+        for (j, base_tip) in tips.iter().enumerate().take(k + 1) {
+            let base = history::histories_at(repo, *base_tip, None).unwrap();
+            assert_eq!(
+                history::histories_at(repo, *tip, Some((*base_tip, base))).unwrap(),
+                full,
+                "{j}→{k}"
+            );
+        }
+    }
+    let last = history::histories_at(repo, *tips.last().unwrap(), None).unwrap();
+    // beta was deleted at step 7 and re-created at step 10: v1 is step 10.
+    assert_eq!(last[&slug("beta")].first().unwrap().note, "n10");
+    assert_eq!(
+        last[&slug("alpha")]
+            .iter()
+            .filter(|v| v.note == "Tidy up")
+            .count(),
+        1
+    );
+    assert_eq!(last.len(), 3);
+}
+
+#[test]
+fn unusable_caches_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.git");
+    let store = Store::init(&path).unwrap();
+    let a = slug("alpha");
+    for i in 0..3 {
+        store
+            .commit_text(
+                &a,
+                &format!("{i}\n"),
+                &request("Ann", "2025-03-01T10:00:00Z", "n", None),
+            )
+            .unwrap();
+    }
+    let truth = store.histories().unwrap();
+    let cache_file = path.join("redline-histories.json");
+    assert!(cache_file.exists(), "commits leave a cache behind");
+    // A cache for a commit that is not on main (a sibling) must not be trusted.
+    let tip = history::main_tip(&store.repo).unwrap().unwrap();
+    let parent = store.repo.find_commit(tip).unwrap().parent(0).unwrap();
+    let sig = Signature::now("X", "x@example.invalid").unwrap();
+    let sibling = store
+        .repo
+        .commit(
+            None,
+            &sig,
+            &sig,
+            "side",
+            &parent.tree().unwrap(),
+            &[&parent],
+        )
+        .unwrap();
+    let mut bogus = truth.clone();
+    bogus.insert(slug("ghost"), truth[&a].clone());
+    for contents in [
+        serde_json::json!({"format": 1, "tip": sibling.to_string(), "histories": bogus})
+            .to_string(),
+        serde_json::json!({"format": 999, "tip": tip.to_string(), "histories": bogus}).to_string(),
+        "not json".to_string(),
+        String::new(),
+    ] {
+        std::fs::write(&cache_file, &contents).unwrap();
+        let fresh = Store::open(&path).unwrap();
+        assert_eq!(fresh.histories().unwrap(), truth, "{contents}");
+    }
+    // A valid cache for an ancestor is resumed from.
+    std::fs::remove_file(&cache_file).unwrap();
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.histories().unwrap(), truth);
+    store
+        .commit_text(
+            &a,
+            "new\n",
+            &request("Ann", "2025-03-02T10:00:00Z", "n4", None),
+        )
+        .unwrap();
+    let fresh = Store::open(&path).unwrap();
+    assert_eq!(fresh.history(&a).unwrap().len(), 4);
+    assert_eq!(
+        reader.history(&a).unwrap().len(),
+        4,
+        "an open handle sees later commits"
+    );
+}
