@@ -15,7 +15,7 @@ use std::fmt;
 
 use askama::Template;
 use chrono::{DateTime, FixedOffset};
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag as MarkdownTag};
 
 use crate::diff::{
     Change, ChangeKind, ChangeSet, SectionChange, SectionChangeKind, Significance, Span, SpanOp,
@@ -136,6 +136,28 @@ impl RenderedMarkdown {
         let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
             .map(|event| match event {
                 Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+                Event::Start(MarkdownTag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(MarkdownTag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }),
+                Event::Start(MarkdownTag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(MarkdownTag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }),
                 other => other,
             });
         let mut html = String::with_capacity(body.len() + body.len() / 4);
@@ -146,6 +168,29 @@ impl RenderedMarkdown {
     /// The HTML.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Keep relative URLs and http(s)/mailto ones; anything else (`javascript:`,
+/// `data:`) becomes an empty link so an explainer cannot run script in the site.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    if is_safe_url(&url) {
+        url
+    } else {
+        CowStr::Borrowed("")
+    }
+}
+
+/// A URL a reader's browser may follow: relative, or http, https or mailto.
+pub(crate) fn is_safe_url(url: &str) -> bool {
+    let url = url.trim();
+    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    match scheme_end {
+        Some(pos) if url[pos..].starts_with(':') => {
+            let scheme = url[..pos].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => !url.chars().any(|c| c.is_control()),
     }
 }
 
@@ -251,8 +296,6 @@ pub(crate) struct VersionView {
     pub editor: String,
     /// "major" / "minor".
     pub kind: &'static str,
-    /// Major update.
-    pub major: bool,
     /// Change note.
     pub note: String,
 }
@@ -270,7 +313,6 @@ impl VersionView {
                 UpdateKind::Major => "major",
                 UpdateKind::Minor => "minor",
             },
-            major: version.kind == UpdateKind::Major,
             note: version.note.trim().to_string(),
         }
     }

@@ -242,6 +242,14 @@ fn markdown_bodies_keep_raw_html_as_text() {
     assert!(!html.contains("<script>"), "{html}");
     assert!(!html.contains("<div"), "{html}");
     assert!(html.contains("&lt;script&gt;"));
+    let links = RenderedMarkdown::from_markdown(
+        "[a](javascript:alert(1)) [b](https://example.org/x) [c](../y.html) ![i](data:text/html,x)",
+    );
+    let links = links.as_str();
+    assert!(!links.contains("javascript:"), "{links}");
+    assert!(!links.contains("data:"), "{links}");
+    assert!(links.contains(r#"href="https://example.org/x""#));
+    assert!(links.contains(r#"href="../y.html""#));
 }
 
 #[test]
