@@ -184,7 +184,7 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 /// A URL a reader's browser may follow: relative, or http, https or mailto.
 pub(crate) fn is_safe_url(url: &str) -> bool {
     let url = url.trim();
-    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = url.find([':', '/', '?', '#']);
     match scheme_end {
         Some(pos) if url[pos..].starts_with(':') => {
             let scheme = url[..pos].to_ascii_lowercase();
