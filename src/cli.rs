@@ -1,1 +1,393 @@
-//! Command-line interface (clap). OWNER: lead.
+//! Command-line interface: argument definitions (clap derive; doc comments are
+//! the `--help` text) and one function per subcommand. Each subcommand is a thin
+//! layer over the library stages, so the HTTP service and CI reports can reuse them.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use askama::Template;
+use chrono::{DateTime, FixedOffset, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+use crate::import::{self, ImportFile};
+use crate::ingest::{self, Rules};
+use crate::model::{UpdateKind, Version, VersionRef};
+use crate::slug::Slug;
+use crate::store::{CommitOutcome, ExplainerEntry, Store, UpdateRequest};
+
+/// The demo history, embedded so `redline demo` works from any directory.
+static DEMO_SNAPSHOTS: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/snapshots");
+
+/// redline: track what changed in living explainers. Every update is a snapshot in
+/// a git store with its editor, time, change note and kind.
+#[derive(Debug, Parser)]
+#[command(name = "redline", version, about, long_about = None)]
+pub struct Cli {
+    /// The store (a bare git repository). Defaults to $REDLINE_STORE, else ./redline.git.
+    #[arg(
+        long,
+        global = true,
+        env = "REDLINE_STORE",
+        default_value = "redline.git"
+    )]
+    pub store: PathBuf,
+    /// Publisher rules (boilerplate to strip). Defaults to ./redline.toml if present, else the shipped rules.
+    #[arg(long, global = true)]
+    pub rules: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats for machine- or human-readable listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON (serde).
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty store.
+    Init,
+    /// Print the canonical stored form of FILE (front matter + Markdown body): exactly what `commit` would store.
+    Ingest {
+        /// A Markdown file (optionally with +++ TOML front matter) or a plain-text capture.
+        file: PathBuf,
+    },
+    /// Record a new version of an explainer.
+    Commit {
+        /// Explainer slug: lower-case letters, digits and '-'.
+        slug: String,
+        /// The new version (Markdown or plain-text capture).
+        file: PathBuf,
+        /// Public change note shown to readers.
+        #[arg(long)]
+        note: String,
+        /// Mark the update as minor (typos, formatting); the default is major.
+        #[arg(long)]
+        minor: bool,
+        /// Editor's name. Defaults to $REDLINE_EDITOR, else git's user.name, else $USER.
+        #[arg(long)]
+        editor: Option<String>,
+        /// Updated time (2025-03-04 or 2025-03-04T16:00:00Z). Defaults to the file's `updated`, else now.
+        #[arg(long)]
+        updated: Option<String>,
+        /// The version you edited (vN or commit id). If the explainer has moved on, the commit is refused (exit 3).
+        #[arg(long)]
+        expect: Option<String>,
+    },
+    /// List explainers with their title, number of versions and last update.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Show an explainer's versions: number, commit, updated time, kind, editor, note.
+    Log {
+        /// Explainer slug.
+        slug: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print one version: SLUG or SLUG@VERSION, VERSION being vN, a commit id, or a date/datetime (the version current then).
+    Show {
+        /// SLUG[@VERSION].
+        target: String,
+        /// Print only the Markdown body.
+        #[arg(long)]
+        body: bool,
+    },
+    /// Import a folder of version files: DIR/<slug>/<name>.md|.txt with front matter (see README).
+    Import {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Import the bundled demo history into a fresh temporary store and show what changed.
+    Demo,
+}
+
+/// Run a parsed command line; returns the process exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    let rules = load_rules(cli.rules.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Init => {
+            let store = Store::init(&cli.store)?;
+            emit(
+                &mut out,
+                &format!(
+                    "initialised empty redline store at {}\n",
+                    store.path().display()
+                ),
+            )?;
+        }
+        Command::Ingest { file } => {
+            let ingested = ingest::ingest_file(&file, &rules)?;
+            emit(&mut out, &ingest::stored_text(&ingested.document))?;
+        }
+        Command::Commit {
+            slug,
+            file,
+            note,
+            minor,
+            editor,
+            updated,
+            expect,
+        } => {
+            let slug = Slug::new(&slug)?;
+            let store = Store::open(&cli.store)?;
+            let mut ingested = ingest::ingest_file(&file, &rules)?;
+            let updated = match updated {
+                Some(raw) => crate::model::parse_when(&raw)?,
+                None => ingested.document.meta.updated.unwrap_or_else(now),
+            };
+            ingested.document.meta.updated = Some(updated);
+            let request = UpdateRequest {
+                editor: editor.unwrap_or_else(default_editor),
+                updated,
+                note,
+                kind: if minor {
+                    UpdateKind::Minor
+                } else {
+                    UpdateKind::Major
+                },
+                expect: expect.map(|e| e.parse::<VersionRef>()).transpose()?,
+            };
+            let outcome = store.commit(&slug, &ingested.document, &request)?;
+            let (version, written) = match outcome {
+                CommitOutcome::Committed(v) => (v, true),
+                CommitOutcome::Unchanged(v) => (v, false),
+            };
+            emit(
+                &mut out,
+                &render(&CommittedView {
+                    slug: &slug,
+                    version: &version,
+                    written,
+                })?,
+            )?;
+        }
+        Command::List { format } => {
+            let store = Store::open(&cli.store)?;
+            let explainers = store.explainers()?;
+            match format {
+                ListFormat::Text => emit(
+                    &mut out,
+                    &render(&ListView {
+                        explainers: &explainers,
+                    })?,
+                )?,
+                ListFormat::Json => emit(&mut out, &json(&explainers)?)?,
+            }
+        }
+        Command::Log { slug, format } => {
+            let slug = Slug::new(&slug)?;
+            let store = Store::open(&cli.store)?;
+            let versions = store.history(&slug)?;
+            match format {
+                ListFormat::Text => emit(
+                    &mut out,
+                    &render(&LogView {
+                        slug: &slug,
+                        versions: &versions,
+                    })?,
+                )?,
+                ListFormat::Json => emit(&mut out, &json(&versions)?)?,
+            }
+        }
+        Command::Show { target, body } => {
+            let (slug, reference) = parse_target(&target)?;
+            let store = Store::open(&cli.store)?;
+            let snapshot = store.snapshot(&slug, &reference)?;
+            if body {
+                emit(&mut out, &snapshot.document.body)?;
+            } else {
+                emit(&mut out, &ingest::stored_text(&snapshot.document))?;
+            }
+        }
+        Command::Import { dir } => {
+            let store = Store::open(&cli.store)?;
+            let files = import::read_dir(&dir)?;
+            let report = import_with_progress(&store, &files, &rules)?;
+            emit(
+                &mut out,
+                &format!(
+                    "imported {} new version(s) of {} explainer(s) from {} ({} already stored)\n",
+                    report.committed,
+                    report.explainers,
+                    dir.display(),
+                    report.skipped
+                ),
+            )?;
+        }
+        Command::Demo => demo(&mut out, &rules)?,
+    }
+    Ok(0)
+}
+
+fn demo(out: &mut impl Write, rules: &Rules) -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let store = Store::init(&dir.path().join("demo.git"))?;
+    let files = demo_files();
+    let report = import_with_progress(&store, &files, rules)?;
+    let explainers = store.explainers()?;
+    emit(
+        out,
+        &format!(
+            "Imported the demo history ({} versions of {} explainers) into a temporary store.\n\n",
+            report.committed, report.explainers
+        ),
+    )?;
+    emit(
+        out,
+        &render(&ListView {
+            explainers: &explainers,
+        })?,
+    )?;
+    let slug = Slug::new("fullfact-ukraine-peace-talks")?;
+    let versions = store.history(&slug)?;
+    emit(out, "\n")?;
+    emit(
+        out,
+        &render(&LogView {
+            slug: &slug,
+            versions: &versions,
+        })?,
+    )?;
+    Ok(())
+}
+
+/// The embedded demo snapshots as import files (`<slug>/<name>`).
+pub fn demo_files() -> Vec<ImportFile> {
+    let mut files: Vec<ImportFile> = DEMO_SNAPSHOTS
+        .dirs()
+        .flat_map(|d| d.files())
+        .filter(|f| {
+            matches!(
+                f.path().extension().and_then(|e| e.to_str()),
+                Some("md" | "txt")
+            )
+        })
+        .map(|f| ImportFile {
+            path: f.path().to_path_buf(),
+            bytes: f.contents().to_vec(),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn import_with_progress(
+    store: &Store,
+    files: &[ImportFile],
+    rules: &Rules,
+) -> Result<import::ImportReport> {
+    // A bar only for a person watching; pipes and CI logs get nothing extra.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("importing {bar:30} {pos}/{len} versions")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let report = import::import(store, files, rules, &|done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report
+}
+
+fn load_rules(explicit: Option<&Path>) -> Result<Rules> {
+    match explicit {
+        Some(path) => Rules::load(path),
+        None => {
+            let local = Path::new("redline.toml");
+            if local.is_file() {
+                Rules::load(local)
+            } else {
+                Ok(Rules::shipped())
+            }
+        }
+    }
+}
+
+/// Split `slug@version`; a bare slug means the newest version.
+pub fn parse_target(target: &str) -> Result<(Slug, VersionRef)> {
+    match target.split_once('@') {
+        Some((slug, version)) => Ok((Slug::new(slug)?, version.parse()?)),
+        None => Ok((Slug::new(target)?, VersionRef::Latest)),
+    }
+}
+
+fn now() -> DateTime<FixedOffset> {
+    Utc::now().fixed_offset()
+}
+
+fn default_editor() -> String {
+    if let Ok(name) = std::env::var("REDLINE_EDITOR") {
+        if !name.trim().is_empty() {
+            return name;
+        }
+    }
+    if let Some(name) = git2::Config::open_default()
+        .ok()
+        .and_then(|c| c.get_string("user.name").ok())
+    {
+        if !name.trim().is_empty() {
+            return name;
+        }
+    }
+    std::env::var("USER").unwrap_or_else(|_| "unknown editor".to_string())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Render(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn render(template: &impl Template) -> Result<String> {
+    Ok(template.render()?)
+}
+
+fn emit(out: &mut impl Write, text: &str) -> Result<()> {
+    match out.write_all(text.as_bytes()) {
+        // A closed pipe (`redline log x | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("<stdout>", e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "cli/log.txt")]
+struct LogView<'a> {
+    slug: &'a Slug,
+    versions: &'a [Version],
+}
+
+#[derive(Template)]
+#[template(path = "cli/list.txt")]
+struct ListView<'a> {
+    explainers: &'a [ExplainerEntry],
+}
+
+#[derive(Template)]
+#[template(path = "cli/committed.txt")]
+struct CommittedView<'a> {
+    slug: &'a Slug,
+    version: &'a Version,
+    written: bool,
+}

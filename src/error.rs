@@ -68,19 +68,28 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Conflict { .. } => 3,
-            Error::Input { .. } | Error::InvalidSlug(_) | Error::Version(_) | Error::Config { .. } => 2,
+            Error::Input { .. }
+            | Error::InvalidSlug(_)
+            | Error::Version(_)
+            | Error::Config { .. } => 2,
             _ => 1,
         }
     }
 
     /// Shorthand for an [`Error::Input`].
     pub fn input(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Error::Input { path: path.into(), message: message.into() }
+        Error::Input {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// Shorthand for an [`Error::Io`].
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -1,1 +1,16 @@
-fn main() {}
+//! The `redline` binary: parse arguments, run, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = redline::cli::Cli::parse();
+    match redline::cli::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("redline: error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

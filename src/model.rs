@@ -40,7 +40,11 @@ impl Document {
     /// Build a document from its facts and canonical body; the outline is parsed here, once.
     pub fn new(meta: DocumentMeta, body: String) -> Document {
         let sections = crate::structure::outline(&body);
-        Document { meta, body, sections }
+        Document {
+            meta,
+            body,
+            sections,
+        }
     }
 }
 
@@ -223,7 +227,12 @@ pub fn parse_when(raw: &str) -> Result<DateTime<FixedOffset>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t);
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(Utc.from_utc_datetime(&t).fixed_offset());
         }

@@ -77,9 +77,14 @@ mod tests {
 
     #[test]
     fn refuses_paths_and_odd_characters() {
-        for bad in ["", "../x", "A B", "-lead", "a/b", "a.md", "Caps", "a_b", "é"] {
+        for bad in [
+            "", "../x", "A B", "-lead", "a/b", "a.md", "Caps", "a_b", "é",
+        ] {
             let err = Slug::new(bad).unwrap_err();
-            assert!(matches!(err, Error::InvalidSlug(ref s) if s == bad), "{bad}: {err}");
+            assert!(
+                matches!(err, Error::InvalidSlug(ref s) if s == bad),
+                "{bad}: {err}"
+            );
         }
     }
 }

@@ -68,7 +68,12 @@ impl Store {
         &self.path
     }
     /// Commit a new version of `slug` (compare-and-swap on the ref).
-    pub fn commit(&self, _slug: &Slug, _document: &Document, _request: &UpdateRequest) -> Result<CommitOutcome> {
+    pub fn commit(
+        &self,
+        _slug: &Slug,
+        _document: &Document,
+        _request: &UpdateRequest,
+    ) -> Result<CommitOutcome> {
         todo!()
     }
     /// All explainers, sorted by slug.

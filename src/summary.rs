@@ -82,6 +82,11 @@ pub struct Withdrawn {
 }
 
 /// What changed in `slug` since `when` (until `until`, or the newest).
-pub fn since(_store: &Store, _slug: &Slug, _when: &VersionRef, _until: Option<&VersionRef>) -> Result<Summary> {
+pub fn since(
+    _store: &Store,
+    _slug: &Slug,
+    _when: &VersionRef,
+    _until: Option<&VersionRef>,
+) -> Result<Summary> {
     todo!()
 }
