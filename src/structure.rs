@@ -626,7 +626,7 @@ impl<'a> Outliner<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
