@@ -155,6 +155,23 @@ fn negation_is_tagged() {
 }
 
 #[test]
+fn new_speaker_is_an_attribution_change() {
+    let (old, new) = fixture("attribution");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(c.kind, ChangeKind::Edited);
+    assert!(c.tags.contains(&Tag::Attribution), "{:?}", c.tags);
+    assert!(c.tags.contains(&Tag::Name), "{:?}", c.tags);
+    assert_eq!(c.significance, Significance::Substantive);
+    assert!(c.reason.contains("attribution"), "{}", c.reason);
+    assert_eq!(
+        show(&c.words),
+        "After the talks, [-Mr Lavrov said-]{+the Kremlin denied+} the two sides had agreed to start a process for a settlement."
+    );
+}
+
+#[test]
 fn renamed_heading_is_a_rename() {
     let (old, new) = fixture("renamed-heading");
     let set = diff_checked(&old, &new);
@@ -457,4 +474,118 @@ proptest! {
         prop_assert_eq!(set.old_text(), a);
         prop_assert_eq!(set.new_text(), b);
     }
+}
+
+fn demo_version(date: &str) -> Document {
+    let rules = crate::ingest::Rules::shipped();
+    let path = format!(
+        "{}/snapshots/fullfact-ukraine-peace-talks/{date}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    crate::ingest::ingest_file(std::path::Path::new(&path), &rules)
+        .unwrap()
+        .document
+}
+
+/// The demo pair that matters: Full Fact, 1 March → 4 March.
+#[test]
+fn fullfact_1_to_4_march() {
+    let (old, new) = (demo_version("2025-03-01"), demo_version("2025-03-04"));
+    let set = diff_checked(&old, &new);
+    assert!(!set.coarse);
+    assert!(set.sections.is_empty(), "{:#?}", set.sections);
+    assert!(
+        set.changes.iter().all(|c| c.kind != ChangeKind::Removed),
+        "{:#?}",
+        set.changes
+    );
+    let talks = Some("What talks have taken place and who is involved?");
+    let added = |start: &str| {
+        let found: Vec<&Change> = set
+            .changes
+            .iter()
+            .filter(|c| c.new_text.as_deref().is_some_and(|t| t.starts_with(start)))
+            .collect();
+        assert_eq!(found.len(), 1, "{start}: {:#?}", set.changes);
+        assert_eq!(found[0].kind, ChangeKind::Added, "{start}");
+        assert_eq!(found[0].significance, Significance::Substantive);
+        found[0]
+    };
+
+    let truce = added(
+        "Following the summit Mr Macron said France and the UK had proposed a one-month truce",
+    );
+    assert_eq!(truce.section.as_deref(), talks);
+    assert!(truce.tags.contains(&Tag::Quote), "{:?}", truce.tags);
+    assert!(truce.tags.contains(&Tag::Attribution), "{:?}", truce.tags);
+    assert_eq!(truce.reason, "new attributed quotation");
+    let range = truce.new_range.clone().unwrap();
+    assert!(new.body[range].ends_with("“no agreement” on this had been reached."));
+
+    for start in [
+        "More than a dozen leaders from across Europe",
+        "In a statement following the summit, Mr Starmer said",
+        "Mr Starmer also set out a four-point plan",
+    ] {
+        assert_eq!(added(start).section.as_deref(), talks, "{start}");
+    }
+    let pause = added("On 3 March, the United States announced a “pause”");
+    assert_eq!(
+        pause.section.as_deref(),
+        Some("What have the US and Ukraine agreed on minerals?")
+    );
+    assert!(pause
+        .new_text
+        .as_deref()
+        .unwrap()
+        .ends_with("contributing to a solution.”"));
+
+    let minerals: Vec<&Change> = set
+        .changes
+        .iter()
+        .filter(|c| {
+            c.old_text
+                .as_deref()
+                .is_some_and(|t| t.starts_with("Mr Trump and Mr Zelenskyy were expected"))
+        })
+        .collect();
+    assert_eq!(minerals.len(), 1);
+    let m = minerals[0];
+    assert_eq!(m.kind, ChangeKind::Edited);
+    let changed: Vec<(SpanOp, &str)> = m
+        .words
+        .iter()
+        .filter(|s| s.op != SpanOp::Equal)
+        .map(|s| (s.op, s.text.as_str()))
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            (SpanOp::Delete, ", but"),
+            (SpanOp::Insert, "."),
+            (
+                SpanOp::Insert,
+                ", though he has since said that he remains ready to sign the agreement “any time”"
+            ),
+        ]
+    );
+
+    let stamp = set
+        .changes
+        .iter()
+        .find(|c| {
+            c.old_text
+                .as_deref()
+                .is_some_and(|t| t.contains("last updated at 12pm"))
+        })
+        .unwrap();
+    assert_eq!(stamp.kind, ChangeKind::Edited);
+    assert!(stamp.tags.contains(&Tag::Date));
+    // New-document order.
+    let starts: Vec<usize> = set
+        .changes
+        .iter()
+        .filter_map(|c| c.new_range.as_ref().map(|r| r.start))
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]));
 }
