@@ -100,7 +100,7 @@ impl<'a> QuoteDepth<'a> {
             self.pos = at;
         }
         let curly = self.open > 0 && self.closes_left > 0;
-        let straight = self.straight_total % 2 == 0 && self.straight_seen % 2 == 1;
+        let straight = self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
         curly || straight
     }
 }
