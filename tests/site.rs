@@ -207,7 +207,10 @@ fn atom_feeds_parse_and_list_major_updates() {
             "{title}"
         );
         assert_eq!(entry.summary.as_ref().unwrap().content, version.note);
-        assert_eq!(entry.authors[0].name.as_deref(), Some(version.editor.as_str()));
+        assert_eq!(
+            entry.authors[0].name.as_deref(),
+            Some(version.editor.as_str())
+        );
     }
     // Newest first; the newest entry carries the truce highlight.
     let newest = &feed.entries[0];
