@@ -1,0 +1,390 @@
+//! Git-layer tests on raw stored text (independent of ingest's format).
+
+use super::*;
+
+fn request(editor: &str, when: &str, note: &str, expect: Option<VersionRef>) -> UpdateRequest {
+    UpdateRequest {
+        editor: editor.into(),
+        updated: DateTime::parse_from_rfc3339(when).unwrap(),
+        note: note.into(),
+        kind: UpdateKind::Major,
+        expect,
+    }
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::new(s).unwrap()
+}
+
+fn committed(outcome: CommitOutcome) -> Version {
+    match outcome {
+        CommitOutcome::Committed(v) => v,
+        other => panic!("expected a commit, got {other:?}"),
+    }
+}
+
+#[test]
+fn text_round_trips_and_histories_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let (a, b) = (slug("alpha"), slug("beta"));
+    let v1 = committed(
+        store
+            .commit_text(
+                &a,
+                "a1\n",
+                &request("Ann", "2025-03-01T10:00:00Z", "first", None),
+            )
+            .unwrap(),
+    );
+    committed(
+        store
+            .commit_text(
+                &b,
+                "b1\n",
+                &request("Bo", "2025-03-02T10:00:00Z", "b first", None),
+            )
+            .unwrap(),
+    );
+    let v2 = committed(
+        store
+            .commit_text(
+                &a,
+                "a2\n",
+                &request("Ann", "2025-03-03T10:00:00Z", "second", None),
+            )
+            .unwrap(),
+    );
+    assert_eq!((v1.number, v2.number), (1, 2));
+    assert_eq!(store.text(&a, &v1).unwrap(), "a1\n");
+    assert_eq!(store.text(&a, &v2).unwrap(), "a2\n");
+    let all = store.histories().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[&a], store.history(&a).unwrap());
+    assert_eq!(all[&b], store.history(&b).unwrap());
+    assert_eq!(store.history(&a).unwrap(), vec![v1, v2]);
+}
+
+#[test]
+fn removed_explainers_are_not_listed_and_restart_when_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let (a, b) = (slug("alpha"), slug("beta"));
+    store
+        .commit_text(
+            &a,
+            "a1\n",
+            &request("Ann", "2025-03-01T10:00:00Z", "one", None),
+        )
+        .unwrap();
+    store
+        .commit_text(
+            &b,
+            "b1\n",
+            &request("Ann", "2025-03-01T11:00:00Z", "b", None),
+        )
+        .unwrap();
+    // Remove alpha with plain git2, as an administrator might.
+    let repo = &store.repo;
+    let tip = repo.refname_to_id(MAIN_REF).unwrap();
+    let parent = repo.find_commit(tip).unwrap();
+    let tree_id = git2::build::TreeUpdateBuilder::new()
+        .remove(a.store_path())
+        .create_updated(repo, &parent.tree().unwrap())
+        .unwrap();
+    let sig = Signature::now("Admin", "admin@example.invalid").unwrap();
+    repo.commit(
+        Some(MAIN_REF),
+        &sig,
+        &sig,
+        "Remove alpha",
+        &repo.find_tree(tree_id).unwrap(),
+        &[&parent],
+    )
+    .unwrap();
+    assert!(matches!(store.history(&a), Err(Error::UnknownExplainer(_))));
+    assert_eq!(
+        store
+            .histories()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        vec![b.clone()]
+    );
+    // Re-created: a fresh history from v1.
+    let v = committed(
+        store
+            .commit_text(
+                &a,
+                "a again\n",
+                &request("Ann", "2025-03-05T10:00:00Z", "back", None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v.number, 1);
+    assert_eq!(store.history(&a).unwrap().len(), 1);
+    assert_eq!(store.histories().unwrap()[&a].len(), 1);
+}
+
+#[test]
+fn unchanged_and_conflict_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let a = slug("alpha");
+    let v1 = committed(
+        store
+            .commit_text(
+                &a,
+                "a1\n",
+                &request("Ann", "2025-03-01T10:00:00Z", "one", None),
+            )
+            .unwrap(),
+    );
+    let same = store
+        .commit_text(
+            &a,
+            "a1\n",
+            &request(
+                "Ann",
+                "2025-03-02T10:00:00Z",
+                "again",
+                Some(VersionRef::Latest),
+            ),
+        )
+        .unwrap();
+    assert_eq!(same, CommitOutcome::Unchanged(v1.clone()));
+    let v2 = committed(
+        store
+            .commit_text(
+                &a,
+                "a2\n",
+                &request(
+                    "Ann",
+                    "2025-03-02T10:00:00Z",
+                    "two",
+                    Some(VersionRef::Number(1)),
+                ),
+            )
+            .unwrap(),
+    );
+    let before = store.repo.refname_to_id(MAIN_REF).unwrap();
+    let err = store
+        .commit_text(
+            &a,
+            "a3\n",
+            &request(
+                "Bo",
+                "2025-03-03T10:00:00Z",
+                "stale",
+                Some(VersionRef::Number(1)),
+            ),
+        )
+        .unwrap_err();
+    match &err {
+        Error::Conflict {
+            slug,
+            expected,
+            newer,
+        } => {
+            assert_eq!(slug, "alpha");
+            assert_eq!(expected, &format!("v1 ({})", v1.short_id()));
+            assert_eq!(newer, &format!("v2 ({})", v2.short_id()));
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(err.exit_code(), 3);
+    assert_eq!(store.repo.refname_to_id(MAIN_REF).unwrap(), before);
+}
+
+#[test]
+fn bad_editor_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let err = store
+        .commit_text(
+            &slug("alpha"),
+            "x\n",
+            &request("A <b>", "2025-03-01T10:00:00Z", "n", None),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("editor name"), "{err}");
+    assert_eq!(history::main_tip(&store.repo).unwrap(), None);
+}
+
+/// Commit `changes` (path → Some(text) to write, None to delete) with plain git2
+/// in one commit on main, as a git user might: several files at once, no trailers.
+fn plain_commit(store: &Store, changes: &[(&str, Option<&str>)], message: &str) -> Oid {
+    let repo = &store.repo;
+    let tip = history::main_tip(repo).unwrap();
+    let parent = tip.map(|t| repo.find_commit(t).unwrap());
+    let base = match &parent {
+        Some(p) => p.tree().unwrap(),
+        None => repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap(),
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    for (path, text) in changes {
+        match text {
+            Some(t) => update.upsert(*path, repo.blob(t.as_bytes()).unwrap(), FileMode::Blob),
+            None => update.remove(*path),
+        };
+    }
+    let tree = repo
+        .find_tree(update.create_updated(repo, &base).unwrap())
+        .unwrap();
+    let sig = Signature::now("Git User", "git@example.invalid").unwrap();
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    repo.commit(Some(MAIN_REF), &sig, &sig, message, &tree, &parents)
+        .unwrap()
+}
+
+#[test]
+fn replay_matches_the_backward_walk_from_any_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let names = ["alpha", "beta", "gamma"];
+    let mut tips = vec![];
+    for i in 0..18usize {
+        let s = slug(names[i % 3]);
+        let when = format!("2025-03-{:02}T10:00:00Z", i + 1);
+        match i {
+            // Several files in one plain commit, one of them deleted.
+            7 => {
+                plain_commit(
+                    &store,
+                    &[
+                        ("explainers/alpha.md", Some("by hand\n")),
+                        ("explainers/beta.md", None),
+                        ("README", Some("x")),
+                    ],
+                    "Tidy up",
+                );
+            }
+            // A commit touching nothing under explainers/.
+            11 => {
+                plain_commit(&store, &[("README", Some("y"))], "Readme");
+            }
+            // Files that are not explainers are ignored.
+            13 => {
+                plain_commit(
+                    &store,
+                    &[
+                        ("explainers/Not A Slug.md", Some("z")),
+                        ("explainers/notes.txt", Some("z")),
+                    ],
+                    "Junk",
+                );
+            }
+            _ => {
+                store
+                    .commit_text(
+                        &s,
+                        &format!("{s} {i}\n"),
+                        &request("Ann", &when, &format!("n{i}"), None),
+                    )
+                    .unwrap();
+            }
+        }
+        tips.push(history::main_tip(&store.repo).unwrap().unwrap());
+    }
+    let repo = &store.repo;
+    for (k, tip) in tips.iter().enumerate() {
+        let full = history::histories_at(repo, *tip, None).unwrap();
+        for name in names {
+            let s = slug(name);
+            let walked = history::slug_history(repo, Some(*tip), &s).unwrap();
+            assert_eq!(
+                full.get(&s).cloned().unwrap_or_default(),
+                walked,
+                "{name} at step {k}"
+            );
+        }
+        for (j, base_tip) in tips.iter().enumerate().take(k + 1) {
+            let base = history::histories_at(repo, *base_tip, None).unwrap();
+            assert_eq!(
+                history::histories_at(repo, *tip, Some((*base_tip, base))).unwrap(),
+                full,
+                "{j}→{k}"
+            );
+        }
+    }
+    let last = history::histories_at(repo, *tips.last().unwrap(), None).unwrap();
+    // beta was deleted at step 7 and re-created at step 10: v1 is step 10.
+    assert_eq!(last[&slug("beta")].first().unwrap().note, "n10");
+    assert_eq!(
+        last[&slug("alpha")]
+            .iter()
+            .filter(|v| v.note == "Tidy up")
+            .count(),
+        1
+    );
+    assert_eq!(last.len(), 3);
+}
+
+#[test]
+fn unusable_caches_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.git");
+    let store = Store::init(&path).unwrap();
+    let a = slug("alpha");
+    for i in 0..3 {
+        store
+            .commit_text(
+                &a,
+                &format!("{i}\n"),
+                &request("Ann", "2025-03-01T10:00:00Z", "n", None),
+            )
+            .unwrap();
+    }
+    let truth = store.histories().unwrap();
+    let cache_file = path.join("redline-histories.json");
+    assert!(cache_file.exists(), "commits leave a cache behind");
+    // A cache for a commit that is not on main (a sibling) must not be trusted.
+    let tip = history::main_tip(&store.repo).unwrap().unwrap();
+    let parent = store.repo.find_commit(tip).unwrap().parent(0).unwrap();
+    let sig = Signature::now("X", "x@example.invalid").unwrap();
+    let sibling = store
+        .repo
+        .commit(
+            None,
+            &sig,
+            &sig,
+            "side",
+            &parent.tree().unwrap(),
+            &[&parent],
+        )
+        .unwrap();
+    let mut bogus = truth.clone();
+    bogus.insert(slug("ghost"), truth[&a].clone());
+    for contents in [
+        serde_json::json!({"format": 1, "tip": sibling.to_string(), "histories": bogus})
+            .to_string(),
+        serde_json::json!({"format": 999, "tip": tip.to_string(), "histories": bogus}).to_string(),
+        "not json".to_string(),
+        String::new(),
+    ] {
+        std::fs::write(&cache_file, &contents).unwrap();
+        let fresh = Store::open(&path).unwrap();
+        assert_eq!(fresh.histories().unwrap(), truth, "{contents}");
+    }
+    // A valid cache for an ancestor is resumed from.
+    std::fs::remove_file(&cache_file).unwrap();
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.histories().unwrap(), truth);
+    store
+        .commit_text(
+            &a,
+            "new\n",
+            &request("Ann", "2025-03-02T10:00:00Z", "n4", None),
+        )
+        .unwrap();
+    let fresh = Store::open(&path).unwrap();
+    assert_eq!(fresh.history(&a).unwrap().len(), 4);
+    assert_eq!(
+        reader.history(&a).unwrap().len(),
+        4,
+        "an open handle sees later commits"
+    );
+}

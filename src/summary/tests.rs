@@ -1,0 +1,1 @@
+//! Integration tests of `since` over real git stores (need store, ingest and diff).
