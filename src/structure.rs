@@ -100,7 +100,8 @@ impl<'a> QuoteDepth<'a> {
             self.pos = at;
         }
         let curly = self.open > 0 && self.closes_left > 0;
-        let straight = self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
+        let straight =
+            self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
         curly || straight
     }
 }
