@@ -1,1 +1,682 @@
-//! Site: `redline build --out DIR` writes the static readers' site. OWNER: render engineer.
+//! Site: `redline build --out DIR` writes the static readers' site. Every link is
+//! relative, so the folder works from `file://` and from any static host.
+//!
+//! ```text
+//! index.html                              explainers: title, versions, last updated
+//! feed.xml                                Atom: every explainer's major updates
+//! <slug>/index.html                       newest text, "last updated", what changed box
+//! <slug>/changes.html                     every update, newest first
+//! <slug>/diff/vN.html                     v(N-1) → vN
+//! <slug>/since/YYYY-MM-DD.html            what changed since that day
+//! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
+//! <slug>/feed.xml                         Atom: the explainer's major updates
+//! ```
+//!
+//! Work per explainer: its history once, each version's document read once, one
+//! diff per consecutive pair, and one summary per distinct (base, head) pair
+//! (the "what changed" box reuses a since page's summary when they coincide).
+//! OWNER: render engineer.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use askama::Template;
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diff::{self, ChangeSet, Span, SpanOp};
+use crate::error::{Error, Result};
+use crate::model::{Document, UpdateKind, Version, VersionRef};
+use crate::render::{
+    self, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown, SummaryView,
+    VersionView,
+};
+use crate::slug::Slug;
+use crate::store::Store;
+use crate::summary::{self, Summary};
+
+/// What a build wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Explainers built.
+    pub explainers: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Atom feeds written.
+    pub feeds: usize,
+    /// The site's folder.
+    pub out_dir: PathBuf,
+}
+
+/// Build the whole static site from `store` into `out_dir` (created if needed).
+/// Shows a progress bar on stderr when `progress` is set and stderr is a terminal.
+pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildReport> {
+    let entries = store.explainers()?;
+    let bar = if progress && std::io::stderr().is_terminal() {
+        let bar =
+            ProgressBar::with_draw_target(Some(entries.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg:30!} {wide_bar} {pos}/{len} explainers")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut report = BuildReport {
+        out_dir: out_dir.to_path_buf(),
+        ..BuildReport::default()
+    };
+    let mut listed = Vec::new();
+    let mut site_entries = Vec::new();
+    for entry in &entries {
+        bar.set_message(entry.slug.to_string());
+        let history = store.history(&entry.slug)?;
+        let built = build_explainer(store, &entry.slug, &history, out_dir, &mut report)?;
+        site_entries.extend(built.feed_entries.into_iter().map(|mut e| {
+            e.href = format!("{}/{}", entry.slug, e.href);
+            e
+        }));
+        listed.push(built.listing);
+        report.explainers += 1;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let index = SiteIndex {
+        chrome: Chrome {
+            title: "Explainers".to_string(),
+            home: None,
+            explainer: None,
+            feed: Some("feed.xml".to_string()),
+        },
+        explainers: &listed,
+    };
+    write(out_dir, "index.html", &index.render()?, &mut report.pages)?;
+
+    site_entries.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let feed = AtomFeed {
+        id: "tag:redline,2025:site".to_string(),
+        title: "All explainer updates".to_string(),
+        updated: site_entries
+            .iter()
+            .map(|e| e.updated_at)
+            .max()
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string()),
+        alternate: "index.html".to_string(),
+        entries: &site_entries,
+    };
+    write(out_dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+    Ok(report)
+}
+
+/// What the site-wide pages need from one explainer.
+struct BuiltExplainer {
+    listing: ListedExplainer,
+    feed_entries: Vec<FeedEntry>,
+}
+
+/// One line of the site index.
+struct ListedExplainer {
+    slug: String,
+    title: String,
+    versions: usize,
+    latest: VersionView,
+}
+
+/// Summaries keyed by (base, head) version numbers, computed at most once each.
+struct Summaries<'a> {
+    store: &'a Store,
+    slug: &'a Slug,
+    cache: HashMap<(usize, usize), Summary>,
+}
+
+impl Summaries<'_> {
+    fn get(&mut self, base: usize, head: usize) -> Result<&Summary> {
+        if !self.cache.contains_key(&(base, head)) {
+            let summary = summary::since(
+                self.store,
+                self.slug,
+                &VersionRef::Number(base),
+                Some(&VersionRef::Number(head)),
+            )?;
+            self.cache.insert((base, head), summary);
+        }
+        self.cache
+            .get(&(base, head))
+            .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
+    }
+}
+
+fn build_explainer(
+    store: &Store,
+    slug: &Slug,
+    history: &[Version],
+    out_dir: &Path,
+    report: &mut BuildReport,
+) -> Result<BuiltExplainer> {
+    let latest = history
+        .last()
+        .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
+    let documents: Vec<Document> = history
+        .iter()
+        .map(|v| store.document(slug, v))
+        .collect::<Result<_>>()?;
+    let newest = documents
+        .last()
+        .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
+    let title = newest.meta.title.clone();
+    let dir = out_dir.join(slug.as_str());
+    let mut summaries = Summaries {
+        store,
+        slug,
+        cache: HashMap::new(),
+    };
+    let head = latest.number;
+
+    // Diff pages: one per consecutive pair. A major update's step summary (needed
+    // for its feed entry) already holds that diff, so it is not computed twice.
+    let mut feed_entries = Vec::new();
+    for (i, version) in history.iter().enumerate() {
+        let highlights = if i == 0 {
+            Vec::new()
+        } else {
+            let changes: ChangeSet;
+            let changes_ref = if version.kind == UpdateKind::Major {
+                &summaries.get(version.number - 1, version.number)?.changes
+            } else {
+                changes = match (documents.get(i - 1), documents.get(i)) {
+                    (Some(old), Some(new)) => diff::diff(old, new),
+                    _ => ChangeSet::default(),
+                };
+                &changes
+            };
+            let previous = history.get(i - 1).unwrap_or(version);
+            let header = DiffHeader::between(
+                documents
+                    .get(i)
+                    .map(|d| d.meta.title.clone())
+                    .unwrap_or_default(),
+                previous,
+                version,
+            );
+            let view = DiffView::new(changes_ref, &header);
+            let chrome = page_chrome(
+                &format!(
+                    "{title}: what changed on {}",
+                    render::long_date(&version.updated)
+                ),
+                "../../",
+                &title,
+            );
+            let html = render::diff_page(&view, chrome, Some("../".to_string()))?;
+            write(
+                &dir,
+                &format!("diff/v{}.html", version.number),
+                &html,
+                &mut report.pages,
+            )?;
+            if version.kind == UpdateKind::Major {
+                summaries
+                    .get(version.number - 1, version.number)?
+                    .highlights
+                    .iter()
+                    .map(HighlightView::new)
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        };
+        if version.kind == UpdateKind::Major {
+            feed_entries.push(feed_entry(slug, &title, version, highlights)?);
+        }
+    }
+
+    // Since and track-changes pages: one per distinct version date that has a
+    // version before it (the version current at the start of that day).
+    let mut since_days: Vec<(String, usize)> = Vec::new();
+    for version in history {
+        let day = render::day(&version.updated);
+        if since_days.iter().any(|(d, _)| *d == day) {
+            continue;
+        }
+        if let Some(base) = base_at(history, &start_of_day(&version.updated)) {
+            since_days.push((day, base));
+        }
+    }
+    for (day, base) in &since_days {
+        let summary = summaries.get(*base, head)?;
+        let view = SummaryView::new(summary);
+        let chrome = page_chrome(
+            &format!("{title}: what changed since {}", view.base.date),
+            "../../",
+            &title,
+        );
+        let html = render::summary_page(&view, chrome, Some("../".to_string()), day)?;
+        write(&dir, &format!("since/{day}.html"), &html, &mut report.pages)?;
+
+        let track = TrackChanges {
+            chrome: page_chrome(
+                &format!("{title}: changes marked since {day}"),
+                "../../",
+                &title,
+            ),
+            title: &title,
+            base: VersionView::new(&summary.base),
+            head: VersionView::new(&summary.head),
+            day,
+            blocks: marked_blocks(&summary.changes.spans),
+        };
+        write(
+            &dir,
+            &format!("track-changes/{day}.html"),
+            &track.render()?,
+            &mut report.pages,
+        )?;
+    }
+
+    // Changelog, newest first.
+    let versions: Vec<ChangelogEntry> = history
+        .iter()
+        .rev()
+        .map(|v| {
+            let day = render::day(&v.updated);
+            ChangelogEntry {
+                since: since_days.iter().any(|(d, _)| *d == day).then_some(day),
+                version: VersionView::new(v),
+            }
+        })
+        .collect();
+    let changes = Changelog {
+        chrome: page_chrome(&format!("{title}: all updates"), "../", &title),
+        title: &title,
+        versions: &versions,
+    };
+    write(&dir, "changes.html", &changes.render()?, &mut report.pages)?;
+
+    // The explainer page with its "what changed" box: since the previous major update.
+    let majors: Vec<&Version> = history
+        .iter()
+        .filter(|v| v.kind == UpdateKind::Major)
+        .collect();
+    let whats_new = match majors.len().checked_sub(2).and_then(|i| majors.get(i)) {
+        Some(previous) => {
+            let summary = summaries.get(previous.number, head)?;
+            let day = render::day(&majors.last().map_or(latest.updated, |v| v.updated));
+            Some(WhatsNew {
+                since: VersionView::new(previous),
+                highlights: summary.highlights.iter().map(HighlightView::new).collect(),
+                updates: summary.updates.iter().map(VersionView::new).collect(),
+                since_page: since_days.iter().any(|(d, _)| *d == day).then_some(day),
+            })
+        }
+        None => None,
+    };
+    let page = ExplainerPage {
+        chrome: Chrome {
+            title: title.clone(),
+            home: Some("../index.html".to_string()),
+            explainer: None,
+            feed: Some("feed.xml".to_string()),
+        },
+        title: &title,
+        publisher: newest.meta.publisher.as_deref(),
+        source_url: newest.meta.source_url.as_deref().filter(|u| {
+            let u = u.trim_start().to_ascii_lowercase();
+            u.starts_with("https://") || u.starts_with("http://")
+        }),
+        latest: VersionView::new(latest),
+        whats_new,
+        body: RenderedMarkdown::from_markdown(&newest.body),
+    };
+    write(&dir, "index.html", &page.render()?, &mut report.pages)?;
+
+    feed_entries.reverse();
+    let feed = AtomFeed {
+        id: format!(
+            "tag:redline,{}:{}",
+            render::day(&history.first().unwrap_or(latest).updated),
+            slug
+        ),
+        title: title.clone(),
+        updated: feed_entries
+            .iter()
+            .map(|e| e.updated_at)
+            .max()
+            .unwrap_or(latest.updated)
+            .to_rfc3339(),
+        alternate: "index.html".to_string(),
+        entries: &feed_entries,
+    };
+    write(&dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+
+    Ok(BuiltExplainer {
+        listing: ListedExplainer {
+            slug: slug.to_string(),
+            title: title.clone(),
+            versions: history.len(),
+            latest: VersionView::new(latest),
+        },
+        feed_entries,
+    })
+}
+
+/// Midnight UTC of the day of `t` (as a reader's "since 4 March" means).
+fn start_of_day(t: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    Utc.from_utc_datetime(&t.date_naive().and_time(NaiveTime::MIN))
+        .fixed_offset()
+}
+
+/// The number of the version current at `when`, if any existed then.
+fn base_at(history: &[Version], when: &DateTime<FixedOffset>) -> Option<usize> {
+    history
+        .iter()
+        .rev()
+        .find(|v| v.updated <= *when)
+        .map(|v| v.number)
+}
+
+fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
+    Chrome {
+        title: page_title.to_string(),
+        home: Some(format!("{root}index.html")),
+        explainer: Some(Crumb {
+            href: format!("{}index.html", root_to_explainer(root)),
+            text: explainer.to_string(),
+        }),
+        feed: Some(format!("{}feed.xml", root_to_explainer(root))),
+    }
+}
+
+/// From a page two levels down (`../../` to the root) the explainer is `../`.
+fn root_to_explainer(root: &str) -> &str {
+    root.strip_prefix("../").unwrap_or("")
+}
+
+fn write(dir: &Path, relative: &str, contents: &str, counter: &mut usize) -> Result<()> {
+    let path = dir.join(relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
+    *counter += 1;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Track changes: the whole newest text, changes since a date marked inline.
+
+/// One block of the track-changes view.
+struct MarkedBlock {
+    /// `p`, `h2`…`h6` or `blockquote`.
+    tag: &'static str,
+    /// `li` for list items (styled with a bullet), else empty.
+    class: &'static str,
+    /// Text pieces.
+    pieces: Vec<Piece>,
+}
+
+/// Split the lossless span list into display blocks at line breaks, strip each
+/// block's Markdown block marker (`## `, `> `, `- `, `1. `) and name its kind.
+fn marked_blocks(spans: &[Span]) -> Vec<MarkedBlock> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    for span in spans {
+        let mut lines = span.text.split('\n').peekable();
+        while let Some(line) = lines.next() {
+            if !line.is_empty() {
+                current.push(Span {
+                    op: span.op,
+                    text: line.to_string(),
+                });
+            }
+            if lines.peek().is_some() {
+                if let Some(block) = finish_block(std::mem::take(&mut current)) {
+                    blocks.push(block);
+                }
+            }
+        }
+    }
+    if let Some(block) = finish_block(current) {
+        blocks.push(block);
+    }
+    blocks
+}
+
+fn finish_block(mut spans: Vec<Span>) -> Option<MarkedBlock> {
+    if spans.iter().all(|s| s.text.trim().is_empty()) {
+        return None;
+    }
+    // The marker is read from the first span that is part of the newest text,
+    // or from the old text when the whole block was deleted.
+    let all_deleted = spans.iter().all(|s| s.op == SpanOp::Delete);
+    let first = spans
+        .iter()
+        .position(|s| all_deleted || s.op != SpanOp::Delete)
+        .unwrap_or(0);
+    let (tag, class, marker_len) = spans
+        .get(first)
+        .map(|s| block_marker(&s.text))
+        .unwrap_or(("p", "", 0));
+    if let Some(span) = spans.get_mut(first) {
+        span.text = span.text.get(marker_len..).unwrap_or_default().to_string();
+    }
+    Some(MarkedBlock {
+        tag,
+        class,
+        pieces: render::pieces(&spans),
+    })
+}
+
+/// Kind of a Markdown block from its first line, and the marker's length in bytes.
+fn block_marker(line: &str) -> (&'static str, &'static str, usize) {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let hashes = rest.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
+        // The page title is the h1, so body headings start at h2.
+        let tag = match hashes {
+            1 | 2 => "h2",
+            3 => "h3",
+            4 => "h4",
+            5 => "h5",
+            _ => "h6",
+        };
+        return (tag, "", indent + hashes + 1);
+    }
+    if let Some(after) = rest.strip_prefix('>') {
+        let space = usize::from(after.starts_with(' '));
+        return ("blockquote", "", indent + 1 + space);
+    }
+    for bullet in ["- ", "* ", "+ "] {
+        if rest.starts_with(bullet) {
+            return ("p", "li", indent + 2);
+        }
+    }
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+        return ("p", "li", indent + digits + 2);
+    }
+    ("p", "", 0)
+}
+
+// ---------------------------------------------------------------------------
+// Atom.
+
+/// One Atom entry (one major update).
+struct FeedEntry {
+    id: String,
+    title: String,
+    updated: String,
+    updated_at: DateTime<FixedOffset>,
+    author: String,
+    href: String,
+    note: String,
+    content: String,
+}
+
+fn feed_entry(
+    slug: &Slug,
+    title: &str,
+    version: &Version,
+    highlights: Vec<HighlightView>,
+) -> Result<FeedEntry> {
+    let view = VersionView::new(version);
+    let content = FeedEntryContent {
+        version: &view,
+        highlights: &highlights,
+    }
+    .render()?;
+    Ok(FeedEntry {
+        id: format!("tag:redline,{}:{}/{}", view.day, slug, version.id),
+        title: format!("{title}: updated {}", view.date),
+        updated: view.iso.clone(),
+        updated_at: version.updated,
+        author: version.editor.clone(),
+        href: if version.number > 1 {
+            format!("diff/v{}.html", version.number)
+        } else {
+            "index.html".to_string()
+        },
+        note: view.note.clone(),
+        content,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Templates.
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct SiteIndex<'a> {
+    chrome: Chrome,
+    explainers: &'a [ListedExplainer],
+}
+
+/// The "what changed since the previous major update" box.
+struct WhatsNew {
+    since: VersionView,
+    highlights: Vec<HighlightView>,
+    updates: Vec<VersionView>,
+    since_page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "explainer.html")]
+struct ExplainerPage<'a> {
+    chrome: Chrome,
+    title: &'a str,
+    publisher: Option<&'a str>,
+    source_url: Option<&'a str>,
+    latest: VersionView,
+    whats_new: Option<WhatsNew>,
+    body: RenderedMarkdown,
+}
+
+struct ChangelogEntry {
+    version: VersionView,
+    since: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "changes.html")]
+struct Changelog<'a> {
+    chrome: Chrome,
+    title: &'a str,
+    versions: &'a [ChangelogEntry],
+}
+
+#[derive(Template)]
+#[template(path = "track_changes.html")]
+struct TrackChanges<'a> {
+    chrome: Chrome,
+    title: &'a str,
+    base: VersionView,
+    head: VersionView,
+    day: &'a str,
+    blocks: Vec<MarkedBlock>,
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct AtomFeed<'a> {
+    id: String,
+    title: String,
+    updated: String,
+    alternate: String,
+    entries: &'a [FeedEntry],
+}
+
+#[derive(Template)]
+#[template(path = "feed_entry.html")]
+struct FeedEntryContent<'a> {
+    version: &'a VersionView,
+    highlights: &'a [HighlightView],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(op: SpanOp, text: &str) -> Span {
+        Span {
+            op,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn blocks_follow_lines_and_lose_their_markers() {
+        let blocks = marked_blocks(&[
+            span(SpanOp::Equal, "Lead text.\n\n## What next?\n\nMr Macron "),
+            span(SpanOp::Delete, "spoke"),
+            span(SpanOp::Insert, "said"),
+            span(SpanOp::Equal, ".\n\n"),
+            span(SpanOp::Delete, "- A removed item\n"),
+            span(SpanOp::Insert, "> A new quote\n"),
+        ]);
+        let tags: Vec<_> = blocks.iter().map(|b| (b.tag, b.class)).collect();
+        assert_eq!(
+            tags,
+            [
+                ("p", ""),
+                ("h2", ""),
+                ("p", ""),
+                ("p", "li"),
+                ("blockquote", "")
+            ]
+        );
+        assert_eq!(blocks[1].pieces[0].text, "What next?");
+        assert_eq!(blocks[3].pieces[0].text, "A removed item");
+        assert!(blocks[3].pieces[0].del);
+        assert_eq!(blocks[4].pieces[0].text, "A new quote");
+        let middle: Vec<_> = blocks[2]
+            .pieces
+            .iter()
+            .map(|p| (p.text.as_str(), p.ins, p.del))
+            .collect();
+        assert_eq!(
+            middle,
+            [
+                ("Mr Macron ", false, false),
+                ("spoke", false, true),
+                ("said", true, false),
+                (".", false, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn days_start_at_midnight_utc() {
+        let t = DateTime::parse_from_rfc3339("2025-03-04T16:00:00Z").unwrap();
+        assert_eq!(start_of_day(&t).to_rfc3339(), "2025-03-04T00:00:00+00:00");
+    }
+}

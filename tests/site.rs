@@ -1,1 +1,493 @@
-//! Integration tests: site (filled in by its owner).
+//! Integration tests: rendering on the demo history (golden files), escaping of
+//! hostile text in every page and feed, the static site's links and Atom feeds
+//! (parsed with the independent feed-rs), and a real headless Chromium.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use chrono::DateTime;
+use redline::diff;
+use redline::import;
+use redline::ingest::Rules;
+use redline::model::{Document, DocumentMeta, UpdateKind, VersionRef};
+use redline::render::{self, DiffHeader};
+use redline::site;
+use redline::slug::Slug;
+use redline::store::{Store, UpdateRequest};
+use redline::summary;
+
+const FULLFACT: &str = "fullfact-ukraine-peace-talks";
+
+/// A temporary store holding the demo history (snapshots/ in the repository).
+struct DemoStore {
+    dir: tempfile::TempDir,
+    store: Store,
+}
+
+fn demo_store() -> DemoStore {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let files = import::read_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")).unwrap();
+    import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
+    DemoStore { dir, store }
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::new(s).unwrap()
+}
+
+/// The page's `<main>` (the stylesheet is the same on every page and would
+/// drown the golden files).
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>");
+    &html[start..end + "</main>".len()]
+}
+
+#[test]
+fn demo_diff_outputs_match_golden_files() {
+    let demo = demo_store();
+    let s = slug(FULLFACT);
+    let history = demo.store.history(&s).unwrap();
+    assert_eq!(history.len(), 4);
+    let old = demo.store.document(&s, &history[2]).unwrap();
+    let new = demo.store.document(&s, &history[3]).unwrap();
+    let changes = diff::diff(&old, &new);
+    let header = DiffHeader::between(new.meta.title.clone(), &history[2], &history[3]);
+    insta::assert_snapshot!(
+        "demo_diff_v4_text",
+        render::diff_text(&changes, &header, false).unwrap()
+    );
+    insta::assert_snapshot!(
+        "demo_diff_v4_markdown",
+        render::diff_markdown(&changes, &header).unwrap()
+    );
+    let html = render::diff_html(&changes, &header).unwrap();
+    insta::assert_snapshot!("demo_diff_v4_html", main_of(&html));
+    let coloured = render::diff_text(&changes, &header, true).unwrap();
+    assert!(coloured.contains("\x1b["), "coloured output uses ANSI");
+}
+
+#[test]
+fn demo_summary_outputs_match_golden_files() {
+    let demo = demo_store();
+    let since: VersionRef = "2025-03-01".parse().unwrap();
+    let summary = summary::since(&demo.store, &slug(FULLFACT), &since, None).unwrap();
+    let text = render::summary_text(&summary, false).unwrap();
+    insta::assert_snapshot!("demo_summary_since_0301_text", text);
+    insta::assert_snapshot!(
+        "demo_summary_since_0301_markdown",
+        render::summary_markdown(&summary).unwrap()
+    );
+    let html = render::summary_html(&summary).unwrap();
+    insta::assert_snapshot!("demo_summary_since_0301_html", main_of(&html));
+
+    // Highlights come first, and the first is the truce claim with the UK's denial.
+    let highlights = text.find("Highlights").expect("highlights section");
+    let updates = text
+        .find("Updates in this period")
+        .expect("updates section");
+    assert!(highlights < updates);
+    let first = &text[highlights..updates];
+    let truce = first.find("truce").expect("truce highlight");
+    assert!(first[truce..].contains("no agreement"), "{first}");
+}
+
+/// Every relative `href` in every page points at a file the build wrote.
+fn assert_relative_links_resolve(out: &Path) {
+    let mut checked = 0;
+    for page in files_with_extension(out, "html") {
+        let html = std::fs::read_to_string(&page).unwrap();
+        for href in html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+        {
+            if href.starts_with("http://") || href.starts_with("https://") || href.starts_with('#')
+            {
+                continue;
+            }
+            assert!(
+                !href.starts_with('/'),
+                "{}: absolute link {href}",
+                page.display()
+            );
+            let target = page.parent().unwrap().join(href.split('#').next().unwrap());
+            assert!(target.is_file(), "{}: broken link {href}", page.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links checked");
+}
+
+fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn demo_site_has_every_page_and_working_relative_links() {
+    let demo = demo_store();
+    let out = demo.dir.path().join("site");
+    let report = site::build(&demo.store, &out, false).unwrap();
+    assert_eq!(report.explainers, 2);
+    let ff = out.join(FULLFACT);
+    for page in [
+        "index.html",
+        "changes.html",
+        "feed.xml",
+        "diff/v2.html",
+        "diff/v3.html",
+        "diff/v4.html",
+        "since/2025-02-25.html",
+        "since/2025-03-01.html",
+        "since/2025-03-04.html",
+        "track-changes/2025-03-01.html",
+    ] {
+        assert!(ff.join(page).is_file(), "missing {page}");
+    }
+    assert!(out.join("index.html").is_file() && out.join("feed.xml").is_file());
+    assert_eq!(report.pages, files_with_extension(&out, "html").len());
+    assert_relative_links_resolve(&out);
+
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Ukraine peace talks explained"));
+    assert!(index.contains("4 versions"));
+    let page = std::fs::read_to_string(ff.join("index.html")).unwrap();
+    assert!(page
+        .contains("Last updated <time datetime=\"2025-03-04T16:00:00+00:00\">4 March 2025</time>"));
+    assert!(page.contains("href=\"changes.html\">see all updates</a>"));
+    assert!(
+        page.contains("What changed since 1 March 2025"),
+        "box: since the previous major update"
+    );
+    let track = std::fs::read_to_string(ff.join("track-changes/2025-03-01.html")).unwrap();
+    assert!(track.contains("<ins>") && track.contains("no agreement"));
+    assert!(!page.contains("<script"), "the site needs no JavaScript");
+}
+
+#[test]
+fn atom_feeds_parse_and_list_major_updates() {
+    let demo = demo_store();
+    let out = demo.dir.path().join("site");
+    site::build(&demo.store, &out, false).unwrap();
+    let s = slug(FULLFACT);
+    let history = demo.store.history(&s).unwrap();
+    let majors: Vec<_> = history
+        .iter()
+        .filter(|v| v.kind == UpdateKind::Major)
+        .collect();
+
+    let bytes = std::fs::read(out.join(FULLFACT).join("feed.xml")).unwrap();
+    let feed = feed_rs::parser::parse(bytes.as_slice()).unwrap();
+    assert_eq!(feed.entries.len(), majors.len());
+    for version in &majors {
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.updated.map(|t| t.timestamp()) == Some(version.updated.timestamp()))
+            .unwrap_or_else(|| panic!("no entry for {}", version.label()));
+        let title = entry.title.as_ref().unwrap().content.as_str();
+        assert!(title.contains("Ukraine peace talks explained"), "{title}");
+        assert!(
+            title.contains(&version.updated.format("%-d %B %Y").to_string()),
+            "{title}"
+        );
+        assert_eq!(entry.summary.as_ref().unwrap().content, version.note);
+        assert_eq!(
+            entry.authors[0].name.as_deref(),
+            Some(version.editor.as_str())
+        );
+    }
+    // Newest first; the newest entry carries the truce highlight.
+    let newest = &feed.entries[0];
+    let content = newest
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .unwrap();
+    assert!(content.contains("no agreement"), "{content}");
+
+    let bytes = std::fs::read(out.join("feed.xml")).unwrap();
+    let site_feed = feed_rs::parser::parse(bytes.as_slice()).unwrap();
+    let total: usize = demo
+        .store
+        .explainers()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            demo.store
+                .history(&e.slug)
+                .unwrap()
+                .iter()
+                .filter(|v| v.kind == UpdateKind::Major)
+                .count()
+        })
+        .sum();
+    assert_eq!(site_feed.entries.len(), total);
+    let ids: BTreeSet<_> = site_feed.entries.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids.len(), total, "entry ids are unique");
+}
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+#[test]
+fn hostile_text_shows_as_text_in_every_page_and_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let s = slug("hostile");
+    let meta = DocumentMeta {
+        title: format!("Title {SCRIPT}"),
+        ..DocumentMeta::default()
+    };
+    let versions = [
+        ("2025-03-01T10:00:00Z", "Intro paragraph.\n\n## Section\n\nFirst sentence here.\n"),
+        (
+            "2025-03-02T10:00:00Z",
+            "Intro paragraph.\n\n## Section\n\nFirst sentence here. Mr Smith said \"<script>alert(1)</script>\" today.\n\n<script>alert(1)</script>\n",
+        ),
+    ];
+    for (when, body) in versions {
+        let request = UpdateRequest {
+            editor: format!("Editor {SCRIPT}"),
+            updated: DateTime::parse_from_rfc3339(when).unwrap(),
+            note: format!("Note {SCRIPT}"),
+            kind: UpdateKind::Major,
+            expect: None,
+        };
+        store
+            .commit(&s, &Document::new(meta.clone(), body.to_string()), &request)
+            .unwrap();
+    }
+    let out = dir.path().join("site");
+    site::build(&store, &out, false).unwrap();
+    let mut pages = files_with_extension(&out, "html");
+    pages.extend(files_with_extension(&out, "xml"));
+    assert!(pages.len() >= 8, "{pages:?}");
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        assert!(
+            !text.contains("<script"),
+            "raw script tag in {}",
+            page.display()
+        );
+    }
+    let escaped = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    let body = escaped("hostile/index.html");
+    assert!(
+        body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "body text: {body}"
+    );
+    assert!(body.contains("Title &#60;script&#62;"), "title");
+    for page in [
+        "hostile/changes.html",
+        "hostile/diff/v2.html",
+        "hostile/since/2025-03-02.html",
+    ] {
+        assert!(
+            escaped(page).contains("Note &#60;script&#62;alert(1)&#60;/script&#62;"),
+            "note in {page}"
+        );
+    }
+    let feed_text = escaped("hostile/feed.xml");
+    assert!(
+        feed_text.contains("Note &#60;script&#62;alert(1)&#60;/script&#62;"),
+        "note in the feed summary"
+    );
+    let feed = feed_rs::parser::parse(feed_text.as_bytes()).unwrap();
+    let entry = &feed.entries[0];
+    assert_eq!(
+        entry.summary.as_ref().unwrap().content,
+        format!("Note {SCRIPT}"),
+        "the feed reader sees text"
+    );
+    let html = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap();
+    assert!(
+        !html.contains("<script"),
+        "entry HTML escapes the note: {html}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Real browser.
+
+fn chromium() -> PathBuf {
+    let path = PathBuf::from("/usr/bin/chromium");
+    assert!(
+        path.is_file(),
+        "the browser test needs Debian's chromium: install it with `apt-get update && apt-get install -y chromium`"
+    );
+    path
+}
+
+fn run_chromium(profile: &Path, args: &[&str]) -> std::process::Output {
+    let output = Process::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "chromium {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn dump_dom(profile: &Path, page: &Path, extra: &[&str]) -> String {
+    let url = format!("file://{}", page.display());
+    let mut args = extra.to_vec();
+    args.extend(["--dump-dom", url.as_str()]);
+    String::from_utf8(run_chromium(profile, &args).stdout).unwrap()
+}
+
+#[test]
+fn site_in_headless_chromium() {
+    chromium();
+    let demo = demo_store();
+    let out = demo.dir.path().join("site");
+    site::build(&demo.store, &out, false).unwrap();
+    let profile = demo.dir.path().join("chromium-profile");
+    let ff = out.join(FULLFACT);
+
+    // The first highlight a reader sees since 1 March is the truce claim and its denial.
+    let dom = dump_dom(&profile, &ff.join("since/2025-03-01.html"), &[]);
+    let first = dom
+        .find("class=\"highlight ")
+        .expect("a highlight in the DOM");
+    let end = dom[first..].find("</li>").map_or(dom.len(), |e| first + e);
+    let highlight = &dom[first..end];
+    assert!(
+        highlight.contains("truce") && highlight.contains("no agreement"),
+        "{highlight}"
+    );
+
+    // The changelog lists every version.
+    let dom = dump_dom(&profile, &ff.join("changes.html"), &[]);
+    let history = demo.store.history(&slug(FULLFACT)).unwrap();
+    assert_eq!(dom.matches("<li class=\"version\"").count(), history.len());
+    for version in &history {
+        assert!(
+            dom.contains(&version.updated.format("%-d %B %Y").to_string()),
+            "{}",
+            version.label()
+        );
+    }
+
+    // No horizontal overflow at phone width: a test-only harness page measures
+    // each page in a 390 px iframe (the site itself has no JavaScript).
+    for page in [
+        "index.html",
+        "changes.html",
+        "since/2025-03-01.html",
+        "track-changes/2025-03-01.html",
+        "diff/v4.html",
+    ] {
+        let harness = demo.dir.path().join("overflow.html");
+        std::fs::write(
+            &harness,
+            format!(
+                r#"<!DOCTYPE html><html><body><iframe id="f" style="width:390px;height:800px;border:0" src="file://{}"></iframe>
+<script>document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument.documentElement;
+  document.body.setAttribute('data-overflow', d.scrollWidth > d.clientWidth ? 'yes:' + d.scrollWidth : 'no');
+}});</script></body></html>"#,
+                ff.join(page).display()
+            ),
+        )
+        .unwrap();
+        let dom = dump_dom(
+            &profile,
+            &harness,
+            &[
+                "--allow-file-access-from-files",
+                "--virtual-time-budget=5000",
+            ],
+        );
+        assert!(
+            dom.contains("data-overflow=\"no\""),
+            "{page} overflows at 390 px: {dom}"
+        );
+    }
+
+    // Screenshots at phone and desktop widths, kept for people to look at.
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (name, page) in [
+        ("since", "since/2025-03-01.html"),
+        ("explainer", "index.html"),
+        ("track-changes", "track-changes/2025-03-01.html"),
+    ] {
+        for width in [390, 1280] {
+            let file = shots.join(format!("{name}-{width}.png"));
+            let _ = std::fs::remove_file(&file);
+            let url = format!("file://{}", ff.join(page).display());
+            run_chromium(
+                &profile,
+                &[
+                    &format!("--screenshot={}", file.display()),
+                    &format!("--window-size={width},2000"),
+                    &url,
+                ],
+            );
+            let png = std::fs::read(&file).unwrap();
+            assert!(
+                png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+                "{}",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn stylesheet_keeps_pages_within_a_phone_screen() {
+    let css =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/style.css"))
+            .unwrap();
+    for rule in [
+        "max-width: 44rem",
+        "overflow-wrap: anywhere",
+        "max-width: 100%",
+    ] {
+        assert!(css.contains(rule), "style.css lacks {rule}");
+    }
+    let page = render::diff_html(
+        &Default::default(),
+        &DiffHeader {
+            title: "t".into(),
+            old: render::DiffSide::file("a.md"),
+            new: render::DiffSide::file("b.md"),
+        },
+    )
+    .unwrap();
+    assert!(page.contains("name=\"viewport\" content=\"width=device-width, initial-scale=1\""));
+    assert!(
+        page.contains("overflow-wrap: anywhere"),
+        "the stylesheet is inlined"
+    );
+}

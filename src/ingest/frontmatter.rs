@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toml::value::{Datetime, Offset};
 use toml::Spanned;
 
@@ -113,7 +113,6 @@ pub(crate) struct InputFront {
 }
 
 /// Input front matter with `updated` already converted to chrono.
-#[allow(dead_code)] // read by ingest_bytes, which lands next
 #[derive(Debug, Default)]
 pub(crate) struct InputFacts {
     pub title: Option<String>,
@@ -124,7 +123,6 @@ pub(crate) struct InputFacts {
 }
 
 /// Parse input front matter (unknown keys refused, naming key and line).
-#[allow(dead_code)] // called by ingest_bytes, which lands next
 pub(crate) fn parse_input(name: &Path, toml_text: &str, first_line: usize) -> Result<InputFacts> {
     let front: InputFront = parse(name, toml_text, first_line)?;
     let updated = front
@@ -171,29 +169,42 @@ pub(crate) fn parse_meta(name: &Path, toml_text: &str, first_line: usize) -> Res
     })
 }
 
-/// Serialised form of the facts; `None` fields are left out.
-#[derive(Serialize)]
-struct StoredFrontOut<'a> {
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    updated: Option<Datetime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_url: Option<&'a str>,
+/// The TOML text (ending in a newline) of a document's facts; `None` fields are left out.
+///
+/// Written key by key rather than with `toml::to_string`, because the serializer picks a
+/// multi-line string for a value containing a newline, and a line `+++` inside one
+/// would end the front matter early. Basic strings keep every value on its own line.
+pub(crate) fn render_meta(meta: &DocumentMeta) -> String {
+    let mut out = format!("title = {}\n", basic_string(&meta.title));
+    if let Some(t) = meta.updated {
+        out.push_str(&format!("updated = {}\n", to_toml(t)));
+    }
+    if let Some(p) = &meta.publisher {
+        out.push_str(&format!("publisher = {}\n", basic_string(p)));
+    }
+    if let Some(u) = &meta.source_url {
+        out.push_str(&format!("source_url = {}\n", basic_string(u)));
+    }
+    out
 }
 
-/// The TOML text (ending in a newline) of a document's facts.
-pub(crate) fn render_meta(meta: &DocumentMeta) -> String {
-    let out = StoredFrontOut {
-        title: &meta.title,
-        updated: meta.updated.map(to_toml),
-        publisher: meta.publisher.as_deref(),
-        source_url: meta.source_url.as_deref(),
-    };
-    // A struct of strings and a datetime always serialises; fall back to a title-only
-    // table rather than panic should toml ever refuse.
-    toml::to_string(&out).unwrap_or_else(|_| format!("title = {:?}\n", meta.title))
+/// A TOML basic string (one line): `"` and `\\` escaped, control characters as escapes.
+fn basic_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A chrono datetime as a TOML offset datetime (`Z` for UTC, seconds kept, nanoseconds if any).
@@ -291,6 +302,18 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn values_with_newlines_and_fences_stay_on_one_line() {
+        let m = DocumentMeta {
+            title: "a\n+++\nb \"q\" \\ \u{7f}\u{1}\t’".into(),
+            publisher: Some("x\r\n+++".into()),
+            ..DocumentMeta::default()
+        };
+        let text = render_meta(&m);
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert_eq!(parse_meta(Path::new("x.md"), &text, 2).unwrap(), m);
     }
 
     #[test]

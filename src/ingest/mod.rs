@@ -1,30 +1,54 @@
 //! Ingest: turn an input file (Markdown with optional TOML front matter, or a
 //! plain-text capture of a web page) into a `Document` in canonical stored form.
-//! OWNER: ingest engineer. Interface agreed; bodies to be written.
+//!
+//! Input checks come first (size, NUL, UTF-8, emptiness) so a wrong file is refused
+//! with its name before anything is parsed. Line ends become LF and a BOM goes, so
+//! the stored body never differs by platform. Plain text is rebuilt as Markdown via
+//! `templates/document.md`; Markdown is kept as written.
+//!
+//! Canonical body generated from plain text (what [`crate::structure::outline`] reads):
+//! blocks separated by exactly one blank line; headings as `## Heading`; paragraphs on
+//! one line each, Markdown-special characters backslash-escaped; a figure as a fenced
+//! block with info string `figure` holding one label per line, verbatim; exactly one
+//! final newline; no title (it is in the front matter).
+//!
+//! ````text
+//! Lead paragraph.
+//!
+//! ## What talks have taken place and who is involved?
+//!
+//! Paragraph with \*stars\* kept as text.
+//!
+//! ```figure
+//! Ukraine holds
+//! territory in Russia’s
+//! ```
+//! ````
+//!
+//! Stored file ([`stored_text`] / [`parse_stored`]): `+++`, the TOML facts (`title`,
+//! `updated` as a TOML offset datetime, `publisher`, `source_url`; absent ones left
+//! out), `+++`, then the body verbatim.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Document, DocumentMeta, UpdateKind};
 
 mod frontmatter;
+mod markdown;
+mod plain;
+mod rules;
 
-/// Publisher rules (boilerplate to strip, metadata lines to lift), loaded from `redline.toml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Rules {}
+#[cfg(test)]
+mod input_tests;
 
-impl Rules {
-    /// The shipped defaults (embedded `redline.toml`).
-    pub fn shipped() -> Rules {
-        todo!()
-    }
-    /// Load rules from a file, naming file and line on error.
-    pub fn load(_path: &Path) -> Result<Rules> {
-        todo!()
-    }
-}
+pub use rules::{normalise, DstRule, Furniture, Publisher, Rules, Zone};
+
+/// Largest input accepted: explainers are tens of kilobytes; anything this big is a wrong file.
+pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;
 
 /// The `[change]` table of an import file: the update's editorial facts.
 /// Unknown keys are refused so a typo (`edtor`) cannot pass silently.
@@ -49,14 +73,159 @@ pub struct Ingested {
     pub change: Option<ChangeMeta>,
 }
 
+/// How an input's body is read, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// `.md` / `.markdown`: kept as written.
+    Markdown,
+    /// Anything else (`.txt`, captures): one paragraph per line, rebuilt as Markdown.
+    PlainText,
+}
+
+impl InputFormat {
+    /// The format for a file name: Markdown for `.md`/`.markdown` (any case), else plain text.
+    pub fn of(name: &Path) -> InputFormat {
+        match name
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("md" | "markdown") => InputFormat::Markdown,
+            _ => InputFormat::PlainText,
+        }
+    }
+}
+
 /// Read and ingest a file (refusing bad UTF-8, NUL, empty, > 5 MB, naming the file).
-pub fn ingest_file(_path: &Path, _rules: &Rules) -> Result<Ingested> {
-    todo!()
+pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    // Read at most one byte past the limit: enough to refuse without loading a huge file.
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, e))?;
+    ingest_bytes(path, &bytes, rules)
 }
 
 /// Ingest bytes that came from `name` (used for messages and to pick the format by extension).
-pub fn ingest_bytes(_name: &Path, _bytes: &[u8], _rules: &Rules) -> Result<Ingested> {
-    todo!()
+pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested> {
+    let parts = ingest_parts(name, bytes, rules)?;
+    Ok(Ingested {
+        document: Document::new(parts.meta, parts.body),
+        change: parts.change,
+    })
+}
+
+/// What ingest produces before the outline is parsed: facts, canonical body, change table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestedParts {
+    /// Document facts for the front matter.
+    pub meta: DocumentMeta,
+    /// Canonical Markdown body (non-empty, one final newline).
+    pub body: String,
+    /// The `[change]` table, if any.
+    pub change: Option<ChangeMeta>,
+}
+
+/// [`ingest_bytes`] without building the outline: checks, front matter, body.
+pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
+    let text = checked_text(name, bytes)?;
+    let split = frontmatter::split(name, &text)?;
+    let facts = match split.front {
+        Some((toml, first_line)) => frontmatter::parse_input(name, toml, first_line)?,
+        None => frontmatter::InputFacts::default(),
+    };
+    let known_title = facts
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+
+    let (found_title, body, lifted, publisher) = match InputFormat::of(name) {
+        InputFormat::Markdown => {
+            let md = markdown::read(split.body, known_title);
+            (md.title, md.body, None, None)
+        }
+        InputFormat::PlainText => {
+            let capture = plain::read(split.body, rules, known_title);
+            let body = if capture.blocks.is_empty() {
+                String::new()
+            } else {
+                plain::render(&capture.blocks)?
+            };
+            (capture.title, body, capture.updated, capture.publisher)
+        }
+    };
+    if body.trim().is_empty() {
+        let what = if split.front.is_some() {
+            "has front matter but no body text"
+        } else {
+            "has no content besides its title"
+        };
+        return Err(Error::input(name, format!("{what}: nothing to ingest")));
+    }
+
+    let title = known_title
+        .map(str::to_string)
+        .or(found_title)
+        .unwrap_or_else(|| file_stem(name));
+    let meta = DocumentMeta {
+        title,
+        updated: facts.updated.or(lifted),
+        publisher: facts.publisher.or(publisher),
+        source_url: facts.source_url,
+    };
+    Ok(IngestedParts {
+        meta,
+        body,
+        change: facts.change,
+    })
+}
+
+/// Refuse what is not text (oversize, NUL, bad UTF-8, empty) and normalise line ends and BOM.
+fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::input(
+            name,
+            format!(
+                "is larger than the 5 MB limit ({} bytes read): is this the right file?",
+                bytes.len()
+            ),
+        ));
+    }
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let line = 1 + bytes
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        return Err(Error::input(
+            name,
+            format!("contains a NUL byte on line {line} (byte {at}): this looks like a binary file, not text"),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = 1 + bytes
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        Error::input(
+            name,
+            format!(
+                "is not valid UTF-8 at byte {at} (line {line}): save it as UTF-8 and try again"
+            ),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::input(name, "is empty: nothing to ingest"));
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Parse a stored file (front matter + Markdown body) back into a `Document`.
@@ -134,6 +303,27 @@ mod tests {
                 assert_eq!(b, body);
                 assert_eq!(m, meta);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Any facts and any body survive the stored form unchanged.
+        #[test]
+        fn stored_form_round_trips_anything(
+            title in "(\\PC|[\\x00-\\x1f\\x7f]|\n[+]{3}\n){0,30}",
+            publisher in proptest::option::of("[ -~’“”\n\t]{0,20}"),
+            body in "(\\PC|\n|\r|[+]{3}\n){0,60}",
+            seconds in 0i64..4_000_000_000,
+            offset_minutes in -900i32..900,
+        ) {
+            let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+            let updated = chrono::DateTime::from_timestamp(seconds, 0).unwrap().with_timezone(&offset);
+            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None };
+            let text = stored_text_parts(&meta, &body);
+            let (m, b) = parse_stored_parts(Path::new("x.md"), &text).unwrap();
+            proptest::prop_assert_eq!(b, body);
+            proptest::prop_assert_eq!(m, meta);
         }
     }
 

@@ -1,0 +1,143 @@
+//! Markdown input: the body is kept as written (after line-end normalisation);
+//! only the title heading moves to the front matter.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::rules::normalise;
+
+/// A Markdown input's title (when found in the body) and canonical body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MarkdownInput {
+    /// The first `# ` heading's text, when the front matter named no title.
+    pub title: Option<String>,
+    /// The body: trailing whitespace trimmed, no leading blank lines, one final newline
+    /// (empty when there is no content).
+    pub body: String,
+}
+
+/// Read a Markdown body. Without `known_title`, the first level-1 heading is the title
+/// and leaves the body; with one, a level-1 heading repeating it first thing leaves too.
+pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
+    let body = tidy(text);
+    let Some((range, heading)) = first_h1(&body) else {
+        return MarkdownInput { title: None, body };
+    };
+    let remove = match known_title {
+        None => true,
+        Some(title) => range.start == 0 && normalise(title) == normalise(&heading),
+    };
+    if !remove {
+        return MarkdownInput { title: None, body };
+    }
+    let before = body
+        .get(..range.start)
+        .unwrap_or_default()
+        .trim_end_matches('\n');
+    let after = body
+        .get(range.end..)
+        .unwrap_or_default()
+        .trim_start_matches('\n');
+    let joined = if before.is_empty() {
+        after.to_string()
+    } else {
+        format!("{before}\n\n{after}")
+    };
+    MarkdownInput {
+        title: known_title.is_none().then_some(heading),
+        body: tidy(&joined),
+    }
+}
+
+/// Trailing whitespace off every line, no leading blank lines, exactly one final newline.
+fn tidy(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .skip_while(|l| l.is_empty())
+        .collect();
+    let mut body = lines.join("\n");
+    let end = body.trim_end().len();
+    body.truncate(end);
+    if !body.is_empty() {
+        body.push('\n');
+    }
+    body
+}
+
+/// Byte range and plain text of the first level-1 heading (ATX or setext).
+fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let mut inside: Option<(std::ops::Range<usize>, String)> = None;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => inside = Some((range, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = inside.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, text)) = inside.as_mut() {
+                    text.push(' ');
+                }
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                return inside
+                    .map(|(r, t)| (r, t.split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_h1_becomes_title_and_leaves_body() {
+        let m = read(
+            "\n# The *real* title\n\nLead para.  \n\n## Section\n\nText.\n\n\n",
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("The real title"));
+        assert_eq!(m.body, "Lead para.\n\n## Section\n\nText.\n");
+    }
+
+    #[test]
+    fn h1_after_lead_is_cut_cleanly() {
+        let m = read("Lead.\n\nTitle\n=====\n\nMore.", None);
+        assert_eq!(m.title.as_deref(), Some("Title"));
+        assert_eq!(m.body, "Lead.\n\nMore.\n");
+    }
+
+    #[test]
+    fn no_h1_keeps_body_and_no_title() {
+        let m = read("## Only a section\n\nText with # not heading\n", None);
+        assert_eq!(m.title, None);
+        assert_eq!(m.body, "## Only a section\n\nText with # not heading\n");
+        // A "#" inside a code block is not a heading.
+        let m = read("```\n# comment\n```\n", None);
+        assert_eq!(m.title, None);
+    }
+
+    #[test]
+    fn known_title_drops_only_a_repeating_first_heading() {
+        let m = read(
+            "# Ukraine peace talks explained\n\nText.\n",
+            Some("Ukraine peace talks explained"),
+        );
+        assert_eq!(
+            m,
+            MarkdownInput {
+                title: None,
+                body: "Text.\n".into()
+            }
+        );
+        let m = read("# Another heading\n\nText.\n", Some("Ukraine"));
+        assert_eq!(m.body, "# Another heading\n\nText.\n");
+    }
+}

@@ -1,2 +1,0 @@
-//! Render: every human-facing output through askama templates in `templates/`.
-//! OWNER: render engineer.

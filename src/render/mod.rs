@@ -1,0 +1,785 @@
+//! Render: every human-facing output goes through an askama template in
+//! `templates/`. This module turns engine values ([`ChangeSet`], [`Summary`]) into
+//! small display views (dates formatted, changes grouped by section, words split
+//! into equal/inserted/deleted pieces) and hands those to the templates.
+//!
+//! Escaping: `.html`/`.xml` templates are escaped by askama; `.md` templates pass
+//! every user string through our `md` filter and `.txt` templates through `plain`
+//! (see [`filters`]). The one piece of HTML inserted unescaped is an explainer
+//! body rendered by pulldown-cmark with raw HTML turned into text
+//! ([`RenderedMarkdown`]); no template uses `|safe`.
+
+pub(crate) mod filters;
+
+use std::fmt;
+
+use askama::Template;
+use chrono::{DateTime, FixedOffset};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag as MarkdownTag};
+
+use crate::diff::{
+    Change, ChangeKind, ChangeSet, SectionChange, SectionChangeKind, Significance, Span, SpanOp,
+    Tag,
+};
+use crate::error::Result;
+use crate::model::{UpdateKind, Version};
+use crate::summary::{Highlight, HighlightKind, Summary, Withdrawn};
+
+/// What a diff compares: a title and the two sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffHeader {
+    /// The explainer's title (of the newer side).
+    pub title: String,
+    /// The older side.
+    pub old: DiffSide,
+    /// The newer side.
+    pub new: DiffSide,
+}
+
+/// One side of a diff: a stored version, or a file that is not (yet) in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffSide {
+    /// How the side is named to the reader: `v3`, or a file name.
+    pub label: String,
+    /// The stored version, when the side is one (gives date, editor and note).
+    pub version: Option<Version>,
+}
+
+impl DiffSide {
+    /// A stored version.
+    pub fn version(version: &Version) -> DiffSide {
+        DiffSide {
+            label: version.label(),
+            version: Some(version.clone()),
+        }
+    }
+
+    /// A file or other unstored input, named by `label`.
+    pub fn file(label: impl Into<String>) -> DiffSide {
+        DiffSide {
+            label: label.into(),
+            version: None,
+        }
+    }
+}
+
+impl DiffHeader {
+    /// A diff between two stored versions.
+    pub fn between(title: impl Into<String>, old: &Version, new: &Version) -> DiffHeader {
+        DiffHeader {
+            title: title.into(),
+            old: DiffSide::version(old),
+            new: DiffSide::version(new),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Public API: `redline diff` and `redline since` outputs.
+
+/// Terminal text of a diff, grouped by section; ANSI colours when `color`, otherwise
+/// `[-deleted-]`/`[+inserted+]` markers so plain text still shows the change.
+pub fn diff_text(changes: &ChangeSet, header: &DiffHeader, color: bool) -> Result<String> {
+    let view = DiffView::new(changes, header);
+    Ok(DiffText {
+        view: &view,
+        style: TextStyle::new(color),
+    }
+    .render()?)
+}
+
+/// Markdown report of a diff (for CI pull-request comments).
+pub fn diff_markdown(changes: &ChangeSet, header: &DiffHeader) -> Result<String> {
+    let view = DiffView::new(changes, header);
+    Ok(DiffMarkdown { view: &view }.render()?)
+}
+
+/// Standalone HTML page of a diff.
+pub fn diff_html(changes: &ChangeSet, header: &DiffHeader) -> Result<String> {
+    let view = DiffView::new(changes, header);
+    diff_page(&view, Chrome::standalone(&header.title), None)
+}
+
+/// Terminal text of a "what changed since" summary.
+pub fn summary_text(summary: &Summary, color: bool) -> Result<String> {
+    let view = SummaryView::new(summary);
+    Ok(SummaryText {
+        view: &view,
+        style: TextStyle::new(color),
+    }
+    .render()?)
+}
+
+/// Markdown of a "what changed since" summary.
+pub fn summary_markdown(summary: &Summary) -> Result<String> {
+    let view = SummaryView::new(summary);
+    Ok(SummaryMarkdown { view: &view }.render()?)
+}
+
+/// Standalone HTML page of a "what changed since" summary.
+pub fn summary_html(summary: &Summary) -> Result<String> {
+    let view = SummaryView::new(summary);
+    summary_page(&view, Chrome::standalone(&summary.title), None, "")
+}
+
+/// An explainer body rendered to HTML by pulldown-cmark, with any raw HTML in
+/// the Markdown turned into visible text. The only way to build one is
+/// [`RenderedMarkdown::from_markdown`], so it is the single value templates may
+/// insert without escaping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMarkdown(String);
+
+impl RenderedMarkdown {
+    /// Render a Markdown body. pulldown-cmark escapes text itself; `Html` and
+    /// `InlineHtml` events become `Text` so a `<script>` in an explainer shows as text.
+    pub fn from_markdown(body: &str) -> RenderedMarkdown {
+        let parser = Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .map(|event| match event {
+                Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+                Event::Start(MarkdownTag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(MarkdownTag::Link {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }),
+                Event::Start(MarkdownTag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(MarkdownTag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                }),
+                other => other,
+            });
+        let mut html = String::with_capacity(body.len() + body.len() / 4);
+        pulldown_cmark::html::push_html(&mut html, parser);
+        RenderedMarkdown(html)
+    }
+
+    /// The HTML.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Keep relative URLs and http(s)/mailto ones; anything else (`javascript:`,
+/// `data:`) becomes an empty link so an explainer cannot run script in the site.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    if is_safe_url(&url) {
+        url
+    } else {
+        CowStr::Borrowed("")
+    }
+}
+
+/// A URL a reader's browser may follow: relative, or http, https or mailto.
+pub(crate) fn is_safe_url(url: &str) -> bool {
+    let url = url.trim();
+    let scheme_end = url.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(pos) if url[pos..].starts_with(':') => {
+            let scheme = url[..pos].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => !url.chars().any(|c| c.is_control()),
+    }
+}
+
+impl fmt::Display for RenderedMarkdown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Safe by construction: see [`RenderedMarkdown::from_markdown`].
+impl askama::filters::HtmlSafe for RenderedMarkdown {}
+
+// ---------------------------------------------------------------------------
+// Page chrome and helpers shared with the site builder.
+
+/// What every HTML page around its content needs: title and relative navigation.
+pub(crate) struct Chrome {
+    /// `<title>`.
+    pub title: String,
+    /// Relative link to the site's index page, when part of a site.
+    pub home: Option<String>,
+    /// Relative link to the explainer's page and its title, when part of a site.
+    pub explainer: Option<Crumb>,
+    /// Relative link to an Atom feed to advertise.
+    pub feed: Option<String>,
+}
+
+/// A navigation link.
+pub(crate) struct Crumb {
+    /// Relative URL.
+    pub href: String,
+    /// Link text.
+    pub text: String,
+}
+
+impl Chrome {
+    /// Chrome of a page written on its own (CLI output): no site navigation.
+    pub(crate) fn standalone(title: &str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            home: None,
+            explainer: None,
+            feed: None,
+        }
+    }
+}
+
+/// Render a diff view as an HTML page. `prefix` leads from the page to its
+/// explainer's folder of the site (e.g. `../`), `None` for a standalone page.
+pub(crate) fn diff_page(view: &DiffView, chrome: Chrome, prefix: Option<String>) -> Result<String> {
+    Ok(DiffHtml {
+        chrome,
+        view,
+        prefix,
+    }
+    .render()?)
+}
+
+/// Render a summary view as an HTML page; `since_day` names the site's
+/// track-changes page for the same date (used only with a `prefix`).
+pub(crate) fn summary_page(
+    view: &SummaryView,
+    chrome: Chrome,
+    prefix: Option<String>,
+    since_day: &str,
+) -> Result<String> {
+    Ok(SummaryHtml {
+        chrome,
+        view,
+        prefix,
+        since_day,
+    }
+    .render()?)
+}
+
+/// "4 March 2025".
+pub(crate) fn long_date(t: &DateTime<FixedOffset>) -> String {
+    t.format("%-d %B %Y").to_string()
+}
+
+/// "2025-03-04": the date part used in site URLs.
+pub(crate) fn day(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Views: engine values made ready for display.
+
+/// A version as shown to readers.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionView {
+    /// 1-based number.
+    pub number: usize,
+    /// "v3".
+    pub label: String,
+    /// "4 March 2025".
+    pub date: String,
+    /// "2025-03-04".
+    pub day: String,
+    /// RFC 3339 timestamp.
+    pub iso: String,
+    /// Editor.
+    pub editor: String,
+    /// "major" / "minor".
+    pub kind: &'static str,
+    /// Change note.
+    pub note: String,
+}
+
+impl VersionView {
+    pub(crate) fn new(version: &Version) -> VersionView {
+        VersionView {
+            number: version.number,
+            label: version.label(),
+            date: long_date(&version.updated),
+            day: day(&version.updated),
+            iso: version.updated.to_rfc3339(),
+            editor: version.editor.clone(),
+            kind: match version.kind {
+                UpdateKind::Major => "major",
+                UpdateKind::Minor => "minor",
+            },
+            note: version.note.trim().to_string(),
+        }
+    }
+}
+
+/// A piece of text: unchanged, inserted or deleted.
+#[derive(Debug, Clone)]
+pub(crate) struct Piece {
+    /// The text.
+    pub text: String,
+    /// Inserted.
+    pub ins: bool,
+    /// Deleted.
+    pub del: bool,
+}
+
+impl Piece {
+    fn new(op: SpanOp, text: String) -> Piece {
+        Piece {
+            text,
+            ins: op == SpanOp::Insert,
+            del: op == SpanOp::Delete,
+        }
+    }
+}
+
+/// Spans as pieces, neighbours of the same kind merged (a word diff can yield
+/// whitespace as separate spans).
+pub(crate) fn pieces(spans: &[Span]) -> Vec<Piece> {
+    let mut out: Vec<(SpanOp, String)> = Vec::new();
+    for span in spans {
+        if span.text.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some((op, text)) if *op == span.op => text.push_str(&span.text),
+            _ => out.push((span.op, span.text.clone())),
+        }
+    }
+    out.into_iter()
+        .map(|(op, text)| Piece::new(op, text))
+        .collect()
+}
+
+/// Name of a diff tag for readers.
+fn tag_name(tag: Tag) -> &'static str {
+    match tag {
+        Tag::Number => "number",
+        Tag::Date => "date",
+        Tag::Quote => "quote",
+        Tag::Attribution => "attribution",
+        Tag::Negation => "negation",
+        Tag::Name => "name",
+    }
+}
+
+/// How a section is called when it has no heading.
+const LEAD: &str = "Introduction";
+
+/// One sentence-level change for display.
+#[derive(Debug, Clone)]
+pub(crate) struct ChangeView {
+    /// "added", "removed", "edited", "moved".
+    pub kind: &'static str,
+    /// One-character sign for text output.
+    pub sign: &'static str,
+    /// Word-level pieces (edited), or the whole sentence as one piece.
+    pub pieces: Vec<Piece>,
+    /// The whole sentence is one piece (added/removed/moved): colour it, no inline markers.
+    pub whole: bool,
+    /// Tags.
+    pub tags: Vec<&'static str>,
+    /// Punctuation/typography only.
+    pub cosmetic: bool,
+    /// Section a moved sentence came from.
+    pub moved_from: Option<String>,
+}
+
+impl ChangeView {
+    fn new(change: &Change) -> ChangeView {
+        let old = change.old_text.clone().unwrap_or_default();
+        let new = change.new_text.clone().unwrap_or_default();
+        let (kind, sign, pieces, whole) = match change.kind {
+            ChangeKind::Added => ("added", "+", vec![Piece::new(SpanOp::Insert, new)], true),
+            ChangeKind::Removed => ("removed", "-", vec![Piece::new(SpanOp::Delete, old)], true),
+            ChangeKind::Moved => {
+                let text = if new.is_empty() { old } else { new };
+                ("moved", ">", vec![Piece::new(SpanOp::Equal, text)], true)
+            }
+            ChangeKind::Edited => {
+                let words = if change.words.is_empty() {
+                    vec![
+                        Span {
+                            op: SpanOp::Delete,
+                            text: old,
+                        },
+                        Span {
+                            op: SpanOp::Insert,
+                            text: " ".to_string() + &new,
+                        },
+                    ]
+                } else {
+                    change.words.clone()
+                };
+                ("edited", "~", pieces(&words), false)
+            }
+        };
+        let mut tags: Vec<Tag> = change.tags.clone();
+        tags.sort();
+        tags.dedup();
+        ChangeView {
+            kind,
+            sign,
+            pieces,
+            whole,
+            tags: tags.into_iter().map(tag_name).collect(),
+            cosmetic: change.significance == Significance::Cosmetic,
+            moved_from: match change.kind {
+                ChangeKind::Moved => Some(section_name(&change.old_section)),
+                _ => None,
+            },
+        }
+    }
+}
+
+fn section_name(section: &Option<String>) -> String {
+    section.clone().unwrap_or_else(|| LEAD.to_string())
+}
+
+/// Changes of one section, in document order.
+#[derive(Debug, Clone)]
+pub(crate) struct SectionGroup {
+    /// Heading ("Introduction" for the lead).
+    pub heading: String,
+    /// The section is new.
+    pub new_section: bool,
+    /// Changes.
+    pub changes: Vec<ChangeView>,
+}
+
+/// Group changes by section, keeping document order (consecutive runs).
+fn group<'a>(
+    changes: impl Iterator<Item = &'a Change>,
+    sections: &[SectionChange],
+) -> Vec<SectionGroup> {
+    let mut groups: Vec<(Option<String>, Vec<ChangeView>)> = Vec::new();
+    for change in changes {
+        match groups.last_mut() {
+            Some((section, list)) if *section == change.section => {
+                list.push(ChangeView::new(change))
+            }
+            _ => groups.push((change.section.clone(), vec![ChangeView::new(change)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(section, changes)| SectionGroup {
+            new_section: section.is_some()
+                && sections
+                    .iter()
+                    .any(|s| s.kind == SectionChangeKind::Added && s.new_heading == section),
+            heading: section_name(&section),
+            changes,
+        })
+        .collect()
+}
+
+/// A section-level change for display.
+#[derive(Debug, Clone)]
+pub(crate) struct SectionNote {
+    /// "added", "removed", "renamed", "moved".
+    pub kind: &'static str,
+    /// Old heading.
+    pub old: String,
+    /// New heading.
+    pub new: String,
+}
+
+fn section_notes(sections: &[SectionChange]) -> Vec<SectionNote> {
+    sections
+        .iter()
+        .map(|s| SectionNote {
+            kind: match s.kind {
+                SectionChangeKind::Added => "added",
+                SectionChangeKind::Removed => "removed",
+                SectionChangeKind::Renamed => "renamed",
+                SectionChangeKind::Moved => "moved",
+            },
+            old: section_name(&s.old_heading),
+            new: section_name(&s.new_heading),
+        })
+        .collect()
+}
+
+/// Counts by kind.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counts {
+    pub total: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub edited: usize,
+    pub moved: usize,
+}
+
+impl Counts {
+    fn of<'a>(changes: impl Iterator<Item = &'a Change>) -> Counts {
+        let mut counts = Counts::default();
+        for change in changes {
+            counts.total += 1;
+            match change.kind {
+                ChangeKind::Added => counts.added += 1,
+                ChangeKind::Removed => counts.removed += 1,
+                ChangeKind::Edited => counts.edited += 1,
+                ChangeKind::Moved => counts.moved += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// One side of a diff for display.
+#[derive(Debug, Clone)]
+pub(crate) struct SideView {
+    pub label: String,
+    pub version: Option<VersionView>,
+}
+
+/// A whole diff for display.
+#[derive(Debug, Clone)]
+pub(crate) struct DiffView {
+    pub title: String,
+    pub old: SideView,
+    pub new: SideView,
+    pub counts: Counts,
+    pub sections: Vec<SectionNote>,
+    pub groups: Vec<SectionGroup>,
+    pub coarse: bool,
+}
+
+impl DiffView {
+    pub(crate) fn new(changes: &ChangeSet, header: &DiffHeader) -> DiffView {
+        let side = |s: &DiffSide| SideView {
+            label: s.label.clone(),
+            version: s.version.as_ref().map(VersionView::new),
+        };
+        DiffView {
+            title: header.title.clone(),
+            old: side(&header.old),
+            new: side(&header.new),
+            counts: Counts::of(changes.changes.iter()),
+            sections: section_notes(&changes.sections),
+            groups: group(changes.changes.iter(), &changes.sections),
+            coarse: changes.coarse,
+        }
+    }
+}
+
+/// A highlight for display.
+#[derive(Debug, Clone)]
+pub(crate) struct HighlightView {
+    /// Reader-facing label of the ranking class.
+    pub label: &'static str,
+    /// CSS class of the ranking class.
+    pub class: &'static str,
+    /// Section heading.
+    pub section: String,
+    /// Verbatim text (word-level pieces for edited sentences).
+    pub pieces: Vec<Piece>,
+    /// Speakers named.
+    pub speakers: Vec<String>,
+    /// Tags.
+    pub tags: Vec<&'static str>,
+    /// The update that introduced it.
+    pub version: VersionView,
+}
+
+impl HighlightView {
+    pub(crate) fn new(highlight: &Highlight) -> HighlightView {
+        let (label, class) = match highlight.kind {
+            HighlightKind::ContestedClaim => ("New claim, disputed", "contested-claim"),
+            HighlightKind::Claim => ("New claim", "claim"),
+            HighlightKind::Correction => ("Correction", "correction"),
+            HighlightKind::RemovedClaim => ("Claim removed", "removed-claim"),
+            HighlightKind::NewSection => ("New section", "new-section"),
+            HighlightKind::Other => ("Change", "other"),
+        };
+        let pieces = if highlight.words.is_empty() {
+            let op = match highlight.kind {
+                HighlightKind::RemovedClaim => SpanOp::Delete,
+                _ => SpanOp::Equal,
+            };
+            vec![Piece::new(op, highlight.text.clone())]
+        } else {
+            pieces(&highlight.words)
+        };
+        let mut tags = highlight.tags.clone();
+        tags.sort();
+        tags.dedup();
+        HighlightView {
+            label,
+            class,
+            section: section_name(&highlight.section),
+            pieces,
+            speakers: highlight.speakers.clone(),
+            tags: tags.into_iter().map(tag_name).collect(),
+            version: VersionView::new(&highlight.version),
+        }
+    }
+}
+
+/// A withdrawn change for display.
+#[derive(Debug, Clone)]
+pub(crate) struct WithdrawnView {
+    pub section: String,
+    pub text: String,
+    pub added: VersionView,
+    pub removed: VersionView,
+}
+
+impl WithdrawnView {
+    fn new(w: &Withdrawn) -> WithdrawnView {
+        WithdrawnView {
+            section: section_name(&w.section),
+            text: w.text.clone(),
+            added: VersionView::new(&w.added_in),
+            removed: VersionView::new(&w.removed_in),
+        }
+    }
+}
+
+/// A whole summary for display.
+#[derive(Debug, Clone)]
+pub(crate) struct SummaryView {
+    pub title: String,
+    pub base: VersionView,
+    pub head: VersionView,
+    pub updates: Vec<VersionView>,
+    pub highlights: Vec<HighlightView>,
+    pub withdrawn: Vec<WithdrawnView>,
+    pub sections: Vec<SectionNote>,
+    /// Changes not already shown as highlights, by section.
+    pub others: Vec<SectionGroup>,
+    /// Nothing changed at all.
+    pub unchanged: bool,
+}
+
+impl SummaryView {
+    pub(crate) fn new(summary: &Summary) -> SummaryView {
+        let highlighted = |change: &&Change| {
+            summary.highlights.iter().any(|h| {
+                h.section == change.section
+                    && (change.new_text.as_deref() == Some(h.text.as_str())
+                        || (change.kind == ChangeKind::Removed
+                            && change.old_text.as_deref() == Some(h.text.as_str())))
+            })
+        };
+        let others = group(
+            summary.changes.changes.iter().filter(|c| !highlighted(c)),
+            &summary.changes.sections,
+        );
+        SummaryView {
+            title: summary.title.clone(),
+            base: VersionView::new(&summary.base),
+            head: VersionView::new(&summary.head),
+            updates: summary.updates.iter().map(VersionView::new).collect(),
+            highlights: summary.highlights.iter().map(HighlightView::new).collect(),
+            withdrawn: summary.withdrawn.iter().map(WithdrawnView::new).collect(),
+            sections: section_notes(&summary.changes.sections),
+            others,
+            unchanged: summary.changes.changes.is_empty()
+                && summary.changes.sections.is_empty()
+                && summary.withdrawn.is_empty(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Templates.
+
+/// ANSI styles or plain markers for text output.
+pub(crate) struct TextStyle {
+    pub ins_open: &'static str,
+    pub ins_close: &'static str,
+    pub del_open: &'static str,
+    pub del_close: &'static str,
+    /// Whole added sentence.
+    pub add_open: &'static str,
+    /// Whole removed sentence.
+    pub rem_open: &'static str,
+    /// Closes `add_open`/`rem_open`/`bold`/`dim`.
+    pub reset: &'static str,
+    pub bold: &'static str,
+    pub dim: &'static str,
+}
+
+impl TextStyle {
+    fn new(color: bool) -> TextStyle {
+        if color {
+            TextStyle {
+                ins_open: "\x1b[32;1m",
+                ins_close: "\x1b[0m",
+                del_open: "\x1b[31;9m",
+                del_close: "\x1b[0m",
+                add_open: "\x1b[32m",
+                rem_open: "\x1b[31m",
+                reset: "\x1b[0m",
+                bold: "\x1b[1m",
+                dim: "\x1b[2m",
+            }
+        } else {
+            TextStyle {
+                ins_open: "[+",
+                ins_close: "+]",
+                del_open: "[-",
+                del_close: "-]",
+                add_open: "",
+                rem_open: "",
+                reset: "",
+                bold: "",
+                dim: "",
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "diff.txt")]
+struct DiffText<'a> {
+    view: &'a DiffView,
+    style: TextStyle,
+}
+
+#[derive(Template)]
+#[template(path = "diff.md")]
+struct DiffMarkdown<'a> {
+    view: &'a DiffView,
+}
+
+#[derive(Template)]
+#[template(path = "diff.html")]
+struct DiffHtml<'a> {
+    chrome: Chrome,
+    view: &'a DiffView,
+    prefix: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "summary.txt")]
+struct SummaryText<'a> {
+    view: &'a SummaryView,
+    style: TextStyle,
+}
+
+#[derive(Template)]
+#[template(path = "summary.md")]
+struct SummaryMarkdown<'a> {
+    view: &'a SummaryView,
+}
+
+#[derive(Template)]
+#[template(path = "summary.html")]
+struct SummaryHtml<'a> {
+    chrome: Chrome,
+    view: &'a SummaryView,
+    prefix: Option<String>,
+    since_day: &'a str,
+}
+
+#[cfg(test)]
+mod tests;

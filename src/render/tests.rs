@@ -1,0 +1,268 @@
+//! Render tests over hand-built values, so the templates are checked before
+//! (and independently of) the engines that produce real ones.
+
+use chrono::DateTime;
+
+use super::*;
+use crate::diff::{Change, SectionChange};
+use crate::slug::Slug;
+use crate::summary::Withdrawn;
+
+fn version(number: usize, when: &str, kind: UpdateKind, note: &str) -> Version {
+    Version {
+        number,
+        id: format!("{number:0>40}"),
+        updated: DateTime::parse_from_rfc3339(when).unwrap(),
+        editor: "Demo Editor".into(),
+        kind,
+        note: note.into(),
+    }
+}
+
+fn span(op: SpanOp, text: &str) -> Span {
+    Span {
+        op,
+        text: text.into(),
+    }
+}
+
+fn change(kind: ChangeKind, section: Option<&str>, old: Option<&str>, new: Option<&str>) -> Change {
+    Change {
+        kind,
+        section: section.map(str::to_string),
+        old_section: None,
+        old_text: old.map(str::to_string),
+        new_text: new.map(str::to_string),
+        words: Vec::new(),
+        tags: Vec::new(),
+        significance: Significance::Substantive,
+        reason: String::new(),
+        old_range: None,
+        new_range: None,
+    }
+}
+
+const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
+
+fn change_set() -> ChangeSet {
+    let mut edited = change(
+        ChangeKind::Edited,
+        None,
+        Some("This explainer was last updated on 1 March."),
+        Some("This explainer was last updated at 4pm on Tuesday 4 March."),
+    );
+    edited.words = vec![
+        span(SpanOp::Equal, "This explainer was last updated "),
+        span(SpanOp::Delete, "on 1"),
+        span(SpanOp::Insert, "at 4pm on Tuesday 4"),
+        span(SpanOp::Equal, " March."),
+    ];
+    edited.tags = vec![Tag::Date, Tag::Number];
+    let mut added = change(
+        ChangeKind::Added,
+        Some("What happens next?"),
+        None,
+        Some(TRUCE),
+    );
+    added.tags = vec![Tag::Quote, Tag::Attribution];
+    let removed = change(
+        ChangeKind::Removed,
+        Some("What happens next?"),
+        Some("A minerals deal is expected to be signed on 28 February."),
+        None,
+    );
+    let mut moved = change(
+        ChangeKind::Moved,
+        Some("Minerals"),
+        Some("Mr Zelenskyy said he was ready to sign."),
+        Some("Mr Zelenskyy said he was ready to sign."),
+    );
+    moved.old_section = Some("What happens next?".into());
+    let mut cosmetic = change(
+        ChangeKind::Edited,
+        Some("Minerals"),
+        Some("US-Ukraine deal"),
+        Some("US–Ukraine deal"),
+    );
+    cosmetic.words = vec![
+        span(SpanOp::Equal, "US"),
+        span(SpanOp::Delete, "-"),
+        span(SpanOp::Insert, "–"),
+        span(SpanOp::Equal, "Ukraine deal"),
+    ];
+    cosmetic.significance = Significance::Cosmetic;
+    ChangeSet {
+        sections: vec![SectionChange {
+            kind: SectionChangeKind::Added,
+            old_heading: None,
+            new_heading: Some("Minerals".into()),
+        }],
+        changes: vec![edited, added, removed, moved, cosmetic],
+        spans: Vec::new(),
+        coarse: false,
+    }
+}
+
+fn header() -> DiffHeader {
+    DiffHeader::between(
+        "Ukraine peace talks explained",
+        &version(
+            3,
+            "2025-03-01T12:00:00Z",
+            UpdateKind::Major,
+            "Added the minerals deal.",
+        ),
+        &version(
+            4,
+            "2025-03-04T16:00:00Z",
+            UpdateKind::Major,
+            "Added the London summit.",
+        ),
+    )
+}
+
+fn summary() -> Summary {
+    let v2 = version(
+        2,
+        "2025-02-25T10:00:00Z",
+        UpdateKind::Major,
+        "Added Mr Trump's claims.",
+    );
+    let v3 = version(
+        3,
+        "2025-03-01T12:00:00Z",
+        UpdateKind::Minor,
+        "Fixed a typo.",
+    );
+    let v4 = version(
+        4,
+        "2025-03-04T16:00:00Z",
+        UpdateKind::Major,
+        "Added the London summit.",
+    );
+    Summary {
+        slug: Slug::new("fullfact-ukraine-peace-talks").unwrap(),
+        title: "Ukraine peace talks explained".into(),
+        base: v2.clone(),
+        head: v4.clone(),
+        updates: vec![v3.clone(), v4.clone()],
+        highlights: vec![Highlight {
+            kind: HighlightKind::ContestedClaim,
+            section: Some("What happens next?".into()),
+            text: TRUCE.into(),
+            words: Vec::new(),
+            speakers: vec!["Mr Macron".into(), "the UK government".into()],
+            tags: vec![Tag::Quote, Tag::Attribution],
+            version: v4.clone(),
+        }],
+        withdrawn: vec![Withdrawn {
+            section: None,
+            text: "The deal will be signed on Friday.".into(),
+            added_in: v3,
+            removed_in: v4,
+        }],
+        changes: change_set(),
+    }
+}
+
+#[test]
+fn diff_outputs() {
+    let (cs, h) = (change_set(), header());
+    insta::assert_snapshot!("diff_text_plain", diff_text(&cs, &h, false).unwrap());
+    insta::assert_snapshot!("diff_markdown", diff_markdown(&cs, &h).unwrap());
+    insta::assert_snapshot!("diff_html", diff_html(&cs, &h).unwrap());
+}
+
+#[test]
+fn coloured_text_uses_ansi_and_no_markers() {
+    let text = diff_text(&change_set(), &header(), true).unwrap();
+    assert!(text.contains("\x1b[31;9mon 1\x1b[0m"), "{text}");
+    assert!(
+        text.contains("\x1b[32;1mat 4pm on Tuesday 4\x1b[0m"),
+        "{text}"
+    );
+    assert!(!text.contains("[+"));
+    let plain = diff_text(&change_set(), &header(), false).unwrap();
+    assert!(plain.contains("[-on 1-][+at 4pm on Tuesday 4+]"), "{plain}");
+    assert!(!plain.contains('\x1b'));
+}
+
+#[test]
+fn summary_outputs() {
+    let s = summary();
+    insta::assert_snapshot!("summary_text_plain", summary_text(&s, false).unwrap());
+    insta::assert_snapshot!("summary_markdown", summary_markdown(&s).unwrap());
+    insta::assert_snapshot!("summary_html", summary_html(&s).unwrap());
+}
+
+#[test]
+fn hostile_text_is_escaped_everywhere() {
+    let script = "<script>alert(1)</script> *bold* \u{1b}[2J";
+    let mut cs = change_set();
+    cs.changes[1].new_text = Some(script.into());
+    let mut h = header();
+    h.title = script.into();
+    if let Some(v) = h.new.version.as_mut() {
+        v.note = script.into();
+    }
+    let html = diff_html(&cs, &h).unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+    let md = diff_markdown(&cs, &h).unwrap();
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(
+        md.contains(r"\<script\>alert(1)\</script\> \*bold\*"),
+        "{md}"
+    );
+    let text = diff_text(&cs, &h, false).unwrap();
+    assert!(
+        !text.contains('\x1b'),
+        "terminal escapes must be stripped: {text:?}"
+    );
+
+    let mut s = summary();
+    s.title = script.into();
+    s.highlights[0].text = script.into();
+    s.updates[1].note = script.into();
+    let html = summary_html(&s).unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&#60;script&#62;"));
+    let md = summary_markdown(&s).unwrap();
+    assert!(!md.contains("<script>"), "{md}");
+}
+
+#[test]
+fn markdown_bodies_keep_raw_html_as_text() {
+    let html = RenderedMarkdown::from_markdown(
+        "## Heading\n\nText <script>alert(1)</script> *em*\n\n<div onclick=\"x\">block</div>\n",
+    );
+    let html = html.as_str();
+    assert!(html.contains("<h2>Heading</h2>"), "{html}");
+    assert!(html.contains("<em>em</em>"));
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(!html.contains("<div"), "{html}");
+    assert!(html.contains("&lt;script&gt;"));
+    let links = RenderedMarkdown::from_markdown(
+        "[a](javascript:alert(1)) [b](https://example.org/x) [c](../y.html) ![i](data:text/html,x)",
+    );
+    let links = links.as_str();
+    assert!(!links.contains("javascript:"), "{links}");
+    assert!(!links.contains("data:"), "{links}");
+    assert!(links.contains(r#"href="https://example.org/x""#));
+    assert!(links.contains(r#"href="../y.html""#));
+}
+
+#[test]
+fn neighbouring_spans_of_one_kind_merge() {
+    let merged = pieces(&[
+        span(SpanOp::Insert, "new"),
+        span(SpanOp::Insert, " "),
+        span(SpanOp::Insert, "words"),
+        span(SpanOp::Equal, ""),
+        span(SpanOp::Equal, " here"),
+    ]);
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged[0].text, "new words");
+    assert!(merged[0].ins);
+    assert_eq!(merged[1].text, " here");
+}

@@ -1,0 +1,239 @@
+//! Summary: "what changed since X" for readers: net ChangeSet base → head, the
+//! updates in between with their notes, ranked verbatim highlights, and changes
+//! withdrawn inside the window. OWNER: summary engineer.
+//!
+//! Cost model (a long window must stay cheap): one history walk; base and head
+//! are read and outlined in full and diffed once; every intermediate version's
+//! blob is read once and only hashed paragraph by paragraph ([`timeline`]), with
+//! only paragraphs never seen before outlined into sentences. No consecutive
+//! pair is ever diffed.
+
+mod rank;
+mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diff::{ChangeSet, Span, Tag};
+use crate::error::{Error, Result};
+use crate::model::{Version, VersionRef};
+use crate::slug::Slug;
+use crate::store::Store;
+
+pub use rank::{normalise, rank_highlights, PendingHighlight, Trace};
+pub use timeline::{Timeline, WithdrawnSpan};
+
+/// What changed in an explainer between two moments.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The explainer.
+    pub slug: Slug,
+    /// Title of the head version.
+    pub title: String,
+    /// The version current at `when`.
+    pub base: Version,
+    /// The newest version (or the one current at `until`).
+    pub head: Version,
+    /// Every update after base up to head, oldest first.
+    pub updates: Vec<Version>,
+    /// Ranked highlights.
+    pub highlights: Vec<Highlight>,
+    /// Changes that appeared and were withdrawn inside the window.
+    pub withdrawn: Vec<Withdrawn>,
+    /// Net change base → head.
+    pub changes: ChangeSet,
+}
+
+/// One highlight: verbatim text from the explainer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Highlight {
+    /// Ranking class.
+    pub kind: HighlightKind,
+    /// Section heading (`None` = the lead).
+    pub section: Option<String>,
+    /// The sentence verbatim (new text; old text for removed claims).
+    pub text: String,
+    /// Word-level change for edited sentences (empty otherwise).
+    pub words: Vec<Span>,
+    /// Speakers named, in order ("Mr Macron", "the UK government").
+    pub speakers: Vec<String>,
+    /// Diff tags.
+    pub tags: Vec<Tag>,
+    /// The update that introduced it.
+    pub version: Version,
+}
+
+/// Highlight ranking classes, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HighlightKind {
+    /// A new attributed claim with its rebuttal or denial.
+    ContestedClaim,
+    /// A new attributed claim.
+    Claim,
+    /// Numbers, dates, names changed in an existing sentence.
+    Correction,
+    /// An attributed claim removed.
+    RemovedClaim,
+    /// A new section.
+    NewSection,
+    /// Everything else.
+    Other,
+}
+
+/// A change that appeared and was withdrawn inside the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withdrawn {
+    /// Section (`None` = the lead).
+    pub section: Option<String>,
+    /// The text that came and went.
+    pub text: String,
+    /// Update that added it.
+    pub added_in: Version,
+    /// Update that removed it.
+    pub removed_in: Version,
+}
+
+/// What changed in `slug` since `when` (until `until`, or the newest).
+///
+/// `base` is the version current at `when` (a date means the start of that day,
+/// UTC; `vN` and commit prefixes name a version directly). When `when` is
+/// before the first version, the reader has seen nothing: base is then v1, the
+/// earliest text there is, and the summary counts changes from it (a base
+/// equal to v1 with `base.updated` later than the requested time tells a
+/// renderer so). `head` is the newest version, or the one current at `until`.
+/// Errors: unknown explainer, a reference that matches nothing, or an `until`
+/// before `when`.
+pub fn since(
+    store: &Store,
+    slug: &Slug,
+    when: &VersionRef,
+    until: Option<&VersionRef>,
+) -> Result<Summary> {
+    let history = store.history(slug)?;
+    let base_at = match when {
+        // Before the first version: start from v1 (see above).
+        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t).unwrap_or(0),
+        other => position(store, slug, &history, other)?,
+    };
+    let head_at = match until {
+        None => history.len().saturating_sub(1),
+        Some(reference) => position(store, slug, &history, reference)?,
+    };
+    let (Some(base), Some(head)) = (history.get(base_at), history.get(head_at)) else {
+        return Err(Error::UnknownExplainer(slug.to_string()));
+    };
+    if head_at < base_at {
+        return Err(Error::Version(format!(
+            "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
+            head.label(),
+            head.updated.to_rfc3339(),
+            base.label(),
+            base.updated.to_rfc3339()
+        )));
+    }
+    let window = history.get(base_at..=head_at).unwrap_or(&[]);
+    let last = window.len().saturating_sub(1);
+
+    let base_doc = store.document(slug, base)?;
+    let head_doc = if head_at == base_at {
+        base_doc.clone()
+    } else {
+        store.document(slug, head)?
+    };
+    let changes = crate::diff::diff(&base_doc, &head_doc);
+    let ranked = rank_highlights(&changes, &head_doc.body);
+
+    let mut timeline = Timeline::new(window.len());
+    timeline.add_known(0, &base_doc.body);
+    timeline.add_known(last, &head_doc.body);
+    for (index, version) in window.iter().enumerate().take(last).skip(1) {
+        timeline.add_intermediate(index, &stored_body(store, slug, version)?);
+    }
+    let at = |index: usize| window.get(index).unwrap_or(head).clone();
+
+    let highlights = ranked
+        .into_iter()
+        .map(|h| {
+            let version = at(timeline.introduced(&h.trace));
+            Highlight {
+                kind: h.kind,
+                section: h.section,
+                text: h.text,
+                words: h.words,
+                speakers: h.speakers,
+                tags: h.tags,
+                version,
+            }
+        })
+        .collect();
+    let withdrawn = timeline
+        .withdrawn()
+        .into_iter()
+        .map(|w| Withdrawn {
+            section: w.section,
+            text: w.text,
+            added_in: at(w.added),
+            removed_in: at(w.removed),
+        })
+        .collect();
+
+    Ok(Summary {
+        slug: slug.clone(),
+        title: head_doc.meta.title.clone(),
+        base: base.clone(),
+        head: head.clone(),
+        updates: window.get(1..).unwrap_or(&[]).to_vec(),
+        highlights,
+        withdrawn,
+        changes,
+    })
+}
+
+/// A version's body without parsing its outline (the timeline only hashes it).
+fn stored_body(store: &Store, slug: &Slug, version: &Version) -> Result<String> {
+    let text = store.text(slug, version)?;
+    let name = format!("{}@{}", slug.store_path(), version.short_id());
+    let (_, body) = crate::ingest::parse_stored_parts(Path::new(&name), &text)?;
+    Ok(body)
+}
+
+/// Index in `history` of a version reference, resolved locally (no second
+/// history walk); the store's resolver only supplies the error when nothing matches.
+fn position(
+    store: &Store,
+    slug: &Slug,
+    history: &[Version],
+    reference: &VersionRef,
+) -> Result<usize> {
+    let found = match reference {
+        VersionRef::Latest => history.len().checked_sub(1),
+        VersionRef::Number(n) => n.checked_sub(1).filter(|i| *i < history.len()),
+        VersionRef::Commit(prefix) => {
+            let prefix = prefix.trim().to_ascii_lowercase();
+            let mut matches = history
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !prefix.is_empty() && v.id.starts_with(&prefix));
+            match (matches.next(), matches.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        }
+        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t),
+    };
+    match found {
+        Some(i) => Ok(i),
+        None => {
+            let version = store.resolve(slug, reference)?;
+            history
+                .iter()
+                .position(|v| v.id == version.id)
+                .ok_or_else(|| Error::Version(format!("{slug} has no version {reference}")))
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! Highlight ranking: which changes of a net `ChangeSet` a reader must see
+//! first. Pure (no store I/O), so the rules are testable on hand-built change
+//! sets; [`super::since`] then ties each highlight to the update that made it.
+
+use std::collections::BTreeSet;
+
+use crate::claims::{self, Attribution};
+use crate::diff::{ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, Tag};
+
+use super::HighlightKind;
+
+/// How to find the update that introduced a highlight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trace {
+    /// Introduced by the earliest update from which this text is present in every later version.
+    Appears(String),
+    /// Introduced by the earliest update from which this text is absent from every later version.
+    Disappears(String),
+}
+
+impl Trace {
+    /// The text traced.
+    pub fn text(&self) -> &str {
+        match self {
+            Trace::Appears(t) | Trace::Disappears(t) => t,
+        }
+    }
+}
+
+/// A ranked highlight not yet tied to the update that introduced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingHighlight {
+    /// Ranking class.
+    pub kind: HighlightKind,
+    /// Section heading (`None` = the lead).
+    pub section: Option<String>,
+    /// The sentence (or heading) verbatim: new text; old text for removals.
+    pub text: String,
+    /// The sentence before an edit, verbatim (`None` unless edited).
+    pub old_text: Option<String>,
+    /// Word-level change of an edited sentence.
+    pub words: Vec<Span>,
+    /// Speakers named, in order, without repeats.
+    pub speakers: Vec<String>,
+    /// Diff tags.
+    pub tags: Vec<Tag>,
+    /// How to find the introducing update.
+    pub trace: Trace,
+}
+
+/// What the ranking knows about one sentence-level change.
+struct Reading {
+    /// Index into `ChangeSet::changes`.
+    index: usize,
+    /// New text that carries new content (added, or edited with a new attribution or quotation).
+    fresh: bool,
+    /// Attributions that count for this change: new ones for edits, all for additions,
+    /// old ones for removals.
+    attributions: Vec<Attribution>,
+    /// A new (or, for removals, removed) quotation.
+    quotation: bool,
+}
+
+impl Reading {
+    fn claims(&self) -> bool {
+        self.attributions.iter().any(|a| !a.denial)
+    }
+    fn denies(&self) -> bool {
+        self.attributions.iter().any(|a| a.denial)
+    }
+    /// A claim and a denial by different speakers in this one sentence ("Mr
+    /// Macron said …—however the UK government later said “no agreement”").
+    /// One speaker qualifying their own claim ("Mr Trump has said …, and has
+    /// also suggested that he will not …") contests nothing.
+    fn contests_itself(&self) -> bool {
+        self.attributions.iter().any(|claim| {
+            !claim.denial
+                && self
+                    .attributions
+                    .iter()
+                    .any(|d| d.denial && !d.speaker.eq_ignore_ascii_case(&claim.speaker))
+        })
+    }
+}
+
+/// Rank the changes of a net change set into highlights, in display order:
+///
+/// 1. `ContestedClaim`: a new sentence (added, or edited so that it gains an
+///    attribution) carrying an attributed claim and a denial/rebuttal, either in
+///    the sentence itself or in an adjacent new sentence of the same section
+///    (then both sentences are contested claims);
+/// 2. `Claim`: any other new attribution (speaker + reporting verb) or new quotation;
+/// 3. `Correction`: an edited sentence whose numbers, dates or names changed;
+/// 4. `RemovedClaim`: a removed sentence that carried an attribution or quotation;
+/// 5. `NewSection`: an added section (text = its heading);
+/// 6. `Other`: every other substantive added, removed or edited sentence, then
+///    removed and renamed sections.
+///
+/// Within a class, document order. Cosmetic edits and pure moves change no words a
+/// reader reads and are left to the change list. `head_body` is the new body the
+/// change ranges index; it decides whether two new sentences are adjacent.
+pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighlight> {
+    let readings: Vec<Reading> = changes
+        .changes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, change)| read_change(index, change))
+        .collect();
+
+    let mut out: Vec<PendingHighlight> = Vec::new();
+    for (pos, reading) in readings.iter().enumerate() {
+        let Some(change) = changes.changes.get(reading.index) else {
+            continue;
+        };
+        let neighbours = [pos.checked_sub(1), pos.checked_add(1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| readings.get(p))
+            .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, head_body));
+        let kind = if reading.fresh {
+            let mut contested = reading.contests_itself();
+            // A pure claim next to a pure rebuttal (or the reverse) contest each
+            // other; a sentence that carries both rebuts itself, not its neighbours.
+            let pure_claim = |r: &Reading| r.claims() && !r.denies();
+            let pure_denial = |r: &Reading| r.denies() && !r.claims();
+            for n in neighbours {
+                contested |=
+                    pure_claim(reading) && pure_denial(n) || pure_denial(reading) && pure_claim(n);
+            }
+            if contested {
+                HighlightKind::ContestedClaim
+            } else if !reading.attributions.is_empty() || reading.quotation {
+                HighlightKind::Claim
+            } else if change.kind == ChangeKind::Edited && corrects(change) {
+                HighlightKind::Correction
+            } else {
+                HighlightKind::Other
+            }
+        } else {
+            match change.kind {
+                ChangeKind::Edited if corrects(change) => HighlightKind::Correction,
+                ChangeKind::Removed if !reading.attributions.is_empty() || reading.quotation => {
+                    HighlightKind::RemovedClaim
+                }
+                _ => HighlightKind::Other,
+            }
+        };
+        let removed = change.kind == ChangeKind::Removed;
+        let text = if removed {
+            change.old_text.clone()
+        } else {
+            change.new_text.clone()
+        };
+        let Some(text) = text else { continue };
+        let mut speakers: Vec<String> = Vec::new();
+        let spoken = if change.kind == ChangeKind::Edited {
+            // An edited sentence names everyone in it, not only the new speakers.
+            claims::attributions(&text)
+        } else {
+            reading.attributions.clone()
+        };
+        for a in spoken {
+            if !speakers.contains(&a.speaker) {
+                speakers.push(a.speaker);
+            }
+        }
+        out.push(PendingHighlight {
+            kind,
+            section: change.section.clone(),
+            trace: if removed {
+                Trace::Disappears(text.clone())
+            } else {
+                Trace::Appears(text.clone())
+            },
+            old_text: (change.kind == ChangeKind::Edited)
+                .then(|| change.old_text.clone())
+                .flatten(),
+            words: if change.kind == ChangeKind::Edited {
+                change.words.clone()
+            } else {
+                Vec::new()
+            },
+            speakers,
+            tags: change.tags.clone(),
+            text,
+        });
+    }
+
+    for section in &changes.sections {
+        let (kind, text, trace) = match (section.kind, &section.new_heading, &section.old_heading) {
+            (SectionChangeKind::Added, Some(h), _) => {
+                (HighlightKind::NewSection, h, Trace::Appears(h.clone()))
+            }
+            (SectionChangeKind::Renamed, Some(h), _) => {
+                (HighlightKind::Other, h, Trace::Appears(h.clone()))
+            }
+            (SectionChangeKind::Removed, _, Some(h)) => {
+                (HighlightKind::Other, h, Trace::Disappears(h.clone()))
+            }
+            _ => continue,
+        };
+        out.push(PendingHighlight {
+            kind,
+            section: Some(text.clone()),
+            text: text.clone(),
+            old_text: match section.kind {
+                SectionChangeKind::Renamed => section.old_heading.clone(),
+                _ => None,
+            },
+            words: Vec::new(),
+            speakers: Vec::new(),
+            tags: Vec::new(),
+            trace,
+        });
+    }
+
+    // Stable: document order survives within each class.
+    out.sort_by_key(|h| h.kind);
+    out
+}
+
+/// What a change says about claims, or `None` when it is no highlight at all.
+fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
+    if change.significance == Significance::Cosmetic || change.kind == ChangeKind::Moved {
+        return None;
+    }
+    match change.kind {
+        ChangeKind::Added => {
+            let text = change.new_text.as_deref()?;
+            Some(Reading {
+                index,
+                fresh: true,
+                attributions: claims::attributions(text),
+                quotation: claims::has_quotation(text),
+            })
+        }
+        ChangeKind::Removed => {
+            let text = change.old_text.as_deref()?;
+            Some(Reading {
+                index,
+                fresh: false,
+                attributions: claims::attributions(text),
+                quotation: claims::has_quotation(text),
+            })
+        }
+        ChangeKind::Edited => {
+            let new = change.new_text.as_deref()?;
+            let old = change.old_text.as_deref().unwrap_or("");
+            let before: BTreeSet<(String, String)> = claims::attributions(old)
+                .into_iter()
+                .map(|a| (a.speaker.to_lowercase(), a.verb.to_lowercase()))
+                .collect();
+            let gained: Vec<Attribution> = claims::attributions(new)
+                .into_iter()
+                .filter(|a| !before.contains(&(a.speaker.to_lowercase(), a.verb.to_lowercase())))
+                .collect();
+            let old_quotes: BTreeSet<String> = claims::quotations(old)
+                .iter()
+                .map(|q| normalise(q))
+                .collect();
+            let new_quote = claims::quotations(new)
+                .iter()
+                .any(|q| !old_quotes.contains(&normalise(q)));
+            Some(Reading {
+                index,
+                fresh: !gained.is_empty() || new_quote,
+                attributions: gained,
+                quotation: new_quote,
+            })
+        }
+        ChangeKind::Moved => None,
+    }
+}
+
+/// True when an edit changed a figure, date or name.
+fn corrects(change: &crate::diff::Change) -> bool {
+    if change
+        .tags
+        .iter()
+        .any(|t| matches!(t, Tag::Number | Tag::Date | Tag::Name))
+    {
+        return true;
+    }
+    let old = change.old_text.as_deref().unwrap_or("");
+    let new = change.new_text.as_deref().unwrap_or("");
+    claims::numbers(old) != claims::numbers(new)
+        || claims::dates(old) != claims::dates(new)
+        || claims::names(old) != claims::names(new)
+}
+
+/// Two changes are adjacent when they sit in the same section and only
+/// whitespace separates them in the new body (or, without ranges, when they
+/// are consecutive changes).
+fn adjacent(changes: &ChangeSet, a: usize, b: usize, head_body: &str) -> bool {
+    let (Some(x), Some(y)) = (changes.changes.get(a), changes.changes.get(b)) else {
+        return false;
+    };
+    if x.section != y.section {
+        return false;
+    }
+    match (&x.new_range, &y.new_range) {
+        (Some(rx), Some(ry)) => {
+            let (first, second) = if rx.start <= ry.start {
+                (rx, ry)
+            } else {
+                (ry, rx)
+            };
+            head_body
+                .get(first.end..second.start)
+                .is_some_and(|gap| gap.trim().is_empty())
+        }
+        _ => a.abs_diff(b) == 1,
+    }
+}
+
+/// The comparison key of a text: whitespace collapsed, curly quotes straightened,
+/// so typography is never a difference.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.push(match c {
+                '“' | '”' | '„' | '″' => '"',
+                '‘' | '’' | '‚' | '′' => '\'',
+                '–' | '—' => '-',
+                c => c,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Change, SectionChange, SpanOp};
+
+    const TALKS: &str = "What talks have taken place and who is involved?";
+    const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
+    const SUMMIT: &str = "More than a dozen leaders from across Europe, as well as Canada and Turkey, gathered in London on 2 March for a summit on Ukraine.";
+    const LAVROV: &str = "While the talks were not formal peace negotiations, Mr Lavrov said the two sides had “agreed that a ‘process for Ukrainian settlement’ will be initiated shortly”.";
+
+    fn change(
+        kind: ChangeKind,
+        section: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> Change {
+        Change {
+            kind,
+            section: section.map(str::to_string),
+            old_section: None,
+            old_text: old.map(str::to_string),
+            new_text: new.map(str::to_string),
+            words: Vec::new(),
+            tags: Vec::new(),
+            significance: Significance::Substantive,
+            reason: String::new(),
+            old_range: None,
+            new_range: None,
+        }
+    }
+
+    fn added(section: &str, text: &str) -> Change {
+        change(ChangeKind::Added, Some(section), None, Some(text))
+    }
+
+    fn set(changes: Vec<Change>) -> ChangeSet {
+        ChangeSet {
+            changes,
+            ..ChangeSet::default()
+        }
+    }
+
+    fn kinds(h: &[PendingHighlight]) -> Vec<(HighlightKind, &str)> {
+        h.iter().map(|h| (h.kind, h.text.as_str())).collect()
+    }
+
+    #[test]
+    fn truce_claim_with_denial_ranks_first() {
+        let cs = set(vec![
+            added(TALKS, SUMMIT),
+            added(TALKS, LAVROV),
+            added(TALKS, TRUCE),
+        ]);
+        let h = rank_highlights(&cs, "");
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (HighlightKind::ContestedClaim, TRUCE),
+                (HighlightKind::Claim, LAVROV),
+                (HighlightKind::Other, SUMMIT)
+            ]
+        );
+        let first = h.first().unwrap();
+        assert_eq!(first.speakers, vec!["Mr Macron", "the UK government"]);
+        assert_eq!(first.section.as_deref(), Some(TALKS));
+        assert_eq!(first.trace, Trace::Appears(TRUCE.to_string()));
+    }
+
+    #[test]
+    fn a_speaker_qualifying_their_own_claim_is_no_contest() {
+        let s = "Mr Trump has said that Europe should be responsible for providing security guarantees, and has also suggested that he will not discuss guarantees until a peace deal has been agreed.";
+        let h = rank_highlights(&set(vec![added("Troops", s)]), "");
+        assert_eq!(kinds(&h), vec![(HighlightKind::Claim, s)]);
+    }
+
+    #[test]
+    fn rebuttal_in_adjacent_sentence_contests_both() {
+        let claim = "Mr Zelenskyy has said this could be swapped for Russian-occupied territory in Ukraine.";
+        let denial = "This suggestion appeared to be ruled out by Russia, which has described the idea of a territory swap as part of a peace deal as “impossible”.";
+        let body = format!("{claim} {denial}");
+        let mut a = added("Territory", claim);
+        a.new_range = Some(0..claim.len());
+        let mut b = added("Territory", denial);
+        b.new_range = Some(claim.len() + 1..body.len());
+        let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &body);
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (HighlightKind::ContestedClaim, claim),
+                (HighlightKind::ContestedClaim, denial)
+            ]
+        );
+        // Not adjacent (an unchanged sentence between): each stands alone as a claim.
+        let body = format!("{claim} Unchanged text. {denial}");
+        b.new_range = Some(claim.len() + 17..body.len());
+        let h = rank_highlights(&set(vec![a, b]), &body);
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (HighlightKind::Claim, claim),
+                (HighlightKind::Claim, denial)
+            ]
+        );
+    }
+
+    #[test]
+    fn corrections_removed_claims_sections_and_the_rest() {
+        let mut edit = change(
+            ChangeKind::Edited,
+            Some("Troops"),
+            Some("The plan could involve up to 20,000 European troops."),
+            Some("The plan could involve up to 30,000 European troops."),
+        );
+        edit.words = vec![
+            Span {
+                op: SpanOp::Equal,
+                text: "The plan could involve up to ".into(),
+            },
+            Span {
+                op: SpanOp::Delete,
+                text: "20,000".into(),
+            },
+            Span {
+                op: SpanOp::Insert,
+                text: "30,000".into(),
+            },
+            Span {
+                op: SpanOp::Equal,
+                text: " European troops.".into(),
+            },
+        ];
+        let reworded = change(
+            ChangeKind::Edited,
+            Some("Troops"),
+            Some("But the level of support has been uncertain."),
+            Some("But the level of military support has been the subject of significant uncertainty."),
+        );
+        let removed_claim = change(
+            ChangeKind::Removed,
+            Some("Troops"),
+            Some("Mr Starmer said that he was prepared to commit UK forces."),
+            None,
+        );
+        let removed_plain = change(
+            ChangeKind::Removed,
+            Some("Troops"),
+            Some("Talks are ongoing."),
+            None,
+        );
+        let mut cosmetic = change(
+            ChangeKind::Edited,
+            None,
+            Some("It's here."),
+            Some("It’s here."),
+        );
+        cosmetic.significance = Significance::Cosmetic;
+        let moved = change(
+            ChangeKind::Moved,
+            Some("B"),
+            Some("Same words."),
+            Some("Same words."),
+        );
+        let mut cs = set(vec![
+            reworded,
+            edit,
+            removed_plain,
+            removed_claim,
+            cosmetic,
+            moved,
+        ]);
+        cs.sections.push(SectionChange {
+            kind: SectionChangeKind::Added,
+            old_heading: None,
+            new_heading: Some("What have the US and Ukraine agreed on minerals?".into()),
+        });
+        cs.sections.push(SectionChange {
+            kind: SectionChangeKind::Removed,
+            old_heading: Some("Old section".into()),
+            new_heading: None,
+        });
+        let h = rank_highlights(&cs, "");
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (HighlightKind::Correction, "The plan could involve up to 30,000 European troops."),
+                (HighlightKind::RemovedClaim, "Mr Starmer said that he was prepared to commit UK forces."),
+                (HighlightKind::NewSection, "What have the US and Ukraine agreed on minerals?"),
+                (HighlightKind::Other, "But the level of military support has been the subject of significant uncertainty."),
+                (HighlightKind::Other, "Talks are ongoing."),
+                (HighlightKind::Other, "Old section"),
+            ]
+        );
+        let correction = h.first().unwrap();
+        assert_eq!(correction.words.len(), 4);
+        assert_eq!(
+            correction.old_text.as_deref(),
+            Some("The plan could involve up to 20,000 European troops.")
+        );
+        let removed = h.get(1).unwrap();
+        assert_eq!(removed.speakers, vec!["Mr Starmer"]);
+        assert_eq!(
+            removed.trace,
+            Trace::Disappears("Mr Starmer said that he was prepared to commit UK forces.".into())
+        );
+    }
+
+    #[test]
+    fn edit_that_adds_an_attribution_is_a_claim() {
+        let old = "Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February, but Mr Zelenskyy was asked to leave the White House after the argument between the pair.";
+        let new = "Mr Zelenskyy was asked to leave the White House after the argument between the pair, though he has since said that he remains ready to sign the agreement “any time”.";
+        let h = rank_highlights(
+            &set(vec![change(
+                ChangeKind::Edited,
+                Some("Minerals"),
+                Some(old),
+                Some(new),
+            )]),
+            "",
+        );
+        assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
+        assert_eq!(h.first().unwrap().speakers, vec!["he"]);
+        // An edit that keeps the same speaker and verb is no new claim.
+        let old = "Mr Lavrov said the talks went well.";
+        let new = "Mr Lavrov said the talks went very well.";
+        let h = rank_highlights(
+            &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
+            "",
+        );
+        assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
+    }
+
+    #[test]
+    fn normalise_ignores_typography() {
+        assert_eq!(
+            normalise("“no  agreement”\u{a0}—it’s"),
+            normalise("\"no agreement\" -it's")
+        );
+    }
+}
