@@ -545,7 +545,7 @@ fn stale_expect_is_a_conflict_and_writes_nothing() {
 fn bad_editor_names_are_refused_naming_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::init(&dir.path().join("store.git")).unwrap();
-    for editor in ["", "  ", "Jane <jane@x>", "Jane\nDoe"] {
+    for editor in ["", "  ", "Jane\nDoe", "Jane\u{0}"] {
         let err = store
             .commit(
                 &slug("a"),
@@ -557,6 +557,80 @@ fn bad_editor_names_are_refused_naming_the_problem() {
         assert_eq!(err.exit_code(), 2);
     }
     assert!(store.explainers().unwrap().is_empty());
+}
+
+#[test]
+fn editor_names_git_cannot_hold_round_trip_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let editor = "Ed <script>alert(1)</script>";
+    let v = committed(
+        store
+            .commit(
+                &slug("a"),
+                &doc("A", "a\n"),
+                &request(editor, "2025-03-01T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v.editor, editor);
+    assert_eq!(
+        Store::open(store.path())
+            .unwrap()
+            .history(&slug("a"))
+            .unwrap()[0]
+            .editor,
+        editor
+    );
+    // git shows a look-alike author and the exact name in a trailer.
+    let log = git(store.path(), &["log", "-1", "--format=%an%n%b"], &[], None);
+    assert!(log.starts_with("Ed ‹script›alert(1)‹/script›\n"), "{log}");
+    assert!(
+        log.contains("Redline-Editor: Ed <script>alert(1)</script>"),
+        "{log}"
+    );
+    fsck(store.path());
+}
+
+#[test]
+fn a_new_updated_time_alone_is_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let s = slug("a");
+    let mut document = doc("A", "Body.\n");
+    document.meta.updated = Some(when("2025-03-01T00:00:00Z"));
+    let v1 = committed(
+        store
+            .commit(
+                &s,
+                &document,
+                &request("Ann", "2025-03-01T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    let before = main_ref(store.path());
+    document.meta.updated = Some(when("2025-03-09T00:00:00Z"));
+    let again = store
+        .commit(
+            &s,
+            &document,
+            &request("Ann", "2025-03-09T00:00:00Z", "n", UpdateKind::Major, None),
+        )
+        .unwrap();
+    assert_eq!(again, CommitOutcome::Unchanged(v1));
+    assert_eq!(main_ref(store.path()), before);
+    // Any other fact is a change.
+    document.meta.source_url = Some("https://example.org/a".into());
+    let v2 = committed(
+        store
+            .commit(
+                &s,
+                &document,
+                &request("Ann", "2025-03-09T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v2.number, 2);
 }
 
 #[test]

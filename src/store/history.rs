@@ -40,7 +40,9 @@ pub(crate) fn version_from_commit(commit: &Commit<'_>, number: usize) -> Version
         number,
         id: commit.id().to_string(),
         updated: message::time_from_git(author.when()),
-        editor: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        editor: parsed
+            .editor
+            .unwrap_or_else(|| String::from_utf8_lossy(author.name_bytes()).into_owned()),
         kind: parsed.kind,
         note: parsed.note,
     }

@@ -37,7 +37,7 @@ use git2::{
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
+use crate::model::{Document, DocumentMeta, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
@@ -252,15 +252,33 @@ impl Store {
     /// Commit a new version of `slug` (compare-and-swap on the ref).
     ///
     /// With `request.expect`, the write is refused with [`Error::Conflict`] when
-    /// that version is no longer the explainer's newest. Content equal to the
-    /// newest version writes nothing and returns [`CommitOutcome::Unchanged`].
+    /// that version is no longer the explainer's newest. A document equal to
+    /// the newest version (same body and facts; a different `updated` time
+    /// alone is not a change readers could see) writes nothing and returns
+    /// [`CommitOutcome::Unchanged`].
     pub fn commit(
         &self,
         slug: &Slug,
         document: &Document,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
-        self.commit_text(slug, &crate::ingest::stored_text(document), request)
+        let same_content = |head_text: &str| {
+            crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text).is_ok_and(
+                |(meta, body)| {
+                    body == document.body
+                        && DocumentMeta {
+                            updated: document.meta.updated,
+                            ..meta
+                        } == document.meta
+                },
+            )
+        };
+        self.write(
+            slug,
+            &crate::ingest::stored_text(document),
+            request,
+            &same_content,
+        )
     }
 
     /// All explainers, sorted by slug.
@@ -423,15 +441,28 @@ impl Store {
         Ok(histories)
     }
 
-    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
-    /// and commit are written off-branch, then `main` is moved by
-    /// compare-and-swap; a lost race is retried on the new `main` unless this
-    /// explainer itself moved past the expected version.
+    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal).
+    #[cfg(test)]
     pub(crate) fn commit_text(
         &self,
         slug: &Slug,
         text: &str,
         request: &UpdateRequest,
+    ) -> Result<CommitOutcome> {
+        self.write(slug, text, request, &|_| false)
+    }
+
+    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
+    /// and commit are written off-branch, then `main` is moved by
+    /// compare-and-swap; a lost race is retried on the new `main` unless this
+    /// explainer itself moved past the expected version. `same_content` says
+    /// whether a differing head text is nonetheless the same update.
+    fn write(
+        &self,
+        slug: &Slug,
+        text: &str,
+        request: &UpdateRequest,
+        same_content: &dyn Fn(&str) -> bool,
     ) -> Result<CommitOutcome> {
         if let Some(problem) = message::editor_problem(&request.editor) {
             return Err(Error::input(
@@ -447,11 +478,11 @@ impl Store {
         }
         let editor = request.editor.trim();
         let author = Signature::new(
-            editor,
+            &message::author_name(editor),
             &message::editor_email(editor),
             &message::time_to_git(&request.updated),
         )?;
-        let commit_message = message::compose(&request.note, request.kind, slug);
+        let commit_message = message::compose(&request.note, request.kind, slug, editor);
         let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
         let mut blob_written = false;
         // The expected version, resolved once: after a lost race `Latest` must
@@ -499,6 +530,12 @@ impl Store {
                     .map(|e| e.id());
                 if current == Some(new_blob) {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
+                }
+                if let Some(id) = current {
+                    let blob = self.repo.find_blob(id)?;
+                    if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
+                        return Ok(CommitOutcome::Unchanged(h.clone()));
+                    }
                 }
             }
 

@@ -205,7 +205,7 @@ fn bad_editor_is_refused_before_writing() {
         .commit_text(
             &slug("alpha"),
             "x\n",
-            &request("A <b>", "2025-03-01T10:00:00Z", "n", None),
+            &request("A\nB", "2025-03-01T10:00:00Z", "n", None),
         )
         .unwrap_err();
     assert!(err.to_string().contains("editor name"), "{err}");
