@@ -928,3 +928,58 @@ fn concurrent_writers_to_different_explainers_all_land() {
     assert_eq!(count.trim(), (THREADS * EACH).to_string());
     fsck(&path);
 }
+
+#[test]
+fn snapshots_read_documents_back_with_their_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let s = slug("outlined");
+    let meta = DocumentMeta {
+        title: "Outlined".into(),
+        updated: Some(when("2025-03-04T16:00:00Z")),
+        publisher: Some("Full Fact".into()),
+        source_url: Some("https://fullfact.org/x".into()),
+    };
+    let first = Document::new(
+        meta.clone(),
+        "Lead text.\n\n## Section\n\nOne. Two.\n".into(),
+    );
+    let second = Document::new(meta, "Lead text.\n\n## Section\n\nOne. Three.\n".into());
+    let req = |t: &str| request("Ann", t, "n", UpdateKind::Major, None);
+    let v1 = committed(
+        store
+            .commit(&s, &first, &req("2025-03-01T00:00:00Z"))
+            .unwrap(),
+    );
+    let v2 = committed(
+        store
+            .commit(&s, &second, &req("2025-03-02T00:00:00Z"))
+            .unwrap(),
+    );
+
+    let snap = store.snapshot(&s, &VersionRef::Number(1)).unwrap();
+    assert_eq!(snap.slug, s);
+    assert_eq!(snap.version, v1);
+    assert_eq!(snap.document, first);
+    assert!(!snap.document.sections.is_empty());
+    assert_eq!(store.document(&s, &v2).unwrap(), second);
+    let latest = store.snapshot(&s, &VersionRef::Latest).unwrap();
+    assert_eq!((latest.version, latest.document), (v2.clone(), second));
+
+    // A version of one explainer does not hold another that did not exist then.
+    let other = slug("later");
+    store
+        .commit(&other, &doc("L", "l\n"), &req("2025-03-03T00:00:00Z"))
+        .unwrap();
+    let err = store.document(&other, &v1).unwrap_err();
+    assert!(err.to_string().contains("later"), "{err}");
+    // A made-up version id is refused, not a panic.
+    let bogus = Version {
+        id: "not-a-commit".into(),
+        ..v2
+    };
+    assert!(store.document(&s, &bogus).is_err());
+    assert!(store
+        .snapshot(&slug("missing"), &VersionRef::Latest)
+        .is_err());
+}
