@@ -122,7 +122,12 @@ pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &
                 )
             })
             .collect(),
-        titles: titles.clone(),
+        // Titles of explainers no longer on main are dropped.
+        titles: titles
+            .iter()
+            .filter(|(slug, _)| histories.contains_key(*slug))
+            .map(|(slug, title)| (slug.clone(), title.clone()))
+            .collect(),
     };
     let Ok(json) = serde_json::to_vec(&file) else {
         return;

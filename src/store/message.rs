@@ -273,6 +273,27 @@ mod tests {
         assert_eq!(parse("").note, "");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Whatever the note and editor, redline reads back what it wrote
+        /// (notes are trimmed and their line ends normalised to `\n`).
+        #[test]
+        fn any_note_and_editor_round_trip(
+            note in "[ a-zA-Z0-9:<>#\r\n.-]{0,80}",
+            editor in "[a-zA-Z<>][ a-zA-Z<>:]{0,20}",
+            minor in proptest::bool::ANY,
+        ) {
+            let kind = if minor { UpdateKind::Minor } else { UpdateKind::Major };
+            let editor = editor.trim();
+            let parsed = parse(&compose(&note, kind, &slug(), editor));
+            let expected = note.trim().lines().collect::<Vec<_>>().join("\n");
+            proptest::prop_assert_eq!(parsed.note, expected.trim());
+            proptest::prop_assert_eq!(parsed.kind, kind);
+            let exact = parsed.editor.unwrap_or_else(|| author_name(editor));
+            proptest::prop_assert_eq!(exact, editor);
+        }
+    }
+
     #[test]
     fn emails_are_placeholders() {
         assert_eq!(editor_email("Jane Doe"), "jane.doe@editors.redline.invalid");
