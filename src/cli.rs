@@ -9,12 +9,16 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diff;
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFile};
 use crate::ingest::{self, Rules};
 use crate::model::{UpdateKind, Version, VersionRef};
+use crate::render::{self, DiffHeader, DiffSide};
+use crate::site;
 use crate::slug::Slug;
 use crate::store::{CommitOutcome, ExplainerEntry, Store, UpdateRequest};
+use crate::summary::{self, Summary};
 
 /// The demo history, embedded so `redline demo` works from any directory.
 static DEMO_SNAPSHOTS: include_dir::Dir<'_> =
@@ -109,8 +113,52 @@ pub enum Command {
         /// The folder.
         dir: PathBuf,
     },
+    /// Show what changed between two versions (SLUG FROM TO), or between two files (--files OLD NEW).
+    Diff {
+        /// SLUG FROM TO (FROM/TO: any version `show` accepts), or OLD NEW with --files.
+        #[arg(num_args = 2..=3, required = true)]
+        args: Vec<String>,
+        /// Compare two files (any input `ingest` accepts) without a store.
+        #[arg(long)]
+        files: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// What changed in an explainer since WHEN (a date, datetime, vN or commit id): highlights first.
+    Since {
+        /// Explainer slug.
+        slug: String,
+        /// The moment the reader last saw the explainer.
+        when: String,
+        /// Stop at the version current then instead of the newest.
+        #[arg(long)]
+        until: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Write the readers' static site (index, explainer pages, changelogs, diffs, summaries, Atom feeds).
+    Build {
+        /// Output folder (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import the bundled demo history into a fresh temporary store and show what changed.
     Demo,
+}
+
+/// Output formats of reports (diffs and summaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Terminal text, coloured on a terminal unless NO_COLOR is set.
+    Text,
+    /// JSON (serde), for programs.
+    Json,
+    /// Markdown, for CI comments.
+    Markdown,
+    /// A standalone HTML page.
+    Html,
 }
 
 /// Run a parsed command line; returns the process exit status.
@@ -227,6 +275,76 @@ pub fn run(cli: Cli) -> Result<u8> {
                 ),
             )?;
         }
+        Command::Diff {
+            args,
+            files,
+            format,
+        } => {
+            let (changes, header) = if files {
+                let [old, new] = args.as_slice() else {
+                    return Err(Error::Version(
+                        "diff --files takes two files: OLD NEW".into(),
+                    ));
+                };
+                let old_doc = ingest::ingest_file(Path::new(old), &rules)?.document;
+                let new_doc = ingest::ingest_file(Path::new(new), &rules)?.document;
+                let header = DiffHeader {
+                    title: new_doc.meta.title.clone(),
+                    old: DiffSide::file(old.as_str()),
+                    new: DiffSide::file(new.as_str()),
+                };
+                (diff::diff(&old_doc, &new_doc), header)
+            } else {
+                let [slug, from, to] = args.as_slice() else {
+                    return Err(Error::Version(
+                        "diff takes SLUG FROM TO (or --files OLD NEW)".into(),
+                    ));
+                };
+                let slug = Slug::new(slug)?;
+                let store = Store::open(&cli.store)?;
+                let old = store.snapshot(&slug, &from.parse()?)?;
+                let new = store.snapshot(&slug, &to.parse()?)?;
+                let header = DiffHeader::between(
+                    new.document.meta.title.clone(),
+                    &old.version,
+                    &new.version,
+                );
+                (diff::diff(&old.document, &new.document), header)
+            };
+            let text = match format {
+                ReportFormat::Text => render::diff_text(&changes, &header, use_color())?,
+                ReportFormat::Json => json(&changes)?,
+                ReportFormat::Markdown => render::diff_markdown(&changes, &header)?,
+                ReportFormat::Html => render::diff_html(&changes, &header)?,
+            };
+            emit(&mut out, &text)?;
+        }
+        Command::Since {
+            slug,
+            when,
+            until,
+            format,
+        } => {
+            let slug = Slug::new(&slug)?;
+            let store = Store::open(&cli.store)?;
+            let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
+            let summary = summary::since(&store, &slug, &when.parse()?, until.as_ref())?;
+            emit(&mut out, &render_summary(&summary, format)?)?;
+        }
+        Command::Build { out: out_dir } => {
+            let store = Store::open(&cli.store)?;
+            let report = site::build(&store, &out_dir, true)?;
+            emit(
+                &mut out,
+                &format!(
+                    "built {} explainer(s): {} pages and {} feeds in {} (open index.html)\n",
+                    report.explainers,
+                    report.pages,
+                    report.feeds,
+                    report.out_dir.display()
+                ),
+            )?;
+        }
         Command::Demo => demo(&mut out, &rules)?,
     }
     Ok(0)
@@ -261,6 +379,11 @@ fn demo(out: &mut impl Write, rules: &Rules) -> Result<()> {
             versions: &versions,
         })?,
     )?;
+    // The reader's view: what changed since 1 March, highlights first.
+    let when: VersionRef = "2025-03-01".parse()?;
+    let summary = summary::since(&store, &slug, &when, None)?;
+    emit(out, "\n")?;
+    emit(out, &render::summary_text(&summary, use_color())?)?;
     Ok(())
 }
 
@@ -330,6 +453,20 @@ pub fn parse_target(target: &str) -> Result<(Slug, VersionRef)> {
         Some((slug, version)) => Ok((Slug::new(slug)?, version.parse()?)),
         None => Ok((Slug::new(target)?, VersionRef::Latest)),
     }
+}
+
+fn render_summary(summary: &Summary, format: ReportFormat) -> Result<String> {
+    match format {
+        ReportFormat::Text => render::summary_text(summary, use_color()),
+        ReportFormat::Json => json(summary),
+        ReportFormat::Markdown => render::summary_markdown(summary),
+        ReportFormat::Html => render::summary_html(summary),
+    }
+}
+
+/// Colour only for a person at a terminal who has not asked for none (no-color.org).
+fn use_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn now() -> DateTime<FixedOffset> {

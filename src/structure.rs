@@ -29,13 +29,27 @@ pub fn outline(body: &str) -> Vec<Section> {
 /// ("Mr Trump", "U.S.", "5.2 per cent", "No. 10", initials, sentences ending inside quotes).
 /// Returns byte ranges into `text`, trimmed of surrounding whitespace, in order.
 pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
+    // UAX#29 only breaks after a terminator (or at a paragraph separator): without
+    // one the text is one sentence, and a long unpunctuated run costs nothing.
+    let terminators = |c: char| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        ) || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+    };
+    if !text.contains(terminators) {
+        return trim_range(text, 0..text.len()).into_iter().collect();
+    }
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Range<usize>> = None;
+    let mut quotes = QuoteDepth::new(text);
     for (idx, segment) in text.split_sentence_bound_indices() {
         let end = idx + segment.len();
+        let in_quote = quotes.inside_at(idx);
         match current.as_mut() {
             Some(cur)
-                if segment.trim().is_empty()
+                if in_quote
+                    || segment.trim().is_empty()
                     || should_join(text.get(cur.clone()).unwrap_or(""), segment) =>
             {
                 cur.end = end;
@@ -54,6 +68,53 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     out.into_iter()
         .filter_map(|r| trim_range(text, r))
         .collect()
+}
+
+/// Tracks whether a position lies inside a double-quoted passage that closes later
+/// in the same text: a quotation of several sentences stays one sentence with its
+/// attribution ("…saying: “We are ready. We will sign.”"). Unbalanced quotes never join.
+struct QuoteDepth<'a> {
+    text: &'a str,
+    pos: usize,
+    open: usize,
+    closes_left: usize,
+    straight_seen: usize,
+    straight_total: usize,
+}
+
+impl<'a> QuoteDepth<'a> {
+    fn new(text: &'a str) -> QuoteDepth<'a> {
+        QuoteDepth {
+            text,
+            pos: 0,
+            open: 0,
+            closes_left: text.matches('”').count(),
+            straight_seen: 0,
+            straight_total: text.matches('"').count(),
+        }
+    }
+
+    /// Inside a quotation at byte `at` (positions must be asked in increasing order)?
+    fn inside_at(&mut self, at: usize) -> bool {
+        if let Some(chunk) = self.text.get(self.pos..at) {
+            for c in chunk.chars() {
+                match c {
+                    '“' => self.open += 1,
+                    '”' => {
+                        self.open = self.open.saturating_sub(1);
+                        self.closes_left = self.closes_left.saturating_sub(1);
+                    }
+                    '"' => self.straight_seen += 1,
+                    _ => {}
+                }
+            }
+            self.pos = at;
+        }
+        let curly = self.open > 0 && self.closes_left > 0;
+        let straight =
+            self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
+        curly || straight
+    }
 }
 
 /// Collapse runs of whitespace to one space and trim: the reader's view of text.
@@ -626,7 +687,7 @@ impl<'a> Outliner<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
@@ -688,6 +749,16 @@ mod tests {
         );
         let q = "The FT quoted “the fund would invest in projects in Ukraine.” It also said more.";
         assert_eq!(sentences(q).len(), 2);
+    }
+
+    #[test]
+    fn quoted_passages_stay_whole() {
+        let p = "On 3 March, a White House official said: “The president has been clear that he is focused on peace. We need our partners to be committed to that goal as well.” Aid was paused.";
+        let got = sentences(p);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].ends_with("as well.”"));
+        // An unbalanced quotation does not swallow the paragraph.
+        assert_eq!(sentences("He said “yes. Then he left. It rained.").len(), 3);
     }
 
     #[test]

@@ -207,7 +207,10 @@ fn atom_feeds_parse_and_list_major_updates() {
             "{title}"
         );
         assert_eq!(entry.summary.as_ref().unwrap().content, version.note);
-        assert_eq!(entry.authors[0].name.as_deref(), Some(version.editor.as_str()));
+        assert_eq!(
+            entry.authors[0].name.as_deref(),
+            Some(version.editor.as_str())
+        );
     }
     // Newest first; the newest entry carries the truce highlight.
     let newest = &feed.entries[0];
@@ -259,7 +262,8 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
     ];
     for (when, body) in versions {
         let request = UpdateRequest {
-            editor: format!("Editor {SCRIPT}"),
+            // git refuses '<' and '>' in author names; '&' and '"' still need escaping.
+            editor: "Editor \"Co\" & Sons".to_string(),
             updated: DateTime::parse_from_rfc3339(when).unwrap(),
             note: format!("Note {SCRIPT}"),
             kind: UpdateKind::Major,
@@ -299,6 +303,12 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
             "note in {page}"
         );
     }
+    let changes = escaped("hostile/changes.html");
+    assert!(
+        changes.contains("Editor &#34;Co&#34; &#38; Sons"),
+        "editor: {}",
+        main_of(&changes)
+    );
     let feed_text = escaped("hostile/feed.xml");
     assert!(
         feed_text.contains("Note &#60;script&#62;alert(1)&#60;/script&#62;"),

@@ -1,11 +1,39 @@
 //! Diff: align two versions by section, sentence and word, type every change,
 //! and keep a lossless span list. OWNER: diff engineer.
+//!
+//! How it works, in order:
+//! 1. Both bodies are already outlined into sections, blocks and sentences
+//!    ([`crate::structure`]); every sentence keeps its source byte range.
+//! 2. Sections are aligned by heading: exact, then renamed (similar heading, or same
+//!    place and similar content); unmatched are added/removed; matched sections off
+//!    the longest in-order run are moved ([`SectionChange`]).
+//! 3. Sentences are aligned inside aligned sections by a diff over hashes of their
+//!    normalised text (typography folded, so re-wrapping or curly quotes are no
+//!    change); leftovers that appear elsewhere are moved; leftovers near each other
+//!    with word similarity ≥ 0.5 are edited (including one sentence split in two);
+//!    similar leftovers far apart (≥ 0.6) are moved and reworded.
+//! 4. Edited sentences get a word diff with semantic clean-up; every change is
+//!    tagged (number, date, quote, attribution, negation, name).
+//! 5. The span list walks both bodies along in-order matched sentences ("anchors")
+//!    and word-diffs what lies between them, so it is lossless by construction.
+//!
+//! A deadline bounds the work: past it, the remaining steps take their coarse
+//! fallback (no pairing, delete + insert instead of word diffs) and `coarse` is set.
 
+mod align;
+mod tags;
+mod text;
+mod words;
+
+use std::cell::Cell;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Document;
+
+use align::{PairKind, Side};
 
 /// Everything that changed between two versions. Lossless: `spans` rebuild both bodies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -135,7 +163,422 @@ pub enum SpanOp {
     Delete,
 }
 
-/// Diff two documents.
-pub fn diff(_old: &Document, _new: &Document) -> ChangeSet {
-    todo!()
+impl ChangeSet {
+    /// The old body, rebuilt from the spans (equal + delete).
+    pub fn old_text(&self) -> String {
+        self.spans
+            .iter()
+            .filter(|s| s.op != SpanOp::Insert)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// The new body, rebuilt from the spans (equal + insert).
+    pub fn new_text(&self) -> String {
+        self.spans
+            .iter()
+            .filter(|s| s.op != SpanOp::Delete)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// True when nothing a reader would notice changed (no section or sentence change).
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty() && self.changes.is_empty()
+    }
 }
+
+/// Knobs of the diff engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Time budget. Past it the engine finishes with coarser (still lossless) steps
+    /// and sets [`ChangeSet::coarse`], so a pathological pair cannot hang a request.
+    pub deadline: Duration,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            deadline: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The time budget of one diff, shared by all steps.
+pub(crate) struct Budget {
+    /// When to stop refining.
+    pub deadline: Instant,
+    exceeded: Cell<bool>,
+}
+
+impl Budget {
+    /// A budget of `limit` from now.
+    pub(crate) fn new(limit: Duration) -> Budget {
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(limit)
+            .or_else(|| now.checked_add(Duration::from_secs(86_400 * 365)))
+            .unwrap_or(now);
+        Budget {
+            deadline,
+            exceeded: Cell::new(false),
+        }
+    }
+
+    /// True (and remembered) once the deadline has passed.
+    pub(crate) fn over(&self) -> bool {
+        if !self.exceeded.get() && Instant::now() > self.deadline {
+            self.exceeded.set(true);
+        }
+        self.exceeded.get()
+    }
+}
+
+/// Diff two documents with the default options (1 s deadline).
+pub fn diff(old: &Document, new: &Document) -> ChangeSet {
+    diff_with(old, new, &DiffOptions::default())
+}
+
+/// Diff two documents.
+///
+/// `changes` come in new-document order (a removal sits where the text used to be,
+/// relative to the surrounding new text). `spans` rebuild both bodies exactly.
+pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> ChangeSet {
+    let budget = Budget::new(options.deadline);
+    let old_side = Side::new(old);
+    let new_side = Side::new(new);
+    let sections = align::align_sections(&old_side, &new_side, &budget);
+    let alignment = align::align_sentences(&old_side, &new_side, &sections, &budget);
+
+    // Anchors: in-place pairs (equal, edited) that keep their relative order, by the
+    // heaviest in-order run; everything else shows in the spans as delete + insert.
+    let mut in_place: Vec<&align::Pair> = alignment
+        .pairs
+        .iter()
+        .filter(|p| p.kind != PairKind::Moved)
+        .collect();
+    in_place.sort_by_key(|p| p.old.start);
+    let old_bytes = |r: &Range<usize>| unit_bytes(&old_side, r);
+    let new_bytes = |r: &Range<usize>| unit_bytes(&new_side, r);
+    let weights: Vec<u64> = in_place
+        .iter()
+        .map(|p| (old_bytes(&p.old).len() + new_bytes(&p.new).len()) as u64)
+        .collect();
+    let keep = align::longest_increasing(
+        &in_place.iter().map(|p| p.new.start).collect::<Vec<_>>(),
+        &weights,
+    );
+    let anchors: Vec<&align::Pair> = in_place
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| *p)
+        .collect();
+
+    let mut ordered: Vec<((usize, u8, usize), Change)> = Vec::new();
+    for pair in &alignment.pairs {
+        match pair.kind {
+            PairKind::Equal => {}
+            PairKind::Edited => {
+                if let Some(change) = paired_change(&old_side, &new_side, pair, &budget) {
+                    ordered.push((
+                        (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
+                        change,
+                    ));
+                }
+            }
+            PairKind::Moved => {}
+        }
+    }
+    for pair in group_moves(&old_side, &new_side, &alignment.pairs) {
+        if let Some(change) = paired_change(&old_side, &new_side, &pair, &budget) {
+            ordered.push((
+                (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
+                change,
+            ));
+        }
+    }
+    for (j, unit) in new_side.units.iter().enumerate() {
+        if !alignment.new_taken[j] {
+            let change = single_change(ChangeKind::Added, &new_side, j, &budget);
+            ordered.push(((unit.span.start, 1, 0), change));
+        }
+    }
+    // A removal is placed after the new text of the last anchored sentence before it.
+    let mut anchor_new_end: Vec<Option<usize>> = vec![None; old_side.units.len()];
+    for a in &anchors {
+        let end = new_bytes(&a.new).end;
+        for i in a.old.clone() {
+            if let Some(slot) = anchor_new_end.get_mut(i) {
+                *slot = Some(end);
+            }
+        }
+    }
+    let mut at = 0;
+    for (i, unit) in old_side.units.iter().enumerate() {
+        if let Some(end) = anchor_new_end[i] {
+            at = end;
+        }
+        if !alignment.old_taken[i] {
+            ordered.push((
+                (at, 0, unit.span.start),
+                single_change(ChangeKind::Removed, &old_side, i, &budget),
+            ));
+        }
+    }
+    ordered.sort_by_key(|(k, _)| *k);
+
+    let spans = lossless_spans(&old_side, &new_side, &anchors, &budget);
+    ChangeSet {
+        sections: sections.changes,
+        changes: ordered.into_iter().map(|(_, c)| c).collect(),
+        spans,
+        coarse: budget.over(),
+    }
+}
+
+/// Byte range in the body covered by a run of units.
+fn unit_bytes(side: &Side<'_>, r: &Range<usize>) -> Range<usize> {
+    let start = side.units.get(r.start).map_or(0, |u| u.span.start);
+    let end = r
+        .end
+        .checked_sub(1)
+        .and_then(|k| side.units.get(k))
+        .map_or(start, |u| u.span.end);
+    start..end.max(start)
+}
+
+/// Plain text of a run of units, sentences joined by one space.
+fn unit_text(side: &Side<'_>, r: &Range<usize>) -> String {
+    side.units
+        .get(r.clone())
+        .unwrap_or(&[])
+        .iter()
+        .map(|u| u.text)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Who said what in a sentence, for the attribution tag. Skipped once the deadline
+/// has passed: a coarse diff of a pathological pair does not tag attributions.
+fn speakers(text: &str, budget: &Budget) -> tags::Speakers {
+    if budget.over() {
+        return Vec::new();
+    }
+    crate::claims::attributions(text)
+        .into_iter()
+        .map(|a| (a.speaker, a.verb))
+        .collect()
+}
+
+/// The change for an edited or moved pair; `None` when the texts differ only in
+/// typography (no change a reader would see).
+fn paired_change(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    pair: &align::Pair,
+    budget: &Budget,
+) -> Option<Change> {
+    let old_text = unit_text(old, &pair.old);
+    let new_text = unit_text(new, &pair.new);
+    let same = text::key(&old_text) == text::key(&new_text);
+    let kind = if pair.kind == PairKind::Moved {
+        ChangeKind::Moved
+    } else {
+        ChangeKind::Edited
+    };
+    if same && kind == ChangeKind::Edited {
+        return None;
+    }
+    let words = if same {
+        Vec::new()
+    } else {
+        words::diff_text(&old_text, &new_text, budget)
+    };
+    let (old_speakers, new_speakers) = if same {
+        (Vec::new(), Vec::new())
+    } else {
+        (speakers(&old_text, budget), speakers(&new_text, budget))
+    };
+    let (tags, significance, mut reason) = tags::classify(
+        kind,
+        Some(&old_text),
+        Some(&new_text),
+        (&old_speakers, &new_speakers),
+    );
+    let old_section = old
+        .units
+        .get(pair.old.start)
+        .and_then(|u| old.heading(u.section));
+    let section = new
+        .units
+        .get(pair.new.start)
+        .and_then(|u| new.heading(u.section));
+    if kind == ChangeKind::Moved {
+        let from = old_section
+            .as_deref()
+            .map_or("the lead".to_string(), |h| format!("“{h}”"));
+        reason = format!("moved from {from}; {reason}");
+    }
+    Some(Change {
+        kind,
+        section,
+        old_section: if kind == ChangeKind::Moved {
+            old_section
+        } else {
+            None
+        },
+        old_text: Some(old_text),
+        new_text: Some(new_text),
+        words,
+        tags,
+        significance,
+        reason,
+        old_range: Some(unit_bytes(old, &pair.old)),
+        new_range: Some(unit_bytes(new, &pair.new)),
+    })
+}
+
+/// An added or removed sentence.
+fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize, budget: &Budget) -> Change {
+    let unit = side.units.get(index);
+    let text = unit.map(|u| u.text.to_string()).unwrap_or_default();
+    let heading = unit.and_then(|u| side.heading(u.section));
+    let who = speakers(&text, budget);
+    let none = Vec::new();
+    let added = kind == ChangeKind::Added;
+    let (tags, significance, reason) = if added {
+        tags::classify(kind, None, Some(&text), (&none, &who))
+    } else {
+        tags::classify(kind, Some(&text), None, (&who, &none))
+    };
+    let range = unit.map(|u| u.span.clone());
+    Change {
+        kind,
+        section: heading,
+        old_section: None,
+        old_text: (!added).then(|| text.clone()),
+        new_text: added.then_some(text),
+        words: Vec::new(),
+        tags,
+        significance,
+        reason,
+        old_range: if added { None } else { range.clone() },
+        new_range: if added { range } else { None },
+    }
+}
+
+/// Moved sentences that travelled together (consecutive on both sides, same block
+/// on both sides, text unchanged) become one moved change: a moved paragraph is one move.
+fn group_moves(old: &Side<'_>, new: &Side<'_>, pairs: &[align::Pair]) -> Vec<align::Pair> {
+    let mut moves: Vec<&align::Pair> = pairs.iter().filter(|p| p.kind == PairKind::Moved).collect();
+    moves.sort_by_key(|p| p.new.start);
+    let exact = |p: &align::Pair| {
+        unit_text(old, &p.old) == unit_text(new, &p.new)
+            || text::key(&unit_text(old, &p.old)) == text::key(&unit_text(new, &p.new))
+    };
+    let block = |side: &Side<'_>, i: usize| side.units.get(i).map(|u| u.block);
+    let mut out: Vec<align::Pair> = Vec::new();
+    for p in moves {
+        if let Some(last) = out.last_mut() {
+            let joins = last.old.end == p.old.start
+                && last.new.end == p.new.start
+                && block(old, last.old.start) == block(old, p.old.start)
+                && block(new, last.new.start) == block(new, p.new.start)
+                && exact(p)
+                && exact(last);
+            if joins {
+                last.old.end = p.old.end;
+                last.new.end = p.new.end;
+                continue;
+            }
+        }
+        out.push(p.clone());
+    }
+    out
+}
+
+/// Walk both bodies along the anchors: equal anchors are equal spans, edited ones
+/// get a word diff, and the text between anchors is word-diffed with every
+/// unanchored sentence kept whole. Lossless by construction.
+fn lossless_spans(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    anchors: &[&align::Pair],
+    budget: &Budget,
+) -> Vec<Span> {
+    let (old_body, new_body) = (old.doc.body.as_str(), new.doc.body.as_str());
+    let mut old_anchored = vec![false; old.units.len()];
+    let mut new_anchored = vec![false; new.units.len()];
+    for a in anchors {
+        for i in a.old.clone() {
+            if let Some(x) = old_anchored.get_mut(i) {
+                *x = true;
+            }
+        }
+        for j in a.new.clone() {
+            if let Some(x) = new_anchored.get_mut(j) {
+                *x = true;
+            }
+        }
+    }
+    let free = |side: &Side<'_>, anchored: &[bool]| -> Vec<Range<usize>> {
+        side.units
+            .iter()
+            .zip(anchored)
+            .filter(|(_, a)| !**a)
+            .map(|(u, _)| u.span.clone())
+            .collect()
+    };
+    let old_free = free(old, &old_anchored);
+    let new_free = free(new, &new_anchored);
+    let (mut oi, mut ni) = (0usize, 0usize);
+    let mut spans: Vec<Span> = Vec::new();
+    let gap = |spans: &mut Vec<Span>, o: Range<usize>, n: Range<usize>| {
+        let (Some(a), Some(b)) = (old_body.get(o.clone()), new_body.get(n.clone())) else {
+            return;
+        };
+        let oa = inside(&old_free, &o);
+        let na = inside(&new_free, &n);
+        spans.extend(words::diff_text_atomic(a, &oa, b, &na, budget));
+    };
+    for a in anchors {
+        let o = unit_bytes(old, &a.old);
+        let n = unit_bytes(new, &a.new);
+        if o.start < oi || n.start < ni {
+            continue;
+        }
+        gap(&mut spans, oi..o.start, ni..n.start);
+        let (x, y) = (
+            old_body.get(o.clone()).unwrap_or(""),
+            new_body.get(n.clone()).unwrap_or(""),
+        );
+        if x == y {
+            spans.push(Span {
+                op: SpanOp::Equal,
+                text: x.to_string(),
+            });
+        } else {
+            spans.extend(words::diff_text(x, y, budget));
+        }
+        oi = o.end;
+        ni = n.end;
+    }
+    gap(&mut spans, oi..old_body.len(), ni..new_body.len());
+    words::merge_spans(spans)
+}
+
+/// The ranges of `all` (sorted) that lie inside `window`, relative to its start.
+fn inside(all: &[Range<usize>], window: &Range<usize>) -> Vec<Range<usize>> {
+    let first = all.partition_point(|r| r.start < window.start);
+    all.get(first..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|r| r.end <= window.end)
+        .filter(|r| r.start >= window.start && r.start < r.end)
+        .map(|r| r.start - window.start..r.end - window.start)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
