@@ -151,9 +151,9 @@ impl Timeline {
                 if unit.heading {
                     section = Some(&unit.text);
                 }
+                // A heading that came and went names its own section.
                 if !known && !self.known_keys.contains(&unit.key) {
-                    let at = if unit.heading { None } else { section };
-                    present.entry(unit.key).or_insert((unit, at));
+                    present.entry(unit.key).or_insert((unit, section));
                 }
             }
         }
@@ -495,5 +495,17 @@ mod window_tests {
         assert_eq!(spans, vec![expected(1, 3), expected(4, 5)]);
         // Sentences of a changed paragraph that are still in base or head are no news.
         assert!(spans.iter().all(|s| s.text != "The talks began."));
+        // A section that came and went: its heading and its sentence.
+        let base = "Lead.\n\n## Talks\n\nThe talks began.\n";
+        let with = "Lead.\n\n## Talks\n\nThe talks began.\n\n## Aid\n\nAid was paused.\n";
+        let spans = timeline(&[base, with, base]).withdrawn();
+        let texts: Vec<(&str, Option<&str>)> = spans
+            .iter()
+            .map(|s| (s.text.as_str(), s.section.as_deref()))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![("Aid", Some("Aid")), ("Aid was paused.", Some("Aid"))]
+        );
     }
 }
