@@ -25,7 +25,7 @@ use crate::slug::Slug;
 use crate::store::Store;
 
 pub use rank::{normalise, rank_highlights, PendingHighlight, Trace};
-pub use timeline::{Timeline, WithdrawnSpan};
+pub use timeline::{index_body, Claims, IndexedBody, Timeline, WithdrawnSpan};
 
 /// What changed in an explainer between two moments.
 #[derive(Debug, Clone, Serialize)]
@@ -151,9 +151,7 @@ pub fn since(
     let mut timeline = Timeline::new(window.len());
     timeline.add_known(0, &base_doc.body);
     timeline.add_known(last, &head_doc.body);
-    for (index, version) in window.iter().enumerate().take(last).skip(1) {
-        timeline.add_intermediate(index, &stored_body(store, slug, version)?);
-    }
+    scan_intermediates(store, slug, window, &mut timeline)?;
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
 
     let highlights = ranked
@@ -191,6 +189,77 @@ pub fn since(
         highlights,
         withdrawn,
         changes,
+    })
+}
+
+/// Windows with at least this many intermediate versions are read in parallel.
+const PARALLEL_FROM: usize = 32;
+
+/// How many indexed versions a reader may hold ready before it waits: bounds
+/// memory (a few MB of bodies per reader) on very long windows.
+const READ_AHEAD: usize = 256;
+
+/// Feed every intermediate version's body to `timeline`, in window order.
+///
+/// Reading blobs dominates a long window (inflate and hash checks in
+/// libgit2). So reader threads, each with its own store handle (a git
+/// repository handle cannot be shared), each take a contiguous block of the
+/// window: they read, cut and hash every version and outline the chunks they
+/// claim first, while this thread only tracks sets, block by block. Contiguous
+/// blocks keep the chunks two readers both meet (and so the outlines this
+/// thread must redo) to those alive at a block boundary.
+fn scan_intermediates(
+    store: &Store,
+    slug: &Slug,
+    window: &[Version],
+    timeline: &mut Timeline,
+) -> Result<()> {
+    let last = window.len().saturating_sub(1);
+    let middle = window.get(1..last).unwrap_or(&[]);
+    let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if readers < 2 || middle.len() < PARALLEL_FROM {
+        for (offset, version) in middle.iter().enumerate() {
+            timeline.add_intermediate(offset + 1, &stored_body(store, slug, version)?);
+        }
+        return Ok(());
+    }
+    let path = store.path().to_path_buf();
+    let claims = timeline.claims();
+    let block = middle.len().div_ceil(readers);
+    std::thread::scope(|scope| {
+        let mut inboxes = Vec::with_capacity(readers);
+        for versions in middle.chunks(block) {
+            let (outbox, inbox) = std::sync::mpsc::sync_channel::<Result<IndexedBody>>(READ_AHEAD);
+            let (path, claims) = (&path, &claims);
+            scope.spawn(move || {
+                let own = match Store::open(path) {
+                    Ok(own) => own,
+                    Err(e) => {
+                        // The receiver reports it; nothing else to do here.
+                        let _ = outbox.send(Err(e));
+                        return;
+                    }
+                };
+                for version in versions {
+                    let indexed = stored_body(&own, slug, version).map(|b| index_body(b, claims));
+                    if outbox.send(indexed).is_err() {
+                        return; // the summary gave up (an earlier error)
+                    }
+                }
+            });
+            inboxes.push((versions.len(), inbox));
+        }
+        let mut index = 1;
+        for (count, inbox) in inboxes {
+            for _ in 0..count {
+                let indexed = inbox.recv().map_err(|_| {
+                    Error::Git(format!("reading {slug}: a store reader stopped early"))
+                })??;
+                timeline.add_indexed(index, indexed);
+                index += 1;
+            }
+        }
+        Ok(())
     })
 }
 

@@ -184,8 +184,8 @@ fn synthetic(bodies: &[&str]) -> (TempDir, Store, Slug) {
     let store = Store::init(&dir.path().join("s.git")).unwrap();
     let slug = slug("talks");
     for (n, body) in bodies.iter().enumerate() {
-        let updated =
-            DateTime::parse_from_rfc3339(&format!("2025-02-{:02}T12:00:00Z", n + 1)).unwrap();
+        let updated = DateTime::parse_from_rfc3339("2025-02-01T12:00:00Z").unwrap()
+            + chrono::Duration::days(n as i64);
         let meta = DocumentMeta {
             title: "Talks".into(),
             updated: Some(updated),
@@ -303,4 +303,30 @@ fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
     assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
     assert_eq!(s.highlights.len(), 1);
     assert_eq!(s.highlights[0].version.number, 3);
+}
+
+#[test]
+fn long_windows_are_read_in_parallel_in_order() {
+    // More intermediate versions than PARALLEL_FROM: the threaded reader runs,
+    // and what it feeds the timeline is still in window order.
+    let mut bodies: Vec<String> = Vec::new();
+    for n in 0..(PARALLEL_FROM + 8) {
+        let mut body = String::from("## Talks\n\nThe talks began.\n");
+        if n % 10 == 5 {
+            body.push_str(&format!("\nMr Lavrov said round {n} went well.\n"));
+        }
+        body.push_str(&format!("\nThis explainer was updated {} times.\n", n % 3));
+        bodies.push(body);
+    }
+    let refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let (_dir, store, slug) = synthetic(&refs);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let spans: Vec<(usize, usize)> = s
+        .withdrawn
+        .iter()
+        .filter(|w| w.text.starts_with("Mr Lavrov"))
+        .map(|w| (w.added_in.number, w.removed_in.number))
+        .collect();
+    assert_eq!(spans, vec![(6, 7), (16, 17), (26, 27), (36, 37)]);
+    assert!(s.updates.len() > PARALLEL_FROM);
 }

@@ -12,6 +12,7 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
 use super::rank::{normalise, Trace};
 
@@ -54,6 +55,40 @@ struct Unit {
 impl Unit {
     fn words(&self) -> &[u64] {
         self.words.get_or_init(|| word_hashes(&self.text))
+    }
+}
+
+/// A version's body cut into hashed chunks by a reader thread, with the
+/// outlines of the chunks it was first to claim.
+#[derive(Debug)]
+pub struct IndexedBody {
+    body: String,
+    hashes: Vec<u64>,
+    units: Vec<(u64, Vec<Unit>)>,
+}
+
+/// Chunk hashes already outlined by some reader (shared between threads).
+#[derive(Debug)]
+pub struct Claims(Mutex<HashSet64>);
+
+/// Cut and hash a body off the main thread, outlining the chunks no reader
+/// claimed before.
+pub fn index_body(body: String, claims: &Claims) -> IndexedBody {
+    let mut hashes = Vec::new();
+    let mut units = Vec::new();
+    for chunk in chunks(&body) {
+        let h = chunk_hash(chunk);
+        hashes.push(h);
+        // A poisoned lock only costs a duplicate outline.
+        let first = claims.0.lock().map_or(true, |mut seen| seen.insert(h));
+        if first {
+            units.push((h, units_of(chunk)));
+        }
+    }
+    IndexedBody {
+        body,
+        hashes,
+        units,
     }
 }
 
@@ -103,6 +138,8 @@ pub struct Timeline {
     base_keys: HashSet64,
     /// Withdrawn candidates currently present, by unit key.
     open: HashMap64<Open>,
+    /// How many chunks of the latest version hold each candidate key.
+    counts: HashMap64<u32>,
     /// Closed withdrawn spans.
     closed: Vec<WithdrawnSpan>,
     /// Built on the first introduced-by query, after every version is added.
@@ -140,49 +177,117 @@ impl Timeline {
     /// are in neither base nor head.
     pub fn add_intermediate(&mut self, index: usize, body: &str) {
         let hashes = self.index_chunks(body);
-        let mut present: HashMap64<(&Unit, Option<&str>)> = HashMap64::default();
+        self.record(index, hashes);
+    }
+
+    /// [`Timeline::add_intermediate`] for a body a reader thread already cut,
+    /// hashed and (for chunks it claimed first) outlined.
+    pub fn add_indexed(&mut self, index: usize, indexed: IndexedBody) {
+        for (h, units) in indexed.units {
+            self.units.entry(h).or_insert(units);
+        }
+        // A chunk another reader claimed whose outline has not arrived yet:
+        // outline it here (rare, and the later copy is ignored).
+        if indexed.hashes.iter().any(|h| !self.units.contains_key(h)) {
+            self.index_chunks(&indexed.body);
+        }
+        self.record(index, indexed.hashes);
+    }
+
+    /// A claim set for reader threads, seeded with the chunks outlined so far
+    /// (base and head), so each distinct chunk is outlined once in all.
+    pub fn claims(&self) -> Claims {
+        Claims(Mutex::new(self.units.keys().copied().collect()))
+    }
+
+    /// Track withdrawn candidates of an intermediate version given its chunk
+    /// hashes. Only the chunks that changed since the previous version are
+    /// looked at: a candidate sentence arrives with an added chunk and leaves
+    /// when the last chunk holding it goes (counted per occurrence, so a
+    /// sentence moving between paragraphs in one update stays open).
+    fn record(&mut self, index: usize, hashes: Vec<u64>) {
+        let previous: HashSet64 = index
+            .checked_sub(1)
+            .and_then(|p| self.chunks.get(p))
+            .map(|hs| hs.iter().copied().collect())
+            .unwrap_or_default();
+        let current: HashSet64 = hashes.iter().copied().collect();
+        // Added chunks in body order, with the section in effect where each starts.
+        let mut added: Vec<(u64, Option<String>)> = Vec::new();
         let mut section: Option<&str> = None;
         for h in &hashes {
             let Some(units) = self.units.get(h) else {
                 continue;
             };
-            let known = self.known_chunks.contains(h);
-            for unit in units {
-                if unit.heading {
-                    section = Some(&unit.text);
-                }
+            if !previous.contains(h) && !added.iter().any(|(a, _)| a == h) {
+                added.push((*h, section.map(str::to_string)));
+            }
+            if let Some(heading) = units.iter().rev().find(|u| u.heading) {
+                section = Some(&heading.text);
+            }
+        }
+        let removed: Vec<u64> = previous
+            .iter()
+            .filter(|h| !current.contains(h))
+            .copied()
+            .collect();
+        let mut touched: Vec<(u64, Option<&Unit>, Option<String>)> = Vec::new();
+        for (h, start) in &added {
+            if self.known_chunks.contains(h) {
+                continue;
+            }
+            let mut at = start.clone();
+            for unit in self.units.get(h).into_iter().flatten() {
                 // A heading that came and went names its own section.
-                if !known && !self.known_keys.contains(&unit.key) {
-                    present.entry(unit.key).or_insert((unit, section));
+                if unit.heading {
+                    at = Some(unit.text.clone());
+                }
+                if !self.known_keys.contains(&unit.key) {
+                    *self.counts.entry(unit.key).or_default() += 1;
+                    touched.push((unit.key, Some(unit), at.clone()));
                 }
             }
         }
-        let gone: Vec<u64> = self
-            .open
-            .keys()
-            .filter(|k| !present.contains_key(*k))
-            .copied()
-            .collect();
-        let arrived: Vec<(u64, Open)> = present
-            .into_iter()
-            .filter(|(k, _)| !self.open.contains_key(k))
-            .map(|(k, (unit, section))| {
-                let open = Open {
-                    since: index,
-                    text: unit.text.clone(),
-                    words: unit.words().to_vec(),
-                    section: section.map(str::to_string),
-                };
-                (k, open)
-            })
-            .collect();
+        for h in &removed {
+            if self.known_chunks.contains(h) {
+                continue;
+            }
+            for unit in self.units.get(h).into_iter().flatten() {
+                if !self.known_keys.contains(&unit.key) {
+                    if let Some(c) = self.counts.get_mut(&unit.key) {
+                        *c = c.saturating_sub(1);
+                    }
+                    touched.push((unit.key, None, None));
+                }
+            }
+        }
+        let added_chunks: Vec<u64> = added.iter().map(|(h, _)| *h).collect();
+        let mut arrivals: Vec<(u64, Open)> = Vec::new();
+        let mut departures: Vec<u64> = Vec::new();
+        for (key, unit, at) in touched {
+            let count = self.counts.get(&key).copied().unwrap_or(0);
+            let open = self.open.contains_key(&key) || arrivals.iter().any(|(k, _)| *k == key);
+            if count == 0 && open && !departures.contains(&key) {
+                departures.push(key);
+            } else if count > 0 && !open {
+                if let Some(unit) = unit {
+                    let open = Open {
+                        since: index,
+                        text: unit.text.clone(),
+                        words: unit.words().to_vec(),
+                        section: at,
+                    };
+                    arrivals.push((key, open));
+                }
+            }
+        }
         if let Some(slot) = self.chunks.get_mut(index) {
             *slot = hashes;
         }
-        for key in gone {
-            self.close(key, index);
+        for key in departures {
+            self.close(key, index, &added_chunks);
         }
-        self.open.extend(arrived);
+        self.open.extend(arrivals);
     }
 
     /// End a span at version `removed`. A sentence the removing update
@@ -190,11 +295,11 @@ impl Timeline {
     /// superseded, not withdrawn: "expected to sign on 28 February, but …"
     /// rewritten on 4 March is an edit the net change already shows. A
     /// sentence replaced by its base wording (an edit reverted) is withdrawn.
-    fn close(&mut self, key: u64, removed: usize) {
+    fn close(&mut self, key: u64, removed: usize, added_chunks: &[u64]) {
         let Some(open) = self.open.remove(&key) else {
             return;
         };
-        if !self.reworded(&open.words, removed) {
+        if !self.reworded(&open.words, added_chunks) {
             self.closed.push(WithdrawnSpan {
                 section: open.section,
                 text: open.text,
@@ -204,17 +309,11 @@ impl Timeline {
         }
     }
 
-    /// True when version `at` brought, in a chunk the previous version lacked,
-    /// a sentence whose words are similar to `words` and that is not in base.
-    fn reworded(&self, words: &[u64], at: usize) -> bool {
-        let now = self.chunks.get(at);
-        let before = at.checked_sub(1).and_then(|p| self.chunks.get(p));
-        let (Some(now), Some(before)) = (now, before) else {
-            return false;
-        };
-        let before: HashSet64 = before.iter().copied().collect();
-        now.iter()
-            .filter(|h| !before.contains(h))
+    /// True when the chunks an update added hold a sentence whose words are
+    /// similar to `words` and that is not in base.
+    fn reworded(&self, words: &[u64], added_chunks: &[u64]) -> bool {
+        added_chunks
+            .iter()
             .filter_map(|h| self.units.get(h))
             .flatten()
             .filter(|u| !u.heading && !self.base_keys.contains(&u.key))
@@ -225,9 +324,22 @@ impl Timeline {
     /// open when the window ends were removed by the head.
     pub fn withdrawn(&mut self) -> Vec<WithdrawnSpan> {
         let head = self.chunks.len().saturating_sub(1);
+        let before: HashSet64 = head
+            .checked_sub(1)
+            .and_then(|p| self.chunks.get(p))
+            .map(|hs| hs.iter().copied().collect())
+            .unwrap_or_default();
+        let added_chunks: Vec<u64> = self
+            .chunks
+            .get(head)
+            .into_iter()
+            .flatten()
+            .filter(|h| !before.contains(h))
+            .copied()
+            .collect();
         let still_open: Vec<u64> = self.open.keys().copied().collect();
         for key in still_open {
-            self.close(key, head);
+            self.close(key, head, &added_chunks);
         }
         let mut spans = std::mem::take(&mut self.closed);
         spans.sort_by(|a, b| (a.added, a.removed, &a.text).cmp(&(b.added, b.removed, &b.text)));
@@ -507,5 +619,12 @@ mod window_tests {
             texts,
             vec![("Aid", Some("Aid")), ("Aid was paused.", Some("Aid"))]
         );
+        // A sentence that moves to another paragraph in one update stays open.
+        let base = "## Talks\n\nOne.\n\nTwo.\n";
+        let here = format!("## Talks\n\nOne. {CLAIM}\n\nTwo.\n");
+        let there = format!("## Talks\n\nOne.\n\nTwo. {CLAIM}\n");
+        let spans = timeline(&[base, &here, &there, base]).withdrawn();
+        let got: Vec<(usize, usize)> = spans.iter().map(|s| (s.added, s.removed)).collect();
+        assert_eq!(got, vec![(1, 3)]);
     }
 }
