@@ -635,12 +635,60 @@ fn speaker_for(
     if let Some(np) = noun_phrase_back(tokens, i) {
         return Some((np.clone(), np.start, content_start));
     }
-    // A personal pronoun right before the verb: "he later clarified".
+    // A personal pronoun right before the verb: "he later clarified". "He" or
+    // "she" after a titled name in the same sentence ("Mr Zelenskyy was asked
+    // to leave …, though he has since said") is that person.
     if before.is_some_and(|t| PRONOUNS.contains(&t.lower().as_str())) {
-        return Some((i - 1..i, i - 1, content_start));
+        let singular = before.is_some_and(|t| !t.is("they"));
+        let speaker = antecedent(tokens, i - 1)
+            .filter(|_| singular)
+            .unwrap_or(i - 1..i);
+        return Some((speaker, i - 1, content_start));
     }
     None
 }
+
+/// The last titled name ("Mr Zelenskyy", "President Trump") before token `end`.
+fn antecedent(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
+    (0..end).rev().find_map(|k| {
+        let title = tokens.get(k)?;
+        if !title.is_capitalised() || !PERSON_TITLES.contains(&title.lower().as_str()) {
+            return None;
+        }
+        let mut stop = k + 1;
+        while stop < end && tokens.get(stop).is_some_and(is_name_word) {
+            stop += 1;
+        }
+        (stop > k + 1).then_some(k..stop)
+    })
+}
+
+/// Titles that introduce a person's name.
+const PERSON_TITLES: &[&str] = &[
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "chancellor",
+    "minister",
+    "secretary",
+    "senator",
+    "sen.",
+    "gen.",
+    "general",
+    "prof.",
+    "king",
+    "queen",
+];
 
 /// Walk back over "on 12 February" / "on Feb. 17" / "on Tuesday" ending at `i`.
 fn skip_date_phrase_back(tokens: &[Token<'_>], i: usize) -> usize {
@@ -741,6 +789,19 @@ fn noun_phrase_back(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
             .is_some_and(|t| DETERMINERS.contains(&t.lower().as_str()))
     {
         start -= 1;
+    }
+    // "a spokesperson for the European Commission": the title owns the name.
+    if start >= 2
+        && tokens
+            .get(start - 1)
+            .is_some_and(|t| t.is("for") || t.is("of"))
+        && tokens
+            .get(start - 2)
+            .is_some_and(|t| !t.is_capitalised() && TITLE_NOUNS.contains(&t.lower().as_str()))
+    {
+        if let Some(owner) = noun_phrase_back(tokens, start - 1) {
+            start = owner.start;
+        }
     }
     Some(start..end)
 }
@@ -1029,6 +1090,16 @@ mod tests {
             vec![a("the US defence secretary Pete Hegseth", "said", false)]
         );
 
+        let s = "A spokesperson for the European Commission said the plan would cost about £26.3 million over 5 years.";
+        assert_eq!(
+            who(s),
+            vec![a(
+                "A spokesperson for the European Commission",
+                "said",
+                false
+            )]
+        );
+
         let s = "President Trump says he wants to “make a deal” to “STOP this ridiculous war” in Ukraine.";
         assert_eq!(who(s), vec![a("President Trump", "says", false)]);
     }
@@ -1093,7 +1164,7 @@ mod tests {
     #[test]
     fn contrast_with_narrative_is_not_a_rebuttal() {
         let s = "Mr Zelenskyy was asked to leave the White House after the argument between the pair, though he has since said that he remains ready to sign the agreement “any time”.";
-        assert_eq!(who(s), vec![a("he", "said", false)]);
+        assert_eq!(who(s), vec![a("Mr Zelenskyy", "said", false)]);
     }
 
     #[test]

@@ -160,7 +160,9 @@ pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighl
             reading.attributions.clone()
         };
         for a in spoken {
-            if !speakers.contains(&a.speaker) {
+            // A bare pronoun names nobody a reader can place ("Said by he").
+            let pronoun = ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str());
+            if !pronoun && !speakers.contains(&a.speaker) {
                 speakers.push(a.speaker);
             }
         }
@@ -560,7 +562,12 @@ mod tests {
             "",
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
-        assert_eq!(h.first().unwrap().speakers, vec!["he"]);
+        assert_eq!(h.first().unwrap().speakers, vec!["Mr Zelenskyy"]);
+        // An unresolved pronoun is no speaker to show.
+        let new = "However, he later clarified his comments, saying “everything is on the table”.";
+        let h = rank_highlights(&set(vec![added("NATO", new)]), "");
+        assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
+        assert!(h.first().unwrap().speakers.is_empty());
         // An edit that keeps the same speaker and verb is no new claim.
         let old = "Mr Lavrov said the talks went well.";
         let new = "Mr Lavrov said the talks went very well.";
