@@ -27,14 +27,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::diff::{self, ChangeSet, Span, SpanOp};
 use crate::error::{Error, Result};
-use crate::model::{Document, UpdateKind, Version, VersionRef};
+use crate::model::{Document, UpdateKind, Version};
 use crate::render::{
     self, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown, SummaryView,
     VersionView,
 };
 use crate::slug::Slug;
 use crate::store::Store;
-use crate::summary::{self, Summary};
+use crate::summary::{self, Highlight, Summary, Timeline, Withdrawn};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,28 +132,102 @@ struct ListedExplainer {
     latest: VersionView,
 }
 
-/// Summaries keyed by (base, head) version numbers, computed at most once each.
+/// Summaries keyed by (base, head) version numbers, computed at most once each
+/// from the documents already in memory.
 struct Summaries<'a> {
-    store: &'a Store,
     slug: &'a Slug,
+    history: &'a [Version],
+    documents: &'a [Document],
     cache: HashMap<(usize, usize), Summary>,
 }
 
 impl Summaries<'_> {
     fn get(&mut self, base: usize, head: usize) -> Result<&Summary> {
         if !self.cache.contains_key(&(base, head)) {
-            let summary = summary::since(
-                self.store,
-                self.slug,
-                &VersionRef::Number(base),
-                Some(&VersionRef::Number(head)),
-            )?;
+            let range = base.saturating_sub(1)..head;
+            let (Some(window), Some(documents)) =
+                (self.history.get(range.clone()), self.documents.get(range))
+            else {
+                return Err(Error::Render(format!(
+                    "{}: no versions v{base}..v{head}",
+                    self.slug
+                )));
+            };
+            let summary = summarize(self.slug, window, documents)?;
             self.cache.insert((base, head), summary);
         }
         self.cache
             .get(&(base, head))
             .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
     }
+}
+
+/// The summary [`summary::since`] gives for the window `window` (base first,
+/// head last), computed from that window's documents already read, so a site
+/// build reads and outlines each version once instead of once per summary.
+/// Same steps as `since`: net diff base → head, ranked highlights, and the
+/// timeline of intermediate versions for introduced-by and withdrawn changes
+/// (tests/site.rs checks the two agree on the demo history).
+pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
+    let (Some(base), Some(head), Some(base_doc), Some(head_doc)) = (
+        window.first(),
+        window.last(),
+        documents.first(),
+        documents.last(),
+    ) else {
+        return Err(Error::Render(format!(
+            "{slug}: an empty window has no summary"
+        )));
+    };
+    if window.len() != documents.len() {
+        return Err(Error::Render(format!(
+            "{slug}: {} versions but {} documents",
+            window.len(),
+            documents.len()
+        )));
+    }
+    let last = window.len() - 1;
+    let changes = diff::diff(base_doc, head_doc);
+    let ranked = summary::rank_highlights(&changes, &head_doc.body);
+    let mut timeline = Timeline::new(window.len());
+    timeline.add_known(0, &base_doc.body);
+    timeline.add_known(last, &head_doc.body);
+    for (index, document) in documents.iter().enumerate().take(last).skip(1) {
+        timeline.add_intermediate(index, &document.body);
+    }
+    let at = |index: usize| window.get(index).unwrap_or(head).clone();
+    let highlights = ranked
+        .into_iter()
+        .map(|h| Highlight {
+            version: at(timeline.introduced(&h.trace)),
+            kind: h.kind,
+            section: h.section,
+            text: h.text,
+            words: h.words,
+            speakers: h.speakers,
+            tags: h.tags,
+        })
+        .collect();
+    let withdrawn = timeline
+        .withdrawn()
+        .into_iter()
+        .map(|w| Withdrawn {
+            section: w.section,
+            text: w.text,
+            added_in: at(w.added),
+            removed_in: at(w.removed),
+        })
+        .collect();
+    Ok(Summary {
+        slug: slug.clone(),
+        title: head_doc.meta.title.clone(),
+        base: base.clone(),
+        head: head.clone(),
+        updates: window.get(1..).unwrap_or(&[]).to_vec(),
+        highlights,
+        withdrawn,
+        changes,
+    })
 }
 
 fn build_explainer(
@@ -176,8 +250,9 @@ fn build_explainer(
     let title = newest.meta.title.clone();
     let dir = out_dir.join(slug.as_str());
     let mut summaries = Summaries {
-        store,
         slug,
+        history,
+        documents: &documents,
         cache: HashMap::new(),
     };
     let head = latest.number;
