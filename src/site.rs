@@ -189,17 +189,23 @@ pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Res
     let last = window.len() - 1;
     let changes = diff::diff(base_doc, head_doc);
     let ranked = summary::rank_highlights(&changes, &head_doc.body);
-    let mut timeline = Timeline::new(window.len());
-    timeline.add_known(0, &base_doc.body);
-    timeline.add_known(last, &head_doc.body);
-    for (index, document) in documents.iter().enumerate().take(last).skip(1) {
-        timeline.add_intermediate(index, &document.body);
-    }
+    // One update (base → head): everything was introduced by head and nothing
+    // can have come and gone, so the timeline (which outlines both bodies again)
+    // is only built for longer windows. A build has one such window per update.
+    let mut timeline = (window.len() > 2).then(|| {
+        let mut timeline = Timeline::new(window.len());
+        timeline.add_known(0, &base_doc.body);
+        timeline.add_known(last, &head_doc.body);
+        for (index, document) in documents.iter().enumerate().take(last).skip(1) {
+            timeline.add_intermediate(index, &document.body);
+        }
+        timeline
+    });
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
     let highlights = ranked
         .into_iter()
         .map(|h| Highlight {
-            version: at(timeline.introduced(&h.trace)),
+            version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
             kind: h.kind,
             section: h.section,
             text: h.text,
@@ -209,7 +215,9 @@ pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Res
         })
         .collect();
     let withdrawn = timeline
-        .withdrawn()
+        .as_mut()
+        .map(Timeline::withdrawn)
+        .unwrap_or_default()
         .into_iter()
         .map(|w| Withdrawn {
             section: w.section,
