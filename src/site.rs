@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
@@ -52,13 +53,14 @@ pub struct BuildReport {
 /// Build the whole static site from `store` into `out_dir` (created if needed).
 /// Shows a progress bar on stderr when `progress` is set and stderr is a terminal.
 pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildReport> {
-    let entries = store.explainers()?;
+    // One history walk for the whole store.
+    let histories: Vec<(Slug, Vec<Version>)> = store.histories()?.into_iter().collect();
     let bar = if progress && std::io::stderr().is_terminal() {
-        let bar =
-            ProgressBar::with_draw_target(Some(entries.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:30!} {wide_bar} {pos}/{len} explainers")
-        {
+        let bar = ProgressBar::with_draw_target(
+            Some(histories.len() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} explainers") {
             bar.set_style(style);
         }
         bar
@@ -66,25 +68,71 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         ProgressBar::hidden()
     };
 
+    // Explainers are independent: build them on every core. A git repository
+    // handle cannot be shared between threads, so each worker opens the store.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(histories.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let store_path = store.path();
+    let outcomes: Vec<Result<Vec<(usize, BuiltExplainer)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let store = Store::open(store_path)?;
+                    let mut built = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((slug, history)) = histories.get(i) else {
+                            break;
+                        };
+                        match build_explainer(&store, slug, history, out_dir) {
+                            Ok(explainer) => built.push((i, explainer)),
+                            Err(e) => {
+                                // Stop the other workers at their next explainer.
+                                next.store(histories.len(), Ordering::Relaxed);
+                                return Err(e);
+                            }
+                        }
+                        bar.inc(1);
+                    }
+                    Ok(built)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Render("a site build thread panicked".into())))
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut built: Vec<(usize, BuiltExplainer)> = Vec::new();
+    for outcome in outcomes {
+        built.extend(outcome?);
+    }
+    built.sort_by_key(|(i, _)| *i);
+
     let mut report = BuildReport {
         out_dir: out_dir.to_path_buf(),
         ..BuildReport::default()
     };
     let mut listed = Vec::new();
     let mut site_entries = Vec::new();
-    for entry in &entries {
-        bar.set_message(entry.slug.to_string());
-        let history = store.history(&entry.slug)?;
-        let built = build_explainer(store, &entry.slug, &history, out_dir, &mut report)?;
-        site_entries.extend(built.feed_entries.into_iter().map(|mut e| {
-            e.href = format!("{}/{}", entry.slug, e.href);
+    for (_, explainer) in built {
+        report.explainers += 1;
+        report.pages += explainer.pages;
+        report.feeds += explainer.feeds;
+        let slug = explainer.listing.slug.clone();
+        site_entries.extend(explainer.feed_entries.into_iter().map(|mut e| {
+            e.href = format!("{slug}/{}", e.href);
             e
         }));
-        listed.push(built.listing);
-        report.explainers += 1;
-        bar.inc(1);
+        listed.push(explainer.listing);
     }
-    bar.finish_and_clear();
 
     let index = SiteIndex {
         chrome: Chrome {
@@ -122,6 +170,10 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
 struct BuiltExplainer {
     listing: ListedExplainer,
     feed_entries: Vec<FeedEntry>,
+    /// HTML pages written.
+    pages: usize,
+    /// Atom feeds written.
+    feeds: usize,
 }
 
 /// One line of the site index.
@@ -243,8 +295,9 @@ fn build_explainer(
     slug: &Slug,
     history: &[Version],
     out_dir: &Path,
-    report: &mut BuildReport,
 ) -> Result<BuiltExplainer> {
+    let mut pages = 0;
+    let mut feeds = 0;
     let latest = history
         .last()
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
@@ -305,7 +358,7 @@ fn build_explainer(
                 &dir,
                 &format!("diff/v{}.html", version.number),
                 &html,
-                &mut report.pages,
+                &mut pages,
             )?;
             if version.kind == UpdateKind::Major {
                 summaries
@@ -348,7 +401,7 @@ fn build_explainer(
             &title,
         );
         let html = render::summary_page(&view, chrome, Some("../".to_string()), day)?;
-        write(&dir, &format!("since/{day}.html"), &html, &mut report.pages)?;
+        write(&dir, &format!("since/{day}.html"), &html, &mut pages)?;
 
         let track = TrackChanges {
             chrome: page_chrome(
@@ -366,7 +419,7 @@ fn build_explainer(
             &dir,
             &format!("track-changes/{day}.html"),
             &track.render()?,
-            &mut report.pages,
+            &mut pages,
         )?;
     }
 
@@ -387,7 +440,7 @@ fn build_explainer(
         title: &title,
         versions: &versions,
     };
-    write(&dir, "changes.html", &changes.render()?, &mut report.pages)?;
+    write(&dir, "changes.html", &changes.render()?, &mut pages)?;
 
     // The explainer page with its "what changed" box: since the previous major update.
     let majors: Vec<&Version> = history
@@ -428,7 +481,7 @@ fn build_explainer(
         whats_new,
         body: RenderedMarkdown::from_markdown(&newest.body),
     };
-    write(&dir, "index.html", &page.render()?, &mut report.pages)?;
+    write(&dir, "index.html", &page.render()?, &mut pages)?;
 
     feed_entries.reverse();
     let feed = AtomFeed {
@@ -447,7 +500,7 @@ fn build_explainer(
         alternate: "index.html".to_string(),
         entries: &feed_entries,
     };
-    write(&dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+    write(&dir, "feed.xml", &feed.render()?, &mut feeds)?;
 
     Ok(BuiltExplainer {
         listing: ListedExplainer {
@@ -457,6 +510,8 @@ fn build_explainer(
             latest: VersionView::new(latest),
         },
         feed_entries,
+        pages,
+        feeds,
     })
 }
 
