@@ -983,3 +983,13 @@ fn snapshots_read_documents_back_with_their_outline() {
         .snapshot(&slug("missing"), &VersionRef::Latest)
         .is_err());
 }
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Store>();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let handle = thread::spawn(move || store.explainers().map(|e| e.len()).unwrap());
+    assert_eq!(handle.join().unwrap(), 0);
+}

@@ -2,12 +2,15 @@
 //! update on `refs/heads/main`, written without a work tree, ref moved by
 //! compare-and-swap. git2 types stay inside this module.
 //!
-//! Commit format (see [`message`](self) for details): author = the editor,
+//! Commit format (details in the `message` submodule): author = the editor,
 //! with a placeholder e-mail derived from the name
 //! (`jane.doe@editors.redline.invalid`) and the update's time and offset as
 //! author date; committer = `redline <redline@redline.invalid>` at the time of
 //! writing; message = the change note, a blank line, then the trailers
-//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>`.
+//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>` (plus
+//! `Redline-Editor: <exact name>` when the name has `<` or `>`, which git
+//! does not allow in an author name). Commits made with plain git read as
+//! major updates whose note is the message without trailers.
 //!
 //! Writes never lose an update: the new commit is built off-branch, then
 //! `refs/heads/main` is moved only if it still points where the writer read it
@@ -15,9 +18,10 @@
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
 //!
-//! Histories are derived from the trees (see `history`), never from trailers,
-//! and kept in a disposable cache (`<store>/redline-histories.json`, keyed by
-//! commit id) so commands read only the commits made since it was written.
+//! Histories are derived from the trees (the `history` submodule), never from
+//! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
+//! keyed by commit id; the `cache` submodule) so commands read only the
+//! commits made since it was written.
 
 mod cache;
 mod history;
