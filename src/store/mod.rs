@@ -31,7 +31,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{
@@ -49,6 +49,10 @@ use history::{Histories, MAIN_REF};
 /// How often a writer re-reads `main` and tries again after losing a race to
 /// another writer before giving up (nothing is written when it gives up).
 const MAX_WRITE_ATTEMPTS: u32 = 1000;
+
+/// How long a writer waits for another writer's lock on `main` before it
+/// reports the lock (a writer holds it for milliseconds; longer means a crash).
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// An open redline store.
 ///
@@ -493,7 +497,8 @@ impl Store {
         // still mean the version the writer saw, not the new head.
         let mut expected: Option<Version> = None;
 
-        for attempt in 0..MAX_WRITE_ATTEMPTS {
+        let lock_deadline = Instant::now() + LOCK_WAIT;
+        for _ in 0..MAX_WRITE_ATTEMPTS {
             let (tip, histories) = self.current()?;
             let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
             let head = versions.last();
@@ -563,11 +568,8 @@ impl Store {
             let reflog = format!("redline: {slug} v{number}");
             // Release this view so the replay below extends it in place instead of copying it.
             drop(histories);
-            match self
-                .repo
-                .reference_matching(MAIN_REF, new_id, true, old, &reflog)
-            {
-                Ok(_) => {
+            match self.move_main(new_id, old, &reflog, lock_deadline) {
+                Ok(true) => {
                     // Replays just the new commit on top of `tip`, and refreshes the cache.
                     let after = self.histories_as_of(new_id)?;
                     let version = match after.get(slug).and_then(|v| v.last()) {
@@ -578,28 +580,59 @@ impl Store {
                     };
                     return Ok(CommitOutcome::Committed(version));
                 }
-                // Another writer moved main (Modified), is moving it (Locked) or
-                // created it first (Exists): re-read and try again.
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
-                    ) =>
-                {
-                    if e.code() == ErrorCode::Locked {
-                        std::thread::sleep(Duration::from_micros(
-                            100 * u64::from(attempt % 20 + 1),
-                        ));
-                    }
-                }
-                Err(e) => return Err(e.into()),
+                // Another writer moved main first: re-read it and try again.
+                Ok(false) => {}
+                Err(e) => return Err(self.write_error(slug, e)),
             }
         }
         Err(Error::Git(format!(
-            "could not record {slug}: {MAX_WRITE_ATTEMPTS} attempts to move {MAIN_REF} lost to other writers \
-             (or {} is left over from a crashed writer); nothing was written",
-            self.path.join(MAIN_REF).with_extension("lock").display()
+            "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
+    }
+
+    /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
+    /// when another writer did (or created it first). A lock held by another
+    /// writer is waited for until `deadline`, since the ref may still be `old`.
+    fn move_main(
+        &self,
+        new: Oid,
+        old: Oid,
+        reflog: &str,
+        deadline: Instant,
+    ) -> std::result::Result<bool, git2::Error> {
+        let mut pause = Duration::from_micros(200);
+        loop {
+            match self
+                .repo
+                .reference_matching(MAIN_REF, new, true, old, reflog)
+            {
+                Ok(_) => return Ok(true),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                    return Ok(false)
+                }
+                Err(e) if e.code() == ErrorCode::Locked && Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A failed ref update as one line that says what to do.
+    fn write_error(&self, slug: &Slug, e: git2::Error) -> Error {
+        if e.code() == ErrorCode::Locked {
+            Error::Git(format!(
+                "could not record {slug}: {} has been locked for over {} s by another writer, or is left over from one that crashed (if no redline is running, delete it); nothing was written",
+                self.path.join(MAIN_REF).with_extension("lock").display(),
+                LOCK_WAIT.as_secs()
+            ))
+        } else {
+            Error::Git(format!(
+                "could not record {slug}: moving {MAIN_REF} failed: {}; nothing was written",
+                e.message()
+            ))
+        }
     }
 }
 
