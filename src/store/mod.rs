@@ -497,7 +497,6 @@ impl Store {
         // still mean the version the writer saw, not the new head.
         let mut expected: Option<Version> = None;
 
-        let lock_deadline = Instant::now() + LOCK_WAIT;
         for _ in 0..MAX_WRITE_ATTEMPTS {
             let (tip, histories) = self.current()?;
             let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
@@ -568,7 +567,7 @@ impl Store {
             let reflog = format!("redline: {slug} v{number}");
             // Release this view so the replay below extends it in place instead of copying it.
             drop(histories);
-            match self.move_main(new_id, old, &reflog, lock_deadline) {
+            match self.move_main(new_id, old, &reflog) {
                 Ok(true) => {
                     // Replays just the new commit on top of `tip`, and refreshes the cache.
                     let after = self.histories_as_of(new_id)?;
@@ -592,14 +591,14 @@ impl Store {
 
     /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
     /// when another writer did (or created it first). A lock held by another
-    /// writer is waited for until `deadline`, since the ref may still be `old`.
+    /// writer is waited for (up to [`LOCK_WAIT`]), since the ref may still be `old`.
     fn move_main(
         &self,
         new: Oid,
         old: Oid,
         reflog: &str,
-        deadline: Instant,
     ) -> std::result::Result<bool, git2::Error> {
+        let deadline = Instant::now() + LOCK_WAIT;
         let mut pause = Duration::from_micros(200);
         loop {
             match self
