@@ -29,6 +29,17 @@ pub fn outline(body: &str) -> Vec<Section> {
 /// ("Mr Trump", "U.S.", "5.2 per cent", "No. 10", initials, sentences ending inside quotes).
 /// Returns byte ranges into `text`, trimmed of surrounding whitespace, in order.
 pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
+    // UAX#29 only breaks after a terminator (or at a paragraph separator): without
+    // one the text is one sentence, and a long unpunctuated run costs nothing.
+    let terminators = |c: char| {
+        matches!(
+            c,
+            '.' | '!' | '?' | '…' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        ) || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+    };
+    if !text.contains(terminators) {
+        return trim_range(text, 0..text.len()).into_iter().collect();
+    }
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Range<usize>> = None;
     let mut quotes = QuoteDepth::new(text);
@@ -100,7 +111,8 @@ impl<'a> QuoteDepth<'a> {
             self.pos = at;
         }
         let curly = self.open > 0 && self.closes_left > 0;
-        let straight = self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
+        let straight =
+            self.straight_total.is_multiple_of(2) && !self.straight_seen.is_multiple_of(2);
         curly || straight
     }
 }

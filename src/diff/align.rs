@@ -429,6 +429,9 @@ pub(crate) fn align_sentences(
                     (centre + BAND + 1).min(olds.len()),
                 )
             };
+            if b % 512 == 0 && budget.over() {
+                break;
+            }
             for &i in olds.get(lo..hi).unwrap_or(&[]) {
                 let sim = dice(old.units[i].bag(), new.units[j].bag());
                 if sim >= EDIT_THRESHOLD {

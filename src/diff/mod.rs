@@ -300,7 +300,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     }
     for (j, unit) in new_side.units.iter().enumerate() {
         if !alignment.new_taken[j] {
-            let change = single_change(ChangeKind::Added, &new_side, j);
+            let change = single_change(ChangeKind::Added, &new_side, j, &budget);
             ordered.push(((unit.span.start, 1, 0), change));
         }
     }
@@ -322,7 +322,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
         if !alignment.old_taken[i] {
             ordered.push((
                 (at, 0, unit.span.start),
-                single_change(ChangeKind::Removed, &old_side, i),
+                single_change(ChangeKind::Removed, &old_side, i, &budget),
             ));
         }
     }
@@ -359,8 +359,12 @@ fn unit_text(side: &Side<'_>, r: &Range<usize>) -> String {
         .join(" ")
 }
 
-/// Who said what in a sentence, for the attribution tag.
-fn speakers(text: &str) -> tags::Speakers {
+/// Who said what in a sentence, for the attribution tag. Skipped once the deadline
+/// has passed: a coarse diff of a pathological pair does not tag attributions.
+fn speakers(text: &str, budget: &Budget) -> tags::Speakers {
+    if budget.over() {
+        return Vec::new();
+    }
     crate::claims::attributions(text)
         .into_iter()
         .map(|a| (a.speaker, a.verb))
@@ -394,7 +398,7 @@ fn paired_change(
     let (old_speakers, new_speakers) = if same {
         (Vec::new(), Vec::new())
     } else {
-        (speakers(&old_text), speakers(&new_text))
+        (speakers(&old_text, budget), speakers(&new_text, budget))
     };
     let (tags, significance, mut reason) = tags::classify(
         kind,
@@ -436,11 +440,11 @@ fn paired_change(
 }
 
 /// An added or removed sentence.
-fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize) -> Change {
+fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize, budget: &Budget) -> Change {
     let unit = side.units.get(index);
     let text = unit.map(|u| u.text.to_string()).unwrap_or_default();
     let heading = unit.and_then(|u| side.heading(u.section));
-    let who = speakers(&text);
+    let who = speakers(&text, budget);
     let none = Vec::new();
     let added = kind == ChangeKind::Added;
     let (tags, significance, reason) = if added {

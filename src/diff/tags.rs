@@ -1,9 +1,7 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
-use unicode_segmentation::UnicodeSegmentation;
-
-use super::text::{folded_words, is_word, normalise};
+use super::text::{folded_words, normalise, words, FastMap};
 use super::{ChangeKind, Significance, Tag};
 
 const MONTHS: &[&str] = &[
@@ -91,7 +89,7 @@ fn is_negation(w: &str) -> bool {
 
 impl Facts {
     pub(crate) fn of(text: &str) -> Facts {
-        let words: Vec<&str> = text.split_word_bounds().filter(|t| is_word(t)).collect();
+        let words: Vec<&str> = words(text).collect();
         let mut facts = Facts::default();
         // Date phrases: maximal runs of weekday / day / month / year with a month or
         // weekday or year in them ("Tuesday 4 March", "24 February", "2022").
@@ -158,20 +156,23 @@ fn quotations(text: &str) -> Vec<String> {
 }
 
 fn push_quote(out: &mut Vec<String>, quote: &str) {
-    if quote.split_word_bounds().any(is_word) {
+    if words(quote).next().is_some() {
         out.push(normalise(quote));
     }
 }
 
-/// What is in `a` and not in `b` (multiset difference), in `a`'s order.
+/// What is in `a` and not in `b` (multiset difference), in `a`'s order. Linear:
+/// a pathological sentence can hold a hundred thousand figures.
 fn minus(a: &[String], b: &[String]) -> Vec<String> {
-    let mut rest: Vec<&String> = b.iter().collect();
+    let mut left: FastMap<&str, usize> = FastMap::default();
+    for y in b {
+        *left.entry(y.as_str()).or_default() += 1;
+    }
     let mut out = Vec::new();
     for x in a {
-        if let Some(pos) = rest.iter().position(|y| *y == x) {
-            rest.swap_remove(pos);
-        } else {
-            out.push(x.clone());
+        match left.get_mut(x.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(x.clone()),
         }
     }
     out
@@ -253,18 +254,26 @@ pub(crate) fn classify(
                     _ => "quotation changed".to_string(),
                 });
             }
-            let names = (minus(&a.names, &b.names), minus(&b.names, &a.names));
+            // Names compared case-insensitively: "the Kremlin" vs "The Kremlin" is no new name.
+            let lower = |v: &[String]| v.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>();
+            let (al, bl) = (lower(&a.names), lower(&b.names));
+            let keep = |names: &[String], folded: &[String], gone: Vec<String>| {
+                let mut gone_count: FastMap<String, usize> = FastMap::default();
+                for g in gone {
+                    *gone_count.entry(g).or_default() += 1;
+                }
+                let mut out = Vec::new();
+                for (n, f) in names.iter().zip(folded) {
+                    if let Some(c) = gone_count.get_mut(f).filter(|c| **c > 0) {
+                        *c -= 1;
+                        out.push(n.clone());
+                    }
+                }
+                out
+            };
             let names = (
-                names
-                    .0
-                    .into_iter()
-                    .filter(|n| !b.names.iter().any(|m| m.eq_ignore_ascii_case(n)))
-                    .collect::<Vec<_>>(),
-                names
-                    .1
-                    .into_iter()
-                    .filter(|n| !a.names.iter().any(|m| m.eq_ignore_ascii_case(n)))
-                    .collect::<Vec<_>>(),
+                keep(&a.names, &al, minus(&al, &bl)),
+                keep(&b.names, &bl, minus(&bl, &al)),
             );
             if !cosmetic && (!names.0.is_empty() || !names.1.is_empty()) {
                 tags.push(Tag::Name);

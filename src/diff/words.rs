@@ -4,18 +4,17 @@
 use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
-use unicode_segmentation::UnicodeSegmentation;
 
-use super::text::is_word;
+use super::text::{is_word, token_starts, FastMap};
 use super::{Budget, Span, SpanOp};
 
-/// Token boundaries (byte offsets, first 0, last `text.len()`) by UAX#29 word bounds:
-/// words, whitespace runs and punctuation each become one token, except that each
+/// Token boundaries (byte offsets, first 0, last `text.len()`): words, whitespace
+/// runs and punctuation each become one token (see [`token_starts`]), except that each
 /// `atomic` range (sorted, inside `text`) is one token of its own.
 fn token_offsets(text: &str, atomic: &[Range<usize>]) -> Vec<usize> {
     let mut offsets: Vec<usize> = Vec::with_capacity(text.len() / 3 + 2);
     let mut a = 0;
-    for (i, _) in text.split_word_bound_indices() {
+    for i in token_starts(text) {
         while atomic.get(a).is_some_and(|r| r.end <= i) {
             a += 1;
         }
@@ -54,10 +53,15 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn list(&self) -> Vec<&'a str> {
+    /// Token ids shared by both sides (interned), so the diff compares integers, not strings.
+    fn ids(&self, table: &mut FastMap<&'a str, u32>) -> Vec<u32> {
         self.offsets
             .windows(2)
-            .filter_map(|w| self.text.get(w[0]..w[1]))
+            .map(|w| {
+                let token = self.text.get(w[0]..w[1]).unwrap_or("");
+                let next = table.len() as u32;
+                *table.entry(token).or_insert(next)
+            })
             .collect()
     }
 
@@ -106,8 +110,9 @@ pub(crate) fn diff_text_atomic(
     }
     let old_tokens = Tokens::new(old, old_atomic);
     let new_tokens = Tokens::new(new, new_atomic);
-    let a = old_tokens.list();
-    let b = new_tokens.list();
+    let mut table: FastMap<&str, u32> = FastMap::default();
+    let a = old_tokens.ids(&mut table);
+    let b = new_tokens.ids(&mut table);
     let ops =
         similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(budget.deadline));
     // Checked after the diff: similar degrades silently past its deadline.

@@ -2,28 +2,36 @@
 //! update on `refs/heads/main`, written without a work tree, ref moved by
 //! compare-and-swap. git2 types stay inside this module.
 //!
-//! Commit format (see [`message`](self) for details): author = the editor,
+//! Commit format (details in the `message` submodule): author = the editor,
 //! with a placeholder e-mail derived from the name
 //! (`jane.doe@editors.redline.invalid`) and the update's time and offset as
 //! author date; committer = `redline <redline@redline.invalid>` at the time of
 //! writing; message = the change note, a blank line, then the trailers
-//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>`.
+//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>` (plus
+//! `Redline-Editor: <exact name>` when the name has `<` or `>`, which git
+//! does not allow in an author name). Commits made with plain git read as
+//! major updates whose note is the message without trailers.
 //!
 //! Writes never lose an update: the new commit is built off-branch, then
 //! `refs/heads/main` is moved only if it still points where the writer read it
 //! (libgit2 checks this under the ref's lock file). A writer that loses the race
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
+//!
+//! Histories are derived from the trees (the `history` submodule), never from
+//! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
+//! keyed by commit id; the `cache` submodule) so commands read only the
+//! commits made since it was written.
 
 mod cache;
 mod history;
 mod message;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{
@@ -33,7 +41,7 @@ use git2::{
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
+use crate::model::{Document, DocumentMeta, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
@@ -41,6 +49,10 @@ use history::{Histories, MAIN_REF};
 /// How often a writer re-reads `main` and tries again after losing a race to
 /// another writer before giving up (nothing is written when it gives up).
 const MAX_WRITE_ATTEMPTS: u32 = 1000;
+
+/// How long a writer waits for another writer's lock on `main` before it
+/// reports the lock (a writer holds it for milliseconds; longer means a crash).
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// An open redline store.
 ///
@@ -53,6 +65,28 @@ pub struct Store {
     /// The histories as of the last `main` tip this handle read, so repeated
     /// queries (a site build, a server) replay only what is new.
     memo: RefCell<Option<(Oid, Arc<Histories>)>>,
+    /// The commit the on-disk cache is known to describe, so the cache is
+    /// rewritten only when this handle knows more (see `Drop`).
+    cached_tip: Cell<Option<Oid>>,
+    /// Titles read so far (and from the cache), and whether any is new.
+    titles: RefCell<cache::Titles>,
+    titles_changed: Cell<bool>,
+}
+
+/// Replaying more commits than this writes the cache at once rather than when
+/// the handle is dropped, so a long-lived handle (a server) keeps it fresh.
+const SAVE_AFTER_REPLAYING: usize = 64;
+
+impl Drop for Store {
+    /// Leave the cache describing the newest histories this handle computed:
+    /// one write per process even when it committed thousands of versions.
+    fn drop(&mut self) {
+        if let Some((tip, histories)) = self.memo.get_mut() {
+            if self.cached_tip.get() != Some(*tip) || self.titles_changed.get() {
+                cache::save(&self.repo, *tip, histories, self.titles.get_mut());
+            }
+        }
+    }
 }
 
 /// What an editor asks to record with an update.
@@ -226,15 +260,33 @@ impl Store {
     /// Commit a new version of `slug` (compare-and-swap on the ref).
     ///
     /// With `request.expect`, the write is refused with [`Error::Conflict`] when
-    /// that version is no longer the explainer's newest. Content equal to the
-    /// newest version writes nothing and returns [`CommitOutcome::Unchanged`].
+    /// that version is no longer the explainer's newest. A document equal to
+    /// the newest version (same body and facts; a different `updated` time
+    /// alone is not a change readers could see) writes nothing and returns
+    /// [`CommitOutcome::Unchanged`].
     pub fn commit(
         &self,
         slug: &Slug,
         document: &Document,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
-        self.commit_text(slug, &crate::ingest::stored_text(document), request)
+        let same_content = |head_text: &str| {
+            crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text).is_ok_and(
+                |(meta, body)| {
+                    body == document.body
+                        && DocumentMeta {
+                            updated: document.meta.updated,
+                            ..meta
+                        } == document.meta
+                },
+            )
+        };
+        self.write(
+            slug,
+            &crate::ingest::stored_text(document),
+            request,
+            &same_content,
+        )
     }
 
     /// All explainers, sorted by slug.
@@ -245,12 +297,7 @@ impl Store {
             let Some(latest) = versions.last().cloned() else {
                 continue;
             };
-            // Only the title is needed: the front matter, not the outline.
-            let text = self.text(slug, &latest)?;
-            let name = format!("{}@{}", slug.store_path(), latest.short_id());
-            let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
-                .0
-                .title;
+            let title = self.title(slug, &latest)?;
             entries.push(ExplainerEntry {
                 slug: slug.clone(),
                 title,
@@ -332,11 +379,34 @@ impl Store {
         })
     }
 
+    /// The title of one version, from the titles already known or its front matter.
+    fn title(&self, slug: &Slug, version: &Version) -> Result<String> {
+        if let Some((id, title)) = self.titles.borrow().get(slug) {
+            if *id == version.id {
+                return Ok(title.clone());
+            }
+        }
+        // Only the title is needed: the front matter, not the outline.
+        let text = self.text(slug, version)?;
+        let name = format!("{}@{}", slug.store_path(), version.short_id());
+        let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
+            .0
+            .title;
+        self.titles
+            .borrow_mut()
+            .insert(slug.clone(), (version.id.clone(), title.clone()));
+        self.titles_changed.set(true);
+        Ok(title)
+    }
+
     fn with_repo(path: &Path, repo: Repository) -> Store {
         Store {
             path: path.to_path_buf(),
             repo,
             memo: RefCell::new(None),
+            cached_tip: Cell::new(None),
+            titles: RefCell::new(cache::Titles::new()),
+            titles_changed: Cell::new(false),
         }
     }
 
@@ -359,27 +429,48 @@ impl Store {
         let memo = self.memo.borrow_mut().take();
         let base = match memo {
             Some((memo_tip, histories)) => Some((memo_tip, Arc::unwrap_or_clone(histories))),
-            None => cache::load(&self.repo),
+            None => {
+                let loaded = cache::load(&self.repo);
+                self.cached_tip.set(loaded.as_ref().map(|(id, _, _)| *id));
+                loaded.map(|(id, histories, titles)| {
+                    self.titles.replace(titles);
+                    (id, histories)
+                })
+            }
         };
-        let already_cached = base.as_ref().is_some_and(|(id, _)| *id == tip);
-        let histories = history::histories_at(&self.repo, tip, base)?;
-        if !already_cached {
-            cache::save(&self.repo, tip, &histories);
+        let (histories, replayed) = history::histories_at(&self.repo, tip, base)?;
+        if replayed > SAVE_AFTER_REPLAYING {
+            cache::save(&self.repo, tip, &histories, &self.titles.borrow());
+            self.cached_tip.set(Some(tip));
+            self.titles_changed.set(false);
         }
         let histories = Arc::new(histories);
         *self.memo.borrow_mut() = Some((tip, Arc::clone(&histories)));
         Ok(histories)
     }
 
-    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
-    /// and commit are written off-branch, then `main` is moved by
-    /// compare-and-swap; a lost race is retried on the new `main` unless this
-    /// explainer itself moved past the expected version.
+    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal).
+    #[cfg(test)]
     pub(crate) fn commit_text(
         &self,
         slug: &Slug,
         text: &str,
         request: &UpdateRequest,
+    ) -> Result<CommitOutcome> {
+        self.write(slug, text, request, &|_| false)
+    }
+
+    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
+    /// and commit are written off-branch, then `main` is moved by
+    /// compare-and-swap; a lost race is retried on the new `main` unless this
+    /// explainer itself moved past the expected version. `same_content` says
+    /// whether a differing head text is nonetheless the same update.
+    fn write(
+        &self,
+        slug: &Slug,
+        text: &str,
+        request: &UpdateRequest,
+        same_content: &dyn Fn(&str) -> bool,
     ) -> Result<CommitOutcome> {
         if let Some(problem) = message::editor_problem(&request.editor) {
             return Err(Error::input(
@@ -395,18 +486,18 @@ impl Store {
         }
         let editor = request.editor.trim();
         let author = Signature::new(
-            editor,
+            &message::author_name(editor),
             &message::editor_email(editor),
             &message::time_to_git(&request.updated),
         )?;
-        let commit_message = message::compose(&request.note, request.kind, slug);
+        let commit_message = message::compose(&request.note, request.kind, slug, editor);
         let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
         let mut blob_written = false;
         // The expected version, resolved once: after a lost race `Latest` must
         // still mean the version the writer saw, not the new head.
         let mut expected: Option<Version> = None;
 
-        for attempt in 0..MAX_WRITE_ATTEMPTS {
+        for _ in 0..MAX_WRITE_ATTEMPTS {
             let (tip, histories) = self.current()?;
             let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
             let head = versions.last();
@@ -448,6 +539,12 @@ impl Store {
                 if current == Some(new_blob) {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
                 }
+                if let Some(id) = current {
+                    let blob = self.repo.find_blob(id)?;
+                    if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
+                        return Ok(CommitOutcome::Unchanged(h.clone()));
+                    }
+                }
             }
 
             if !blob_written {
@@ -466,45 +563,75 @@ impl Store {
 
             // Zero as the old value means "only if main does not exist yet".
             let old = tip.unwrap_or(Oid::ZERO_SHA1);
-            let reflog = format!("redline: {slug} v{}", versions.len() + 1);
-            match self
-                .repo
-                .reference_matching(MAIN_REF, new_id, true, old, &reflog)
-            {
-                Ok(_) => {
+            let number = versions.len() + 1;
+            let reflog = format!("redline: {slug} v{number}");
+            // Release this view so the replay below extends it in place instead of copying it.
+            drop(histories);
+            match self.move_main(new_id, old, &reflog) {
+                Ok(true) => {
                     // Replays just the new commit on top of `tip`, and refreshes the cache.
                     let after = self.histories_as_of(new_id)?;
                     let version = match after.get(slug).and_then(|v| v.last()) {
                         Some(v) => v.clone(),
-                        None => history::version_from_commit(
-                            &self.repo.find_commit(new_id)?,
-                            versions.len() + 1,
-                        ),
+                        None => {
+                            history::version_from_commit(&self.repo.find_commit(new_id)?, number)
+                        }
                     };
                     return Ok(CommitOutcome::Committed(version));
                 }
-                // Another writer moved main (Modified), is moving it (Locked) or
-                // created it first (Exists): re-read and try again.
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
-                    ) =>
-                {
-                    if e.code() == ErrorCode::Locked {
-                        std::thread::sleep(Duration::from_micros(
-                            100 * u64::from(attempt % 20 + 1),
-                        ));
-                    }
-                }
-                Err(e) => return Err(e.into()),
+                // Another writer moved main first: re-read it and try again.
+                Ok(false) => {}
+                Err(e) => return Err(self.write_error(slug, e)),
             }
         }
         Err(Error::Git(format!(
-            "could not record {slug}: {MAX_WRITE_ATTEMPTS} attempts to move {MAIN_REF} lost to other writers \
-             (or {} is left over from a crashed writer); nothing was written",
-            self.path.join(MAIN_REF).with_extension("lock").display()
+            "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
+    }
+
+    /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
+    /// when another writer did (or created it first). A lock held by another
+    /// writer is waited for (up to [`LOCK_WAIT`]), since the ref may still be `old`.
+    fn move_main(
+        &self,
+        new: Oid,
+        old: Oid,
+        reflog: &str,
+    ) -> std::result::Result<bool, git2::Error> {
+        let deadline = Instant::now() + LOCK_WAIT;
+        let mut pause = Duration::from_micros(200);
+        loop {
+            match self
+                .repo
+                .reference_matching(MAIN_REF, new, true, old, reflog)
+            {
+                Ok(_) => return Ok(true),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                    return Ok(false)
+                }
+                Err(e) if e.code() == ErrorCode::Locked && Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A failed ref update as one line that says what to do.
+    fn write_error(&self, slug: &Slug, e: git2::Error) -> Error {
+        if e.code() == ErrorCode::Locked {
+            Error::Git(format!(
+                "could not record {slug}: {} has been locked for over {} s by another writer, or is left over from one that crashed (if no redline is running, delete it); nothing was written",
+                self.path.join(MAIN_REF).with_extension("lock").display(),
+                LOCK_WAIT.as_secs()
+            ))
+        } else {
+            Error::Git(format!(
+                "could not record {slug}: moving {MAIN_REF} failed: {}; nothing was written",
+                e.message()
+            ))
+        }
     }
 }
 
