@@ -60,12 +60,17 @@ pub(crate) struct Facts {
     pub names: Vec<String>,
 }
 
+/// Case-insensitive membership without allocating (called for every word).
+fn one_of(list: &[&str], w: &str) -> bool {
+    w.len() <= 9 && list.iter().any(|m| m.eq_ignore_ascii_case(w))
+}
+
 fn is_month(w: &str) -> bool {
-    MONTHS.contains(&w.to_lowercase().trim_end_matches('.'))
+    one_of(MONTHS, w.trim_end_matches('.'))
 }
 
 fn is_weekday(w: &str) -> bool {
-    WEEKDAYS.contains(&w.to_lowercase().as_str())
+    one_of(WEEKDAYS, w)
 }
 
 fn is_year(w: &str) -> bool {
@@ -83,8 +88,12 @@ fn is_day(w: &str) -> bool {
 }
 
 fn is_negation(w: &str) -> bool {
-    let lower = normalise(w).to_lowercase();
-    NEGATIONS.contains(&lower.as_str()) || lower.ends_with("n't")
+    let contraction = |suffix: &str| {
+        w.len() > suffix.len()
+            && w.get(w.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    one_of(NEGATIONS, w) || contraction("n't") || contraction("n’t")
 }
 
 impl Facts {
