@@ -1,7 +1,7 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
-use super::text::{folded_words, normalise, words, FastMap};
+use super::text::{folded_words, is_word, normalise, tokens, words, FastMap};
 use super::{ChangeKind, Significance, Tag};
 
 const MONTHS: &[&str] = &[
@@ -56,7 +56,8 @@ pub(crate) struct Facts {
     pub quotes: Vec<String>,
     /// Negation words, in order.
     pub negations: Vec<String>,
-    /// Capitalised words that are not the sentence's first word (proper names).
+    /// Proper names: runs of capitalised words, not sentence-initial, titles
+    /// ("Mr", "Sir") and dates left out ("Volodymyr Zelenskyy", "Kremlin").
     pub names: Vec<String>,
 }
 
@@ -128,18 +129,71 @@ impl Facts {
             if is_negation(w) {
                 facts.negations.push(normalise(w).to_lowercase());
             }
-            if i > 0
-                && w.chars().next().is_some_and(char::is_uppercase)
-                && w != "I"
-                && !NEGATIONS.contains(&w.to_lowercase().as_str())
-            {
-                facts.names.push(w.to_string());
-            }
             i += 1;
         }
+        facts.names = name_phrases(text);
         facts.quotes = quotations(text);
         facts
     }
+}
+
+/// Titles that precede a name but are not one.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "sir", "dame", "prof", "st", "lord", "lady",
+];
+
+/// Runs of capitalised words separated by single spaces (see [`Facts::names`]).
+fn name_phrases(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut first_word = true;
+    let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
+        if !run.is_empty() {
+            out.push(run.join(" "));
+            run.clear();
+        }
+    };
+    for token in tokens(text) {
+        if token == " " {
+            continue;
+        }
+        let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+        let is_name = is_word(token)
+            && capitalised
+            && !first_word
+            && token != "I"
+            && !one_of(TITLES, token)
+            && !one_of(NEGATIONS, token)
+            && !is_month(token)
+            && !is_weekday(token);
+        if is_word(token) {
+            first_word = false;
+        }
+        if is_name {
+            run.push(token);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// Name phrases of `a` that share no word with any name in `b` (case-insensitive):
+/// "Mr Trump" next to "Donald Trump" is no new name.
+fn new_names(a: &[String], b: &[String]) -> Vec<String> {
+    let known: std::collections::HashSet<String> = b
+        .iter()
+        .flat_map(|n| n.split(' '))
+        .map(str::to_lowercase)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in a {
+        if !name.split(' ').any(|w| known.contains(&w.to_lowercase())) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// Passages between double quotes (curly or straight), normalised.
@@ -263,27 +317,7 @@ pub(crate) fn classify(
                     _ => "quotation changed".to_string(),
                 });
             }
-            // Names compared case-insensitively: "the Kremlin" vs "The Kremlin" is no new name.
-            let lower = |v: &[String]| v.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>();
-            let (al, bl) = (lower(&a.names), lower(&b.names));
-            let keep = |names: &[String], folded: &[String], gone: Vec<String>| {
-                let mut gone_count: FastMap<String, usize> = FastMap::default();
-                for g in gone {
-                    *gone_count.entry(g).or_default() += 1;
-                }
-                let mut out = Vec::new();
-                for (n, f) in names.iter().zip(folded) {
-                    if let Some(c) = gone_count.get_mut(f).filter(|c| **c > 0) {
-                        *c -= 1;
-                        out.push(n.clone());
-                    }
-                }
-                out
-            };
-            let names = (
-                keep(&a.names, &al, minus(&al, &bl)),
-                keep(&b.names, &bl, minus(&bl, &al)),
-            );
+            let names = (new_names(&a.names, &b.names), new_names(&b.names, &a.names));
             if !cosmetic && (!names.0.is_empty() || !names.1.is_empty()) {
                 tags.push(Tag::Name);
                 reasons.push(format!("name changed: {}", arrow(&names.0, &names.1)));

@@ -424,7 +424,7 @@ fn apply(body: &str, edits: &[Edit]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Random deletions, moves, reflows, word edits, insertions and quote changes on
     /// the real seed texts always round-trip through the span list.
