@@ -379,6 +379,11 @@ fn demo(out: &mut impl Write, rules: &Rules) -> Result<()> {
             versions: &versions,
         })?,
     )?;
+    // The reader's view: what changed since 1 March, highlights first.
+    let when: VersionRef = "2025-03-01".parse()?;
+    let summary = summary::since(&store, &slug, &when, None)?;
+    emit(out, "\n")?;
+    emit(out, &render::summary_text(&summary, use_color())?)?;
     Ok(())
 }
 

@@ -229,7 +229,11 @@ fn build_explainer(
                     .get(version.number - 1, version.number)?
                     .highlights
                     .iter()
-                    .map(HighlightView::new)
+                    .map(|h| HighlightView {
+                        // The entry shows this update's note once, above its highlights.
+                        show_note: false,
+                        ..HighlightView::new(h)
+                    })
                     .collect()
             } else {
                 Vec::new()
@@ -311,9 +315,13 @@ fn build_explainer(
         Some(previous) => {
             let summary = summaries.get(previous.number, head)?;
             let day = render::day(&majors.last().map_or(latest.updated, |v| v.updated));
+            let mut highlights = render::highlight_views(&summary.highlights);
+            let more = highlights.len().saturating_sub(BOX_HIGHLIGHTS);
+            highlights.truncate(BOX_HIGHLIGHTS);
             Some(WhatsNew {
                 since: VersionView::new(previous),
-                highlights: summary.highlights.iter().map(HighlightView::new).collect(),
+                highlights,
+                more,
                 updates: summary.updates.iter().map(VersionView::new).collect(),
                 since_page: since_days.iter().any(|(d, _)| *d == day).then_some(day),
             })
@@ -561,10 +569,15 @@ struct SiteIndex<'a> {
     explainers: &'a [ListedExplainer],
 }
 
+/// How many highlights the explainer page's box shows before linking to the rest.
+const BOX_HIGHLIGHTS: usize = 5;
+
 /// The "what changed since the previous major update" box.
 struct WhatsNew {
     since: VersionView,
     highlights: Vec<HighlightView>,
+    /// Highlights left out of the box.
+    more: usize,
     updates: Vec<VersionView>,
     since_page: Option<String>,
 }

@@ -205,7 +205,6 @@ fn demo_history_reads_in_plain_git() {
             "2025-03-01T12:00:00Z",
             "2025-03-04T16:00:00Z"
         ]
-        .map(|d| d.replace('Z', "+00:00"))
     );
     assert_eq!(versions[3]["number"], 4);
     assert_eq!(versions[3]["kind"], "major");

@@ -262,7 +262,8 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
     ];
     for (when, body) in versions {
         let request = UpdateRequest {
-            editor: format!("Editor {SCRIPT}"),
+            // git refuses '<' and '>' in author names; '&' and '"' still need escaping.
+            editor: "Editor \"Co\" & Sons".to_string(),
             updated: DateTime::parse_from_rfc3339(when).unwrap(),
             note: format!("Note {SCRIPT}"),
             kind: UpdateKind::Major,
@@ -302,6 +303,12 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
             "note in {page}"
         );
     }
+    let changes = escaped("hostile/changes.html");
+    assert!(
+        changes.contains("Editor &#34;Co&#34; &#38; Sons"),
+        "editor: {}",
+        main_of(&changes)
+    );
     let feed_text = escaped("hostile/feed.xml");
     assert!(
         feed_text.contains("Note &#60;script&#62;alert(1)&#60;/script&#62;"),

@@ -545,7 +545,7 @@ fn stale_expect_is_a_conflict_and_writes_nothing() {
 fn bad_editor_names_are_refused_naming_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::init(&dir.path().join("store.git")).unwrap();
-    for editor in ["", "  ", "Jane <jane@x>", "Jane\nDoe"] {
+    for editor in ["", "  ", "Jane\nDoe", "Jane\u{0}"] {
         let err = store
             .commit(
                 &slug("a"),
@@ -557,6 +557,80 @@ fn bad_editor_names_are_refused_naming_the_problem() {
         assert_eq!(err.exit_code(), 2);
     }
     assert!(store.explainers().unwrap().is_empty());
+}
+
+#[test]
+fn editor_names_git_cannot_hold_round_trip_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let editor = "Ed <script>alert(1)</script>";
+    let v = committed(
+        store
+            .commit(
+                &slug("a"),
+                &doc("A", "a\n"),
+                &request(editor, "2025-03-01T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v.editor, editor);
+    assert_eq!(
+        Store::open(store.path())
+            .unwrap()
+            .history(&slug("a"))
+            .unwrap()[0]
+            .editor,
+        editor
+    );
+    // git shows a look-alike author and the exact name in a trailer.
+    let log = git(store.path(), &["log", "-1", "--format=%an%n%b"], &[], None);
+    assert!(log.starts_with("Ed ‹script›alert(1)‹/script›\n"), "{log}");
+    assert!(
+        log.contains("Redline-Editor: Ed <script>alert(1)</script>"),
+        "{log}"
+    );
+    fsck(store.path());
+}
+
+#[test]
+fn a_new_updated_time_alone_is_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let s = slug("a");
+    let mut document = doc("A", "Body.\n");
+    document.meta.updated = Some(when("2025-03-01T00:00:00Z"));
+    let v1 = committed(
+        store
+            .commit(
+                &s,
+                &document,
+                &request("Ann", "2025-03-01T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    let before = main_ref(store.path());
+    document.meta.updated = Some(when("2025-03-09T00:00:00Z"));
+    let again = store
+        .commit(
+            &s,
+            &document,
+            &request("Ann", "2025-03-09T00:00:00Z", "n", UpdateKind::Major, None),
+        )
+        .unwrap();
+    assert_eq!(again, CommitOutcome::Unchanged(v1));
+    assert_eq!(main_ref(store.path()), before);
+    // Any other fact is a change.
+    document.meta.source_url = Some("https://example.org/a".into());
+    let v2 = committed(
+        store
+            .commit(
+                &s,
+                &document,
+                &request("Ann", "2025-03-09T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v2.number, 2);
 }
 
 #[test]
@@ -853,4 +927,59 @@ fn concurrent_writers_to_different_explainers_all_land() {
     let count = git(&path, &["rev-list", "--count", "main"], &[], None);
     assert_eq!(count.trim(), (THREADS * EACH).to_string());
     fsck(&path);
+}
+
+#[test]
+fn snapshots_read_documents_back_with_their_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let s = slug("outlined");
+    let meta = DocumentMeta {
+        title: "Outlined".into(),
+        updated: Some(when("2025-03-04T16:00:00Z")),
+        publisher: Some("Full Fact".into()),
+        source_url: Some("https://fullfact.org/x".into()),
+    };
+    let first = Document::new(
+        meta.clone(),
+        "Lead text.\n\n## Section\n\nOne. Two.\n".into(),
+    );
+    let second = Document::new(meta, "Lead text.\n\n## Section\n\nOne. Three.\n".into());
+    let req = |t: &str| request("Ann", t, "n", UpdateKind::Major, None);
+    let v1 = committed(
+        store
+            .commit(&s, &first, &req("2025-03-01T00:00:00Z"))
+            .unwrap(),
+    );
+    let v2 = committed(
+        store
+            .commit(&s, &second, &req("2025-03-02T00:00:00Z"))
+            .unwrap(),
+    );
+
+    let snap = store.snapshot(&s, &VersionRef::Number(1)).unwrap();
+    assert_eq!(snap.slug, s);
+    assert_eq!(snap.version, v1);
+    assert_eq!(snap.document, first);
+    assert!(!snap.document.sections.is_empty());
+    assert_eq!(store.document(&s, &v2).unwrap(), second);
+    let latest = store.snapshot(&s, &VersionRef::Latest).unwrap();
+    assert_eq!((latest.version, latest.document), (v2.clone(), second));
+
+    // A version of one explainer does not hold another that did not exist then.
+    let other = slug("later");
+    store
+        .commit(&other, &doc("L", "l\n"), &req("2025-03-03T00:00:00Z"))
+        .unwrap();
+    let err = store.document(&other, &v1).unwrap_err();
+    assert!(err.to_string().contains("later"), "{err}");
+    // A made-up version id is refused, not a panic.
+    let bogus = Version {
+        id: "not-a-commit".into(),
+        ..v2
+    };
+    assert!(store.document(&s, &bogus).is_err());
+    assert!(store
+        .snapshot(&slug("missing"), &VersionRef::Latest)
+        .is_err());
 }

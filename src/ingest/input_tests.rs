@@ -433,3 +433,81 @@ fn plain_text_escapes_markup_and_front_matter_updated_wins() {
         "\\# not a heading, a hashtag line.\n\n\\* starred line \\*here\\*.\n"
     );
 }
+
+#[test]
+fn ingested_seeds_outline_as_intended() {
+    use crate::model::BlockKind;
+    let rules = Rules::shipped();
+    let ff = ingest_bytes(
+        Path::new("fullfact-ukraine-peace-talks-2025-03-04.txt"),
+        seed(FF_SNAPSHOT).as_bytes(),
+        &rules,
+    )
+    .unwrap();
+    let headings: Vec<Option<&str>> = ff
+        .document
+        .sections
+        .iter()
+        .map(|s| s.heading.as_deref())
+        .collect();
+    let mut expected = vec![None];
+    expected.extend(FF_HEADINGS.iter().map(|h| Some(*h)));
+    assert_eq!(headings, expected);
+    assert!(ff.document.sections.iter().skip(1).all(|s| s.level == 2));
+    assert!(ff
+        .document
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .all(|b| b.kind == BlockKind::Paragraph));
+    // The truce paragraph reads as two sentence-level claims, unescaped.
+    let truce = ff
+        .document
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .flat_map(|b| &b.sentences)
+        .find(|s| s.text.starts_with("Following the summit Mr Macron"))
+        .unwrap();
+    assert!(
+        truce
+            .text
+            .ends_with("“no agreement” on this had been reached."),
+        "{}",
+        truce.text
+    );
+
+    let nyt = ingest_bytes(Path::new("2025-02-17.txt"), NYT_SNAPSHOT.as_bytes(), &rules).unwrap();
+    assert_eq!(nyt.change.as_ref().map(|c| c.kind), Some(UpdateKind::Major));
+    let blocks: Vec<_> = nyt
+        .document
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .collect();
+    let figures: Vec<_> = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Figure)
+        .collect();
+    assert_eq!(figures.len(), 1);
+    assert_eq!(
+        figures[0].sentences.len(),
+        1,
+        "a figure is never split into sentences"
+    );
+    assert!(figures[0].sentences[0]
+        .text
+        .starts_with("Ukraine holds territory in Russia’s Kursk region. BELARUS"));
+    let three_questions = blocks
+        .iter()
+        .find(|b| nyt.document.body[b.span.clone()].starts_with("But how would"))
+        .unwrap();
+    assert_eq!(three_questions.kind, BlockKind::Paragraph);
+    assert_eq!(three_questions.sentences.len(), 3);
+
+    // The stored form parses back to the same document, outline included.
+    for doc in [&ff.document, &nyt.document] {
+        let back = parse_stored(Path::new("explainers/x.md"), &stored_text(doc)).unwrap();
+        assert_eq!(&back, doc);
+    }
+}

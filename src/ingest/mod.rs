@@ -5,6 +5,29 @@
 //! with its name before anything is parsed. Line ends become LF and a BOM goes, so
 //! the stored body never differs by platform. Plain text is rebuilt as Markdown via
 //! `templates/document.md`; Markdown is kept as written.
+//!
+//! Canonical body generated from plain text (what [`crate::structure::outline`] reads):
+//! blocks separated by exactly one blank line; headings as `## Heading`; paragraphs on
+//! one line each, Markdown-special characters backslash-escaped; a figure as a fenced
+//! block with info string `figure` holding one label per line, verbatim; exactly one
+//! final newline; no title (it is in the front matter).
+//!
+//! ````text
+//! Lead paragraph.
+//!
+//! ## What talks have taken place and who is involved?
+//!
+//! Paragraph with \*stars\* kept as text.
+//!
+//! ```figure
+//! Ukraine holds
+//! territory in Russia’s
+//! ```
+//! ````
+//!
+//! Stored file ([`stored_text`] / [`parse_stored`]): `+++`, the TOML facts (`title`,
+//! `updated` as a TOML offset datetime, `publisher`, `source_url`; absent ones left
+//! out), `+++`, then the body verbatim.
 
 use std::io::Read;
 use std::path::Path;
@@ -22,7 +45,7 @@ mod rules;
 #[cfg(test)]
 mod input_tests;
 
-pub use rules::{normalise, DstRule, Publisher, Rules, Zone};
+pub use rules::{normalise, DstRule, Furniture, Publisher, Rules, Zone};
 
 /// Largest input accepted: explainers are tens of kilobytes; anything this big is a wrong file.
 pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;

@@ -46,13 +46,14 @@ pub(crate) fn read(text: &str, rules: &Rules, known_title: Option<&str>) -> Capt
     let mut capture = Capture::default();
     let mut lines = Vec::new();
     let mut content_lines = 0usize;
+    let furniture = rules.furniture();
     for raw in text.lines() {
         let line = raw.trim();
         if line.is_empty() {
             lines.push(Line::Blank);
             continue;
         }
-        if let Some(publisher) = rules.boilerplate_of(line) {
+        if let Some(publisher) = furniture.publisher_of(line) {
             capture
                 .publisher
                 .get_or_insert_with(|| publisher.name.clone());
@@ -118,9 +119,9 @@ fn blocks(lines: &[Line<'_>], rules: &Rules) -> Vec<TextBlock> {
     out
 }
 
-/// Number of words (whitespace-separated).
-fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+/// Has `text` at most `max` words? Stops counting early, so long paragraphs cost little.
+fn at_most_words(text: &str, max: usize) -> bool {
+    text.split_whitespace().nth(max).is_none()
 }
 
 /// Does a sentence end before the last character ("Work? Who…", "war. But…")?
@@ -151,26 +152,26 @@ fn has_inner_sentence_break(text: &str) -> bool {
 
 /// Could this first line be the title (one sentence, not a long paragraph)?
 fn is_title_like(text: &str) -> bool {
-    word_count(text) <= 24 && !has_inner_sentence_break(text)
+    at_most_words(text, 24) && !has_inner_sentence_break(text)
 }
 
 /// A bare question line or a short line without final punctuation.
 fn is_heading(text: &str, rules: &Rules) -> bool {
-    let words = word_count(text);
     if !text.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
         return false;
     }
     if text.ends_with('?') {
-        return words <= rules.question_heading_max_words && !has_inner_sentence_break(text);
+        return at_most_words(text, rules.question_heading_max_words)
+            && !has_inner_sentence_break(text);
     }
     let last = text.chars().last();
-    words <= rules.plain_heading_max_words && last.is_some_and(|c| c.is_alphanumeric())
+    last.is_some_and(|c| c.is_alphanumeric()) && at_most_words(text, rules.plain_heading_max_words)
 }
 
 /// A map label: short in words and characters.
 fn is_label(text: &str, rules: &Rules) -> bool {
-    word_count(text) <= rules.figure_label_max_words
-        && text.chars().count() <= rules.figure_label_max_chars
+    text.chars().nth(rules.figure_label_max_chars).is_none()
+        && at_most_words(text, rules.figure_label_max_words)
 }
 
 /// A block as the template sees it (figures carry their fence).

@@ -132,20 +132,38 @@ impl Rules {
 
     /// The publisher whose boilerplate `line` is, if any.
     pub fn boilerplate_of(&self, line: &str) -> Option<&Publisher> {
-        let line = normalise(line);
-        if line.is_empty() {
-            return None;
-        }
-        self.publisher.iter().find(|p| {
-            p.boilerplate.iter().any(|b| {
-                let b = normalise(b.trim_end_matches(['…', '.']));
-                !b.is_empty() && starts_with_word(&line, &b)
+        self.furniture().publisher_of(line)
+    }
+
+    /// The boilerplate prefixes normalised once, for checking many lines.
+    pub fn furniture(&self) -> Furniture<'_> {
+        let prefixes = self
+            .publisher
+            .iter()
+            .flat_map(|p| {
+                p.boilerplate
+                    .iter()
+                    .map(move |b| (normalise(b.trim_end_matches(['…', '.'])), p))
             })
-        })
+            .filter(|(b, _): &(String, &Publisher)| !b.is_empty())
+            .collect::<Vec<_>>();
+        let longest = prefixes
+            .iter()
+            .map(|(b, _)| b.chars().count())
+            .max()
+            .unwrap_or(0);
+        Furniture {
+            prefixes,
+            window: longest * 2 + 16,
+        }
     }
 
     /// Is `line` an image marker?
     pub fn is_figure_marker(&self, line: &str) -> bool {
+        // Markers are single words: a long line is never one (and is not normalised).
+        if line.len() > 64 {
+            return false;
+        }
         let line = normalise(line);
         self.figure_markers.iter().any(|m| normalise(m) == line)
     }
@@ -219,6 +237,34 @@ impl Rules {
         self.date_formats
             .iter()
             .find_map(|f| NaiveDate::parse_from_str(&tidy, f).ok())
+    }
+}
+
+/// Publishers' boilerplate, normalised once (see [`Rules::furniture`]).
+#[derive(Debug, Clone)]
+pub struct Furniture<'a> {
+    prefixes: Vec<(String, &'a Publisher)>,
+    /// How many characters of a line can matter: the longest prefix with room for
+    /// collapsed whitespace and expanded ellipses. Long paragraphs are not normalised whole.
+    window: usize,
+}
+
+impl<'a> Furniture<'a> {
+    /// The publisher whose boilerplate `line` is: after [`normalise`], the line starts
+    /// with one of its texts, ending at a word boundary.
+    pub fn publisher_of(&self, line: &str) -> Option<&'a Publisher> {
+        let end = line
+            .char_indices()
+            .nth(self.window)
+            .map_or(line.len(), |(i, _)| i);
+        let line = normalise(line.get(..end).unwrap_or(line));
+        if line.is_empty() {
+            return None;
+        }
+        self.prefixes
+            .iter()
+            .find(|(b, _)| starts_with_word(&line, b))
+            .map(|(_, p)| *p)
     }
 }
 
@@ -419,22 +465,30 @@ fn starts_with_word(line: &str, prefix: &str) -> bool {
 /// Compare-friendly form of a line: curly quotes straight, dashes and minus signs as
 /// `-`, ellipsis as "...", no-break spaces as spaces, whitespace collapsed, lower case.
 pub fn normalise(text: &str) -> String {
-    let mapped: String = text
-        .chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let c = match c {
             '‘' | '’' | '‚' | '‛' | '′' => '\'',
             '“' | '”' | '„' | '‟' | '″' => '"',
             '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-            '\u{a0}' | '\u{2007}' | '\u{202f}' => ' ',
             other => other,
-        })
-        .collect();
-    mapped
-        .replace('…', "...")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+        };
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c == '…' {
+            out.push_str("...");
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

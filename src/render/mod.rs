@@ -587,6 +587,22 @@ pub(crate) struct HighlightView {
     pub tags: Vec<&'static str>,
     /// The update that introduced it.
     pub version: VersionView,
+    /// Show the update's change note here: only at the first highlight from
+    /// each update, so a long note is not repeated under every quote.
+    pub show_note: bool,
+}
+
+/// Highlights for display, in rank order, each update's note shown once.
+pub(crate) fn highlight_views(highlights: &[Highlight]) -> Vec<HighlightView> {
+    let mut seen = std::collections::HashSet::new();
+    highlights
+        .iter()
+        .map(|h| {
+            let mut view = HighlightView::new(h);
+            view.show_note = seen.insert(h.version.number) && !view.version.note.is_empty();
+            view
+        })
+        .collect()
 }
 
 impl HighlightView {
@@ -619,6 +635,7 @@ impl HighlightView {
             speakers: highlight.speakers.clone(),
             tags: tags.into_iter().map(tag_name).collect(),
             version: VersionView::new(&highlight.version),
+            show_note: true,
         }
     }
 }
@@ -678,7 +695,7 @@ impl SummaryView {
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
             updates: summary.updates.iter().map(VersionView::new).collect(),
-            highlights: summary.highlights.iter().map(HighlightView::new).collect(),
+            highlights: highlight_views(&summary.highlights),
             withdrawn: summary.withdrawn.iter().map(WithdrawnView::new).collect(),
             sections: section_notes(&summary.changes.sections),
             others,

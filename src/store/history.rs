@@ -40,7 +40,9 @@ pub(crate) fn version_from_commit(commit: &Commit<'_>, number: usize) -> Version
         number,
         id: commit.id().to_string(),
         updated: message::time_from_git(author.when()),
-        editor: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        editor: parsed
+            .editor
+            .unwrap_or_else(|| String::from_utf8_lossy(author.name_bytes()).into_owned()),
         kind: parsed.kind,
         note: parsed.note,
     }
@@ -206,7 +208,8 @@ pub(crate) fn slug_history(
 /// Every explainer's versions, oldest first, keyed by slug.
 pub(crate) type Histories = BTreeMap<Slug, Vec<Version>>;
 
-/// Every explainer's versions as of commit `tip`.
+/// Every explainer's versions as of commit `tip`, and how many commits had to
+/// be read to get there.
 ///
 /// `base` is a known answer for an earlier commit (from the cache): when that
 /// commit is on `tip`'s first-parent chain only the commits after it are read;
@@ -217,7 +220,7 @@ pub(crate) fn histories_at(
     repo: &Repository,
     tip: Oid,
     base: Option<(Oid, Histories)>,
-) -> Result<Histories> {
+) -> Result<(Histories, usize)> {
     let base_tip = base.as_ref().map(|(id, _)| *id);
     let mut chain = Vec::new();
     let mut reached_base = false;
@@ -270,5 +273,5 @@ pub(crate) fn histories_at(
         previous_dir = dir;
         previous_blobs = blobs;
     }
-    Ok(state)
+    Ok((state, chain.len()))
 }

@@ -22,6 +22,10 @@ use crate::slug::Slug;
 
 /// Trailer naming the update's editorial weight.
 pub(crate) const CHANGE_TRAILER: &str = "Redline-Change";
+/// Trailer holding the editor's exact name when git cannot: author names may
+/// not contain `<` or `>`, so the author gets a look-alike and this trailer
+/// keeps the real name for redline.
+pub(crate) const EDITOR_TRAILER: &str = "Redline-Editor";
 /// Trailer naming the explainer the commit updates (informational: history is
 /// derived from the tree, so commits touching several files stay correct).
 pub(crate) const EXPLAINER_TRAILER: &str = "Redline-Explainer";
@@ -32,10 +36,14 @@ pub(crate) const COMMITTER_NAME: &str = "redline";
 /// Committer e-mail; `.invalid` (RFC 2606) so it can never reach anyone.
 pub(crate) const COMMITTER_EMAIL: &str = "redline@redline.invalid";
 
-/// The full commit message for a note, kind and explainer.
-pub(crate) fn compose(note: &str, kind: UpdateKind, slug: &Slug) -> String {
+/// The full commit message for a note, kind and explainer (and the editor's
+/// name when the author field cannot hold it exactly).
+pub(crate) fn compose(note: &str, kind: UpdateKind, slug: &Slug, editor: &str) -> String {
     let note = note.trim();
-    let trailers = format!("{CHANGE_TRAILER}: {kind}\n{EXPLAINER_TRAILER}: {slug}\n");
+    let mut trailers = format!("{CHANGE_TRAILER}: {kind}\n{EXPLAINER_TRAILER}: {slug}\n");
+    if author_name(editor) != editor {
+        trailers.push_str(&format!("{EDITOR_TRAILER}: {editor}\n"));
+    }
     if note.is_empty() {
         trailers
     } else {
@@ -50,6 +58,8 @@ pub(crate) struct ParsedMessage {
     pub note: String,
     /// `Redline-Change`, defaulting to major when absent or unreadable.
     pub kind: UpdateKind,
+    /// `Redline-Editor`, when the author name is only a look-alike.
+    pub editor: Option<String>,
 }
 
 /// Read a commit message written by redline or by plain git.
@@ -82,22 +92,30 @@ pub(crate) fn parse(message: &str) -> ParsedMessage {
         return ParsedMessage {
             note: text.trim().to_string(),
             kind: UpdateKind::Major,
+            editor: None,
         };
     }
-    let kind = trailers
-        .unwrap_or_default()
-        .iter()
-        .rev()
-        .find(|(k, _)| k.eq_ignore_ascii_case(CHANGE_TRAILER))
-        .and_then(|(_, v)| v.parse::<UpdateKind>().ok())
+    let trailers = trailers.unwrap_or_default();
+    let value = |key: &str| {
+        trailers
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| *v)
+    };
+    let kind = value(CHANGE_TRAILER)
+        .and_then(|v| v.parse::<UpdateKind>().ok())
         .unwrap_or_default();
+    let editor = value(EDITOR_TRAILER)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
     let note = lines
         .get(..start)
         .unwrap_or_default()
         .join("\n")
         .trim()
         .to_string();
-    ParsedMessage { note, kind }
+    ParsedMessage { note, kind, editor }
 }
 
 /// `Some(pairs)` when every line of the paragraph is a `Key: value` trailer (or
@@ -164,12 +182,16 @@ pub(crate) fn editor_email(name: &str) -> String {
     format!("{local}@editors.redline.invalid")
 }
 
-/// Why an editor name cannot be a git author, if it cannot.
+/// The git author name for an editor: `<` and `>` (which git reserves for the
+/// e-mail) become the look-alikes `‹` and `›`.
+pub(crate) fn author_name(editor: &str) -> String {
+    editor.replace('<', "‹").replace('>', "›")
+}
+
+/// Why an editor name cannot be recorded, if it cannot.
 pub(crate) fn editor_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() {
         Some("the editor name is empty")
-    } else if name.contains(['<', '>']) {
-        Some("the editor name contains '<' or '>', which git does not allow in an author name")
     } else if name.chars().any(char::is_control) {
         Some("the editor name contains a line break or control character")
     } else {
@@ -191,6 +213,7 @@ mod tests {
             "  UK denies truce claim\n\nMore detail.  ",
             UpdateKind::Minor,
             &slug(),
+            "Jane Doe",
         );
         assert_eq!(
             msg,
@@ -199,16 +222,29 @@ mod tests {
         let parsed = parse(&msg);
         assert_eq!(parsed.note, "UK denies truce claim\n\nMore detail.");
         assert_eq!(parsed.kind, UpdateKind::Minor);
+        assert_eq!(parsed.editor, None);
+    }
+
+    #[test]
+    fn editors_git_cannot_hold_are_kept_in_a_trailer() {
+        let editor = "Ed <script>";
+        assert_eq!(author_name(editor), "Ed ‹script›");
+        let msg = compose("Note", UpdateKind::Major, &slug(), editor);
+        assert!(msg.ends_with("Redline-Editor: Ed <script>\n"), "{msg}");
+        let parsed = parse(&msg);
+        assert_eq!(parsed.editor.as_deref(), Some(editor));
+        assert_eq!(parsed.note, "Note");
     }
 
     #[test]
     fn empty_note_reads_back_empty() {
-        let parsed = parse(&compose("", UpdateKind::Minor, &slug()));
+        let parsed = parse(&compose("", UpdateKind::Minor, &slug(), "Ann"));
         assert_eq!(
             parsed,
             ParsedMessage {
                 note: String::new(),
-                kind: UpdateKind::Minor
+                kind: UpdateKind::Minor,
+                editor: None,
             }
         );
     }
@@ -220,7 +256,8 @@ mod tests {
             p,
             ParsedMessage {
                 note: "Fix typo in casualty figures".into(),
-                kind: UpdateKind::Major
+                kind: UpdateKind::Major,
+                editor: None,
             }
         );
         // A one-paragraph subject that looks like a trailer is still the subject.
@@ -234,6 +271,27 @@ mod tests {
         let p = parse("Subject\n\nRedline-Change: enormous\n");
         assert_eq!(p.kind, UpdateKind::Major);
         assert_eq!(parse("").note, "");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Whatever the note and editor, redline reads back what it wrote
+        /// (notes are trimmed and their line ends normalised to `\n`).
+        #[test]
+        fn any_note_and_editor_round_trip(
+            note in "[ a-zA-Z0-9:<>#\r\n.-]{0,80}",
+            editor in "[a-zA-Z<>][ a-zA-Z<>:]{0,20}",
+            minor in proptest::bool::ANY,
+        ) {
+            let kind = if minor { UpdateKind::Minor } else { UpdateKind::Major };
+            let editor = editor.trim();
+            let parsed = parse(&compose(&note, kind, &slug(), editor));
+            let expected = note.trim().lines().collect::<Vec<_>>().join("\n");
+            proptest::prop_assert_eq!(parsed.note, expected.trim());
+            proptest::prop_assert_eq!(parsed.kind, kind);
+            let exact = parsed.editor.unwrap_or_else(|| author_name(editor));
+            proptest::prop_assert_eq!(exact, editor);
+        }
     }
 
     #[test]
@@ -256,7 +314,10 @@ mod tests {
     #[test]
     fn bad_editor_names_are_named() {
         assert!(editor_problem("").is_some());
-        assert!(editor_problem("A <b>").is_some());
+        assert!(
+            editor_problem("A <b>").is_none(),
+            "kept exactly in a trailer"
+        );
         assert!(editor_problem("A\nB").is_some());
         assert!(editor_problem("Jane Doe").is_none());
     }

@@ -14,12 +14,16 @@
 //! (libgit2 checks this under the ref's lock file). A writer that loses the race
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
+//!
+//! Histories are derived from the trees (see `history`), never from trailers,
+//! and kept in a disposable cache (`<store>/redline-histories.json`, keyed by
+//! commit id) so commands read only the commits made since it was written.
 
 mod cache;
 mod history;
 mod message;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +37,7 @@ use git2::{
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
+use crate::model::{Document, DocumentMeta, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
@@ -53,6 +57,28 @@ pub struct Store {
     /// The histories as of the last `main` tip this handle read, so repeated
     /// queries (a site build, a server) replay only what is new.
     memo: RefCell<Option<(Oid, Arc<Histories>)>>,
+    /// The commit the on-disk cache is known to describe, so the cache is
+    /// rewritten only when this handle knows more (see `Drop`).
+    cached_tip: Cell<Option<Oid>>,
+    /// Titles read so far (and from the cache), and whether any is new.
+    titles: RefCell<cache::Titles>,
+    titles_changed: Cell<bool>,
+}
+
+/// Replaying more commits than this writes the cache at once rather than when
+/// the handle is dropped, so a long-lived handle (a server) keeps it fresh.
+const SAVE_AFTER_REPLAYING: usize = 64;
+
+impl Drop for Store {
+    /// Leave the cache describing the newest histories this handle computed:
+    /// one write per process even when it committed thousands of versions.
+    fn drop(&mut self) {
+        if let Some((tip, histories)) = self.memo.get_mut() {
+            if self.cached_tip.get() != Some(*tip) || self.titles_changed.get() {
+                cache::save(&self.repo, *tip, histories, self.titles.get_mut());
+            }
+        }
+    }
 }
 
 /// What an editor asks to record with an update.
@@ -226,15 +252,33 @@ impl Store {
     /// Commit a new version of `slug` (compare-and-swap on the ref).
     ///
     /// With `request.expect`, the write is refused with [`Error::Conflict`] when
-    /// that version is no longer the explainer's newest. Content equal to the
-    /// newest version writes nothing and returns [`CommitOutcome::Unchanged`].
+    /// that version is no longer the explainer's newest. A document equal to
+    /// the newest version (same body and facts; a different `updated` time
+    /// alone is not a change readers could see) writes nothing and returns
+    /// [`CommitOutcome::Unchanged`].
     pub fn commit(
         &self,
         slug: &Slug,
         document: &Document,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
-        self.commit_text(slug, &crate::ingest::stored_text(document), request)
+        let same_content = |head_text: &str| {
+            crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text).is_ok_and(
+                |(meta, body)| {
+                    body == document.body
+                        && DocumentMeta {
+                            updated: document.meta.updated,
+                            ..meta
+                        } == document.meta
+                },
+            )
+        };
+        self.write(
+            slug,
+            &crate::ingest::stored_text(document),
+            request,
+            &same_content,
+        )
     }
 
     /// All explainers, sorted by slug.
@@ -245,12 +289,7 @@ impl Store {
             let Some(latest) = versions.last().cloned() else {
                 continue;
             };
-            // Only the title is needed: the front matter, not the outline.
-            let text = self.text(slug, &latest)?;
-            let name = format!("{}@{}", slug.store_path(), latest.short_id());
-            let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
-                .0
-                .title;
+            let title = self.title(slug, &latest)?;
             entries.push(ExplainerEntry {
                 slug: slug.clone(),
                 title,
@@ -332,11 +371,34 @@ impl Store {
         })
     }
 
+    /// The title of one version, from the titles already known or its front matter.
+    fn title(&self, slug: &Slug, version: &Version) -> Result<String> {
+        if let Some((id, title)) = self.titles.borrow().get(slug) {
+            if *id == version.id {
+                return Ok(title.clone());
+            }
+        }
+        // Only the title is needed: the front matter, not the outline.
+        let text = self.text(slug, version)?;
+        let name = format!("{}@{}", slug.store_path(), version.short_id());
+        let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
+            .0
+            .title;
+        self.titles
+            .borrow_mut()
+            .insert(slug.clone(), (version.id.clone(), title.clone()));
+        self.titles_changed.set(true);
+        Ok(title)
+    }
+
     fn with_repo(path: &Path, repo: Repository) -> Store {
         Store {
             path: path.to_path_buf(),
             repo,
             memo: RefCell::new(None),
+            cached_tip: Cell::new(None),
+            titles: RefCell::new(cache::Titles::new()),
+            titles_changed: Cell::new(false),
         }
     }
 
@@ -359,27 +421,48 @@ impl Store {
         let memo = self.memo.borrow_mut().take();
         let base = match memo {
             Some((memo_tip, histories)) => Some((memo_tip, Arc::unwrap_or_clone(histories))),
-            None => cache::load(&self.repo),
+            None => {
+                let loaded = cache::load(&self.repo);
+                self.cached_tip.set(loaded.as_ref().map(|(id, _, _)| *id));
+                loaded.map(|(id, histories, titles)| {
+                    self.titles.replace(titles);
+                    (id, histories)
+                })
+            }
         };
-        let already_cached = base.as_ref().is_some_and(|(id, _)| *id == tip);
-        let histories = history::histories_at(&self.repo, tip, base)?;
-        if !already_cached {
-            cache::save(&self.repo, tip, &histories);
+        let (histories, replayed) = history::histories_at(&self.repo, tip, base)?;
+        if replayed > SAVE_AFTER_REPLAYING {
+            cache::save(&self.repo, tip, &histories, &self.titles.borrow());
+            self.cached_tip.set(Some(tip));
+            self.titles_changed.set(false);
         }
         let histories = Arc::new(histories);
         *self.memo.borrow_mut() = Some((tip, Arc::clone(&histories)));
         Ok(histories)
     }
 
-    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
-    /// and commit are written off-branch, then `main` is moved by
-    /// compare-and-swap; a lost race is retried on the new `main` unless this
-    /// explainer itself moved past the expected version.
+    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal).
+    #[cfg(test)]
     pub(crate) fn commit_text(
         &self,
         slug: &Slug,
         text: &str,
         request: &UpdateRequest,
+    ) -> Result<CommitOutcome> {
+        self.write(slug, text, request, &|_| false)
+    }
+
+    /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
+    /// and commit are written off-branch, then `main` is moved by
+    /// compare-and-swap; a lost race is retried on the new `main` unless this
+    /// explainer itself moved past the expected version. `same_content` says
+    /// whether a differing head text is nonetheless the same update.
+    fn write(
+        &self,
+        slug: &Slug,
+        text: &str,
+        request: &UpdateRequest,
+        same_content: &dyn Fn(&str) -> bool,
     ) -> Result<CommitOutcome> {
         if let Some(problem) = message::editor_problem(&request.editor) {
             return Err(Error::input(
@@ -395,11 +478,11 @@ impl Store {
         }
         let editor = request.editor.trim();
         let author = Signature::new(
-            editor,
+            &message::author_name(editor),
             &message::editor_email(editor),
             &message::time_to_git(&request.updated),
         )?;
-        let commit_message = message::compose(&request.note, request.kind, slug);
+        let commit_message = message::compose(&request.note, request.kind, slug, editor);
         let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
         let mut blob_written = false;
         // The expected version, resolved once: after a lost race `Latest` must
@@ -448,6 +531,12 @@ impl Store {
                 if current == Some(new_blob) {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
                 }
+                if let Some(id) = current {
+                    let blob = self.repo.find_blob(id)?;
+                    if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
+                        return Ok(CommitOutcome::Unchanged(h.clone()));
+                    }
+                }
             }
 
             if !blob_written {
@@ -466,7 +555,10 @@ impl Store {
 
             // Zero as the old value means "only if main does not exist yet".
             let old = tip.unwrap_or(Oid::ZERO_SHA1);
-            let reflog = format!("redline: {slug} v{}", versions.len() + 1);
+            let number = versions.len() + 1;
+            let reflog = format!("redline: {slug} v{number}");
+            // Release this view so the replay below extends it in place instead of copying it.
+            drop(histories);
             match self
                 .repo
                 .reference_matching(MAIN_REF, new_id, true, old, &reflog)
@@ -476,10 +568,9 @@ impl Store {
                     let after = self.histories_as_of(new_id)?;
                     let version = match after.get(slug).and_then(|v| v.last()) {
                         Some(v) => v.clone(),
-                        None => history::version_from_commit(
-                            &self.repo.find_commit(new_id)?,
-                            versions.len() + 1,
-                        ),
+                        None => {
+                            history::version_from_commit(&self.repo.find_commit(new_id)?, number)
+                        }
                     };
                     return Ok(CommitOutcome::Committed(version));
                 }

@@ -205,7 +205,7 @@ fn bad_editor_is_refused_before_writing() {
         .commit_text(
             &slug("alpha"),
             "x\n",
-            &request("A <b>", "2025-03-01T10:00:00Z", "n", None),
+            &request("A\nB", "2025-03-01T10:00:00Z", "n", None),
         )
         .unwrap_err();
     assert!(err.to_string().contains("editor name"), "{err}");
@@ -291,7 +291,7 @@ fn replay_matches_the_backward_walk_from_any_base() {
     }
     let repo = &store.repo;
     for (k, tip) in tips.iter().enumerate() {
-        let full = history::histories_at(repo, *tip, None).unwrap();
+        let full = history::histories_at(repo, *tip, None).unwrap().0;
         for name in names {
             let s = slug(name);
             let walked = history::slug_history(repo, Some(*tip), &s).unwrap();
@@ -302,15 +302,19 @@ fn replay_matches_the_backward_walk_from_any_base() {
             );
         }
         for (j, base_tip) in tips.iter().enumerate().take(k + 1) {
-            let base = history::histories_at(repo, *base_tip, None).unwrap();
+            let base = history::histories_at(repo, *base_tip, None).unwrap().0;
             assert_eq!(
-                history::histories_at(repo, *tip, Some((*base_tip, base))).unwrap(),
+                history::histories_at(repo, *tip, Some((*base_tip, base)))
+                    .unwrap()
+                    .0,
                 full,
                 "{j}→{k}"
             );
         }
     }
-    let last = history::histories_at(repo, *tips.last().unwrap(), None).unwrap();
+    let last = history::histories_at(repo, *tips.last().unwrap(), None)
+        .unwrap()
+        .0;
     // beta was deleted at step 7 and re-created at step 10: v1 is step 10.
     assert_eq!(last[&slug("beta")].first().unwrap().note, "n10");
     assert_eq!(
@@ -340,7 +344,20 @@ fn unusable_caches_are_ignored() {
     }
     let truth = store.histories().unwrap();
     let cache_file = path.join("redline-histories.json");
-    assert!(cache_file.exists(), "commits leave a cache behind");
+    assert!(
+        !cache_file.exists(),
+        "a few commits are not worth a write before the handle closes"
+    );
+    drop(store);
+    assert!(cache_file.exists(), "a closed handle leaves a cache behind");
+    let cached = Store::open(&path).unwrap();
+    assert_eq!(cached.histories().unwrap(), truth);
+    assert_eq!(
+        cached.cached_tip.get(),
+        history::main_tip(&cached.repo).unwrap()
+    );
+    drop(cached);
+    let store = Store::open(&path).unwrap();
     // A cache for a commit that is not on main (a sibling) must not be trusted.
     let tip = history::main_tip(&store.repo).unwrap().unwrap();
     let parent = store.repo.find_commit(tip).unwrap().parent(0).unwrap();
@@ -359,9 +376,16 @@ fn unusable_caches_are_ignored() {
     let mut bogus = truth.clone();
     bogus.insert(slug("ghost"), truth[&a].clone());
     for contents in [
-        serde_json::json!({"format": 1, "tip": sibling.to_string(), "histories": bogus})
-            .to_string(),
+        // Format 2, a ghost explainer, for a commit not on main.
+        serde_json::json!({"format": 2, "tip": sibling.to_string(),
+            "histories": {"ghost": [[tip.to_string(), 0, 0, "e", "major", "n"]]}})
+        .to_string(),
         serde_json::json!({"format": 999, "tip": tip.to_string(), "histories": bogus}).to_string(),
+        serde_json::json!({"format": 2, "tip": tip.to_string(), "histories": {"Bad Slug": []}})
+            .to_string(),
+        serde_json::json!({"format": 2, "tip": tip.to_string(),
+            "histories": {"alpha": [["x", 0, 99_999_999, "e", "major", "n"]]}})
+        .to_string(),
         "not json".to_string(),
         String::new(),
     ] {

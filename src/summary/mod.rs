@@ -196,8 +196,10 @@ pub fn since(
 
 /// A version's body without parsing its outline (the timeline only hashes it).
 fn stored_body(store: &Store, slug: &Slug, version: &Version) -> Result<String> {
-    let _ = Path::new("");
-    Ok(store.document(slug, version)?.body)
+    let text = store.text(slug, version)?;
+    let name = format!("{}@{}", slug.store_path(), version.short_id());
+    let (_, body) = crate::ingest::parse_stored_parts(Path::new(&name), &text)?;
+    Ok(body)
 }
 
 /// Index in `history` of a version reference, resolved locally (no second

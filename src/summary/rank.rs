@@ -68,6 +68,19 @@ impl Reading {
     fn denies(&self) -> bool {
         self.attributions.iter().any(|a| a.denial)
     }
+    /// A claim and a denial by different speakers in this one sentence ("Mr
+    /// Macron said …—however the UK government later said “no agreement”").
+    /// One speaker qualifying their own claim ("Mr Trump has said …, and has
+    /// also suggested that he will not …") contests nothing.
+    fn contests_itself(&self) -> bool {
+        self.attributions.iter().any(|claim| {
+            !claim.denial
+                && self
+                    .attributions
+                    .iter()
+                    .any(|d| d.denial && !d.speaker.eq_ignore_ascii_case(&claim.speaker))
+        })
+    }
 }
 
 /// Rank the changes of a net change set into highlights, in display order:
@@ -105,10 +118,9 @@ pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighl
             .filter_map(|p| readings.get(p))
             .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, head_body));
         let kind = if reading.fresh {
-            let mut contested = reading.claims() && reading.denies();
+            let mut contested = reading.contests_itself();
             // A pure claim next to a pure rebuttal (or the reverse) contest each
-            // other; a sentence that already pairs its own claim and denial
-            // rebuts itself, not its neighbours.
+            // other; a sentence that carries both rebuts itself, not its neighbours.
             let pure_claim = |r: &Reading| r.claims() && !r.denies();
             let pure_denial = |r: &Reading| r.denies() && !r.claims();
             for n in neighbours {
@@ -387,6 +399,13 @@ mod tests {
         assert_eq!(first.speakers, vec!["Mr Macron", "the UK government"]);
         assert_eq!(first.section.as_deref(), Some(TALKS));
         assert_eq!(first.trace, Trace::Appears(TRUCE.to_string()));
+    }
+
+    #[test]
+    fn a_speaker_qualifying_their_own_claim_is_no_contest() {
+        let s = "Mr Trump has said that Europe should be responsible for providing security guarantees, and has also suggested that he will not discuss guarantees until a peace deal has been agreed.";
+        let h = rank_highlights(&set(vec![added("Troops", s)]), "");
+        assert_eq!(kinds(&h), vec![(HighlightKind::Claim, s)]);
     }
 
     #[test]

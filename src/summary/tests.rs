@@ -1,1 +1,306 @@
-//! Integration tests of `since` over real git stores (need store, ingest and diff).
+//! `since` over real git stores: the demo Full Fact history (imported from
+//! `snapshots/`) and small synthetic histories.
+
+use std::path::Path;
+
+use chrono::DateTime;
+use tempfile::TempDir;
+
+use super::*;
+use crate::import;
+use crate::ingest::Rules;
+use crate::model::{Document, DocumentMeta, UpdateKind};
+use crate::store::UpdateRequest;
+
+const FULL_FACT: &str = "fullfact-ukraine-peace-talks";
+const TALKS: &str = "What talks have taken place and who is involved?";
+const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
+
+fn demo_store() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("demo.git")).unwrap();
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let files = import::read_dir(&snapshots).unwrap();
+    import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
+    (dir, store)
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::new(s).unwrap()
+}
+
+fn at(s: &str) -> VersionRef {
+    s.parse().unwrap()
+}
+
+fn day(v: &Version) -> String {
+    v.updated.format("%Y-%m-%d").to_string()
+}
+
+#[test]
+fn since_first_march_leads_with_the_contested_truce() {
+    let (_dir, store) = demo_store();
+    let s = since(&store, &slug(FULL_FACT), &at("2025-03-01"), None).unwrap();
+    // At 00:00 on 1 March the 25 February version was current.
+    assert_eq!(day(&s.base), "2025-02-25");
+    assert_eq!(day(&s.head), "2025-03-04");
+    assert_eq!(
+        s.updates.iter().map(day).collect::<Vec<_>>(),
+        vec!["2025-03-01", "2025-03-04"]
+    );
+    assert!(s.updates.iter().all(|u| !u.note.is_empty()));
+    assert!(s.title.starts_with("Ukraine peace talks explained"));
+
+    let first = s.highlights.first().unwrap();
+    assert_eq!(first.kind, HighlightKind::ContestedClaim);
+    assert_eq!(first.text, TRUCE);
+    assert_eq!(first.speakers, vec!["Mr Macron", "the UK government"]);
+    assert_eq!(first.section.as_deref(), Some(TALKS));
+    assert_eq!(day(&first.version), "2025-03-04");
+    assert_eq!(first.version, s.head);
+
+    // The same update's "any time" statement is a claim of the 4 March update,
+    // and the minerals section a new section of the 1 March update.
+    let any_time = s
+        .highlights
+        .iter()
+        .find(|h| h.text.contains("“any time”"))
+        .unwrap();
+    assert_eq!(any_time.kind, HighlightKind::Claim);
+    assert_eq!(day(&any_time.version), "2025-03-04");
+    let minerals = s
+        .highlights
+        .iter()
+        .find(|h| h.kind == HighlightKind::NewSection)
+        .unwrap();
+    assert_eq!(
+        minerals.text,
+        "What have the US and Ukraine agreed on minerals?"
+    );
+    assert_eq!(day(&minerals.version), "2025-03-01");
+    // Ranked: classes never go backwards.
+    assert!(s.highlights.windows(2).all(|w| w[0].kind <= w[1].kind));
+    // Every highlight quotes the head (or, for removals, the base) verbatim.
+    for h in &s.highlights {
+        assert!(
+            h.text.split_whitespace().count() > 0 && !h.text.contains("  "),
+            "{h:?}"
+        );
+    }
+    // The 1 March wordings that 4 March rewrote were superseded, not withdrawn.
+    assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
+}
+
+#[test]
+fn since_twentieth_february_lists_every_update_with_its_additions() {
+    let (_dir, store) = demo_store();
+    let history = store.history(&slug(FULL_FACT)).unwrap();
+    let s = since(&store, &slug(FULL_FACT), &at("2025-02-20"), None).unwrap();
+    assert_eq!(s.base, history[0]);
+    assert_eq!(s.updates, history[1..].to_vec());
+    assert_eq!(
+        s.updates.iter().map(day).collect::<Vec<_>>(),
+        vec!["2025-02-25", "2025-03-01", "2025-03-04"]
+    );
+    // Each major update introduced at least one highlight.
+    for update in &s.updates {
+        assert!(
+            s.highlights.iter().any(|h| h.version == *update),
+            "no highlight for {} ({})",
+            update.label(),
+            update.note
+        );
+    }
+    let dictator = s
+        .highlights
+        .iter()
+        .find(|h| h.text.contains("“dictator without elections”"))
+        .unwrap();
+    assert_eq!(dictator.kind, HighlightKind::Claim);
+    assert_eq!(dictator.speakers, vec!["Mr Trump"]);
+    assert_eq!(day(&dictator.version), "2025-02-25");
+    let truce = s.highlights.first().unwrap();
+    assert_eq!(
+        (truce.kind, truce.text.as_str()),
+        (HighlightKind::ContestedClaim, TRUCE)
+    );
+    assert_eq!(day(&truce.version), "2025-03-04");
+}
+
+#[test]
+fn version_references_and_window_errors() {
+    let (_dir, store) = demo_store();
+    let ff = slug(FULL_FACT);
+    let history = store.history(&ff).unwrap();
+    // vN and a commit prefix name the base directly; `until` bounds the head.
+    let s = since(
+        &store,
+        &ff,
+        &VersionRef::Number(2),
+        Some(&VersionRef::Number(3)),
+    )
+    .unwrap();
+    assert_eq!((s.base.number, s.head.number), (2, 3));
+    assert_eq!(s.updates, vec![history[2].clone()]);
+    assert!(s.highlights.iter().all(|h| h.version.number == 3));
+    assert!(!s.highlights.iter().any(|h| h.text == TRUCE));
+    let prefix = VersionRef::Commit(history[2].id[..8].to_string());
+    assert_eq!(since(&store, &ff, &prefix, None).unwrap().base.number, 3);
+    // Before the first version: counted from v1.
+    let s = since(&store, &ff, &at("2024-01-01"), None).unwrap();
+    assert_eq!(s.base.number, 1);
+    assert_eq!(s.updates.len(), history.len() - 1);
+    // Base is head: nothing changed.
+    let s = since(&store, &ff, &VersionRef::Latest, None).unwrap();
+    assert!(s.updates.is_empty() && s.highlights.is_empty() && s.withdrawn.is_empty());
+    // An end before the start, an unknown version, an unknown explainer.
+    assert!(matches!(
+        since(
+            &store,
+            &ff,
+            &VersionRef::Number(3),
+            Some(&VersionRef::Number(2))
+        ),
+        Err(Error::Version(_))
+    ));
+    assert!(matches!(
+        since(&store, &ff, &VersionRef::Number(9), None),
+        Err(Error::Version(_))
+    ));
+    assert!(matches!(
+        since(
+            &store,
+            &slug("no-such-explainer"),
+            &VersionRef::Latest,
+            None
+        ),
+        Err(Error::UnknownExplainer(_))
+    ));
+}
+
+/// A store with one explainer whose versions have the given bodies, one day apart.
+fn synthetic(bodies: &[&str]) -> (TempDir, Store, Slug) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let slug = slug("talks");
+    for (n, body) in bodies.iter().enumerate() {
+        let updated =
+            DateTime::parse_from_rfc3339(&format!("2025-02-{:02}T12:00:00Z", n + 1)).unwrap();
+        let meta = DocumentMeta {
+            title: "Talks".into(),
+            updated: Some(updated),
+            ..DocumentMeta::default()
+        };
+        let request = UpdateRequest {
+            editor: "Test Editor".into(),
+            updated,
+            note: format!("Update {}", n + 1),
+            kind: UpdateKind::Major,
+            expect: None,
+        };
+        store
+            .commit(&slug, &Document::new(meta, body.to_string()), &request)
+            .unwrap();
+    }
+    (dir, store, slug)
+}
+
+const V1: &str = "Lead sentence.\n\n## Talks\n\nThe talks began on 12 February.\n";
+const V2: &str = "Lead sentence.\n\n## Talks\n\nThe talks began on 12 February.\n\nMr Lavrov said the deal was done.\n";
+const V3: &str = "Lead sentence.\n\n## Talks\n\nThe talks began on 18 February.\n";
+const V4: &str = "Lead sentence.\n\n## Talks\n\nThe talks began on 18 February.\n\nMr Rubio said talks would continue in Riyadh.\n";
+
+#[test]
+fn sentence_added_then_removed_is_withdrawn() {
+    let (_dir, store, slug) = synthetic(&[V1, V2, V3, V4]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    assert_eq!(s.withdrawn.len(), 1, "{:?}", s.withdrawn);
+    let w = &s.withdrawn[0];
+    assert_eq!(w.text, "Mr Lavrov said the deal was done.");
+    assert_eq!(w.section.as_deref(), Some("Talks"));
+    assert_eq!((w.added_in.number, w.removed_in.number), (2, 3));
+    // The net change knows nothing of it; the highlights name who did what, when.
+    let rubio = s
+        .highlights
+        .iter()
+        .find(|h| h.text.starts_with("Mr Rubio"))
+        .unwrap();
+    assert_eq!(
+        (rubio.kind, rubio.version.number),
+        (HighlightKind::Claim, 4)
+    );
+    let fix = s
+        .highlights
+        .iter()
+        .find(|h| h.kind == HighlightKind::Correction)
+        .unwrap();
+    assert_eq!(fix.text, "The talks began on 18 February.");
+    assert_eq!(fix.version.number, 3);
+    assert!(!fix.words.is_empty());
+    // Until v3: still withdrawn (gone again by the head).
+    let s = since(
+        &store,
+        &slug,
+        &VersionRef::Number(1),
+        Some(&VersionRef::Number(3)),
+    )
+    .unwrap();
+    assert_eq!(s.withdrawn.len(), 1);
+    assert_eq!(s.withdrawn[0].removed_in.number, 3);
+}
+
+#[test]
+fn introduced_by_is_the_last_arrival_not_the_first() {
+    // Added in v2, removed in v3, added again in v4: v4 introduced what the reader sees.
+    let claim = "Mr Rubio said talks would continue in Riyadh.";
+    let with = format!("Lead sentence.\n\n## Talks\n\n{claim}\n");
+    let without = "Lead sentence.\n\n## Talks\n\nNothing yet.\n";
+    let (_dir, store, slug) = synthetic(&[without, &with, without, &with, &with]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let h = s.highlights.iter().find(|h| h.text == claim).unwrap();
+    assert_eq!(h.version.number, 4);
+    // It is in the head, so it is no withdrawn change, though it came and went once.
+    assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
+    // A removal is introduced by the update after which it stays gone.
+    let s = since(
+        &store,
+        &slug,
+        &VersionRef::Number(2),
+        Some(&VersionRef::Number(3)),
+    )
+    .unwrap();
+    let gone = s.highlights.iter().find(|h| h.text == claim).unwrap();
+    assert_eq!(
+        (gone.kind, gone.version.number),
+        (HighlightKind::RemovedClaim, 3)
+    );
+}
+#[test]
+fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
+    let base = "## Troops\n\nThe plan could involve up to 30,000 European troops.\n";
+    let bumped = "## Troops\n\nThe plan could involve up to 50,000 European troops.\n";
+    let reworded = "## Troops\n\nThe plan could involve as many as 30,000 troops from Europe.\n";
+    // 50,000 came and went (the edit was reverted to the base wording).
+    let (_dir, store, slug) = synthetic(&[base, bumped, base]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    assert_eq!(s.withdrawn.len(), 1, "{:?}", s.withdrawn);
+    assert_eq!(
+        s.withdrawn[0].text,
+        "The plan could involve up to 50,000 European troops."
+    );
+    assert_eq!(s.withdrawn[0].section.as_deref(), Some("Troops"));
+    assert_eq!(
+        (
+            s.withdrawn[0].added_in.number,
+            s.withdrawn[0].removed_in.number
+        ),
+        (2, 3)
+    );
+    assert!(s.highlights.is_empty());
+    // 50,000 rewritten into the head's wording: superseded, shown by the net change.
+    let (_dir, store, slug) = synthetic(&[base, bumped, reworded]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
+    assert_eq!(s.highlights.len(), 1);
+    assert_eq!(s.highlights[0].version.number, 3);
+}

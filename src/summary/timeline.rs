@@ -56,6 +56,8 @@ pub struct Timeline {
     known_chunks: HashSet<u64>,
     /// Unit keys of base and head.
     known_keys: HashSet<String>,
+    /// Unit keys of base alone.
+    base_keys: HashSet<String>,
     /// Withdrawn candidates currently present, by key.
     open: HashMap<String, Open>,
     /// Closed withdrawn spans.
@@ -71,13 +73,17 @@ impl Timeline {
         }
     }
 
-    /// Record base or head (call for both before any intermediate version).
+    /// Record base (index 0) or head (the last index); call for both before
+    /// any intermediate version.
     pub fn add_known(&mut self, index: usize, body: &str) {
         let hashes = self.index_chunks(body);
         for h in &hashes {
             self.known_chunks.insert(*h);
             if let Some(units) = self.units.get(h) {
                 self.known_keys.extend(units.iter().map(|u| u.key.clone()));
+                if index == 0 {
+                    self.base_keys.extend(units.iter().map(|u| u.key.clone()));
+                }
             }
         }
         if let Some(slot) = self.chunks.get_mut(index) {
@@ -108,6 +114,9 @@ impl Timeline {
                 }
             }
         }
+        if let Some(slot) = self.chunks.get_mut(index) {
+            *slot = hashes;
+        }
         let gone: Vec<String> = self
             .open
             .keys()
@@ -115,14 +124,7 @@ impl Timeline {
             .cloned()
             .collect();
         for key in gone {
-            if let Some(open) = self.open.remove(&key) {
-                self.closed.push(WithdrawnSpan {
-                    section: open.section,
-                    text: open.text,
-                    added: open.since,
-                    removed: index,
-                });
-            }
+            self.close(&key, index);
         }
         for (key, (text, section)) in present {
             self.open.entry(key).or_insert(Open {
@@ -131,22 +133,53 @@ impl Timeline {
                 section,
             });
         }
-        if let Some(slot) = self.chunks.get_mut(index) {
-            *slot = hashes;
+    }
+
+    /// End a span at version `removed`. A sentence the removing update
+    /// reworded (it brought a similar sentence that was not in base) was
+    /// superseded, not withdrawn: "expected to sign on 28 February, but …"
+    /// rewritten on 4 March is an edit the net change already shows. A
+    /// sentence replaced by its base wording (an edit reverted) is withdrawn.
+    fn close(&mut self, key: &str, removed: usize) {
+        let Some(open) = self.open.remove(key) else {
+            return;
+        };
+        if !self.reworded(key, removed) {
+            self.closed.push(WithdrawnSpan {
+                section: open.section,
+                text: open.text,
+                added: open.since,
+                removed,
+            });
         }
+    }
+
+    /// True when version `at` brought, in a chunk the previous version lacked,
+    /// a sentence similar to `key` that is not in base.
+    fn reworded(&self, key: &str, at: usize) -> bool {
+        let now = self.chunks.get(at);
+        let before = at.checked_sub(1).and_then(|p| self.chunks.get(p));
+        let (Some(now), Some(before)) = (now, before) else {
+            return false;
+        };
+        let before: HashSet<u64> = before.iter().copied().collect();
+        now.iter()
+            .filter(|h| !before.contains(h))
+            .filter_map(|h| self.units.get(h))
+            .flatten()
+            .filter(|u| !u.heading && !self.base_keys.contains(&u.key))
+            .any(|u| similarity(&u.key, key) >= REWORDED)
     }
 
     /// Everything that came and went, in order of appearance; sentences still
     /// open when the window ends were removed by the head.
     pub fn withdrawn(&mut self) -> Vec<WithdrawnSpan> {
         let head = self.chunks.len().saturating_sub(1);
+        let still_open: Vec<String> = self.open.keys().cloned().collect();
+        for key in still_open {
+            self.close(&key, head);
+        }
         let mut spans = std::mem::take(&mut self.closed);
-        spans.extend(self.open.drain().map(|(_, open)| WithdrawnSpan {
-            section: open.section,
-            text: open.text,
-            added: open.since,
-            removed: head,
-        }));
         spans.sort_by(|a, b| (a.added, a.removed, &a.text).cmp(&(b.added, b.removed, &b.text)));
         spans
     }
@@ -189,6 +222,40 @@ impl Timeline {
         }
         out
     }
+}
+
+/// Word similarity at or above which a replacement counts as a rewording
+/// (the diff pairs edited sentences from about this level too).
+const REWORDED: f64 = 0.5;
+
+/// Dice coefficient of the two texts' lower-case word multisets.
+fn similarity(a: &str, b: &str) -> f64 {
+    let words = |t: &str| {
+        let mut w: Vec<String> = t
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        w.sort();
+        w
+    };
+    let (x, y) = (words(a), words(b));
+    if x.is_empty() && y.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while let (Some(p), Some(q)) = (x.get(i), y.get(j)) {
+        match p.cmp(q) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f64 / (x.len() + y.len()) as f64
 }
 
 /// Sentences and headings of one chunk, via the same outline the diff uses.
@@ -259,5 +326,73 @@ mod tests {
         );
         assert_ne!(chunk_hash("abc"), chunk_hash("abd"));
         assert_ne!(chunk_hash("12345678"), chunk_hash("12345678\0"));
+    }
+
+    #[test]
+    fn similarity_is_over_words() {
+        assert_eq!(similarity("a b c", "c b a"), 1.0);
+        assert_eq!(similarity("a b", "c d"), 0.0);
+        let s = similarity(
+            "The talks began on 12 February.",
+            "The talks began on 18 February.",
+        );
+        assert!((s - 10.0 / 12.0).abs() < 1e-9, "{s}");
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    /// A timeline over whole bodies: base, intermediates, head.
+    fn timeline(bodies: &[&str]) -> Timeline {
+        let mut t = Timeline::new(bodies.len());
+        let last = bodies.len() - 1;
+        t.add_known(0, bodies[0]);
+        t.add_known(last, bodies[last]);
+        for (i, body) in bodies.iter().enumerate().take(last).skip(1) {
+            t.add_intermediate(i, body);
+        }
+        t
+    }
+
+    const CLAIM: &str = "Mr Rubio said talks would continue in Riyadh.";
+
+    #[test]
+    fn introduced_is_exact_when_text_comes_and_goes() {
+        let with = format!("## Talks\n\n{CLAIM}\n");
+        let without = "## Talks\n\nNothing yet.\n";
+        let t = timeline(&[without, &with, without, &with, &with]);
+        assert_eq!(t.introduced(&Trace::Appears(CLAIM.into())), 3);
+        // Typography does not hide a sentence.
+        let curly = "Mr Rubio said talks would “continue” in Riyadh.";
+        let straight = "## Talks\n\nMr Rubio said talks would \"continue\" in Riyadh.\n";
+        let t = timeline(&[without, straight, straight]);
+        assert_eq!(t.introduced(&Trace::Appears(curly.into())), 1);
+        // A removal: introduced where it stays gone.
+        let t = timeline(&[&with, without, &with, without, without]);
+        assert_eq!(t.introduced(&Trace::Disappears(CLAIM.into())), 3);
+        // Base is head.
+        assert_eq!(
+            timeline(&[&with]).introduced(&Trace::Appears(CLAIM.into())),
+            0
+        );
+    }
+
+    #[test]
+    fn withdrawn_spans_name_their_section_and_versions() {
+        let base = "Lead.\n\n## Talks\n\nThe talks began.\n";
+        let with = format!("Lead.\n\n## Talks\n\nThe talks began. {CLAIM}\n");
+        let t = &mut timeline(&[base, &with, &with, base, &with, base]);
+        let spans = t.withdrawn();
+        let expected = |added, removed| WithdrawnSpan {
+            section: Some("Talks".into()),
+            text: CLAIM.into(),
+            added,
+            removed,
+        };
+        assert_eq!(spans, vec![expected(1, 3), expected(4, 5)]);
+        // Sentences of a changed paragraph that are still in base or head are no news.
+        assert!(spans.iter().all(|s| s.text != "The talks began."));
     }
 }
