@@ -145,16 +145,25 @@ const TITLES: &[&str] = &[
 /// Runs of capitalised words separated by single spaces (see [`Facts::names`]).
 fn name_phrases(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
+    // The current run as a byte range of `text`, so "Vladimir V. Putin" stays verbatim.
+    let mut run: Option<(usize, usize)> = None;
     let mut first_word = true;
-    let flush = |run: &mut Vec<&str>, out: &mut Vec<String>| {
-        if !run.is_empty() {
-            out.push(run.join(" "));
-            run.clear();
+    let mut previous_word = "";
+    let mut flush = |run: &mut Option<(usize, usize)>| {
+        if let Some((a, b)) = run.take() {
+            out.push(text.get(a..b).unwrap_or("").to_string());
         }
     };
+    let mut offset = 0;
     for token in tokens(text) {
+        let at = offset;
+        offset += token.len();
         if token == " " {
+            continue;
+        }
+        let initial = previous_word.chars().nth(1).is_none();
+        if token == "." && initial && run.is_some() {
+            // "V." inside a name.
             continue;
         }
         let capitalised = token.chars().next().is_some_and(char::is_uppercase);
@@ -168,14 +177,21 @@ fn name_phrases(text: &str) -> Vec<String> {
             && !is_weekday(token);
         if is_word(token) {
             first_word = false;
+            previous_word = token;
+        } else if matches!(token, "!" | "?" | ":" | "“" | "\"" | "‘")
+            || (token == "." && !one_of(TITLES, previous_word) && !initial)
+        {
+            // A new sentence or a quotation starts with a capital that is no name
+            // (but "Mr. Putin" and "Vladimir V. Putin" go on).
+            first_word = true;
         }
         if is_name {
-            run.push(token);
+            run = Some(run.map_or((at, offset), |(a, _)| (a, offset)));
         } else {
-            flush(&mut run, &mut out);
+            flush(&mut run);
         }
     }
-    flush(&mut run, &mut out);
+    flush(&mut run);
     out
 }
 
@@ -434,6 +450,12 @@ mod tests {
             (&none, &none),
         );
         assert_eq!(tags, vec![Tag::Name]);
+        assert_eq!(
+            name_phrases(
+                "It was Mr. Trump’s deal. They met President Vladimir V. Putin. “The talks”"
+            ),
+            vec!["Trump’s", "President Vladimir V. Putin"]
+        );
         let (tags, sig, reason) = classify(
             ChangeKind::Edited,
             Some("the talks, which failed"),
