@@ -1176,4 +1176,20 @@ mod tests {
         assert_eq!(names("Russia has said no."), Vec::<String>::new());
         assert_eq!(names("It was held on 12 February in Paris."), vec!["Paris"]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Any text, however odd (quotes, dashes, digits, stray commas), is
+        /// analysed without panicking, and speakers are verbatim slices.
+        #[test]
+        fn any_text_is_analysed_without_panicking(
+            s in "[A-Za-z0-9 ,.;:“”\"‘’'—–()?!-]{0,120}|\\PC{0,80}"
+        ) {
+            for a in attributions(&s) {
+                proptest::prop_assert!(s.contains(&a.speaker));
+                proptest::prop_assert!(s.contains(&a.verb));
+            }
+            let _ = (negations(&s), numbers(&s), dates(&s), names(&s), quotations(&s));
+        }
+    }
 }

@@ -194,12 +194,36 @@ pub fn since(
     })
 }
 
-/// A version's body without parsing its outline (the timeline only hashes it).
+/// A version's body, read raw: the timeline only hashes it, so neither the
+/// outline nor the front matter's TOML is parsed (both cost more than the
+/// read over a long window). The split follows `ingest::parse_stored_parts`,
+/// which is asked only when the front matter is malformed, for its error.
 fn stored_body(store: &Store, slug: &Slug, version: &Version) -> Result<String> {
     let text = store.text(slug, version)?;
+    if let Some(body) = body_after_front_matter(&text) {
+        return Ok(body.to_string());
+    }
     let name = format!("{}@{}", slug.store_path(), version.short_id());
     let (_, body) = crate::ingest::parse_stored_parts(Path::new(&name), &text)?;
     Ok(body)
+}
+
+/// Everything after the closing `+++` line, the whole text when it has no
+/// front matter, `None` when the front matter never closes.
+fn body_after_front_matter(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    if first.trim_end() != "+++" {
+        return Some(text);
+    }
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_end() == "+++" {
+            return rest.get(offset..);
+        }
+    }
+    None
 }
 
 /// Index in `history` of a version reference, resolved locally (no second
@@ -235,5 +259,29 @@ fn position(
                 .position(|v| v.id == version.id)
                 .ok_or_else(|| Error::Version(format!("{slug} has no version {reference}")))
         }
+    }
+}
+
+#[cfg(test)]
+mod front_matter_tests {
+    use super::body_after_front_matter;
+
+    #[test]
+    fn body_follows_the_closing_fence() {
+        assert_eq!(
+            body_after_front_matter("+++\ntitle = \"T\"\n+++\nBody\n\nMore.\n"),
+            Some("Body\n\nMore.\n")
+        );
+        assert_eq!(
+            body_after_front_matter("\u{feff}+++\r\na = 1\r\n+++\r\nB"),
+            Some("B")
+        );
+        // No front matter: all body, as ingest reads it.
+        assert_eq!(
+            body_after_front_matter("Just text.\n"),
+            Some("Just text.\n")
+        );
+        // Never closed: ingest is asked, for its error.
+        assert_eq!(body_after_front_matter("+++\ntitle = \"T\"\nBody\n"), None);
     }
 }

@@ -246,13 +246,14 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
         ChangeKind::Edited => {
             let new = change.new_text.as_deref()?;
             let old = change.old_text.as_deref().unwrap_or("");
-            let before: BTreeSet<(String, String)> = claims::attributions(old)
-                .into_iter()
-                .map(|a| (a.speaker.to_lowercase(), a.verb.to_lowercase()))
-                .collect();
+            // Who said it is matched on the speaker's last word, so a retitled
+            // speaker ("opposition leader Friedrich Merz" → "likely incoming
+            // Chancellor Friedrich Merz") is a correction, not a new claim.
+            let before: BTreeSet<(String, String)> =
+                claims::attributions(old).iter().map(speaker_key).collect();
             let gained: Vec<Attribution> = claims::attributions(new)
                 .into_iter()
-                .filter(|a| !before.contains(&(a.speaker.to_lowercase(), a.verb.to_lowercase())))
+                .filter(|a| !before.contains(&speaker_key(a)))
                 .collect();
             let old_quotes: BTreeSet<String> = claims::quotations(old)
                 .iter()
@@ -270,6 +271,12 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
         }
         ChangeKind::Moved => None,
     }
+}
+
+/// An attribution's identity across an edit: the speaker's last word and the verb.
+fn speaker_key(a: &Attribution) -> (String, String) {
+    let last = a.speaker.split_whitespace().last().unwrap_or_default();
+    (last.to_lowercase(), a.verb.to_lowercase())
 }
 
 /// True when an edit changed a figure, date or name.
@@ -562,6 +569,14 @@ mod tests {
             "",
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
+        // A retitled speaker is a correction of names, not a new claim.
+        let old = "Both German Chancellor Olaf Scholz and opposition leader Friedrich Merz have said it is “too early”.";
+        let new = "Both the outgoing German Chancellor Olaf Scholz and likely incoming Chancellor Friedrich Merz have said it is “too early”.";
+        let h = rank_highlights(
+            &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
+            "",
+        );
+        assert_eq!(kinds(&h), vec![(HighlightKind::Correction, new)]);
     }
 
     #[test]

@@ -7,21 +7,54 @@
 //! heading keys once, the first time its hash is seen, so the cost is one pass
 //! over each body (hashing) plus outlining only the distinct chunks; base and
 //! head chunks are outlined to know what "still there" means. Everything else
-//! is set look-ups.
+//! is look-ups in maps keyed by 64-bit hashes.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::rank::{normalise, Trace};
+
+/// Keys here are already hashes: pass them through (with a final mix) instead
+/// of SipHashing them again, which dominated a 1,000-version window.
+#[derive(Debug, Default, Clone, Copy)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type HashMap64<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+type HashSet64 = HashSet<u64, BuildHasherDefault<PassThrough>>;
 
 /// One sentence or heading of a chunk.
 #[derive(Debug, Clone)]
 struct Unit {
-    /// Comparison key (typography-insensitive).
-    key: String,
+    /// Hash of the typography-insensitive text ([`normalise`]).
+    key: u64,
     /// The text as the outline gives it (plain, whitespace collapsed).
     text: String,
     /// A section heading rather than a sentence.
     heading: bool,
+    /// Sorted hashes of its lower-case words, for rewording checks; computed
+    /// on first use (few units are ever compared).
+    words: OnceCell<Vec<u64>>,
+}
+
+impl Unit {
+    fn words(&self) -> &[u64] {
+        self.words.get_or_init(|| word_hashes(&self.text))
+    }
 }
 
 /// A sentence that appeared inside the window and is in neither base nor head.
@@ -42,7 +75,17 @@ pub struct WithdrawnSpan {
 struct Open {
     since: usize,
     text: String,
+    words: Vec<u64>,
     section: Option<String>,
+}
+
+/// Where each unit and chunk occurs, built once for introduced-by queries.
+#[derive(Debug, Default)]
+struct Occurrences {
+    /// Unit key → chunks containing it.
+    chunks_of: HashMap64<Vec<u64>>,
+    /// Chunk → window indexes of the versions containing it.
+    versions_of: HashMap64<Vec<usize>>,
 }
 
 /// Chunk hashes of every version of a window, index 0 = base, last = head.
@@ -51,17 +94,19 @@ pub struct Timeline {
     /// Chunk hashes per window version, in body order.
     chunks: Vec<Vec<u64>>,
     /// Units of each distinct chunk.
-    units: HashMap<u64, Vec<Unit>>,
+    units: HashMap64<Vec<Unit>>,
     /// Chunks of base and head.
-    known_chunks: HashSet<u64>,
+    known_chunks: HashSet64,
     /// Unit keys of base and head.
-    known_keys: HashSet<String>,
+    known_keys: HashSet64,
     /// Unit keys of base alone.
-    base_keys: HashSet<String>,
-    /// Withdrawn candidates currently present, by key.
-    open: HashMap<String, Open>,
+    base_keys: HashSet64,
+    /// Withdrawn candidates currently present, by unit key.
+    open: HashMap64<Open>,
     /// Closed withdrawn spans.
     closed: Vec<WithdrawnSpan>,
+    /// Built on the first introduced-by query, after every version is added.
+    occurrences: OnceCell<Occurrences>,
 }
 
 impl Timeline {
@@ -80,9 +125,9 @@ impl Timeline {
         for h in &hashes {
             self.known_chunks.insert(*h);
             if let Some(units) = self.units.get(h) {
-                self.known_keys.extend(units.iter().map(|u| u.key.clone()));
+                self.known_keys.extend(units.iter().map(|u| u.key));
                 if index == 0 {
-                    self.base_keys.extend(units.iter().map(|u| u.key.clone()));
+                    self.base_keys.extend(units.iter().map(|u| u.key));
                 }
             }
         }
@@ -95,8 +140,8 @@ impl Timeline {
     /// are in neither base nor head.
     pub fn add_intermediate(&mut self, index: usize, body: &str) {
         let hashes = self.index_chunks(body);
-        let mut present: HashMap<String, (String, Option<String>)> = HashMap::new();
-        let mut section: Option<String> = None;
+        let mut present: HashMap64<(&Unit, Option<&str>)> = HashMap64::default();
+        let mut section: Option<&str> = None;
         for h in &hashes {
             let Some(units) = self.units.get(h) else {
                 continue;
@@ -104,35 +149,40 @@ impl Timeline {
             let known = self.known_chunks.contains(h);
             for unit in units {
                 if unit.heading {
-                    section = Some(unit.text.clone());
+                    section = Some(&unit.text);
                 }
+                // A heading that came and went names its own section.
                 if !known && !self.known_keys.contains(&unit.key) {
-                    let at = if unit.heading { None } else { section.clone() };
-                    present
-                        .entry(unit.key.clone())
-                        .or_insert_with(|| (unit.text.clone(), at));
+                    present.entry(unit.key).or_insert((unit, section));
                 }
             }
         }
-        if let Some(slot) = self.chunks.get_mut(index) {
-            *slot = hashes;
-        }
-        let gone: Vec<String> = self
+        let gone: Vec<u64> = self
             .open
             .keys()
             .filter(|k| !present.contains_key(*k))
-            .cloned()
+            .copied()
             .collect();
+        let arrived: Vec<(u64, Open)> = present
+            .into_iter()
+            .filter(|(k, _)| !self.open.contains_key(k))
+            .map(|(k, (unit, section))| {
+                let open = Open {
+                    since: index,
+                    text: unit.text.clone(),
+                    words: unit.words().to_vec(),
+                    section: section.map(str::to_string),
+                };
+                (k, open)
+            })
+            .collect();
+        if let Some(slot) = self.chunks.get_mut(index) {
+            *slot = hashes;
+        }
         for key in gone {
-            self.close(&key, index);
+            self.close(key, index);
         }
-        for (key, (text, section)) in present {
-            self.open.entry(key).or_insert(Open {
-                since: index,
-                text,
-                section,
-            });
-        }
+        self.open.extend(arrived);
     }
 
     /// End a span at version `removed`. A sentence the removing update
@@ -140,11 +190,11 @@ impl Timeline {
     /// superseded, not withdrawn: "expected to sign on 28 February, but …"
     /// rewritten on 4 March is an edit the net change already shows. A
     /// sentence replaced by its base wording (an edit reverted) is withdrawn.
-    fn close(&mut self, key: &str, removed: usize) {
-        let Some(open) = self.open.remove(key) else {
+    fn close(&mut self, key: u64, removed: usize) {
+        let Some(open) = self.open.remove(&key) else {
             return;
         };
-        if !self.reworded(key, removed) {
+        if !self.reworded(&open.words, removed) {
             self.closed.push(WithdrawnSpan {
                 section: open.section,
                 text: open.text,
@@ -155,29 +205,29 @@ impl Timeline {
     }
 
     /// True when version `at` brought, in a chunk the previous version lacked,
-    /// a sentence similar to `key` that is not in base.
-    fn reworded(&self, key: &str, at: usize) -> bool {
+    /// a sentence whose words are similar to `words` and that is not in base.
+    fn reworded(&self, words: &[u64], at: usize) -> bool {
         let now = self.chunks.get(at);
         let before = at.checked_sub(1).and_then(|p| self.chunks.get(p));
         let (Some(now), Some(before)) = (now, before) else {
             return false;
         };
-        let before: HashSet<u64> = before.iter().copied().collect();
+        let before: HashSet64 = before.iter().copied().collect();
         now.iter()
             .filter(|h| !before.contains(h))
             .filter_map(|h| self.units.get(h))
             .flatten()
             .filter(|u| !u.heading && !self.base_keys.contains(&u.key))
-            .any(|u| similarity(&u.key, key) >= REWORDED)
+            .any(|u| similarity(u.words(), words) >= REWORDED)
     }
 
     /// Everything that came and went, in order of appearance; sentences still
     /// open when the window ends were removed by the head.
     pub fn withdrawn(&mut self) -> Vec<WithdrawnSpan> {
         let head = self.chunks.len().saturating_sub(1);
-        let still_open: Vec<String> = self.open.keys().cloned().collect();
+        let still_open: Vec<u64> = self.open.keys().copied().collect();
         for key in still_open {
-            self.close(&key, head);
+            self.close(key, head);
         }
         let mut spans = std::mem::take(&mut self.closed);
         spans.sort_by(|a, b| (a.added, a.removed, &a.text).cmp(&(b.added, b.removed, &b.text)));
@@ -186,30 +236,49 @@ impl Timeline {
 
     /// Window index (≥ 1 unless base is head) of the update that introduced a
     /// highlight: the earliest version from which the text is present (or, for
-    /// removals, absent) in every later version up to head.
+    /// removals, absent) in every later version up to head. Exact, also when a
+    /// text came and went more than once; costs the versions containing it.
     pub fn introduced(&self, trace: &Trace) -> usize {
         let last = self.chunks.len().saturating_sub(1);
         if last == 0 {
             return 0;
         }
-        let key = normalise(trace.text());
-        let containing: HashSet<u64> = self
-            .units
-            .iter()
-            .filter(|(_, units)| units.iter().any(|u| u.key == key))
-            .map(|(h, _)| *h)
-            .collect();
-        let present = |v: usize| {
-            self.chunks
-                .get(v)
-                .is_some_and(|hs| hs.iter().any(|h| containing.contains(h)))
-        };
+        let occurrences = self.occurrences.get_or_init(|| self.occurrences());
+        let mut present = vec![false; self.chunks.len()];
+        let key = text_key(trace.text());
+        for chunk in occurrences.chunks_of.get(&key).into_iter().flatten() {
+            for v in occurrences.versions_of.get(chunk).into_iter().flatten() {
+                if let Some(p) = present.get_mut(*v) {
+                    *p = true;
+                }
+            }
+        }
         let wanted = matches!(trace, Trace::Appears(_));
         let mut j = last;
-        while j > 1 && present(j - 1) == wanted {
+        while j > 1 && present.get(j - 1) == Some(&wanted) {
             j -= 1;
         }
         j
+    }
+
+    /// Invert the timeline: which chunks hold each unit, which versions each chunk.
+    fn occurrences(&self) -> Occurrences {
+        let mut out = Occurrences::default();
+        for (chunk, units) in &self.units {
+            for unit in units {
+                out.chunks_of.entry(unit.key).or_default().push(*chunk);
+            }
+        }
+        for (v, hashes) in self.chunks.iter().enumerate() {
+            for h in hashes {
+                let versions = out.versions_of.entry(*h).or_default();
+                // A chunk repeated within one version is counted once.
+                if versions.last() != Some(&v) {
+                    versions.push(v);
+                }
+            }
+        }
+        out
     }
 
     /// Hash the body's chunks, outlining each chunk not seen before.
@@ -228,18 +297,8 @@ impl Timeline {
 /// (the diff pairs edited sentences from about this level too).
 const REWORDED: f64 = 0.5;
 
-/// Dice coefficient of the two texts' lower-case word multisets.
-fn similarity(a: &str, b: &str) -> f64 {
-    let words = |t: &str| {
-        let mut w: Vec<String> = t
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        w.sort();
-        w
-    };
-    let (x, y) = (words(a), words(b));
+/// Dice coefficient of two sorted word-hash multisets.
+fn similarity(x: &[u64], y: &[u64]) -> f64 {
     if x.is_empty() && y.is_empty() {
         return 1.0;
     }
@@ -258,21 +317,47 @@ fn similarity(a: &str, b: &str) -> f64 {
     (2 * common) as f64 / (x.len() + y.len()) as f64
 }
 
+/// Sorted hashes of the lower-case words (alphanumeric runs) of a text.
+fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::new();
+    let mut buf = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            buf.extend(c.to_lowercase());
+        } else if !buf.is_empty() {
+            out.push(chunk_hash(&buf));
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        out.push(chunk_hash(&buf));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The comparison key of a sentence or heading.
+fn text_key(text: &str) -> u64 {
+    chunk_hash(&normalise(text))
+}
+
 /// Sentences and headings of one chunk, via the same outline the diff uses.
 fn units_of(chunk: &str) -> Vec<Unit> {
     let mut out = Vec::new();
     for section in crate::structure::outline(chunk) {
         if let Some(heading) = section.heading {
             out.push(Unit {
-                key: normalise(&heading),
+                key: text_key(&heading),
                 text: heading,
                 heading: true,
+                words: OnceCell::new(),
             });
         }
         for block in section.blocks {
             for sentence in block.sentences {
                 out.push(Unit {
-                    key: normalise(&sentence.text),
+                    key: text_key(&sentence.text),
+                    words: OnceCell::new(),
                     text: sentence.text,
                     heading: false,
                 });
@@ -282,12 +367,27 @@ fn units_of(chunk: &str) -> Vec<Unit> {
     out
 }
 
-/// Runs of non-blank lines (Markdown blocks), as slices of the body.
-fn chunks(body: &str) -> impl Iterator<Item = &str> {
-    body.split("\n\n")
-        .flat_map(|part| part.split("\r\n\r\n"))
-        .map(|c| c.trim_matches(|ch| ch == '\n' || ch == '\r'))
-        .filter(|c| !c.trim().is_empty())
+/// Runs of non-blank lines (Markdown blocks), as slices of the body without
+/// trailing whitespace.
+fn chunks(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let (mut end, mut pos) = (0, 0);
+    for line in body.split_inclusive('\n') {
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.extend(body.get(s..end));
+            }
+        } else {
+            start.get_or_insert(pos);
+            end = pos + line.trim_end().len();
+        }
+        pos += line.len();
+    }
+    if let Some(s) = start {
+        out.extend(body.get(s..end));
+    }
+    out
 }
 
 /// A fast 64-bit hash of a chunk's bytes (FxHash-style, 8 bytes per step):
@@ -321,7 +421,7 @@ mod tests {
     fn chunks_are_blank_line_separated_blocks() {
         let body = "# Title\n\nFirst para\nwraps here.\n\n\n\nSecond.\n";
         assert_eq!(
-            chunks(body).collect::<Vec<_>>(),
+            chunks(body),
             vec!["# Title", "First para\nwraps here.", "Second."]
         );
         assert_ne!(chunk_hash("abc"), chunk_hash("abd"));
@@ -330,9 +430,10 @@ mod tests {
 
     #[test]
     fn similarity_is_over_words() {
-        assert_eq!(similarity("a b c", "c b a"), 1.0);
-        assert_eq!(similarity("a b", "c d"), 0.0);
-        let s = similarity(
+        let sim = |a: &str, b: &str| similarity(&word_hashes(a), &word_hashes(b));
+        assert_eq!(sim("a b c", "C, b; a!"), 1.0);
+        assert_eq!(sim("a b", "c d"), 0.0);
+        let s = sim(
             "The talks began on 12 February.",
             "The talks began on 18 February.",
         );
@@ -394,5 +495,17 @@ mod window_tests {
         assert_eq!(spans, vec![expected(1, 3), expected(4, 5)]);
         // Sentences of a changed paragraph that are still in base or head are no news.
         assert!(spans.iter().all(|s| s.text != "The talks began."));
+        // A section that came and went: its heading and its sentence.
+        let base = "Lead.\n\n## Talks\n\nThe talks began.\n";
+        let with = "Lead.\n\n## Talks\n\nThe talks began.\n\n## Aid\n\nAid was paused.\n";
+        let spans = timeline(&[base, with, base]).withdrawn();
+        let texts: Vec<(&str, Option<&str>)> = spans
+            .iter()
+            .map(|s| (s.text.as_str(), s.section.as_deref()))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![("Aid", Some("Aid")), ("Aid was paused.", Some("Aid"))]
+        );
     }
 }
