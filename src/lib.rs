@@ -10,6 +10,7 @@ pub mod diff;
 pub mod error;
 pub mod import;
 pub mod ingest;
+mod markdown;
 pub mod model;
 pub mod render;
 pub mod site;

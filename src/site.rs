@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
@@ -27,14 +28,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::diff::{self, ChangeSet, Span, SpanOp};
 use crate::error::{Error, Result};
-use crate::model::{Document, UpdateKind, Version, VersionRef};
+use crate::model::{Document, UpdateKind, Version};
 use crate::render::{
     self, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown, SummaryView,
     VersionView,
 };
 use crate::slug::Slug;
 use crate::store::Store;
-use crate::summary::{self, Summary};
+use crate::summary::{self, Highlight, Summary, Timeline, Withdrawn};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,13 +53,14 @@ pub struct BuildReport {
 /// Build the whole static site from `store` into `out_dir` (created if needed).
 /// Shows a progress bar on stderr when `progress` is set and stderr is a terminal.
 pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildReport> {
-    let entries = store.explainers()?;
+    // One history walk for the whole store.
+    let histories: Vec<(Slug, Vec<Version>)> = store.histories()?.into_iter().collect();
     let bar = if progress && std::io::stderr().is_terminal() {
-        let bar =
-            ProgressBar::with_draw_target(Some(entries.len() as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:30!} {wide_bar} {pos}/{len} explainers")
-        {
+        let bar = ProgressBar::with_draw_target(
+            Some(histories.len() as u64),
+            ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} explainers") {
             bar.set_style(style);
         }
         bar
@@ -66,25 +68,71 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         ProgressBar::hidden()
     };
 
+    // Explainers are independent: build them on every core. A git repository
+    // handle cannot be shared between threads, so each worker opens the store.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(histories.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let store_path = store.path();
+    let outcomes: Vec<Result<Vec<(usize, BuiltExplainer)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let store = Store::open(store_path)?;
+                    let mut built = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((slug, history)) = histories.get(i) else {
+                            break;
+                        };
+                        match build_explainer(&store, slug, history, out_dir) {
+                            Ok(explainer) => built.push((i, explainer)),
+                            Err(e) => {
+                                // Stop the other workers at their next explainer.
+                                next.store(histories.len(), Ordering::Relaxed);
+                                return Err(e);
+                            }
+                        }
+                        bar.inc(1);
+                    }
+                    Ok(built)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Render("a site build thread panicked".into())))
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let mut built: Vec<(usize, BuiltExplainer)> = Vec::new();
+    for outcome in outcomes {
+        built.extend(outcome?);
+    }
+    built.sort_by_key(|(i, _)| *i);
+
     let mut report = BuildReport {
         out_dir: out_dir.to_path_buf(),
         ..BuildReport::default()
     };
     let mut listed = Vec::new();
     let mut site_entries = Vec::new();
-    for entry in &entries {
-        bar.set_message(entry.slug.to_string());
-        let history = store.history(&entry.slug)?;
-        let built = build_explainer(store, &entry.slug, &history, out_dir, &mut report)?;
-        site_entries.extend(built.feed_entries.into_iter().map(|mut e| {
-            e.href = format!("{}/{}", entry.slug, e.href);
+    for (_, explainer) in built {
+        report.explainers += 1;
+        report.pages += explainer.pages;
+        report.feeds += explainer.feeds;
+        let slug = explainer.listing.slug.clone();
+        site_entries.extend(explainer.feed_entries.into_iter().map(|mut e| {
+            e.href = format!("{slug}/{}", e.href);
             e
         }));
-        listed.push(built.listing);
-        report.explainers += 1;
-        bar.inc(1);
+        listed.push(explainer.listing);
     }
-    bar.finish_and_clear();
 
     let index = SiteIndex {
         chrome: Chrome {
@@ -122,6 +170,10 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
 struct BuiltExplainer {
     listing: ListedExplainer,
     feed_entries: Vec<FeedEntry>,
+    /// HTML pages written.
+    pages: usize,
+    /// Atom feeds written.
+    feeds: usize,
 }
 
 /// One line of the site index.
@@ -132,22 +184,28 @@ struct ListedExplainer {
     latest: VersionView,
 }
 
-/// Summaries keyed by (base, head) version numbers, computed at most once each.
+/// Summaries keyed by (base, head) version numbers, computed at most once each
+/// from the documents already in memory.
 struct Summaries<'a> {
-    store: &'a Store,
     slug: &'a Slug,
+    history: &'a [Version],
+    documents: &'a [Document],
     cache: HashMap<(usize, usize), Summary>,
 }
 
 impl Summaries<'_> {
     fn get(&mut self, base: usize, head: usize) -> Result<&Summary> {
         if !self.cache.contains_key(&(base, head)) {
-            let summary = summary::since(
-                self.store,
-                self.slug,
-                &VersionRef::Number(base),
-                Some(&VersionRef::Number(head)),
-            )?;
+            let range = base.saturating_sub(1)..head;
+            let (Some(window), Some(documents)) =
+                (self.history.get(range.clone()), self.documents.get(range))
+            else {
+                return Err(Error::Render(format!(
+                    "{}: no versions v{base}..v{head}",
+                    self.slug
+                )));
+            };
+            let summary = summarize(self.slug, window, documents)?;
             self.cache.insert((base, head), summary);
         }
         self.cache
@@ -156,13 +214,90 @@ impl Summaries<'_> {
     }
 }
 
+/// The summary [`summary::since`] gives for the window `window` (base first,
+/// head last), computed from that window's documents already read, so a site
+/// build reads and outlines each version once instead of once per summary.
+/// Same steps as `since`: net diff base → head, ranked highlights, and the
+/// timeline of intermediate versions for introduced-by and withdrawn changes
+/// (tests/site.rs checks the two agree on the demo history).
+pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
+    let (Some(base), Some(head), Some(base_doc), Some(head_doc)) = (
+        window.first(),
+        window.last(),
+        documents.first(),
+        documents.last(),
+    ) else {
+        return Err(Error::Render(format!(
+            "{slug}: an empty window has no summary"
+        )));
+    };
+    if window.len() != documents.len() {
+        return Err(Error::Render(format!(
+            "{slug}: {} versions but {} documents",
+            window.len(),
+            documents.len()
+        )));
+    }
+    let last = window.len() - 1;
+    let changes = diff::diff(base_doc, head_doc);
+    let ranked = summary::rank_highlights(&changes, &head_doc.body);
+    // One update (base → head): everything was introduced by head and nothing
+    // can have come and gone, so the timeline (which outlines both bodies again)
+    // is only built for longer windows. A build has one such window per update.
+    let mut timeline = (window.len() > 2).then(|| {
+        let mut timeline = Timeline::new(window.len());
+        timeline.add_known(0, &base_doc.body);
+        timeline.add_known(last, &head_doc.body);
+        for (index, document) in documents.iter().enumerate().take(last).skip(1) {
+            timeline.add_intermediate(index, &document.body);
+        }
+        timeline
+    });
+    let at = |index: usize| window.get(index).unwrap_or(head).clone();
+    let highlights = ranked
+        .into_iter()
+        .map(|h| Highlight {
+            version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
+            kind: h.kind,
+            section: h.section,
+            text: h.text,
+            words: h.words,
+            speakers: h.speakers,
+            tags: h.tags,
+        })
+        .collect();
+    let withdrawn = timeline
+        .as_mut()
+        .map(Timeline::withdrawn)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| Withdrawn {
+            section: w.section,
+            text: w.text,
+            added_in: at(w.added),
+            removed_in: at(w.removed),
+        })
+        .collect();
+    Ok(Summary {
+        slug: slug.clone(),
+        title: head_doc.meta.title.clone(),
+        base: base.clone(),
+        head: head.clone(),
+        updates: window.get(1..).unwrap_or(&[]).to_vec(),
+        highlights,
+        withdrawn,
+        changes,
+    })
+}
+
 fn build_explainer(
     store: &Store,
     slug: &Slug,
     history: &[Version],
     out_dir: &Path,
-    report: &mut BuildReport,
 ) -> Result<BuiltExplainer> {
+    let mut pages = 0;
+    let mut feeds = 0;
     let latest = history
         .last()
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
@@ -176,8 +311,9 @@ fn build_explainer(
     let title = newest.meta.title.clone();
     let dir = out_dir.join(slug.as_str());
     let mut summaries = Summaries {
-        store,
         slug,
+        history,
+        documents: &documents,
         cache: HashMap::new(),
     };
     let head = latest.number;
@@ -222,7 +358,7 @@ fn build_explainer(
                 &dir,
                 &format!("diff/v{}.html", version.number),
                 &html,
-                &mut report.pages,
+                &mut pages,
             )?;
             if version.kind == UpdateKind::Major {
                 summaries
@@ -265,7 +401,7 @@ fn build_explainer(
             &title,
         );
         let html = render::summary_page(&view, chrome, Some("../".to_string()), day)?;
-        write(&dir, &format!("since/{day}.html"), &html, &mut report.pages)?;
+        write(&dir, &format!("since/{day}.html"), &html, &mut pages)?;
 
         let track = TrackChanges {
             chrome: page_chrome(
@@ -283,7 +419,7 @@ fn build_explainer(
             &dir,
             &format!("track-changes/{day}.html"),
             &track.render()?,
-            &mut report.pages,
+            &mut pages,
         )?;
     }
 
@@ -304,7 +440,7 @@ fn build_explainer(
         title: &title,
         versions: &versions,
     };
-    write(&dir, "changes.html", &changes.render()?, &mut report.pages)?;
+    write(&dir, "changes.html", &changes.render()?, &mut pages)?;
 
     // The explainer page with its "what changed" box: since the previous major update.
     let majors: Vec<&Version> = history
@@ -345,7 +481,7 @@ fn build_explainer(
         whats_new,
         body: RenderedMarkdown::from_markdown(&newest.body),
     };
-    write(&dir, "index.html", &page.render()?, &mut report.pages)?;
+    write(&dir, "index.html", &page.render()?, &mut pages)?;
 
     feed_entries.reverse();
     let feed = AtomFeed {
@@ -364,7 +500,7 @@ fn build_explainer(
         alternate: "index.html".to_string(),
         entries: &feed_entries,
     };
-    write(&dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+    write(&dir, "feed.xml", &feed.render()?, &mut feeds)?;
 
     Ok(BuiltExplainer {
         listing: ListedExplainer {
@@ -374,6 +510,8 @@ fn build_explainer(
             latest: VersionView::new(latest),
         },
         feed_entries,
+        pages,
+        feeds,
     })
 }
 

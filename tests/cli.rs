@@ -342,3 +342,191 @@ fn a_missing_store_says_how_to_create_one() {
         .failure()
         .stderr(predicate::str::contains("redline init"));
 }
+
+const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
+
+#[test]
+fn demo_shows_the_truce_claim_and_its_denial_first() {
+    let ws = Workspace::new();
+    let out = ws.stdout(&["demo"]);
+    let highlights = out
+        .split("Highlights")
+        .nth(1)
+        .expect("a Highlights heading");
+    let first = highlights.split("\n2. ").next().unwrap();
+    assert!(
+        first.contains(TRUCE),
+        "first highlight is not the truce claim:\n{first}"
+    );
+    assert!(
+        first.contains("Mr Macron") && first.contains("the UK government"),
+        "{first}"
+    );
+    // The reconstructed earlier updates are listed with their notes.
+    let updates = out
+        .split("Updates in this period")
+        .nth(1)
+        .expect("an updates list");
+    assert!(
+        updates.contains("(v3, major, Demo Editor): Added Mr Trump's White House meetings"),
+        "{updates}"
+    );
+    assert!(
+        updates.contains("(v4, major, Demo Editor): Added the London summit"),
+        "{updates}"
+    );
+}
+
+#[test]
+fn since_json_lists_updates_notes_and_highlights() {
+    let ws = Workspace::new();
+    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
+        .assert()
+        .success();
+    let out = ws.stdout(&[
+        "since",
+        "fullfact-ukraine-peace-talks",
+        "2025-02-20",
+        "--format",
+        "json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["base"]["number"], 1);
+    assert_eq!(summary["head"]["number"], 4);
+    let updates = summary["updates"].as_array().unwrap();
+    let numbers: Vec<u64> = updates
+        .iter()
+        .map(|u| u["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2, 3, 4]);
+    assert!(updates
+        .iter()
+        .all(|u| !u["note"].as_str().unwrap().is_empty()));
+    let highlights = summary["highlights"].as_array().unwrap();
+    let first = &highlights[0];
+    assert_eq!(first["kind"], "contested_claim");
+    assert_eq!(first["text"], TRUCE);
+    assert_eq!(
+        first["section"],
+        "What talks have taken place and who is involved?"
+    );
+    assert_eq!(first["version"]["number"], 4);
+    for key in ["kind", "section", "text", "version"] {
+        assert!(
+            highlights.iter().all(|h| h.get(key).is_some()),
+            "a highlight lacks {key}"
+        );
+    }
+    // Every major update in the window introduced at least one highlight.
+    for update in [2, 3, 4] {
+        assert!(
+            highlights.iter().any(|h| h["version"]["number"] == update),
+            "no highlight for v{update}"
+        );
+    }
+}
+
+#[test]
+fn diff_between_stored_versions_and_files_in_every_format() {
+    let ws = Workspace::new();
+    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
+        .assert()
+        .success();
+    let slug = "fullfact-ukraine-peace-talks";
+    let json = ws.stdout(&["diff", slug, "v3", "v4", "--format", "json"]);
+    let changes: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let truce = changes["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["new_text"] == TRUCE)
+        .expect("the truce sentence is a change");
+    assert_eq!(truce["kind"], "added");
+    assert_eq!(
+        truce["section"],
+        "What talks have taken place and who is involved?"
+    );
+    // Lossless: equal+insert spans rebuild the newer body exactly.
+    let new_body = ws.stdout(&["show", &format!("{slug}@v4"), "--body"]);
+    let old_body = ws.stdout(&["show", &format!("{slug}@v3"), "--body"]);
+    let spans = changes["spans"].as_array().unwrap();
+    let rebuild = |skip: &str| -> String {
+        spans
+            .iter()
+            .filter(|s| s["op"] != skip)
+            .map(|s| s["text"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(rebuild("delete"), new_body);
+    assert_eq!(rebuild("insert"), old_body);
+
+    let text = ws.stdout(&["diff", slug, "v3", "v4"]);
+    assert!(
+        text.contains("+ Following the summit Mr Macron said"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when not on a terminal"
+    );
+    let markdown = ws.stdout(&["diff", slug, "v3", "v4", "--format", "markdown"]);
+    assert!(markdown.contains("one-month truce"), "{markdown}");
+    let html = ws.stdout(&["diff", slug, "v3", "v4", "--format", "html"]);
+    assert!(
+        html.contains("<ins") && html.contains("one-month truce"),
+        "{html}"
+    );
+
+    // The same pair as files, without a store.
+    let old = ws.write(
+        "old.txt",
+        std::fs::read(repo_path(
+            "snapshots/fullfact-ukraine-peace-talks/2025-03-01.txt",
+        ))
+        .unwrap(),
+    );
+    let new = ws.write(
+        "new.txt",
+        std::fs::read(repo_path(
+            "snapshots/fullfact-ukraine-peace-talks/2025-03-04.txt",
+        ))
+        .unwrap(),
+    );
+    let files = ws.stdout(&[
+        "diff",
+        "--files",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let from_files: serde_json::Value = serde_json::from_str(&files).unwrap();
+    assert_eq!(from_files["changes"], changes["changes"]);
+
+    ws.redline(&["diff", slug, "v3", "v9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("v9"));
+}
+
+#[test]
+fn build_writes_a_site_with_relative_links() {
+    let ws = Workspace::new();
+    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
+        .assert()
+        .success();
+    let out = ws.dir.path().join("site");
+    ws.redline(&["build", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("built 2 explainer(s)"));
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("href=\"fullfact-ukraine-peace-talks/index.html\""),
+        "{index}"
+    );
+    assert!(out
+        .join("fullfact-ukraine-peace-talks/changes.html")
+        .is_file());
+    assert!(out.join("feed.xml").is_file());
+}

@@ -94,6 +94,36 @@ fn demo_summary_outputs_match_golden_files() {
     assert!(first[truce..].contains("no agreement"), "{first}");
 }
 
+#[test]
+fn site_summaries_equal_summary_since() {
+    let demo = demo_store();
+    let s = slug(FULLFACT);
+    let history = demo.store.history(&s).unwrap();
+    let documents: Vec<_> = history
+        .iter()
+        .map(|v| demo.store.document(&s, v).unwrap())
+        .collect();
+    for base in 0..history.len() {
+        for head in base..history.len() {
+            let fast = site::summarize(&s, &history[base..=head], &documents[base..=head]).unwrap();
+            let since = summary::since(
+                &demo.store,
+                &s,
+                &VersionRef::Number(base + 1),
+                Some(&VersionRef::Number(head + 1)),
+            )
+            .unwrap();
+            assert_eq!(
+                serde_json::to_value(&fast).unwrap(),
+                serde_json::to_value(&since).unwrap(),
+                "v{}..v{}",
+                base + 1,
+                head + 1
+            );
+        }
+    }
+}
+
 /// Every relative `href` in every page points at a file the build wrote.
 fn assert_relative_links_resolve(out: &Path) {
     let mut checked = 0;
@@ -448,6 +478,8 @@ fn site_in_headless_chromium() {
         ("since", "since/2025-03-01.html"),
         ("explainer", "index.html"),
         ("track-changes", "track-changes/2025-03-01.html"),
+        ("changes", "changes.html"),
+        ("diff", "diff/v4.html"),
     ] {
         for width in [390, 1280] {
             let file = shots.join(format!("{name}-{width}.png"));

@@ -983,3 +983,49 @@ fn snapshots_read_documents_back_with_their_outline() {
         .snapshot(&slug("missing"), &VersionRef::Latest)
         .is_err());
 }
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Store>();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("store.git")).unwrap();
+    let handle = thread::spawn(move || store.explainers().map(|e| e.len()).unwrap());
+    assert_eq!(handle.join().unwrap(), 0);
+}
+
+#[test]
+fn a_stale_lock_fails_clearly_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, s, _) = four_versions(dir.path());
+    let before = main_ref(store.path());
+    // As if a writer crashed while moving main.
+    let lock = store.path().join("refs/heads/main.lock");
+    std::fs::write(&lock, "").unwrap();
+    let err = store
+        .commit(
+            &s,
+            &doc("P", "blocked\n"),
+            &request("Ann", "2025-03-05T00:00:00Z", "n", UpdateKind::Major, None),
+        )
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("main.lock") && msg.contains("nothing was written"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n'), "one line: {msg}");
+    std::fs::remove_file(&lock).unwrap();
+    assert_eq!(main_ref(store.path()), before);
+    // Once the lock is gone, writing works again.
+    let v = committed(
+        store
+            .commit(
+                &s,
+                &doc("P", "unblocked\n"),
+                &request("Ann", "2025-03-05T00:00:00Z", "n", UpdateKind::Major, None),
+            )
+            .unwrap(),
+    );
+    assert_eq!(v.number, 5);
+}

@@ -36,6 +36,23 @@ use crate::model::Document;
 use align::{PairKind, Side};
 
 /// Everything that changed between two versions. Lossless: `spans` rebuild both bodies.
+///
+/// Semantics readers and renderers can rely on:
+/// - `sections` are in new-document order; a removed section sits after the new
+///   position of the section that preceded it. A section both renamed and moved
+///   has two entries (renamed, then moved). The lead (text before the first
+///   heading) has heading `None` and is only ever matched to the lead.
+/// - `changes` are in new-document order; a removal sits where its text used to be,
+///   i.e. after the change or text that precedes it in the new version. Sentences of
+///   added/removed sections are listed too (as added/removed), each with its section.
+/// - Typography (whitespace, wrapping, curly/straight quotes, dash variants, NBSP)
+///   and Markdown-only edits produce no `Change`, but the `spans` still show the bytes.
+/// - A moved change has `old_section` (where it was), `section` (where it is) and
+///   both ranges; `words` is empty when the text is unchanged, else a word diff.
+///   Consecutive sentences that moved together form one moved change. In `spans`
+///   a move shows as a delete at the old place and an insert at the new place.
+///   Sentences of a moved section are not listed as moved (the section change says it).
+/// - `old_range` / `new_range` are byte ranges into the old / new `Document::body`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ChangeSet {
     /// Section-level changes (added, removed, renamed, moved).
@@ -82,17 +99,21 @@ pub struct Change {
     pub section: Option<String>,
     /// For moves: the section it came from.
     pub old_section: Option<String>,
-    /// Old sentence text (plain), for removed/edited/moved.
+    /// Old sentence text (plain), for removed/edited/moved. When one sentence was split
+    /// in two (or two joined), the group's sentences joined by one space.
     pub old_text: Option<String>,
     /// New sentence text (plain), for added/edited/moved.
     pub new_text: Option<String>,
-    /// Word-level diff of an edited sentence (merged into whole words/phrases).
+    /// Word-level diff of old → new plain text (whole words/phrases; equal + delete
+    /// rebuild `old_text`, equal + insert rebuild `new_text`). Empty for added, removed
+    /// and unchanged moved text.
     pub words: Vec<Span>,
     /// Reader-relevant tags.
     pub tags: Vec<Tag>,
     /// Cosmetic or substantive.
     pub significance: Significance,
-    /// Why it has that significance, in a few words.
+    /// Why it matters, in a few words: "number changed: 30,000 → 35,000",
+    /// "new attributed quotation", "moved from “…”; moved, text unchanged".
     pub reason: String,
     /// Byte range in the old body.
     pub old_range: Option<Range<usize>>,

@@ -1,7 +1,7 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
-use super::text::{folded_words, normalise, words, FastMap};
+use super::text::{folded_words, is_word, normalise, tokens, words, FastMap};
 use super::{ChangeKind, Significance, Tag};
 
 const MONTHS: &[&str] = &[
@@ -56,16 +56,22 @@ pub(crate) struct Facts {
     pub quotes: Vec<String>,
     /// Negation words, in order.
     pub negations: Vec<String>,
-    /// Capitalised words that are not the sentence's first word (proper names).
+    /// Proper names: runs of capitalised words, not sentence-initial, titles
+    /// ("Mr", "Sir") and dates left out ("Volodymyr Zelenskyy", "Kremlin").
     pub names: Vec<String>,
 }
 
+/// Case-insensitive membership without allocating (called for every word).
+fn one_of(list: &[&str], w: &str) -> bool {
+    w.len() <= 9 && list.iter().any(|m| m.eq_ignore_ascii_case(w))
+}
+
 fn is_month(w: &str) -> bool {
-    MONTHS.contains(&w.to_lowercase().trim_end_matches('.'))
+    one_of(MONTHS, w.trim_end_matches('.'))
 }
 
 fn is_weekday(w: &str) -> bool {
-    WEEKDAYS.contains(&w.to_lowercase().as_str())
+    one_of(WEEKDAYS, w)
 }
 
 fn is_year(w: &str) -> bool {
@@ -83,8 +89,12 @@ fn is_day(w: &str) -> bool {
 }
 
 fn is_negation(w: &str) -> bool {
-    let lower = normalise(w).to_lowercase();
-    NEGATIONS.contains(&lower.as_str()) || lower.ends_with("n't")
+    let contraction = |suffix: &str| {
+        w.len() > suffix.len()
+            && w.get(w.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    one_of(NEGATIONS, w) || contraction("n't") || contraction("n’t")
 }
 
 impl Facts {
@@ -119,18 +129,87 @@ impl Facts {
             if is_negation(w) {
                 facts.negations.push(normalise(w).to_lowercase());
             }
-            if i > 0
-                && w.chars().next().is_some_and(char::is_uppercase)
-                && w != "I"
-                && !NEGATIONS.contains(&w.to_lowercase().as_str())
-            {
-                facts.names.push(w.to_string());
-            }
             i += 1;
         }
+        facts.names = name_phrases(text);
         facts.quotes = quotations(text);
         facts
     }
+}
+
+/// Titles that precede a name but are not one.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "dr", "sir", "dame", "prof", "st", "lord", "lady",
+];
+
+/// Runs of capitalised words separated by single spaces (see [`Facts::names`]).
+fn name_phrases(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // The current run as a byte range of `text`, so "Vladimir V. Putin" stays verbatim.
+    let mut run: Option<(usize, usize)> = None;
+    let mut first_word = true;
+    let mut previous_word = "";
+    let mut flush = |run: &mut Option<(usize, usize)>| {
+        if let Some((a, b)) = run.take() {
+            out.push(text.get(a..b).unwrap_or("").to_string());
+        }
+    };
+    let mut offset = 0;
+    for token in tokens(text) {
+        let at = offset;
+        offset += token.len();
+        if token == " " {
+            continue;
+        }
+        let initial = previous_word.chars().nth(1).is_none();
+        if token == "." && initial && run.is_some() {
+            // "V." inside a name.
+            continue;
+        }
+        let capitalised = token.chars().next().is_some_and(char::is_uppercase);
+        let is_name = is_word(token)
+            && capitalised
+            && !first_word
+            && token != "I"
+            && !one_of(TITLES, token)
+            && !one_of(NEGATIONS, token)
+            && !is_month(token)
+            && !is_weekday(token);
+        if is_word(token) {
+            first_word = false;
+            previous_word = token;
+        } else if matches!(token, "!" | "?" | ":" | "“" | "\"" | "‘")
+            || (token == "." && !one_of(TITLES, previous_word) && !initial)
+        {
+            // A new sentence or a quotation starts with a capital that is no name
+            // (but "Mr. Putin" and "Vladimir V. Putin" go on).
+            first_word = true;
+        }
+        if is_name {
+            run = Some(run.map_or((at, offset), |(a, _)| (a, offset)));
+        } else {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    out
+}
+
+/// Name phrases of `a` that share no word with any name in `b` (case-insensitive):
+/// "Mr Trump" next to "Donald Trump" is no new name.
+fn new_names(a: &[String], b: &[String]) -> Vec<String> {
+    let known: std::collections::HashSet<String> = b
+        .iter()
+        .flat_map(|n| n.split(' '))
+        .map(str::to_lowercase)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in a {
+        if !name.split(' ').any(|w| known.contains(&w.to_lowercase())) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// Passages between double quotes (curly or straight), normalised.
@@ -254,27 +333,7 @@ pub(crate) fn classify(
                     _ => "quotation changed".to_string(),
                 });
             }
-            // Names compared case-insensitively: "the Kremlin" vs "The Kremlin" is no new name.
-            let lower = |v: &[String]| v.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>();
-            let (al, bl) = (lower(&a.names), lower(&b.names));
-            let keep = |names: &[String], folded: &[String], gone: Vec<String>| {
-                let mut gone_count: FastMap<String, usize> = FastMap::default();
-                for g in gone {
-                    *gone_count.entry(g).or_default() += 1;
-                }
-                let mut out = Vec::new();
-                for (n, f) in names.iter().zip(folded) {
-                    if let Some(c) = gone_count.get_mut(f).filter(|c| **c > 0) {
-                        *c -= 1;
-                        out.push(n.clone());
-                    }
-                }
-                out
-            };
-            let names = (
-                keep(&a.names, &al, minus(&al, &bl)),
-                keep(&b.names, &bl, minus(&bl, &al)),
-            );
+            let names = (new_names(&a.names, &b.names), new_names(&b.names, &a.names));
             if !cosmetic && (!names.0.is_empty() || !names.1.is_empty()) {
                 tags.push(Tag::Name);
                 reasons.push(format!("name changed: {}", arrow(&names.0, &names.1)));
@@ -391,6 +450,12 @@ mod tests {
             (&none, &none),
         );
         assert_eq!(tags, vec![Tag::Name]);
+        assert_eq!(
+            name_phrases(
+                "It was Mr. Trump’s deal. They met President Vladimir V. Putin. “The talks”"
+            ),
+            vec!["Trump’s", "President Vladimir V. Putin"]
+        );
         let (tags, sig, reason) = classify(
             ChangeKind::Edited,
             Some("the talks, which failed"),

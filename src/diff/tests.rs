@@ -424,7 +424,7 @@ fn apply(body: &str, edits: &[Edit]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Random deletions, moves, reflows, word edits, insertions and quote changes on
     /// the real seed texts always round-trip through the span list.
@@ -588,4 +588,80 @@ fn fullfact_1_to_4_march() {
         .filter_map(|c| c.new_range.as_ref().map(|r| r.start))
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn reworded_sentence_moved_to_another_section() {
+    let old = doc("## A\n\nThe alliance was formed by Western allies after the Second World War in Europe.\n\nA stays.\n\n## B\n\nB stays here.\n");
+    let new = doc("## A\n\nA stays.\n\n## B\n\nB stays here.\n\nThe alliance was formed by Western allies soon after the Second World War in Europe.\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(c.kind, ChangeKind::Moved);
+    assert_eq!(
+        (c.old_section.as_deref(), c.section.as_deref()),
+        (Some("A"), Some("B"))
+    );
+    assert_eq!(c.significance, Significance::Substantive);
+    assert!(show(&c.words).contains("{+soon +}"), "{}", show(&c.words));
+    assert!(c.reason.starts_with("moved from “A”"), "{}", c.reason);
+}
+
+#[test]
+fn two_sentences_joined_into_one_is_one_edit() {
+    let old = doc(
+        "The talks were held in Riyadh on 18 February. They were not formal peace negotiations.\n",
+    );
+    let new = doc("The talks were held in Riyadh on 18 February, though they were not formal peace negotiations.\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(c.kind, ChangeKind::Edited);
+    assert_eq!(c.section, None);
+    assert_eq!(
+        show(&c.words),
+        "The talks were held in Riyadh on 18 February[-. They-]{+, though they+} were not formal peace negotiations."
+    );
+    // "though" is a new word: substantive, though no tag applies.
+    assert_eq!(c.significance, Significance::Substantive);
+    assert_eq!(c.reason, "wording changed");
+    assert!(c.tags.is_empty());
+}
+
+#[test]
+fn markup_only_edits_are_not_changes() {
+    let old = doc("## S\n\nThe deal was *expected* to be signed.\n\n- first item here\n");
+    let new = doc("## S\n\nThe deal was **expected** to be [signed](https://example.org).\n\n* first item here\n");
+    let set = diff_checked(&old, &new);
+    assert!(set.is_empty(), "{:#?}", set.changes);
+}
+
+#[test]
+fn list_items_quotes_and_figures_are_compared() {
+    let old = doc("## S\n\n- Ukraine holds territory.\n\n> He said it was over.\n\n```figure\nKyiv\nRUSSIA\n```\n");
+    let new = doc("## S\n\n- Ukraine holds less territory.\n\n> He said it was not over.\n\n```figure\nKyiv\nBELARUS\n```\n");
+    let set = diff_checked(&old, &new);
+    let kinds: Vec<ChangeKind> = set.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![ChangeKind::Edited, ChangeKind::Edited, ChangeKind::Edited],
+        "{:#?}",
+        set.changes
+    );
+    assert!(set.changes[1].tags.contains(&Tag::Negation));
+    assert_eq!(show(&set.changes[2].words), "Kyiv [-RUSSIA-]{+BELARUS+}");
+}
+
+#[test]
+fn demo_pair_with_no_time_is_coarse_but_lossless() {
+    let (old, new) = (demo_version("2025-03-01"), demo_version("2025-03-04"));
+    let set = diff_with(
+        &old,
+        &new,
+        &DiffOptions {
+            deadline: Duration::ZERO,
+        },
+    );
+    assert_lossless(&old, &new, &set);
+    assert!(set.coarse);
 }

@@ -16,13 +16,34 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
-/// Feed the normalised form of `text` to `sink`: folded characters, whitespace runs as
-/// one space, no space around dashes ("a – b" = "a—b"), "…" as "...".
-fn normalised_chars(text: &str, mut sink: impl FnMut(char)) {
+/// Append the normalised form of `text` to `out`: folded characters, whitespace runs
+/// as one space, no space around dashes ("a – b" = "a—b"), "…" as "...".
+/// Runs of plain ASCII are copied in bulk: this runs over every sentence of both versions.
+fn normalise_into(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let plain = |b: u8| b > b' ' && b < 0x7f && b != b'-' && b != b'`';
     let mut pending_space = false;
     let mut after_dash = false;
     let mut any = false;
-    for c in text.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while bytes.get(i).is_some_and(|&b| plain(b)) {
+            i += 1;
+        }
+        if i > start {
+            if pending_space && any && !after_dash {
+                out.push(' ');
+            }
+            out.push_str(text.get(start..i).unwrap_or(""));
+            pending_space = false;
+            after_dash = false;
+            any = true;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             pending_space = true;
             continue;
@@ -31,7 +52,7 @@ fn normalised_chars(text: &str, mut sink: impl FnMut(char)) {
         if c == '-' {
             // "--", "—" and " - " are one dash.
             if !after_dash {
-                sink('-');
+                out.push('-');
             }
             after_dash = true;
             pending_space = false;
@@ -39,17 +60,15 @@ fn normalised_chars(text: &str, mut sink: impl FnMut(char)) {
             continue;
         }
         if pending_space && any && !after_dash {
-            sink(' ');
+            out.push(' ');
         }
         pending_space = false;
         after_dash = false;
         any = true;
         if c == '…' {
-            sink('.');
-            sink('.');
-            sink('.');
+            out.push_str("...");
         } else {
-            sink(c);
+            out.push(c);
         }
     }
 }
@@ -57,14 +76,16 @@ fn normalised_chars(text: &str, mut sink: impl FnMut(char)) {
 /// Normalised text (for tests and for comparing short strings).
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    normalised_chars(text, |c| out.push(c));
+    normalise_into(text, &mut out);
     out
 }
 
 /// Hash of the normalised text: equal keys mean "no change a reader would see".
 pub fn key(text: &str) -> u64 {
+    let mut buffer = String::with_capacity(text.len() + 8);
+    normalise_into(text, &mut buffer);
     let mut hasher = FastHasher::default();
-    normalised_chars(text, |c| hasher.write_u32(c as u32));
+    hasher.write(buffer.as_bytes());
     hasher.finish()
 }
 
@@ -79,9 +100,18 @@ impl Hasher for FastHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        // Eight bytes per step; the length goes in last so "ab" and "ab\0" differ.
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.write_u64(u64::from_le_bytes(tail));
+        self.write_u64(bytes.len() as u64);
     }
 
     fn write_u32(&mut self, n: u32) {

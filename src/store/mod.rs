@@ -2,12 +2,15 @@
 //! update on `refs/heads/main`, written without a work tree, ref moved by
 //! compare-and-swap. git2 types stay inside this module.
 //!
-//! Commit format (see [`message`](self) for details): author = the editor,
+//! Commit format (details in the `message` submodule): author = the editor,
 //! with a placeholder e-mail derived from the name
 //! (`jane.doe@editors.redline.invalid`) and the update's time and offset as
 //! author date; committer = `redline <redline@redline.invalid>` at the time of
 //! writing; message = the change note, a blank line, then the trailers
-//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>`.
+//! `Redline-Change: major|minor` and `Redline-Explainer: <slug>` (plus
+//! `Redline-Editor: <exact name>` when the name has `<` or `>`, which git
+//! does not allow in an author name). Commits made with plain git read as
+//! major updates whose note is the message without trailers.
 //!
 //! Writes never lose an update: the new commit is built off-branch, then
 //! `refs/heads/main` is moved only if it still points where the writer read it
@@ -15,9 +18,10 @@
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
 //!
-//! Histories are derived from the trees (see `history`), never from trailers,
-//! and kept in a disposable cache (`<store>/redline-histories.json`, keyed by
-//! commit id) so commands read only the commits made since it was written.
+//! Histories are derived from the trees (the `history` submodule), never from
+//! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
+//! keyed by commit id; the `cache` submodule) so commands read only the
+//! commits made since it was written.
 
 mod cache;
 mod history;
@@ -27,7 +31,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{
@@ -45,6 +49,10 @@ use history::{Histories, MAIN_REF};
 /// How often a writer re-reads `main` and tries again after losing a race to
 /// another writer before giving up (nothing is written when it gives up).
 const MAX_WRITE_ATTEMPTS: u32 = 1000;
+
+/// How long a writer waits for another writer's lock on `main` before it
+/// reports the lock (a writer holds it for milliseconds; longer means a crash).
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// An open redline store.
 ///
@@ -489,7 +497,7 @@ impl Store {
         // still mean the version the writer saw, not the new head.
         let mut expected: Option<Version> = None;
 
-        for attempt in 0..MAX_WRITE_ATTEMPTS {
+        for _ in 0..MAX_WRITE_ATTEMPTS {
             let (tip, histories) = self.current()?;
             let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
             let head = versions.last();
@@ -559,11 +567,8 @@ impl Store {
             let reflog = format!("redline: {slug} v{number}");
             // Release this view so the replay below extends it in place instead of copying it.
             drop(histories);
-            match self
-                .repo
-                .reference_matching(MAIN_REF, new_id, true, old, &reflog)
-            {
-                Ok(_) => {
+            match self.move_main(new_id, old, &reflog) {
+                Ok(true) => {
                     // Replays just the new commit on top of `tip`, and refreshes the cache.
                     let after = self.histories_as_of(new_id)?;
                     let version = match after.get(slug).and_then(|v| v.last()) {
@@ -574,28 +579,59 @@ impl Store {
                     };
                     return Ok(CommitOutcome::Committed(version));
                 }
-                // Another writer moved main (Modified), is moving it (Locked) or
-                // created it first (Exists): re-read and try again.
-                Err(e)
-                    if matches!(
-                        e.code(),
-                        ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
-                    ) =>
-                {
-                    if e.code() == ErrorCode::Locked {
-                        std::thread::sleep(Duration::from_micros(
-                            100 * u64::from(attempt % 20 + 1),
-                        ));
-                    }
-                }
-                Err(e) => return Err(e.into()),
+                // Another writer moved main first: re-read it and try again.
+                Ok(false) => {}
+                Err(e) => return Err(self.write_error(slug, e)),
             }
         }
         Err(Error::Git(format!(
-            "could not record {slug}: {MAX_WRITE_ATTEMPTS} attempts to move {MAIN_REF} lost to other writers \
-             (or {} is left over from a crashed writer); nothing was written",
-            self.path.join(MAIN_REF).with_extension("lock").display()
+            "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
+    }
+
+    /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
+    /// when another writer did (or created it first). A lock held by another
+    /// writer is waited for (up to [`LOCK_WAIT`]), since the ref may still be `old`.
+    fn move_main(
+        &self,
+        new: Oid,
+        old: Oid,
+        reflog: &str,
+    ) -> std::result::Result<bool, git2::Error> {
+        let deadline = Instant::now() + LOCK_WAIT;
+        let mut pause = Duration::from_micros(200);
+        loop {
+            match self
+                .repo
+                .reference_matching(MAIN_REF, new, true, old, reflog)
+            {
+                Ok(_) => return Ok(true),
+                Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                    return Ok(false)
+                }
+                Err(e) if e.code() == ErrorCode::Locked && Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// A failed ref update as one line that says what to do.
+    fn write_error(&self, slug: &Slug, e: git2::Error) -> Error {
+        if e.code() == ErrorCode::Locked {
+            Error::Git(format!(
+                "could not record {slug}: {} has been locked for over {} s by another writer, or is left over from one that crashed (if no redline is running, delete it); nothing was written",
+                self.path.join(MAIN_REF).with_extension("lock").display(),
+                LOCK_WAIT.as_secs()
+            ))
+        } else {
+            Error::Git(format!(
+                "could not record {slug}: moving {MAIN_REF} failed: {}; nothing was written",
+                e.message()
+            ))
+        }
     }
 }
 
