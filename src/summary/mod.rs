@@ -4,9 +4,12 @@
 //!
 //! Cost model (a long window must stay cheap): one history walk; base and head
 //! are read and outlined in full and diffed once; every intermediate version's
-//! blob is read once and only hashed paragraph by paragraph ([`timeline`]), with
-//! only paragraphs never seen before outlined into sentences. No consecutive
-//! pair is ever diffed.
+//! blob is read once (by reader threads on long windows) and only hashed
+//! paragraph by paragraph ([`Timeline`]), with only paragraphs never seen
+//! before outlined into sentences. No consecutive pair is ever diffed.
+//!
+//! Ranking ([`rank_highlights`]) is a pure function of the net change set, so
+//! its rules are tested without git.
 
 mod rank;
 mod timeline;
@@ -25,7 +28,8 @@ use crate::slug::Slug;
 use crate::store::Store;
 
 pub use rank::{normalise, rank_highlights, PendingHighlight, Trace};
-pub use timeline::{index_body, Claims, IndexedBody, Timeline, WithdrawnSpan};
+use timeline::{index_body, IndexedBody};
+pub use timeline::{Timeline, WithdrawnSpan};
 
 /// What changed in an explainer between two moments.
 #[derive(Debug, Clone, Serialize)]

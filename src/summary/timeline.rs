@@ -61,7 +61,7 @@ impl Unit {
 /// A version's body cut into hashed chunks by a reader thread, with the
 /// outlines of the chunks it was first to claim.
 #[derive(Debug)]
-pub struct IndexedBody {
+pub(crate) struct IndexedBody {
     body: String,
     hashes: Vec<u64>,
     units: Vec<(u64, Vec<Unit>)>,
@@ -69,11 +69,11 @@ pub struct IndexedBody {
 
 /// Chunk hashes already outlined by some reader (shared between threads).
 #[derive(Debug)]
-pub struct Claims(Mutex<HashSet64>);
+pub(crate) struct Claims(Mutex<HashSet64>);
 
 /// Cut and hash a body off the main thread, outlining the chunks no reader
 /// claimed before.
-pub fn index_body(body: String, claims: &Claims) -> IndexedBody {
+pub(crate) fn index_body(body: String, claims: &Claims) -> IndexedBody {
     let mut hashes = Vec::new();
     let mut units = Vec::new();
     for chunk in chunks(&body) {
@@ -182,7 +182,7 @@ impl Timeline {
 
     /// [`Timeline::add_intermediate`] for a body a reader thread already cut,
     /// hashed and (for chunks it claimed first) outlined.
-    pub fn add_indexed(&mut self, index: usize, indexed: IndexedBody) {
+    pub(crate) fn add_indexed(&mut self, index: usize, indexed: IndexedBody) {
         for (h, units) in indexed.units {
             self.units.entry(h).or_insert(units);
         }
@@ -196,7 +196,7 @@ impl Timeline {
 
     /// A claim set for reader threads, seeded with the chunks outlined so far
     /// (base and head), so each distinct chunk is outlined once in all.
-    pub fn claims(&self) -> Claims {
+    pub(crate) fn claims(&self) -> Claims {
         Claims(Mutex::new(self.units.keys().copied().collect()))
     }
 
