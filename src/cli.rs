@@ -168,13 +168,8 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Init => {
             let store = Store::init(&cli.store)?;
-            emit(
-                &mut out,
-                &format!(
-                    "initialised empty redline store at {}\n",
-                    store.path().display()
-                ),
-            )?;
+            let path = store.path().display().to_string();
+            emit(&mut out, &render(&Status::Initialised { path })?)?;
         }
         Command::Ingest { file } => {
             let ingested = ingest::ingest_file(&file, &rules)?;
@@ -264,16 +259,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             let store = Store::open(&cli.store)?;
             let files = import::read_dir(&dir)?;
             let report = import_with_progress(&store, &files, &rules)?;
-            emit(
-                &mut out,
-                &format!(
-                    "imported {} new version(s) of {} explainer(s) from {} ({} already stored)\n",
-                    report.committed,
-                    report.explainers,
-                    dir.display(),
-                    report.skipped
-                ),
-            )?;
+            let source = dir.display().to_string();
+            emit(&mut out, &render(&Status::Imported { report, source })?)?;
         }
         Command::Diff {
             args,
@@ -334,16 +321,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Build { out: out_dir } => {
             let store = Store::open(&cli.store)?;
             let report = site::build(&store, &out_dir, true)?;
-            emit(
-                &mut out,
-                &format!(
-                    "built {} explainer(s): {} pages and {} feeds in {} (open index.html)\n",
-                    report.explainers,
-                    report.pages,
-                    report.feeds,
-                    report.out_dir.display()
-                ),
-            )?;
+            let out_dir = report.out_dir.display().to_string();
+            emit(&mut out, &render(&Status::Built { report, out_dir })?)?;
         }
         Command::Demo => demo(&mut out, &rules)?,
     }
@@ -356,13 +335,7 @@ fn demo(out: &mut impl Write, rules: &Rules) -> Result<()> {
     let files = demo_files();
     let report = import_with_progress(&store, &files, rules)?;
     let explainers = store.explainers()?;
-    emit(
-        out,
-        &format!(
-            "Imported the demo history ({} versions of {} explainers) into a temporary store.\n\n",
-            report.committed, report.explainers
-        ),
-    )?;
+    emit(out, &render(&Status::DemoImported { report })?)?;
     emit(
         out,
         &render(&ListView {
@@ -506,6 +479,26 @@ fn emit(out: &mut impl Write, text: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| Error::io("<stdout>", e)),
     }
+}
+
+/// One-line reports of what a command did.
+#[derive(Template)]
+#[template(path = "cli/status.txt")]
+enum Status {
+    Initialised {
+        path: String,
+    },
+    Imported {
+        report: import::ImportReport,
+        source: String,
+    },
+    DemoImported {
+        report: import::ImportReport,
+    },
+    Built {
+        report: site::BuildReport,
+        out_dir: String,
+    },
 }
 
 #[derive(Template)]
