@@ -35,7 +35,7 @@ use crate::render::{
 };
 use crate::slug::Slug;
 use crate::store::Store;
-use crate::summary::{self, Highlight, Summary, Timeline, Withdrawn};
+use crate::summary::{self, Summary};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -205,89 +205,13 @@ impl Summaries<'_> {
                     self.slug
                 )));
             };
-            let summary = summarize(self.slug, window, documents)?;
+            let summary = summary::summarize(self.slug, window, documents)?;
             self.cache.insert((base, head), summary);
         }
         self.cache
             .get(&(base, head))
             .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
     }
-}
-
-/// The summary [`summary::since`] gives for the window `window` (base first,
-/// head last), computed from that window's documents already read, so a site
-/// build reads and outlines each version once instead of once per summary.
-/// Same steps as `since`: net diff base → head, ranked highlights, and the
-/// timeline of intermediate versions for introduced-by and withdrawn changes
-/// (tests/site.rs checks the two agree on the demo history).
-pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
-    let (Some(base), Some(head), Some(base_doc), Some(head_doc)) = (
-        window.first(),
-        window.last(),
-        documents.first(),
-        documents.last(),
-    ) else {
-        return Err(Error::Render(format!(
-            "{slug}: an empty window has no summary"
-        )));
-    };
-    if window.len() != documents.len() {
-        return Err(Error::Render(format!(
-            "{slug}: {} versions but {} documents",
-            window.len(),
-            documents.len()
-        )));
-    }
-    let last = window.len() - 1;
-    let changes = diff::diff(base_doc, head_doc);
-    let ranked = summary::rank_highlights(&changes, &head_doc.body);
-    // One update (base → head): everything was introduced by head and nothing
-    // can have come and gone, so the timeline (which outlines both bodies again)
-    // is only built for longer windows. A build has one such window per update.
-    let mut timeline = (window.len() > 2).then(|| {
-        let mut timeline = Timeline::new(window.len());
-        timeline.add_known(0, &base_doc.body);
-        timeline.add_known(last, &head_doc.body);
-        for (index, document) in documents.iter().enumerate().take(last).skip(1) {
-            timeline.add_intermediate(index, &document.body);
-        }
-        timeline
-    });
-    let at = |index: usize| window.get(index).unwrap_or(head).clone();
-    let highlights = ranked
-        .into_iter()
-        .map(|h| Highlight {
-            version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
-            kind: h.kind,
-            section: h.section,
-            text: h.text,
-            words: h.words,
-            speakers: h.speakers,
-            tags: h.tags,
-        })
-        .collect();
-    let withdrawn = timeline
-        .as_mut()
-        .map(Timeline::withdrawn)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|w| Withdrawn {
-            section: w.section,
-            text: w.text,
-            added_in: at(w.added),
-            removed_in: at(w.removed),
-        })
-        .collect();
-    Ok(Summary {
-        slug: slug.clone(),
-        title: head_doc.meta.title.clone(),
-        base: base.clone(),
-        head: head.clone(),
-        updates: window.get(1..).unwrap_or(&[]).to_vec(),
-        highlights,
-        withdrawn,
-        changes,
-    })
 }
 
 fn build_explainer(

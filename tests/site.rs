@@ -105,7 +105,9 @@ fn site_summaries_equal_summary_since() {
         .collect();
     for base in 0..history.len() {
         for head in base..history.len() {
-            let fast = site::summarize(&s, &history[base..=head], &documents[base..=head]).unwrap();
+            let fast =
+                redline::summary::summarize(&s, &history[base..=head], &documents[base..=head])
+                    .unwrap();
             let since = summary::since(
                 &demo.store,
                 &s,

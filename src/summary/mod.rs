@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::diff::{ChangeSet, Span, Tag};
 use crate::error::{Error, Result};
-use crate::model::{Version, VersionRef};
+use crate::model::{Document, Version, VersionRef};
 use crate::slug::Slug;
 use crate::store::Store;
 
@@ -141,40 +141,85 @@ pub fn since(
         )));
     }
     let window = history.get(base_at..=head_at).unwrap_or(&[]);
-    let last = window.len().saturating_sub(1);
-
     let base_doc = store.document(slug, base)?;
     let head_doc = if head_at == base_at {
         base_doc.clone()
     } else {
         store.document(slug, head)?
     };
-    let changes = crate::diff::diff(&base_doc, &head_doc);
+    assemble(slug, window, &base_doc, &head_doc, |timeline| {
+        scan_intermediates(store, slug, window, timeline)
+    })
+}
+
+/// Summarise a window whose documents are all in memory (the site builder reads
+/// every version once and summarises many windows of it).
+pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
+    let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
+        return Err(Error::Version(format!(
+            "{slug}: an empty window has no summary"
+        )));
+    };
+    if window.len() != documents.len() {
+        return Err(Error::Version(format!(
+            "{slug}: {} versions but {} documents",
+            window.len(),
+            documents.len()
+        )));
+    }
+    assemble(slug, window, base_doc, head_doc, |timeline| {
+        let last = documents.len().saturating_sub(1);
+        for (index, document) in documents.iter().enumerate().take(last).skip(1) {
+            timeline.add_intermediate(index, &document.body);
+        }
+        Ok(())
+    })
+}
+
+/// The one place a [`Summary`] is put together: net diff base → head, ranked
+/// highlights, and the timeline of the versions in between for introduced-by and
+/// withdrawn changes. `intermediates` feeds the versions strictly between base
+/// and head to the timeline. A window of one update skips the timeline: all its
+/// changes came with head and nothing can have come and gone.
+fn assemble(
+    slug: &Slug,
+    window: &[Version],
+    base_doc: &Document,
+    head_doc: &Document,
+    intermediates: impl FnOnce(&mut Timeline) -> Result<()>,
+) -> Result<Summary> {
+    let (Some(base), Some(head)) = (window.first(), window.last()) else {
+        return Err(Error::UnknownExplainer(slug.to_string()));
+    };
+    let last = window.len() - 1;
+    let changes = crate::diff::diff(base_doc, head_doc);
     let ranked = rank_highlights(&changes, &head_doc.body);
-
-    let mut timeline = Timeline::new(window.len());
-    timeline.add_known(0, &base_doc.body);
-    timeline.add_known(last, &head_doc.body);
-    scan_intermediates(store, slug, window, &mut timeline)?;
+    let mut timeline = if window.len() > 2 {
+        let mut timeline = Timeline::new(window.len());
+        timeline.add_known(0, &base_doc.body);
+        timeline.add_known(last, &head_doc.body);
+        intermediates(&mut timeline)?;
+        Some(timeline)
+    } else {
+        None
+    };
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
-
     let highlights = ranked
         .into_iter()
-        .map(|h| {
-            let version = at(timeline.introduced(&h.trace));
-            Highlight {
-                kind: h.kind,
-                section: h.section,
-                text: h.text,
-                words: h.words,
-                speakers: h.speakers,
-                tags: h.tags,
-                version,
-            }
+        .map(|h| Highlight {
+            version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
+            kind: h.kind,
+            section: h.section,
+            text: h.text,
+            words: h.words,
+            speakers: h.speakers,
+            tags: h.tags,
         })
         .collect();
     let withdrawn = timeline
-        .withdrawn()
+        .as_mut()
+        .map(Timeline::withdrawn)
+        .unwrap_or_default()
         .into_iter()
         .map(|w| Withdrawn {
             section: w.section,
@@ -183,7 +228,6 @@ pub fn since(
             removed_in: at(w.removed),
         })
         .collect();
-
     Ok(Summary {
         slug: slug.clone(),
         title: head_doc.meta.title.clone(),
