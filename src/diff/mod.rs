@@ -23,6 +23,10 @@
 mod align;
 mod tags;
 mod text;
+
+/// Dice word similarity of two sorted word-hash multisets (shared with the summary
+/// timeline, which judges rewordings by the same measure the diff pairs edits with).
+pub use text::dice;
 mod words;
 
 use std::cell::Cell;

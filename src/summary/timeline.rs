@@ -9,6 +9,8 @@
 //! head chunks are outlined to know what "still there" means. Everything else
 //! is look-ups in maps keyed by 64-bit hashes.
 
+// Rewordings are judged by the same word similarity the diff pairs edits with.
+use crate::diff::dice as similarity;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -408,26 +410,6 @@ impl Timeline {
 /// Word similarity at or above which a replacement counts as a rewording
 /// (the diff pairs edited sentences from about this level too).
 const REWORDED: f64 = 0.5;
-
-/// Dice coefficient of two sorted word-hash multisets.
-fn similarity(x: &[u64], y: &[u64]) -> f64 {
-    if x.is_empty() && y.is_empty() {
-        return 1.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while let (Some(p), Some(q)) = (x.get(i), y.get(j)) {
-        match p.cmp(q) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    (2 * common) as f64 / (x.len() + y.len()) as f64
-}
 
 /// Sorted hashes of the lower-case words (alphanumeric runs) of a text.
 fn word_hashes(text: &str) -> Vec<u64> {
