@@ -145,6 +145,12 @@ pub struct Version {
     pub kind: UpdateKind,
     /// Public change note (the commit message without trailers).
     pub note: String,
+    /// Id of the stored file's git blob at this version, when the store's
+    /// history walk recorded it: lets a reader open the file with one object
+    /// read instead of four (commit, root tree, folder, blob). Empty when
+    /// unknown; never shown to readers.
+    #[serde(skip)]
+    pub blob: String,
 }
 
 impl Version {

@@ -227,7 +227,7 @@ fn build_explainer(
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
     let documents: Vec<Document> = history
         .iter()
-        .map(|v| store.document(slug, v))
+        .map(|v| store.document_from_history(slug, v))
         .collect::<Result<_>>()?;
     let newest = documents
         .last()

@@ -16,6 +16,7 @@ fn version(number: usize, when: &str, kind: UpdateKind, note: &str) -> Version {
         editor: "Demo Editor".into(),
         kind,
         note: note.into(),
+        blob: String::new(),
     }
 }
 

@@ -29,7 +29,7 @@ const CACHE_FILE: &str = "redline-histories.json";
 
 /// Bump whenever what a history contains or how commits are read changes, so
 /// caches written by older builds are ignored instead of trusted.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What is written to disk.
 #[derive(Serialize, Deserialize)]
@@ -46,12 +46,12 @@ struct CacheFile {
 /// Each explainer's title as of one version: slug → (commit id, title).
 pub(crate) type Titles = BTreeMap<Slug, (String, String)>;
 
-/// A version as a JSON array `[id, unix seconds, offset seconds, editor, kind, note]`:
+/// A version as a JSON array `[id, unix seconds, offset seconds, editor, kind, note, blob]`:
 /// no key names and no date parsing, because reading this file is on the path
 /// of every command (a 5,000-version store reads in a few ms). The number is
 /// the position in the list.
 #[derive(Serialize, Deserialize)]
-struct CachedVersion(String, i64, i32, String, UpdateKind, String);
+struct CachedVersion(String, i64, i32, String, UpdateKind, String, String);
 
 impl CachedVersion {
     fn new(v: &Version) -> CachedVersion {
@@ -62,11 +62,12 @@ impl CachedVersion {
             v.editor.clone(),
             v.kind,
             v.note.clone(),
+            v.blob.clone(),
         )
     }
 
     fn into_version(self, number: usize) -> Option<Version> {
-        let CachedVersion(id, seconds, offset, editor, kind, note) = self;
+        let CachedVersion(id, seconds, offset, editor, kind, note, blob) = self;
         let offset = FixedOffset::east_opt(offset)?;
         let updated: DateTime<FixedOffset> =
             DateTime::from_timestamp(seconds, 0)?.with_timezone(&offset);
@@ -77,6 +78,7 @@ impl CachedVersion {
             editor,
             kind,
             note,
+            blob,
         })
     }
 }

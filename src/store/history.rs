@@ -45,6 +45,7 @@ pub(crate) fn version_from_commit(commit: &Commit<'_>, number: usize) -> Version
             .unwrap_or_else(|| String::from_utf8_lossy(author.name_bytes()).into_owned()),
         kind: parsed.kind,
         note: parsed.note,
+        blob: String::new(),
     }
 }
 
@@ -110,8 +111,12 @@ fn explainer_blobs(repo: &Repository, dir: Option<Oid>) -> Result<Vec<(String, O
 
 /// What happened to one explainer between a commit and its parent.
 enum Change<'a> {
-    /// Added (absent in the parent) or changed.
-    Written { slug: &'a str, added: bool },
+    /// Added (absent in the parent) or changed; `blob` is the new content.
+    Written {
+        slug: &'a str,
+        added: bool,
+        blob: Oid,
+    },
     /// Present in the parent, gone in the commit.
     Removed { slug: &'a str },
 }
@@ -128,6 +133,7 @@ fn changes<'a>(current: &'a [(String, Oid)], parent: &'a [(String, Oid)]) -> Vec
                         out.push(Change::Written {
                             slug: cs,
                             added: false,
+                            blob: *co,
                         });
                     }
                     i += 1;
@@ -137,6 +143,7 @@ fn changes<'a>(current: &'a [(String, Oid)], parent: &'a [(String, Oid)]) -> Vec
                     out.push(Change::Written {
                         slug: cs,
                         added: true,
+                        blob: *co,
                     });
                     i += 1;
                 }
@@ -145,10 +152,11 @@ fn changes<'a>(current: &'a [(String, Oid)], parent: &'a [(String, Oid)]) -> Vec
                     j += 1;
                 }
             },
-            (Some((cs, _)), None) => {
+            (Some((cs, co)), None) => {
                 out.push(Change::Written {
                     slug: cs,
                     added: true,
+                    blob: *co,
                 });
                 i += 1;
             }
@@ -195,7 +203,10 @@ pub(crate) fn slug_history(
             None => (None, None),
         };
         if parent_blob != Some(current) {
-            found.push(version_from_commit(&commit, 0));
+            found.push(Version {
+                blob: current.to_string(),
+                ..version_from_commit(&commit, 0)
+            });
         }
         let Some(parent) = parent else { break };
         commit = parent;
@@ -250,7 +261,7 @@ pub(crate) fn histories_at(
         let mut version: Option<Version> = None;
         for change in changes(&blobs, &previous_blobs) {
             match change {
-                Change::Written { slug, added } => {
+                Change::Written { slug, added, blob } => {
                     let Ok(slug) = Slug::new(slug) else { continue };
                     let v = version.get_or_insert_with(|| version_from_commit(commit, 0));
                     let list = state.entry(slug).or_default();
@@ -260,6 +271,7 @@ pub(crate) fn histories_at(
                     }
                     list.push(Version {
                         number: list.len() + 1,
+                        blob: blob.to_string(),
                         ..v.clone()
                     });
                 }

@@ -328,14 +328,42 @@ impl Store {
         resolve_in(slug, &self.history(slug)?, reference)
     }
 
-    /// Read one version's document.
+    /// Read one version's document, found through its commit.
     pub fn document(&self, slug: &Slug, version: &Version) -> Result<Document> {
         let text = self.text(slug, version)?;
-        let name = format!("{}@{}", slug.store_path(), version.short_id());
-        crate::ingest::parse_stored(Path::new(&name), &text)
+        parse_version(slug, version, &text)
     }
 
-    /// The stored file of one version exactly as committed (front matter and body).
+    /// Read one version's document, where `version` is one of `slug`'s history
+    /// as this store gave it out (see [`Store::text_from_history`]).
+    pub(crate) fn document_from_history(&self, slug: &Slug, version: &Version) -> Result<Document> {
+        let text = self.text_from_history(slug, version)?;
+        parse_version(slug, version, &text)
+    }
+
+    /// The stored file of a version of `slug`'s history as this store gave it
+    /// out: one object read through the blob id the history walk recorded,
+    /// where [`Store::text`] reads four (commit, root tree, folder, blob) and
+    /// checks the commit holds the file. A long `since` window or a site build
+    /// reads hundreds of versions. Not for versions from elsewhere: the blob id
+    /// is trusted.
+    pub(crate) fn text_from_history(&self, slug: &Slug, version: &Version) -> Result<String> {
+        match Oid::from_str(&version.blob) {
+            Ok(oid) => {
+                let blob = self.repo.find_blob(oid).map_err(|_| {
+                    Error::Version(format!(
+                        "{slug} has no stored file with blob id {}",
+                        version.blob
+                    ))
+                })?;
+                utf8_file(slug, version, blob.content())
+            }
+            Err(_) => self.text(slug, version),
+        }
+    }
+
+    /// The stored file of one version exactly as committed (front matter and
+    /// body), found through the version's commit.
     pub fn text(&self, slug: &Slug, version: &Version) -> Result<String> {
         let unknown = || {
             Error::Version(format!(
@@ -360,18 +388,13 @@ impl Store {
             )));
         }
         let blob = self.repo.find_blob(entry.id())?;
-        String::from_utf8(blob.content().to_vec()).map_err(|_| {
-            Error::input(
-                format!("{}@{}", slug.store_path(), version.short_id()),
-                "stored file is not valid UTF-8",
-            )
-        })
+        utf8_file(slug, version, blob.content())
     }
 
     /// Resolve and read.
     pub fn snapshot(&self, slug: &Slug, reference: &VersionRef) -> Result<Snapshot> {
         let version = self.resolve(slug, reference)?;
-        let document = self.document(slug, &version)?;
+        let document = self.document_from_history(slug, &version)?;
         Ok(Snapshot {
             slug: slug.clone(),
             version,
@@ -387,7 +410,7 @@ impl Store {
             }
         }
         // Only the title is needed: the front matter, not the outline.
-        let text = self.text(slug, version)?;
+        let text = self.text_from_history(slug, version)?;
         let name = format!("{}@{}", slug.store_path(), version.short_id());
         let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
             .0
@@ -400,6 +423,11 @@ impl Store {
     }
 
     fn with_repo(path: &Path, repo: Repository) -> Store {
+        // Like git itself (which checks object hashes in fsck, not on every
+        // read), do not re-hash each object read: SHA-1 with collision
+        // detection was a fifth of a long `since` window. Process-wide, once.
+        static READ_WITHOUT_REHASHING: std::sync::Once = std::sync::Once::new();
+        READ_WITHOUT_REHASHING.call_once(|| git2::opts::strict_hash_verification(false));
         Store {
             path: path.to_path_buf(),
             repo,
@@ -633,6 +661,22 @@ impl Store {
             ))
         }
     }
+}
+
+/// Parse a stored file read back, naming it `<path>@<short id>` in errors.
+fn parse_version(slug: &Slug, version: &Version, text: &str) -> Result<Document> {
+    let name = format!("{}@{}", slug.store_path(), version.short_id());
+    crate::ingest::parse_stored(Path::new(&name), text)
+}
+
+/// A stored file's bytes as text, or an error naming the file and version.
+fn utf8_file(slug: &Slug, version: &Version, bytes: &[u8]) -> Result<String> {
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        Error::input(
+            format!("{}@{}", slug.store_path(), version.short_id()),
+            "stored file is not valid UTF-8",
+        )
+    })
 }
 
 #[cfg(test)]

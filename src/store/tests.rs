@@ -63,6 +63,27 @@ fn text_round_trips_and_histories_agree() {
     assert_eq!(all[&a], store.history(&a).unwrap());
     assert_eq!(all[&b], store.history(&b).unwrap());
     assert_eq!(store.history(&a).unwrap(), vec![v1, v2]);
+
+    // Every history version carries its blob id, and reading through it gives
+    // the same file as reading through the commit, before and after the
+    // on-disk cache round trip.
+    drop(store);
+    let reopened = Store::open(&dir.path().join("s.git")).unwrap();
+    for (slug, versions) in reopened.histories().unwrap() {
+        for version in versions {
+            assert_eq!(version.blob.len(), 40, "{slug} {version:?}");
+            assert_eq!(
+                reopened.text_from_history(&slug, &version).unwrap(),
+                reopened.text(&slug, &version).unwrap()
+            );
+        }
+    }
+    let unknown_blob = Version {
+        blob: "0".repeat(40),
+        ..reopened.history(&a).unwrap()[0].clone()
+    };
+    let err = reopened.text_from_history(&a, &unknown_blob).unwrap_err();
+    assert!(err.to_string().contains("no stored file"), "{err}");
 }
 
 #[test]

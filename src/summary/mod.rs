@@ -141,11 +141,11 @@ pub fn since(
         )));
     }
     let window = history.get(base_at..=head_at).unwrap_or(&[]);
-    let base_doc = store.document(slug, base)?;
+    let base_doc = store.document_from_history(slug, base)?;
     let head_doc = if head_at == base_at {
         base_doc.clone()
     } else {
-        store.document(slug, head)?
+        store.document_from_history(slug, head)?
     };
     assemble(slug, window, &base_doc, &head_doc, |timeline| {
         scan_intermediates(store, slug, window, timeline)
@@ -316,7 +316,7 @@ fn scan_intermediates(
 /// read over a long window). The split follows `ingest::parse_stored_parts`,
 /// which is asked only when the front matter is malformed, for its error.
 fn stored_body(store: &Store, slug: &Slug, version: &Version) -> Result<String> {
-    let text = store.text(slug, version)?;
+    let text = store.text_from_history(slug, version)?;
     if let Some(body) = body_after_front_matter(&text) {
         return Ok(body.to_string());
     }
