@@ -606,4 +606,6 @@ fn inside(all: &[Range<usize>], window: &Range<usize>) -> Vec<Range<usize>> {
 }
 
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
+use super::testing::word_diff as show;
 use super::*;
 use crate::model::DocumentMeta;
 
@@ -38,15 +39,11 @@ fn diff_checked(old: &Document, new: &Document) -> ChangeSet {
     set
 }
 
-fn show(spans: &[Span]) -> String {
-    spans
-        .iter()
-        .map(|s| match s.op {
-            SpanOp::Equal => s.text.clone(),
-            SpanOp::Delete => format!("[-{}-]", s.text),
-            SpanOp::Insert => format!("{{+{}+}}", s.text),
-        })
-        .collect()
+/// Diff with a deadline, checking the answer is lossless however coarse.
+fn diff_checked_within(old: &Document, new: &Document, deadline: Duration) -> ChangeSet {
+    let set = diff_with(old, new, &DiffOptions { deadline });
+    assert_lossless(old, new, &set);
+    set
 }
 
 #[test]
@@ -270,14 +267,7 @@ fn pathological_long_paragraph_finishes_losslessly() {
         .map(|i| format!("w{} ", (i * 7) % 991))
         .collect();
     let (old, new) = (doc(&old), doc(&new));
-    let set = diff_with(
-        &old,
-        &new,
-        &DiffOptions {
-            deadline: Duration::from_millis(200),
-        },
-    );
-    assert_lossless(&old, &new, &set);
+    let set = diff_checked_within(&old, &new, Duration::from_millis(200));
     assert!(set.coarse);
 }
 
@@ -289,14 +279,7 @@ fn pathological_identical_lines_finish_losslessly() {
     new.push_str("A different line in the middle.\n");
     new.push_str(&line.repeat(25_000));
     let (old, new) = (doc(&old), doc(&new));
-    let set = diff_with(
-        &old,
-        &new,
-        &DiffOptions {
-            deadline: Duration::from_secs(5),
-        },
-    );
-    assert_lossless(&old, &new, &set);
+    let set = diff_checked_within(&old, &new, Duration::from_secs(5));
     assert_eq!(set.changes.len(), 1);
     assert_eq!(set.changes[0].kind, ChangeKind::Added);
 }
@@ -310,24 +293,10 @@ fn full_rewrite_finishes_losslessly() {
         .map(|i| format!("Completely other text {i} reads gamma delta.\n\n"))
         .collect();
     let (old, new) = (doc(&old), doc(&new));
-    let set = diff_with(
-        &old,
-        &new,
-        &DiffOptions {
-            deadline: Duration::from_secs(5),
-        },
-    );
-    assert_lossless(&old, &new, &set);
+    let set = diff_checked_within(&old, &new, Duration::from_secs(5));
     assert!(set.changes.len() >= 2_000);
     // A zero deadline still gives a lossless (coarse) answer.
-    let set = diff_with(
-        &old,
-        &new,
-        &DiffOptions {
-            deadline: Duration::ZERO,
-        },
-    );
-    assert_lossless(&old, &new, &set);
+    let set = diff_checked_within(&old, &new, Duration::ZERO);
     assert!(set.coarse);
 }
 
@@ -655,13 +624,6 @@ fn list_items_quotes_and_figures_are_compared() {
 #[test]
 fn demo_pair_with_no_time_is_coarse_but_lossless() {
     let (old, new) = (demo_version("2025-03-01"), demo_version("2025-03-04"));
-    let set = diff_with(
-        &old,
-        &new,
-        &DiffOptions {
-            deadline: Duration::ZERO,
-        },
-    );
-    assert_lossless(&old, &new, &set);
+    let set = diff_checked_within(&old, &new, Duration::ZERO);
     assert!(set.coarse);
 }

@@ -284,17 +284,7 @@ pub(crate) fn merge_spans(spans: Vec<Span>) -> Vec<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn show(spans: &[Span]) -> String {
-        spans
-            .iter()
-            .map(|s| match s.op {
-                SpanOp::Equal => s.text.clone(),
-                SpanOp::Delete => format!("[-{}-]", s.text),
-                SpanOp::Insert => format!("{{+{}+}}", s.text),
-            })
-            .collect()
-    }
+    use crate::diff::testing::word_diff as show;
 
     #[test]
     fn numbers_change_as_whole_words() {

@@ -4,7 +4,8 @@
 use chrono::DateTime;
 
 use super::*;
-use crate::diff::{Change, SectionChange};
+use crate::diff::testing::change;
+use crate::diff::SectionChange;
 use crate::slug::Slug;
 use crate::summary::Withdrawn;
 
@@ -24,22 +25,6 @@ fn span(op: SpanOp, text: &str) -> Span {
     Span {
         op,
         text: text.into(),
-    }
-}
-
-fn change(kind: ChangeKind, section: Option<&str>, old: Option<&str>, new: Option<&str>) -> Change {
-    Change {
-        kind,
-        section: section.map(str::to_string),
-        old_section: None,
-        old_text: old.map(str::to_string),
-        new_text: new.map(str::to_string),
-        words: Vec::new(),
-        tags: Vec::new(),
-        significance: Significance::Substantive,
-        reason: String::new(),
-        old_range: None,
-        new_range: None,
     }
 }
 

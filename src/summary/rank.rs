@@ -345,33 +345,13 @@ pub fn normalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::testing::change;
     use crate::diff::{Change, SectionChange, SpanOp};
 
     const TALKS: &str = "What talks have taken place and who is involved?";
     const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
     const SUMMIT: &str = "More than a dozen leaders from across Europe, as well as Canada and Turkey, gathered in London on 2 March for a summit on Ukraine.";
     const LAVROV: &str = "While the talks were not formal peace negotiations, Mr Lavrov said the two sides had “agreed that a ‘process for Ukrainian settlement’ will be initiated shortly”.";
-
-    fn change(
-        kind: ChangeKind,
-        section: Option<&str>,
-        old: Option<&str>,
-        new: Option<&str>,
-    ) -> Change {
-        Change {
-            kind,
-            section: section.map(str::to_string),
-            old_section: None,
-            old_text: old.map(str::to_string),
-            new_text: new.map(str::to_string),
-            words: Vec::new(),
-            tags: Vec::new(),
-            significance: Significance::Substantive,
-            reason: String::new(),
-            old_range: None,
-            new_range: None,
-        }
-    }
 
     fn added(section: &str, text: &str) -> Change {
         change(ChangeKind::Added, Some(section), None, Some(text))
