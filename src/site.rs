@@ -30,8 +30,8 @@ use crate::diff::{self, ChangeSet, Span, SpanOp};
 use crate::error::{Error, Result};
 use crate::model::{Document, UpdateKind, Version};
 use crate::render::{
-    self, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown, SummaryView,
-    VersionView,
+    self, AskedView, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown,
+    SummaryView, VersionView,
 };
 use crate::slug::Slug;
 use crate::store::Store;
@@ -306,21 +306,25 @@ fn build_explainer(
 
     // Since and track-changes pages: one per distinct version date that has a
     // version before it (the version current at the start of that day).
-    let mut since_days: Vec<(String, usize)> = Vec::new();
+    let mut since_days: Vec<(String, usize, DateTime<FixedOffset>)> = Vec::new();
     for version in history {
         let day = render::day(&version.updated);
-        if since_days.iter().any(|(d, _)| *d == day) {
+        if since_days.iter().any(|(d, _, _)| *d == day) {
             continue;
         }
-        if let Some(base) = base_at(history, &start_of_day(&version.updated)) {
-            since_days.push((day, base));
+        let start = start_of_day(&version.updated);
+        if let Some(base) = base_at(history, &start) {
+            since_days.push((day, base, start));
         }
     }
-    for (day, base) in &since_days {
+    for (day, base, start) in &since_days {
         let summary = summaries.get(*base, head)?;
-        let view = SummaryView::new(summary);
+        let mut view = SummaryView::new(summary);
+        // Summaries are shared between pages; this page answers "since <day>".
+        view.asked = AskedView::new(start, &view.base);
+        let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
         let chrome = page_chrome(
-            &format!("{title}: what changed since {}", view.base.date),
+            &format!("{title}: what changed since {since}"),
             "../../",
             &title,
         );
@@ -354,7 +358,7 @@ fn build_explainer(
         .map(|v| {
             let day = render::day(&v.updated);
             ChangelogEntry {
-                since: since_days.iter().any(|(d, _)| *d == day).then_some(day),
+                since: since_days.iter().any(|(d, _, _)| *d == day).then_some(day),
                 version: VersionView::new(v),
             }
         })
@@ -383,7 +387,7 @@ fn build_explainer(
                 highlights,
                 more,
                 updates: summary.updates.iter().map(VersionView::new).collect(),
-                since_page: since_days.iter().any(|(d, _)| *d == day).then_some(day),
+                since_page: since_days.iter().any(|(d, _, _)| *d == day).then_some(day),
             })
         }
         None => None,

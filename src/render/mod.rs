@@ -318,6 +318,27 @@ impl VersionView {
     }
 }
 
+/// A moment a reader asked about.
+#[derive(Debug, Clone)]
+pub(crate) struct AskedView {
+    /// "1 March 2025".
+    pub date: String,
+    /// RFC 3339 timestamp.
+    pub iso: String,
+}
+
+impl AskedView {
+    /// `None` when the moment falls on the base version's own day, where
+    /// naming both would say the same date twice.
+    pub(crate) fn new(asked: &DateTime<FixedOffset>, base: &VersionView) -> Option<AskedView> {
+        let date = long_date(asked);
+        (date != base.date).then(|| AskedView {
+            date,
+            iso: asked.to_rfc3339(),
+        })
+    }
+}
+
 /// A piece of text: unchanged, inserted or deleted.
 #[derive(Debug, Clone)]
 pub(crate) struct Piece {
@@ -664,6 +685,9 @@ impl WithdrawnView {
 #[derive(Debug, Clone)]
 pub(crate) struct SummaryView {
     pub title: String,
+    /// The day the reader asked about, when it is not the base version's day
+    /// ("since 1 March", compared with the version of 25 February).
+    pub asked: Option<AskedView>,
     pub base: VersionView,
     pub head: VersionView,
     pub updates: Vec<VersionView>,
@@ -690,9 +714,11 @@ impl SummaryView {
             summary.changes.changes.iter().filter(|c| !highlighted(c)),
             &summary.changes.sections,
         );
+        let base = VersionView::new(&summary.base);
         SummaryView {
             title: summary.title.clone(),
-            base: VersionView::new(&summary.base),
+            asked: summary.asked.and_then(|t| AskedView::new(&t, &base)),
+            base,
             head: VersionView::new(&summary.head),
             updates: summary.updates.iter().map(VersionView::new).collect(),
             highlights: highlight_views(&summary.highlights),

@@ -129,6 +129,7 @@ fn summary() -> Summary {
     Summary {
         slug: Slug::new("fullfact-ukraine-peace-talks").unwrap(),
         title: "Ukraine peace talks explained".into(),
+        asked: Some(DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap()),
         base: v2.clone(),
         head: v4.clone(),
         updates: vec![v3.clone(), v4.clone()],

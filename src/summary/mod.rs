@@ -19,6 +19,7 @@ mod tests;
 
 use std::path::Path;
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::diff::{ChangeSet, Span, Tag};
@@ -38,6 +39,10 @@ pub struct Summary {
     pub slug: Slug,
     /// Title of the head version.
     pub title: String,
+    /// The moment the reader asked about, when they gave a date or time rather
+    /// than a version: "since 1 March" can mean the version of 25 February,
+    /// the one current at the start of 1 March, and a reader should see both.
+    pub asked: Option<DateTime<FixedOffset>>,
     /// The version current at `when`.
     pub base: Version,
     /// The newest version (or the one current at `until`).
@@ -147,8 +152,15 @@ pub fn since(
     } else {
         store.document_from_history(slug, head)?
     };
-    assemble(slug, window, &base_doc, &head_doc, |timeline| {
+    let summary = assemble(slug, window, &base_doc, &head_doc, |timeline| {
         scan_intermediates(store, slug, window, timeline)
+    })?;
+    Ok(Summary {
+        asked: match when {
+            VersionRef::At(t) => Some(*t),
+            _ => None,
+        },
+        ..summary
     })
 }
 
@@ -231,6 +243,7 @@ fn assemble(
     Ok(Summary {
         slug: slug.clone(),
         title: head_doc.meta.title.clone(),
+        asked: None,
         base: base.clone(),
         head: head.clone(),
         updates: window.get(1..).unwrap_or(&[]).to_vec(),
