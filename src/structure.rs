@@ -31,11 +31,14 @@ pub fn outline(body: &str) -> Vec<Section> {
 pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     // UAX#29 only breaks after a terminator (or at a paragraph separator): without
     // one the text is one sentence, and a long unpunctuated run costs nothing.
+    // ASCII first: Unicode property lookups only for the rest.
     let terminators = |c: char| {
-        matches!(
-            c,
-            '.' | '!' | '?' | '…' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
-        ) || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+        if c.is_ascii() {
+            matches!(c, '.' | '!' | '?' | '\n' | '\r')
+        } else {
+            matches!(c, '…' | '\u{85}' | '\u{2028}' | '\u{2029}')
+                || (!c.is_alphanumeric() && !c.is_whitespace())
+        }
     };
     if !text.contains(terminators) {
         return trim_range(text, 0..text.len()).into_iter().collect();
@@ -78,11 +81,16 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
 
 /// Non-ASCII punctuation that is never a sentence terminator, paragraph separator
 /// or format/extend character under UAX#29, so the windowed search below is exact.
-const PLAIN_PUNCTUATION: &[char] = &[
-    '‘', '’', '‚', '‛', '“', '”', '„', '‟', '«', '»', '‹', '›', '‐', '‑', '‒', '–', '—', '―', '′',
-    '″', '·', '€', '£', '¥', '°', '§', '¶', '©', '®', '™', '•', '−', '×', '÷', '±', '½', '¼', '¾',
-    '²', '³', '\u{a0}', '\u{2009}', '\u{202f}',
-];
+#[rustfmt::skip]
+fn is_plain_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟' | '«' | '»' | '‹' | '›' | '‐' | '‑' | '‒'
+        | '–' | '—' | '―' | '′' | '″' | '·' | '€' | '£' | '¥' | '°' | '§' | '¶' | '©' | '®'
+        | '™' | '•' | '−' | '×' | '÷' | '±' | '½' | '¼' | '¾' | '²' | '³'
+        | '\u{a0}' | '\u{2009}' | '\u{202f}'
+    )
+}
 
 /// Starts of UAX#29 sentence segments of `text` (the first is 0), the same as
 /// `split_sentence_bound_indices`. For ordinary prose UAX#29 can only break near a
@@ -90,14 +98,14 @@ const PLAIN_PUNCTUATION: &[char] = &[
 /// character before to the first letter after), which profiles showed to be most of
 /// the outline's cost; other text takes the full segmenter.
 fn uax29_starts(text: &str) -> Vec<usize> {
+    // Line breaks and other controls; non-ASCII whitespace or punctuation outside the
+    // plain list (whitespace is never alphanumeric, so one test covers both).
     let unusual = |c: char| {
-        matches!(c, '\n' | '\r' | '\u{b}' | '\u{c}')
-            || (!c.is_ascii()
-                && !c.is_alphanumeric()
-                && !c.is_whitespace()
-                && !PLAIN_PUNCTUATION.contains(&c))
-            || (!c.is_ascii() && c.is_whitespace() && !PLAIN_PUNCTUATION.contains(&c))
-            || (c.is_ascii_control() && c != '\t')
+        if c.is_ascii() {
+            c.is_ascii_control() && c != '\t'
+        } else {
+            !is_plain_punctuation(c) && !c.is_alphanumeric()
+        }
     };
     if text.contains(unusual) {
         return text
