@@ -514,18 +514,6 @@ const CAPITALISED_STOPWORDS: &[&str] = &[
 ];
 
 #[rustfmt::skip]
-const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "jan.", "feb", "feb.", "mar", "mar.", "apr", "apr.", "jun", "jun.", "jul", "jul.", "aug",
-    "aug.", "sep", "sep.", "sept", "sept.", "oct", "oct.", "nov", "nov.", "dec", "dec.",
-];
-
-#[rustfmt::skip]
-const WEEKDAYS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-];
-
-#[rustfmt::skip]
 const HONORIFICS: &[&str] = &[
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "president", "prime",
     "chancellor", "secretary", "minister", "general", "gen.", "sen.", "rep.", "gov.", "prof.", "king", "queen",
@@ -533,11 +521,11 @@ const HONORIFICS: &[&str] = &[
 ];
 
 fn is_month(t: &Token<'_>) -> bool {
-    t.is_word() && t.is_capitalised() && MONTHS.contains(&t.lower().as_str())
+    t.is_word() && t.is_capitalised() && crate::calendar::is_month(t.text)
 }
 
 fn is_weekday(t: &Token<'_>) -> bool {
-    t.is_word() && WEEKDAYS.contains(&t.lower().as_str())
+    t.is_word() && crate::calendar::is_weekday(t.text)
 }
 
 fn is_honorific(word: &str) -> bool {

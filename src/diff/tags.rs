@@ -3,43 +3,7 @@
 
 use super::text::{folded_words, is_word, normalise, tokens, words, FastMap};
 use super::{ChangeKind, Significance, Tag};
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+use crate::calendar::{is_month, is_weekday};
 
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "nor", "none", "nobody", "nothing", "neither", "cannot", "nowhere",
@@ -64,14 +28,6 @@ pub(crate) struct Facts {
 /// Case-insensitive membership without allocating (called for every word).
 fn one_of(list: &[&str], w: &str) -> bool {
     w.len() <= 9 && list.iter().any(|m| m.eq_ignore_ascii_case(w))
-}
-
-fn is_month(w: &str) -> bool {
-    one_of(MONTHS, w.trim_end_matches('.'))
-}
-
-fn is_weekday(w: &str) -> bool {
-    one_of(WEEKDAYS, w)
 }
 
 fn is_year(w: &str) -> bool {

@@ -431,18 +431,9 @@ fn parse_clock(text: &str) -> Option<NaiveTime> {
 /// Make a publisher's date chrono-readable: drop weekday names, commas, periods after
 /// month abbreviations and ordinal suffixes; "Sept" becomes "Sep".
 fn tidy_date(text: &str) -> String {
-    const WEEKDAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     text.split_whitespace()
         .map(|w| w.trim_end_matches([',', '.']))
-        .filter(|w| !w.is_empty() && !WEEKDAYS.iter().any(|d| w.eq_ignore_ascii_case(d)))
+        .filter(|w| !w.is_empty() && !crate::calendar::is_weekday(w))
         .map(|w| {
             let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
             let suffix = w.get(digits.len()..).unwrap_or_default();
