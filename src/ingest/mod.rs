@@ -195,12 +195,7 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
         ));
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        let line = 1 + bytes
-            .get(..at)
-            .unwrap_or_default()
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let line = line_at(bytes, at);
         return Err(Error::input(
             name,
             format!("contains a NUL byte on line {line} (byte {at}): this looks like a binary file, not text"),
@@ -208,12 +203,7 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        let line = 1 + bytes
-            .get(..at)
-            .unwrap_or_default()
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let line = line_at(bytes, at);
         Error::input(
             name,
             format!(
@@ -261,6 +251,11 @@ pub fn stored_text(document: &Document) -> String {
 /// [`stored_text`] from facts and body, for callers that have no outline yet.
 pub fn stored_text_parts(meta: &DocumentMeta, body: &str) -> String {
     format!("+++\n{}+++\n{body}", frontmatter::render_meta(meta))
+}
+
+/// The 1-based line of byte offset `at`, for errors that point into a file.
+fn line_at(bytes: &[u8], at: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', bytes.get(..at).unwrap_or_default()).count()
 }
 
 /// The file name without directory and extension, as a fallback title.
