@@ -136,9 +136,11 @@ def main(work, crit):
     p("| command | mean ± σ | min |")
     p("| --- | ---: | ---: |")
     since = hyperfine(work, "since")
+    since_packed = hyperfine(work, "since-packed")
     build = hyperfine(work, "build")
     for label, r in [
         (f"since v1 ({versions} versions)", since),
+        (f"since v1 ({versions} versions), store packed by `git gc`", since_packed),
         (f"build --out ({explainers} explainers × {site_versions} versions)", build),
     ]:
         if r:
