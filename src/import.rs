@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Ingested, Rules};
-use crate::model::UpdateKind;
+use crate::model::{UpdateKind, Version};
 use crate::slug::Slug;
 use crate::store::{CommitOutcome, Store, UpdateRequest};
 
@@ -32,6 +32,9 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Explainers seen.
     pub explainers: usize,
+    /// Whether the store was packed afterwards (see [`Store::pack`]); `false`
+    /// when nothing was written or packing failed, which loses nothing.
+    pub packed: bool,
 }
 
 /// A version ready to commit, checked before anything is written.
@@ -119,7 +122,9 @@ pub fn import(
         };
         let newest = stored.last().map(|v| v.updated);
         for version in versions {
-            if stored.iter().any(|v| v.updated == version.updated) {
+            if stored.iter().any(|v| v.updated == version.updated)
+                || unchanged_when_imported(store, &slug, &stored, &version)?
+            {
                 report.skipped += 1;
                 continue;
             }
@@ -157,7 +162,34 @@ pub fn import(
         done += 1;
         progress(done, total);
     }
+    if report.committed > 0 {
+        // Every version is already committed: packing only speeds up reads.
+        report.packed = store.pack().is_ok();
+    }
     Ok(report)
+}
+
+/// An older file that repeats the version current at its time: the first import
+/// found "no change" and wrote nothing for it, so it is not in the history, and
+/// a re-run must skip it again rather than refuse it as out of order.
+fn unchanged_when_imported(
+    store: &Store,
+    slug: &Slug,
+    stored: &[Version],
+    version: &PlannedVersion,
+) -> Result<bool> {
+    let Some(current) = stored.iter().rev().find(|v| v.updated <= version.updated) else {
+        return Ok(false);
+    };
+    if stored.last().is_some_and(|newest| newest.id == current.id) {
+        // At or after the newest version: committing decides (and says "no change").
+        return Ok(false);
+    }
+    let then = store.document_from_history(slug, current)?;
+    let document = &version.ingested.document;
+    Ok(then
+        .meta
+        .same_content(&then.body, &document.meta, &document.body))
 }
 
 fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {

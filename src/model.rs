@@ -24,6 +24,19 @@ pub struct DocumentMeta {
     pub source_url: Option<String>,
 }
 
+impl DocumentMeta {
+    /// Whether two versions would read the same: same body and same facts. A
+    /// different `updated` time alone is not a change readers could see, so
+    /// committing it writes nothing.
+    pub fn same_content(&self, body: &str, other: &DocumentMeta, other_body: &str) -> bool {
+        body == other_body
+            && DocumentMeta {
+                updated: other.updated,
+                ..self.clone()
+            } == *other
+    }
+}
+
 /// One version of an explainer: its facts, its canonical Markdown body and the
 /// outline parsed from that body. Byte ranges in the outline index `body`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -182,6 +182,19 @@ fn demo_history_reads_in_plain_git() {
     );
     assert!(log.contains("|2025-02-17T05:15:00-05:00|"), "{log}");
 
+    // The import packed what it wrote (loose copies stay until git gc), and
+    // plain git finds the store whole.
+    let counts = ws.git(&["count-objects", "-v"]);
+    assert!(counts.contains("packs: 1"), "{counts}");
+    let in_pack: usize = counts
+        .lines()
+        .find_map(|l| l.strip_prefix("in-pack: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    // 5 commits, their root and explainers trees, and 5 blobs at least.
+    assert!(in_pack >= 15, "{counts}");
+    ws.git(&["fsck", "--strict"]);
+
     // Re-running adds nothing.
     let again = ws.stdout(&["import", repo_path("snapshots").to_str().unwrap()]);
     assert!(
@@ -231,6 +244,56 @@ fn demo_history_reads_in_plain_git() {
         list.contains("nyt-ukraine-peace-talks-guide  (1 version,"),
         "{list}"
     );
+}
+
+#[test]
+fn reimporting_a_version_that_changed_nothing_skips_it_again() {
+    // Synthetic fixture: the second file repeats the first's text (an editor
+    // re-saved it), so the first import writes nothing for it ("no change").
+    // A later import must skip it again, not refuse it as older than v2.
+    let ws = Workspace::new();
+    let version = |updated: &str, note: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"T\"\nupdated = {updated}\n\n[change]\neditor = \"Ed\"\nkind = \"major\"\nnote = \"{note}\"\n+++\n\n{body}\n"
+        )
+    };
+    std::fs::create_dir_all(ws.dir.path().join("import/ex")).unwrap();
+    ws.write(
+        "import/ex/1.md",
+        version("2025-03-01T10:00:00Z", "First", "One."),
+    );
+    ws.write(
+        "import/ex/2.md",
+        version("2025-03-02T10:00:00Z", "Re-saved", "One."),
+    );
+    ws.write(
+        "import/ex/3.md",
+        version("2025-03-03T10:00:00Z", "Second", "Two."),
+    );
+    let dir = ws.dir.path().join("import");
+    let dir = dir.to_str().unwrap();
+    let first = ws.stdout(&["import", dir]);
+    assert!(first.contains("imported 2 new version(s)"), "{first}");
+    let before = ws.main_ref();
+    let again = ws.stdout(&["import", dir]);
+    assert!(
+        again.contains("imported 0 new version(s)") && again.contains("(3 already stored)"),
+        "{again}"
+    );
+    assert_eq!(ws.main_ref(), before);
+    // A changed older version is still refused: import only appends.
+    ws.write(
+        "import/ex/2.md",
+        version("2025-03-02T10:00:00Z", "Changed", "One and a half."),
+    );
+    let out = ws.redline(&["import", dir]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2.md") && err.contains("import only appends"),
+        "{err}"
+    );
+    assert_eq!(ws.main_ref(), before);
 }
 
 #[test]

@@ -41,7 +41,7 @@ use git2::{
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, DocumentMeta, Snapshot, UpdateKind, Version, VersionRef};
+use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
@@ -271,15 +271,8 @@ impl Store {
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
         let same_content = |head_text: &str| {
-            crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text).is_ok_and(
-                |(meta, body)| {
-                    body == document.body
-                        && DocumentMeta {
-                            updated: document.meta.updated,
-                            ..meta
-                        } == document.meta
-                },
-            )
+            crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text)
+                .is_ok_and(|(meta, body)| meta.same_content(&body, &document.meta, &document.body))
         };
         self.write(
             slug,
@@ -389,6 +382,34 @@ impl Store {
         }
         let blob = self.repo.find_blob(entry.id())?;
         utf8_file(slug, version, blob.content())
+    }
+
+    /// Write every object reachable from `main` into one pack file, as
+    /// `git gc` would but without removing the loose copies (plain `git gc`
+    /// prunes them later). Bulk imports leave thousands of loose objects, one
+    /// file each; reading through a pack made a 1,000-version `since` about a
+    /// third faster. Safe at any time: libgit2 writes the pack and its index
+    /// under temporary names and renames them into place, and objects already
+    /// stored are never touched, so a failure leaves the store as it was.
+    pub fn pack(&self) -> Result<()> {
+        let Some(tip) = history::main_tip(&self.repo)? else {
+            return Ok(());
+        };
+        let mut walk = self.repo.revwalk()?;
+        walk.push(tip)?;
+        let mut builder = self.repo.packbuilder()?;
+        // 0 = one thread per core.
+        builder.set_threads(0);
+        builder.insert_walk(&mut walk)?;
+        builder
+            .write(&self.repo.path().join("objects").join("pack"), 0)
+            .map_err(|e| {
+                Error::Git(format!(
+                    "could not pack {}: {}; the store is complete without it",
+                    self.path.display(),
+                    e.message()
+                ))
+            })
     }
 
     /// Resolve and read.
