@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # redline benchmarks: every figure and every peer measured in the same run.
 #
-#   bench/run.sh              full run (~10-15 min on 2 cores)
+#   bench/run.sh              full run (~5 min on 2 vCPUs, plus the release build)
 #   QUICK=1 bench/run.sh      smoke run: small history/site, short criterion, no 1 MB difflib
 #
 # Env: BENCH_DIR (work folder; default a fresh temp dir, kept for inspection),
