@@ -145,6 +145,7 @@ pub fn import(
         }
     }
 
+    let before = store.tip()?;
     let mut done = report.skipped;
     progress(done, total);
     for version in to_write {
@@ -164,7 +165,7 @@ pub fn import(
     }
     if report.committed > 0 {
         // Every version is already committed: packing only speeds up reads.
-        report.packed = store.pack().is_ok();
+        report.packed = store.pack(before.as_deref()).is_ok();
     }
     Ok(report)
 }

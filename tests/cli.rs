@@ -281,6 +281,25 @@ fn reimporting_a_version_that_changed_nothing_skips_it_again() {
         "{again}"
     );
     assert_eq!(ws.main_ref(), before);
+    // A later version is appended, and the import packs only what it added:
+    // one commit, its root and explainers trees, and one blob.
+    let in_pack = || -> usize {
+        ws.git(&["count-objects", "-v"])
+            .lines()
+            .find_map(|l| l.strip_prefix("in-pack: "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap()
+    };
+    let packed_before = in_pack();
+    ws.write(
+        "import/ex/4.md",
+        version("2025-03-04T10:00:00Z", "Third", "Three."),
+    );
+    let third = ws.stdout(&["import", dir]);
+    assert!(third.contains("imported 1 new version(s)"), "{third}");
+    assert_eq!(in_pack(), packed_before + 4);
+    ws.git(&["fsck", "--strict"]);
+    let before = ws.main_ref();
     // A changed older version is still refused: import only appends.
     ws.write(
         "import/ex/2.md",

@@ -384,19 +384,31 @@ impl Store {
         utf8_file(slug, version, blob.content())
     }
 
-    /// Write every object reachable from `main` into one pack file, as
-    /// `git gc` would but without removing the loose copies (plain `git gc`
-    /// prunes them later). Bulk imports leave thousands of loose objects, one
-    /// file each; reading through a pack made a 1,000-version `since` about a
-    /// third faster. Safe at any time: libgit2 writes the pack and its index
-    /// under temporary names and renames them into place, and objects already
-    /// stored are never touched, so a failure leaves the store as it was.
-    pub fn pack(&self) -> Result<()> {
+    /// The commit id `main` points at, `None` while the store is empty: what a
+    /// bulk writer notes before writing, to [`Store::pack`] only what it added.
+    pub fn tip(&self) -> Result<Option<String>> {
+        Ok(history::main_tip(&self.repo)?.map(|oid| oid.to_string()))
+    }
+
+    /// Write the objects reachable from `main` but not from commit `after`
+    /// (all of them when `None`) into one pack file, as `git gc` would but
+    /// without removing the loose copies (plain `git gc` prunes them later).
+    /// Bulk imports leave thousands of loose objects, one file each; reading
+    /// through a pack made a 1,000-version `since` about a third faster. Safe at
+    /// any time: libgit2 writes the pack and its index under temporary names and
+    /// renames them into place, and objects already stored are never touched,
+    /// so a failure leaves the store as it was.
+    pub fn pack(&self, after: Option<&str>) -> Result<()> {
         let Some(tip) = history::main_tip(&self.repo)? else {
             return Ok(());
         };
         let mut walk = self.repo.revwalk()?;
         walk.push(tip)?;
+        if let Some(after) = after {
+            let after = Oid::from_str(after)
+                .map_err(|_| Error::Version(format!("{after:?} is not a commit id")))?;
+            walk.hide(after)?;
+        }
         let mut builder = self.repo.packbuilder()?;
         // 0 = one thread per core.
         builder.set_threads(0);
