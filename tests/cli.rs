@@ -473,6 +473,7 @@ fn since_json_lists_updates_notes_and_highlights() {
         "json",
     ]);
     let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["asked"], "2025-02-20T00:00:00Z");
     assert_eq!(summary["base"]["number"], 1);
     assert_eq!(summary["head"]["number"], 4);
     let updates = summary["updates"].as_array().unwrap();
@@ -506,6 +507,17 @@ fn since_json_lists_updates_notes_and_highlights() {
             "no highlight for v{update}"
         );
     }
+    // Asked by version, there is no moment to name beside the base.
+    let by_version = ws.stdout(&[
+        "since",
+        "fullfact-ukraine-peace-talks",
+        "v2",
+        "--format",
+        "json",
+    ]);
+    let by_version: serde_json::Value = serde_json::from_str(&by_version).unwrap();
+    assert!(by_version["asked"].is_null(), "{by_version}");
+    assert_eq!(by_version["base"]["number"], 2);
 }
 
 #[test]
