@@ -352,6 +352,10 @@ impl Timeline {
     /// highlight: the earliest version from which the text is present (or, for
     /// removals, absent) in every later version up to head. Exact, also when a
     /// text came and went more than once; costs the versions containing it.
+    /// An appearing sentence also counts as present where it stood as the
+    /// start or part of a longer sentence that was split later ("…on 28
+    /// February, but Mr Zelenskyy…" before "…on 28 February."): its words
+    /// came with that earlier update, not with the split.
     pub fn introduced(&self, trace: &Trace) -> usize {
         let last = self.chunks.len().saturating_sub(1);
         if last == 0 {
@@ -368,11 +372,42 @@ impl Timeline {
             }
         }
         let wanted = matches!(trace, Trace::Appears(_));
+        let part = if wanted { sentence_part(trace.text()) } else { None };
         let mut j = last;
-        while j > 1 && present.get(j - 1) == Some(&wanted) {
-            j -= 1;
+        while j > 1 {
+            let before = j - 1;
+            let held = present.get(before) == Some(&wanted)
+                || part.as_deref().is_some_and(|p| self.holds_within(before, p));
+            if !held {
+                break;
+            }
+            j = before;
         }
         j
+    }
+
+    /// Whether some sentence of version `index` contains `part` (normalised,
+    /// from [`sentence_part`]) between word boundaries.
+    fn holds_within(&self, index: usize, part: &str) -> bool {
+        let Some(chunks) = self.chunks.get(index) else {
+            return false;
+        };
+        chunks
+            .iter()
+            .filter_map(|h| self.units.get(h))
+            .flatten()
+            .filter(|unit| !unit.heading && unit.text.len() > part.len())
+            .any(|unit| {
+                let text = normalise(&unit.text);
+                text.match_indices(part).any(|(at, _)| {
+                    let starts = at == 0 || text[..at].ends_with(' ');
+                    let ends = !text[at + part.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric);
+                    starts && ends
+                })
+            })
     }
 
     /// Invert the timeline: which chunks hold each unit, which versions each chunk.
@@ -433,6 +468,15 @@ fn word_hashes(text: &str) -> Vec<u64> {
 /// The comparison key of a sentence or heading.
 fn text_key(text: &str) -> u64 {
     chunk_hash(&normalise(text))
+}
+
+/// The part of a sentence that can stand inside a longer one: normalised,
+/// without its final full stop, ! or ?. `None` for short sentences (under six
+/// words), which could match by chance.
+fn sentence_part(text: &str) -> Option<String> {
+    let text = normalise(text);
+    let part = text.trim_end_matches(['.', '!', '?']).trim_end();
+    (part.split(' ').count() >= 6).then(|| part.to_string())
 }
 
 /// Sentences and headings of one chunk, via the same outline the diff uses.
@@ -572,6 +616,30 @@ mod window_tests {
             timeline(&[&with]).introduced(&Trace::Appears(CLAIM.into())),
             0
         );
+    }
+
+    #[test]
+    fn a_sentence_split_from_a_longer_one_was_introduced_with_it() {
+        // Synthetic, after the demo's minerals sentence (1 March → 4 March).
+        let none = "## Minerals\n\nThe deal was discussed.\n";
+        let long = "## Minerals\n\nThe deal was discussed. Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February, but the meeting ended early.\n";
+        let split = "## Minerals\n\nThe deal was discussed. Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February. The meeting ended early, though talks may resume.\n";
+        let t = timeline(&[none, none, long, split, split]);
+        let sentence = "Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February.";
+        assert_eq!(t.introduced(&Trace::Appears(sentence.into())), 2);
+        // The new second half did not exist before the split.
+        let rest = "The meeting ended early, though talks may resume.";
+        assert_eq!(t.introduced(&Trace::Appears(rest.into())), 3);
+        // An edit is no containment: a changed figure came with its own update.
+        let old = "## Minerals\n\nThe fund would hold 50 per cent of proceeds from state mineral resources.\n";
+        let new = "## Minerals\n\nThe fund would hold 40 per cent of proceeds from state mineral resources.\n";
+        let t = timeline(&[old, old, new, new]);
+        let edited = "The fund would hold 40 per cent of proceeds from state mineral resources.";
+        assert_eq!(t.introduced(&Trace::Appears(edited.into())), 2);
+        // Nor is a word that merely begins with the text's last word.
+        let longer = "## Minerals\n\nThe fund would hold 40 per cent of proceeds from state mineral resourcesful things.\n";
+        let t = timeline(&[none, longer, new]);
+        assert_eq!(t.introduced(&Trace::Appears(edited.into())), 2);
     }
 
     #[test]
