@@ -52,11 +52,28 @@ struct Unit {
     /// Sorted hashes of its lower-case words, for rewording checks; computed
     /// on first use (few units are ever compared).
     words: OnceCell<Vec<u64>>,
+    /// [`normalise`]d text for containment checks, computed on first use: a
+    /// unit is shared by every version holding its chunk.
+    normalised: OnceCell<String>,
 }
 
 impl Unit {
+    fn new(text: String, heading: bool) -> Unit {
+        Unit {
+            key: text_key(&text),
+            text,
+            heading,
+            words: OnceCell::new(),
+            normalised: OnceCell::new(),
+        }
+    }
+
     fn words(&self) -> &[u64] {
         self.words.get_or_init(|| word_hashes(&self.text))
+    }
+
+    fn normalised(&self) -> &str {
+        self.normalised.get_or_init(|| normalise(&self.text))
     }
 }
 
@@ -372,12 +389,18 @@ impl Timeline {
             }
         }
         let wanted = matches!(trace, Trace::Appears(_));
-        let part = if wanted { sentence_part(trace.text()) } else { None };
+        let part = if wanted {
+            sentence_part(trace.text())
+        } else {
+            None
+        };
         let mut j = last;
         while j > 1 {
             let before = j - 1;
             let held = present.get(before) == Some(&wanted)
-                || part.as_deref().is_some_and(|p| self.holds_within(before, p));
+                || part
+                    .as_deref()
+                    .is_some_and(|p| self.holds_within(before, p));
             if !held {
                 break;
             }
@@ -398,7 +421,7 @@ impl Timeline {
             .flatten()
             .filter(|unit| !unit.heading && unit.text.len() > part.len())
             .any(|unit| {
-                let text = normalise(&unit.text);
+                let text = unit.normalised();
                 text.match_indices(part).any(|(at, _)| {
                     let starts = at == 0 || text[..at].ends_with(' ');
                     let ends = !text[at + part.len()..]
@@ -484,21 +507,11 @@ fn units_of(chunk: &str) -> Vec<Unit> {
     let mut out = Vec::new();
     for section in crate::structure::outline(chunk) {
         if let Some(heading) = section.heading {
-            out.push(Unit {
-                key: text_key(&heading),
-                text: heading,
-                heading: true,
-                words: OnceCell::new(),
-            });
+            out.push(Unit::new(heading, true));
         }
         for block in section.blocks {
             for sentence in block.sentences {
-                out.push(Unit {
-                    key: text_key(&sentence.text),
-                    words: OnceCell::new(),
-                    text: sentence.text,
-                    heading: false,
-                });
+                out.push(Unit::new(sentence.text, false));
             }
         }
     }
@@ -625,7 +638,8 @@ mod window_tests {
         let long = "## Minerals\n\nThe deal was discussed. Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February, but the meeting ended early.\n";
         let split = "## Minerals\n\nThe deal was discussed. Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February. The meeting ended early, though talks may resume.\n";
         let t = timeline(&[none, none, long, split, split]);
-        let sentence = "Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February.";
+        let sentence =
+            "Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February.";
         assert_eq!(t.introduced(&Trace::Appears(sentence.into())), 2);
         // The new second half did not exist before the split.
         let rest = "The meeting ended early, though talks may resume.";
