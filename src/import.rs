@@ -32,9 +32,9 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Explainers seen.
     pub explainers: usize,
-    /// Whether the store was packed afterwards (see [`Store::pack`]); `false`
-    /// when nothing was written or packing failed, which loses nothing.
-    pub packed: bool,
+    /// Why packing what was written failed (see [`Store::pack`]), if it did:
+    /// every version is stored all the same, only reads are slower.
+    pub pack_error: Option<String>,
 }
 
 /// A version ready to commit, checked before anything is written.
@@ -165,7 +165,7 @@ pub fn import(
     }
     if report.committed > 0 {
         // Every version is already committed: packing only speeds up reads.
-        report.packed = store.pack(before.as_deref()).is_ok();
+        report.pack_error = store.pack(before.as_deref()).err().map(|e| e.to_string());
     }
     Ok(report)
 }

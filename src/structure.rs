@@ -1034,7 +1034,7 @@ pub(crate) mod tests {
             proptest::prop_assert_eq!(ours, full);
         }
 
-        /// The eight-bytes-at-a-time search finds the same first terminator as a plain scan.
+        /// The vectorised search finds the same first terminator as a plain scan.
         #[test]
         fn find_terminator_matches_plain_scan(text in "[a-c .!?’\u{2e}\u{ae}\u{21}\u{1}\u{ff}]{0,40}") {
             let bytes = text.as_bytes();

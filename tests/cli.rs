@@ -316,6 +316,24 @@ fn reimporting_a_version_that_changed_nothing_skips_it_again() {
 }
 
 #[test]
+fn an_import_whose_packing_fails_keeps_every_version_and_says_so() {
+    let ws = Workspace::new();
+    // A file where the pack folder should be: loose objects still write, a pack cannot.
+    let pack_dir = ws.store().join("objects").join("pack");
+    std::fs::remove_dir(&pack_dir).unwrap();
+    std::fs::write(&pack_dir, "").unwrap();
+    let out = ws.stdout(&["import", repo_path("snapshots").to_str().unwrap()]);
+    assert!(out.contains("imported 5 new version(s)"), "{out}");
+    assert!(
+        out.contains("note: git store error: could not pack")
+            && out.contains("every version is stored"),
+        "{out}"
+    );
+    let log = ws.stdout(&["log", "fullfact-ukraine-peace-talks"]);
+    assert!(log.contains("v4"), "{log}");
+}
+
+#[test]
 fn demo_command_prints_the_history() {
     let ws = Workspace::new();
     let out = ws.stdout(&["demo"]);

@@ -417,7 +417,7 @@ impl Store {
             .write(&self.repo.path().join("objects").join("pack"), 0)
             .map_err(|e| {
                 Error::Git(format!(
-                    "could not pack {}: {}; the store is complete without it",
+                    "could not pack {}: {}; every version is stored, and `git gc` packs it later",
                     self.path.display(),
                     e.message()
                 ))
