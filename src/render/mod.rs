@@ -512,9 +512,9 @@ pub(crate) struct SectionNote {
     pub new: String,
 }
 
-fn section_notes(sections: &[SectionChange]) -> Vec<SectionNote> {
+fn section_notes<'a>(sections: impl IntoIterator<Item = &'a SectionChange>) -> Vec<SectionNote> {
     sections
-        .iter()
+        .into_iter()
         .map(|s| SectionNote {
             kind: match s.kind {
                 SectionChangeKind::Added => "added",
@@ -723,7 +723,14 @@ impl SummaryView {
             updates: summary.updates.iter().map(VersionView::new).collect(),
             highlights: highlight_views(&summary.highlights),
             withdrawn: summary.withdrawn.iter().map(WithdrawnView::new).collect(),
-            sections: section_notes(&summary.changes.sections),
+            // A new section already shown as a highlight is not listed again.
+            sections: section_notes(summary.changes.sections.iter().filter(|s| {
+                !(s.kind == SectionChangeKind::Added
+                    && summary.highlights.iter().any(|h| {
+                        h.kind == HighlightKind::NewSection
+                            && s.new_heading.as_deref() == Some(h.text.as_str())
+                    }))
+            })),
             others,
             unchanged: summary.changes.changes.is_empty()
                 && summary.changes.sections.is_empty()
