@@ -50,6 +50,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// The block whose byte range contains `offset` in `body`, if any (a change's
+    /// `old_range`/`new_range` start tells which kind of block it sits in).
+    pub fn block_at(&self, offset: usize) -> Option<&Block> {
+        let section = self
+            .sections
+            .iter()
+            .find(|s| s.span.start <= offset && offset < s.span.end)?;
+        section
+            .blocks
+            .iter()
+            .find(|b| b.span.start <= offset && offset < b.span.end)
+    }
+
     /// Build a document from its facts and canonical body; the outline is parsed here, once.
     pub fn new(meta: DocumentMeta, body: String) -> Document {
         let sections = crate::structure::outline(&body);
@@ -86,8 +99,26 @@ pub enum BlockKind {
     ListItem,
     /// A figure: an image marker with its labels, kept whole and never split into sentences.
     Figure,
-    /// Code or anything else kept verbatim.
+    /// Fenced or indented code: compared by line, shown as code, never read as prose.
+    Code,
+    /// A table (pipe or HTML): compared by row and cell, never read as prose.
+    Table,
+    /// A raw HTML block that is neither a figure nor a table.
+    Html,
+    /// Anything else kept verbatim.
     Other,
+}
+
+impl BlockKind {
+    /// Whether the block is prose a reader reads as sentences (claims, numbers,
+    /// corrections can only come from prose; code, tables and markup are shown
+    /// but never ranked as claims or corrections).
+    pub fn is_prose(self) -> bool {
+        matches!(
+            self,
+            BlockKind::Paragraph | BlockKind::Quote | BlockKind::ListItem
+        )
+    }
 }
 
 /// A paragraph, quotation, list item or figure.
@@ -289,5 +320,21 @@ mod tests {
         assert!("v0".parse::<VersionRef>().is_err());
         assert!("yesterday".parse::<VersionRef>().is_err());
         assert!("abc".parse::<VersionRef>().is_err());
+    }
+
+    #[test]
+    fn block_at_finds_the_block_holding_an_offset() {
+        // Synthetic: a lead paragraph, then a section with a list item.
+        let body = "Lead sentence.\n\n## Part\n\n- An item.\n".to_string();
+        let doc = Document::new(DocumentMeta::default(), body.clone());
+        let item = body.find("An item").unwrap();
+        assert_eq!(doc.block_at(0).map(|b| b.kind), Some(BlockKind::Paragraph));
+        assert_eq!(
+            doc.block_at(item).map(|b| b.kind),
+            Some(BlockKind::ListItem)
+        );
+        assert!(doc.block_at(body.len()).is_none());
+        assert!(BlockKind::Paragraph.is_prose());
+        assert!(!BlockKind::Code.is_prose());
     }
 }
