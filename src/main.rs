@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = redline::cli::Cli::parse();
+    let cli = redline::cli::Cli::parse_args();
     match redline::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
