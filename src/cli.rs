@@ -180,7 +180,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Ingest { file } => {
             let ingested = ingest::ingest_file(&file, &rules)?;
-            emit(&mut out, &ingest::stored_text(&ingested.document))?;
+            emit(&mut out, &verbatim(ingest::stored_text(&ingested.document)))?;
         }
         Command::Commit {
             slug,
@@ -268,9 +268,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let store = Store::open(&cli.store)?;
             let snapshot = store.snapshot(&slug, &reference)?;
             if body {
-                emit(&mut out, &snapshot.document.body)?;
+                emit(&mut out, &verbatim(snapshot.document.body))?;
             } else {
-                emit(&mut out, &ingest::stored_text(&snapshot.document))?;
+                emit(&mut out, &verbatim(ingest::stored_text(&snapshot.document)))?;
             }
         }
         Command::Import { dir } => {
@@ -320,7 +320,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 ReportFormat::Text => render::diff_text(&changes, &header, use_color())?,
                 ReportFormat::Json => json(&changes)?,
                 ReportFormat::Markdown => render::diff_markdown(&changes, &header)?,
-                ReportFormat::Html => render::diff_html(&changes, &header)?,
+                ReportFormat::Html => verbatim(render::diff_html(&changes, &header)?),
             };
             emit(&mut out, &text)?;
         }
@@ -482,7 +482,7 @@ fn render_summary(summary: &Summary, format: ReportFormat) -> Result<String> {
         ReportFormat::Text => render::summary_text(summary, use_color()),
         ReportFormat::Json => json(summary),
         ReportFormat::Markdown => render::summary_markdown(summary),
-        ReportFormat::Html => render::summary_html(summary),
+        ReportFormat::Html => render::summary_html(summary).map(verbatim),
     }
 }
 
@@ -520,6 +520,33 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 fn render(template: &impl Template) -> Result<String> {
     Ok(template.render()?)
+}
+
+/// Text printed as it is, not through a `.txt` template: a stored file or an
+/// HTML page, byte for byte into a pipe or file (`redline show x > x.md` must
+/// round-trip); on a terminal, control characters are dropped as the `.txt`
+/// templates drop them, so a stored explainer cannot drive the terminal.
+/// (JSON needs nothing: serde escapes control characters.)
+fn verbatim(text: String) -> String {
+    if std::io::stdout().is_terminal() {
+        crate::render::filters::strip_controls(&text)
+    } else {
+        text
+    }
+}
+
+/// The line `main` prints for an error, through the `.txt` templates' escaper:
+/// messages quote file names and file contents.
+pub fn error_line(error: &Error) -> String {
+    ErrorLine { error }
+        .render()
+        .unwrap_or_else(|_| "redline: error (its message could not be printed)".to_string())
+}
+
+#[derive(Template)]
+#[template(path = "cli/error.txt")]
+struct ErrorLine<'a> {
+    error: &'a Error,
 }
 
 fn emit(out: &mut impl Write, text: &str) -> Result<()> {

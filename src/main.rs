@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     match redline::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("redline: error: {error}");
+            eprintln!("{}", redline::cli::error_line(&error));
             ExitCode::from(error.exit_code())
         }
     }

@@ -216,6 +216,17 @@ fn terminal_output_strips_control_characters_from_titles_notes_and_text() {
     }
     let log = ws.stdout(&["log", "x"]);
     assert!(log.contains("second  note"), "{log}");
+    // Error messages quote file names and contents: they are escaped too.
+    let out = ws
+        .redline(&["commit", "x", "missing\u{1b}]0;t\u{7}.md", "--note", "n"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.starts_with("redline: error: missing]0;t.md"),
+        "{stderr:?}"
+    );
+    assert!(!stderr.chars().any(is_terminal_control), "{stderr:?}");
 }
 
 fn is_terminal_control(c: char) -> bool {

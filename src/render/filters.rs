@@ -66,7 +66,7 @@ pub struct Terminal;
 
 impl Escaper for Terminal {
     fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        for piece in string.split(|c: char| c.is_control() && c != '\n' && c != '\t') {
+        for piece in string.split(is_terminal_control) {
             dest.write_str(piece)?;
         }
         Ok(())
@@ -107,9 +107,13 @@ pub fn plain(text: impl Display, _: &dyn Values) -> Result<String> {
 
 /// Remove control characters except newline and tab.
 pub(crate) fn strip_controls(text: &str) -> String {
-    text.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
-        .collect()
+    text.chars().filter(|&c| !is_terminal_control(c)).collect()
+}
+
+/// A character terminal output drops: any control character (C0, DEL, C1)
+/// but newline and tab.
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 #[cfg(test)]
