@@ -28,7 +28,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
         return Err(Error::input(
             path,
             format!(
-                "is not a regular file (it is {}): give the path of a file",
+                "is not a regular file but {}: give the path of a file",
                 kind_of(&metadata.file_type())
             ),
         ));
@@ -71,9 +71,9 @@ fn too_large(path: &Path, size: u64, limit: u64) -> Error {
 
 /// "5 MB", "1 MB", "512 KB": limits are whole binary units.
 fn human_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MB", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KB", bytes / 1024)
     } else {
         format!("{bytes} bytes")
@@ -115,7 +115,7 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
             return "a socket";
         }
     }
-    "not a regular file"
+    "something else"
 }
 
 #[cfg(test)]

@@ -174,7 +174,7 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         .updated
         .and_then(|t| crate::time_range::check_storable(&t).err())
     {
-        return Err(Error::input(name, format!("updated: {problem}")));
+        return Err(Error::input(name, format!("updated {problem}")));
     }
     Ok(IngestedParts {
         meta,

@@ -548,7 +548,7 @@ impl Store {
         if let Err(problem) = crate::time_range::check_storable(&request.updated) {
             return Err(Error::input(
                 slug.store_path(),
-                format!("updated: {problem}"),
+                format!("updated {problem}"),
             ));
         }
         let editor = request.editor.trim();
