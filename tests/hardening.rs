@@ -92,6 +92,19 @@ fn dates_outside_what_git_stores_are_refused_naming_the_value_and_range() {
                 .and(predicate::str::contains("1970-01-01T00:00:00Z")),
         );
     }
+    // And from a version file in an import folder.
+    let folder = ws.dir.path().join("import/x");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("v1.md"),
+        explainer("X", "9999-12-31T00:00:00Z", "Some text.\n"),
+    )
+    .unwrap();
+    ws.redline(&["import", "import"]).assert().code(2).stderr(
+        predicate::str::contains("v1.md")
+            .and(predicate::str::contains("9999-12-31"))
+            .and(predicate::str::contains("2106-02-07T06:28:15Z")),
+    );
     assert_eq!(ws.main_ref(), None, "nothing may be written");
 
     // Both ends of the range are stored exactly, in git and in the front matter.
