@@ -53,6 +53,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Atom feeds written.
     pub feeds: usize,
+    /// Files an earlier build wrote that this one removed (pages the store no longer has).
+    pub removed: usize,
     /// The site's folder.
     pub out_dir: PathBuf,
 }
@@ -180,7 +182,7 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
     written.extend(pages.paths);
     written.extend(feeds.paths);
     // Only after every page is in place: remove what no longer exists.
-    output::finish(out_dir, &written)?;
+    report.removed = output::finish(out_dir, &written)?;
     Ok(report)
 }
 

@@ -426,7 +426,12 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     let commit = git_env(&["commit-tree", &tree, "-p", "main", "-m", "Withdraw gone"]);
     git_env(&["update-ref", "refs/heads/main", &commit]);
 
-    build();
+    ws.redline(&["build", "--out", out.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "removed 3 file(s) of an earlier build the store no longer has",
+        ));
     assert_eq!(
         std::fs::read_to_string(out.join("reader-copy.html")).unwrap(),
         "a reader's own file",

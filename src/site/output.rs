@@ -64,8 +64,8 @@ pub(super) fn write(
 
 /// After a complete build: remove what the previous build wrote and this one
 /// did not, then record what this one wrote. `written` are the paths
-/// [`write`] was given, under `out_dir`.
-pub(super) fn finish(out_dir: &Path, written: &[PathBuf]) -> Result<()> {
+/// [`write`] was given, under `out_dir`. Returns how many files were removed.
+pub(super) fn finish(out_dir: &Path, written: &[PathBuf]) -> Result<usize> {
     let current: BTreeSet<String> = written
         .iter()
         .filter_map(|p| p.strip_prefix(out_dir).ok())
@@ -73,11 +73,16 @@ pub(super) fn finish(out_dir: &Path, written: &[PathBuf]) -> Result<()> {
         .collect();
     let mut keep_listed = BTreeSet::new();
     let mut first_error = None;
+    let mut removed = 0;
     for stale in previous(out_dir)?.difference(&current) {
-        if let Err(e) = remove_stale(out_dir, stale) {
-            // Still ours: list it again so the next build tries once more.
-            keep_listed.insert(stale.clone());
-            first_error.get_or_insert(e);
+        match remove_stale(out_dir, stale) {
+            Ok(true) => removed += 1,
+            Ok(false) => {}
+            Err(e) => {
+                // Still ours: list it again so the next build tries once more.
+                keep_listed.insert(stale.clone());
+                first_error.get_or_insert(e);
+            }
         }
     }
     let mut text = String::from(MANIFEST_HEADER);
@@ -87,7 +92,7 @@ pub(super) fn finish(out_dir: &Path, written: &[PathBuf]) -> Result<()> {
         text.push('\n');
     }
     write(out_dir, MANIFEST, &text, &mut Written::default())?;
-    first_error.map_or(Ok(()), Err)
+    first_error.map_or(Ok(removed), Err)
 }
 
 /// The paths the previous build listed, each checked to be a plain relative
@@ -123,13 +128,14 @@ fn manifest_line(relative: &Path) -> Option<String> {
 
 /// Remove one stale file if it is still a regular file (anything else was put
 /// there by someone else), then the folders it leaves empty, up to `out_dir`.
-fn remove_stale(out_dir: &Path, line: &str) -> Result<()> {
+/// `Ok(false)` when there was nothing to remove.
+fn remove_stale(out_dir: &Path, line: &str) -> Result<bool> {
     let path = out_dir.join(line);
     match std::fs::symlink_metadata(&path) {
         Ok(metadata) if metadata.is_file() => {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
-        _ => return Ok(()),
+        _ => return Ok(false),
     }
     let mut dir = path.parent();
     while let Some(folder) = dir.filter(|d| *d != out_dir && d.starts_with(out_dir)) {
@@ -139,7 +145,7 @@ fn remove_stale(out_dir: &Path, line: &str) -> Result<()> {
         }
         dir = folder.parent();
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -180,7 +186,7 @@ mod tests {
         let mut written = Written::default();
         write(&out, "index.html", "page", &mut written).unwrap();
         write(&out, "a/index.html", "page", &mut written).unwrap();
-        finish(&out, &written.paths).unwrap();
+        assert_eq!(finish(&out, &written.paths).unwrap(), 2);
         assert!(!out.join("b/index.html").exists());
         assert!(!out.join("b/diff").exists(), "an emptied folder goes");
         assert!(out.join("b/mine.txt").is_file(), "a file not listed stays");
