@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -47,8 +48,14 @@ pub(super) fn write(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // Unique per process; one build writes each path from one thread only.
-    let temporary = parent.join(format!(".{name}.redline-tmp-{}", std::process::id()));
+    // Unique per process and per write, so two builds into one folder (two
+    // processes, or two threads of a library user) never share a temporary file.
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let temporary = parent.join(format!(
+        ".{name}.redline-tmp-{}-{}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
     let outcome = std::fs::write(&temporary, contents)
         .map_err(|e| Error::io(&temporary, e))
         .and_then(|()| std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e)));
