@@ -229,6 +229,28 @@ fn terminal_output_strips_control_characters_from_titles_notes_and_text() {
     }
     let log = ws.stdout(&["log", "x"]);
     assert!(log.contains("second  note"), "{log}");
+    // `show` prints the stored text byte for byte into a pipe (it must round-trip)...
+    let piped = ws.stdout(&["show", "x"]);
+    assert!(piped.contains("First \u{1b}[2Jtext."), "{piped:?}");
+    // ...and without control characters on a terminal (util-linux `script` gives it one).
+    let bin = assert_cmd::cargo::cargo_bin("redline");
+    for args in ["show x", "show x --body", "diff x v1 v2 --format html"] {
+        let out = Process::new("script")
+            .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
+            .current_dir(ws.dir.path())
+            .env("REDLINE_STORE", ws.store())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args}: {shown}");
+        assert!(shown.contains("line."), "{args}: {shown:?}");
+        // The terminal itself turns "\n" into "\r\n"; nothing else may be a control.
+        assert!(
+            !shown.chars().any(|c| is_terminal_control(c) && c != '\r'),
+            "{args} on a terminal: {shown:?}"
+        );
+    }
     // Error messages quote file names and contents: they are escaped too.
     let out = ws
         .redline(&["commit", "x", "missing\u{1b}]0;t\u{7}.md", "--note", "n"])
