@@ -3,11 +3,12 @@
 //! command, a device cannot be read until memory runs out, and a huge file is
 //! refused by its size before a byte of it is read.
 //!
-//! The file is opened without blocking (a FIFO with no writer would otherwise
-//! block in `open`), then the *opened* handle is checked: a regular file, no
-//! larger than the limit. Checking the handle rather than the path leaves no
-//! window for the path to be swapped between the check and the read. The read
-//! itself stops one byte past the limit, in case the file grows meanwhile.
+//! The path is checked first (a device is refused without being opened: opening
+//! some has side effects), then the file is opened without blocking (a FIFO
+//! with no writer would otherwise block in `open`) and the *opened* handle is
+//! checked again: a regular file, no larger than the limit. Checking the handle
+//! leaves no window for the path to be swapped between the check and the read.
+//! The read itself stops one byte past the limit, in case the file grows meanwhile.
 
 use std::fs::File;
 use std::io::Read;
@@ -22,20 +23,14 @@ pub const MAX_RULES_BYTES: u64 = 1024 * 1024;
 /// Read all of `path`, refusing (as [`Error::Input`], naming the file) anything
 /// that is not a regular file or is larger than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    check(
+        path,
+        &std::fs::metadata(path).map_err(|e| Error::io(path, e))?,
+        limit,
+    )?;
     let file = open_nonblocking(path)?;
     let metadata = file.metadata().map_err(|e| Error::io(path, e))?;
-    if !metadata.is_file() {
-        return Err(Error::input(
-            path,
-            format!(
-                "is not a regular file but {}: give the path of a file",
-                kind_of(&metadata.file_type())
-            ),
-        ));
-    }
-    if metadata.len() > limit {
-        return Err(too_large(path, metadata.len(), limit));
-    }
+    check(path, &metadata, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -57,6 +52,23 @@ pub fn read_bounded_text(path: &Path, limit: u64) -> Result<String> {
             ),
         )
     })
+}
+
+/// A regular file no larger than `limit`, or the reason it is refused.
+fn check(path: &Path, metadata: &std::fs::Metadata, limit: u64) -> Result<()> {
+    if !metadata.is_file() {
+        return Err(Error::input(
+            path,
+            format!(
+                "is not a regular file but {}: give the path of a file",
+                kind_of(&metadata.file_type())
+            ),
+        ));
+    }
+    if metadata.len() > limit {
+        return Err(too_large(path, metadata.len(), limit));
+    }
+    Ok(())
 }
 
 fn too_large(path: &Path, size: u64, limit: u64) -> Error {
