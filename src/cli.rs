@@ -86,7 +86,7 @@ pub enum Command {
         /// Editor's name. Defaults to the file's [change] editor, else $REDLINE_EDITOR, else git's user.name, else $USER.
         #[arg(long)]
         editor: Option<String>,
-        /// Updated time (2025-03-04 or 2025-03-04T16:00:00Z). Defaults to the file's `updated`, else now.
+        /// Updated time (2025-03-04 or 2025-03-04T16:00:00Z; 1970-01-01 to 2106-02-07 UTC, what git stores). Defaults to the file's `updated`, else now.
         #[arg(long)]
         updated: Option<String>,
         /// The version you edited (vN or commit id). If the explainer has moved on, the commit is refused (exit 3).
