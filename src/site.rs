@@ -10,7 +10,11 @@
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
 //! <slug>/feed.xml                         Atom: the explainer's major updates
+//! .redline-manifest                       the files this build wrote (see `output`)
 //! ```
+//!
+//! Pages are renamed into place whole; pages of explainers no longer in the
+//! store are removed, and nothing redline did not write ([`output`]).
 //!
 //! Work per explainer: its history once, each version's document read once, one
 //! diff per consecutive pair, and one summary per distinct (base, head) pair
@@ -37,6 +41,9 @@ use crate::slug::Slug;
 use crate::store::Store;
 use crate::summary::{self, Summary};
 
+mod output;
+use output::{write, Written};
+
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildReport {
@@ -46,6 +53,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Atom feeds written.
     pub feeds: usize,
+    /// Files an earlier build wrote that this one removed (pages the store no longer has).
+    pub removed: usize,
     /// The site's folder.
     pub out_dir: PathBuf,
 }
@@ -122,10 +131,15 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
     };
     let mut listed = Vec::new();
     let mut site_entries = Vec::new();
+    let mut pages = Written::default();
+    let mut feeds = Written::default();
+    let mut written = Vec::new();
     for (_, explainer) in built {
         report.explainers += 1;
-        report.pages += explainer.pages;
-        report.feeds += explainer.feeds;
+        report.pages += explainer.pages.count;
+        report.feeds += explainer.feeds.count;
+        written.extend(explainer.pages.paths);
+        written.extend(explainer.feeds.paths);
         let slug = explainer.listing.slug.clone();
         site_entries.extend(explainer.feed_entries.into_iter().map(|mut e| {
             e.href = format!("{slug}/{}", e.href);
@@ -143,7 +157,7 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         },
         explainers: &listed,
     };
-    write(out_dir, "index.html", &index.render()?, &mut report.pages)?;
+    write(out_dir, "index.html", &index.render()?, &mut pages)?;
 
     site_entries.sort_by(|a, b| {
         b.updated_at
@@ -162,7 +176,13 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         alternate: "index.html".to_string(),
         entries: &site_entries,
     };
-    write(out_dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+    write(out_dir, "feed.xml", &feed.render()?, &mut feeds)?;
+    report.pages += pages.count;
+    report.feeds += feeds.count;
+    written.extend(pages.paths);
+    written.extend(feeds.paths);
+    // Only after every page is in place: remove what no longer exists.
+    report.removed = output::finish(out_dir, &written)?;
     Ok(report)
 }
 
@@ -171,9 +191,9 @@ struct BuiltExplainer {
     listing: ListedExplainer,
     feed_entries: Vec<FeedEntry>,
     /// HTML pages written.
-    pages: usize,
+    pages: Written,
     /// Atom feeds written.
-    feeds: usize,
+    feeds: Written,
 }
 
 /// One line of the site index.
@@ -220,8 +240,8 @@ fn build_explainer(
     history: &[Version],
     out_dir: &Path,
 ) -> Result<BuiltExplainer> {
-    let mut pages = 0;
-    let mut feeds = 0;
+    let mut pages = Written::default();
+    let mut feeds = Written::default();
     let latest = history
         .last()
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
@@ -473,16 +493,6 @@ fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
 /// From a page two levels down (`../../` to the root) the explainer is `../`.
 fn root_to_explainer(root: &str) -> &str {
     root.strip_prefix("../").unwrap_or("")
-}
-
-fn write(dir: &Path, relative: &str, contents: &str, counter: &mut usize) -> Result<()> {
-    let path = dir.join(relative);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
-    *counter += 1;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------
