@@ -1,0 +1,394 @@
+//! Track changes: the newest text rendered as Markdown, with the changes since
+//! an older version marked inside the rendered blocks.
+//!
+//! How: the diff's lossless span list is laid end to end into one *combined*
+//! text (the new body with each deleted run at its old place), remembering which
+//! byte range came from which span. pulldown-cmark parses the combined text once
+//! with source offsets; every text event is cut at span boundaries into equal,
+//! inserted and deleted pieces. So headings stay headings, tables stay tables,
+//! and `<ins>`/`<del>` only ever sit inside the element a text event belongs to:
+//! a change that crosses blocks is split per block by construction.
+//!
+//! The result is a flat list of [`Node`]s (open an element, text piece, close)
+//! that `templates/tracked.html` writes out; askama escapes every text and URL.
+//! Raw HTML in the Markdown is shown as text (as on the explainer page), links
+//! keep only URLs [`super::is_safe_url`] accepts, and an image shows its alt text.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diff::{Span, SpanOp};
+
+/// The marked-up text of a track-changes page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TrackedText {
+    /// Elements and text pieces, in document order.
+    pub nodes: Vec<Node>,
+}
+
+/// One step of the rendered text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// Open an element.
+    Open(Element),
+    /// Close the element of this name.
+    Close(&'static str),
+    /// An element without content (`br`, `hr`).
+    Void(&'static str),
+    /// Text, possibly inserted or deleted.
+    Text(TrackedPiece),
+}
+
+/// An element the page writes; names are fixed here, never taken from content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Element {
+    /// Element name.
+    pub tag: &'static str,
+    /// CSS class, or empty.
+    pub class: &'static str,
+    /// Link target (only URLs a reader's browser may safely follow).
+    pub href: Option<String>,
+    /// First number of an ordered list that does not start at 1.
+    pub start: Option<u64>,
+}
+
+/// A run of text with one change status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TrackedPiece {
+    /// The text (escaped by the template).
+    pub text: String,
+    /// Only in the newer version.
+    pub ins: bool,
+    /// Only in the older version.
+    pub del: bool,
+    /// Starts a change: carries the screen-reader words "inserted:" / "deleted:".
+    pub label: bool,
+    /// A deletion and an insertion meet here without whitespace: the template
+    /// puts a space between them so "3pm" → "4pm" does not read "3pm4pm".
+    pub gap: bool,
+}
+
+impl Node {
+    /// The element opened here, if any (for the template).
+    pub(crate) fn opened(&self) -> Option<&Element> {
+        match self {
+            Node::Open(element) => Some(element),
+            _ => None,
+        }
+    }
+
+    /// The name of the element closed here, if any.
+    pub(crate) fn closed(&self) -> Option<&'static str> {
+        match self {
+            Node::Close(tag) => Some(tag),
+            _ => None,
+        }
+    }
+
+    /// The name of the empty element written here, if any.
+    pub(crate) fn void(&self) -> Option<&'static str> {
+        match self {
+            Node::Void(tag) => Some(tag),
+            _ => None,
+        }
+    }
+
+    /// The text piece, if any.
+    pub(crate) fn piece(&self) -> Option<&TrackedPiece> {
+        match self {
+            Node::Text(piece) => Some(piece),
+            _ => None,
+        }
+    }
+}
+
+impl TrackedText {
+    /// Render the span list of a diff (equal + insert rebuild the new body).
+    pub(crate) fn new(spans: &[Span]) -> TrackedText {
+        let mut combined = String::new();
+        let mut ranges = Vec::with_capacity(spans.len());
+        for span in spans.iter().filter(|s| !s.text.is_empty()) {
+            let start = combined.len();
+            combined.push_str(&span.text);
+            ranges.push((start..combined.len(), span.op));
+        }
+        let mut builder = Builder {
+            combined: &combined,
+            ranges,
+            nodes: Vec::new(),
+            open: Vec::new(),
+            in_table_head: false,
+        };
+        for (event, range) in Parser::new_ext(&combined, options()).into_offset_iter() {
+            builder.event(event, range);
+        }
+        // A well-formed event stream closes everything; this only guards the page.
+        while let Some(elements) = builder.open.pop() {
+            builder
+                .nodes
+                .extend(elements.into_iter().rev().map(Node::Close));
+        }
+        TrackedText {
+            nodes: finish(builder.nodes),
+        }
+    }
+}
+
+/// Markdown as the explainer page reads it, plus front matter (`---` / `+++`)
+/// recognised as metadata so it is shown as such, not as rules and headings.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+struct Builder<'a> {
+    combined: &'a str,
+    /// Byte range of each span in `combined`, in order, contiguous.
+    ranges: Vec<(Range<usize>, SpanOp)>,
+    nodes: Vec<Node>,
+    /// Elements opened by each unclosed Markdown tag.
+    open: Vec<Vec<&'static str>>,
+    /// Cells of a table's head row are `th`.
+    in_table_head: bool,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(end) => {
+                if end == TagEnd::TableHead {
+                    self.in_table_head = false;
+                }
+                if let Some(elements) = self.open.pop() {
+                    self.nodes
+                        .extend(elements.into_iter().rev().map(Node::Close));
+                }
+            }
+            // Raw HTML is content to read, not markup to run.
+            Event::Text(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.text(&text, range)
+            }
+            Event::Code(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
+                self.nodes.push(Node::Open(element("code")));
+                self.text(&text, range);
+                self.nodes.push(Node::Close("code"));
+            }
+            Event::FootnoteReference(_) => {
+                let source = self.combined.get(range.clone()).unwrap_or_default();
+                self.text(source, range);
+            }
+            Event::SoftBreak => self.text("\n", range),
+            Event::HardBreak => self.nodes.push(Node::Void("br")),
+            Event::Rule => self.nodes.push(Node::Void("hr")),
+            Event::TaskListMarker(done) => {
+                self.text(if done { "[x] " } else { "[ ] " }, range);
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        let elements = match tag {
+            Tag::Paragraph => vec![element("p")],
+            // The page title is the h1, so body headings start at h2.
+            Tag::Heading { level, .. } => vec![element(match level {
+                HeadingLevel::H1 | HeadingLevel::H2 => "h2",
+                HeadingLevel::H3 => "h3",
+                HeadingLevel::H4 => "h4",
+                HeadingLevel::H5 => "h5",
+                HeadingLevel::H6 => "h6",
+            })],
+            Tag::BlockQuote(_) => vec![element("blockquote")],
+            Tag::CodeBlock(_) => vec![element("pre"), element("code")],
+            Tag::HtmlBlock => vec![classed("div", "raw-html")],
+            Tag::MetadataBlock(_) => vec![classed("pre", "metadata")],
+            Tag::List(Some(first)) => vec![Element {
+                start: (first != 1).then_some(first),
+                ..element("ol")
+            }],
+            Tag::List(None) => vec![element("ul")],
+            Tag::Item => vec![element("li")],
+            Tag::FootnoteDefinition(_) => vec![classed("div", "footnote")],
+            Tag::DefinitionList => vec![element("dl")],
+            Tag::DefinitionListTitle => vec![element("dt")],
+            Tag::DefinitionListDefinition => vec![element("dd")],
+            // Wide tables scroll inside their box instead of widening a phone page.
+            Tag::Table(_) => vec![classed("div", "table-wrap"), element("table")],
+            Tag::TableHead => {
+                self.in_table_head = true;
+                vec![element("thead"), element("tr")]
+            }
+            Tag::TableRow => vec![element("tr")],
+            Tag::TableCell => vec![element(if self.in_table_head { "th" } else { "td" })],
+            Tag::Emphasis => vec![element("em")],
+            Tag::Strong => vec![element("strong")],
+            // Not `del`: on this page `del` means "removed since".
+            Tag::Strikethrough => vec![element("s")],
+            Tag::Superscript => vec![element("sup")],
+            Tag::Subscript => vec![element("sub")],
+            Tag::Link { dest_url, .. } => vec![Element {
+                href: super::is_safe_url(&dest_url).then(|| dest_url.to_string()),
+                ..element("a")
+            }],
+            Tag::Image { .. } => vec![classed("span", "image")],
+        };
+        self.open
+            .push(elements.iter().map(|element| element.tag).collect());
+        self.nodes.extend(elements.into_iter().map(Node::Open));
+    }
+
+    /// Text an event shows for the source bytes `range`, cut where spans change.
+    fn text(&mut self, text: &str, range: Range<usize>) {
+        if text.is_empty() {
+            return;
+        }
+        let source = self.combined.get(range.clone()).unwrap_or_default();
+        // Most text is its source verbatim; in code spans and indented code it
+        // is a part of it. Either way the text's own bytes say which span it is in.
+        let located = if source == text {
+            Some(range.start)
+        } else {
+            source.find(text).map(|offset| range.start + offset)
+        };
+        match located {
+            Some(start) => {
+                let end = start + text.len();
+                let first = self.ranges.partition_point(|(r, _)| r.end <= start);
+                for (span, op) in self.ranges.get(first..).unwrap_or_default() {
+                    if span.start >= end {
+                        break;
+                    }
+                    let cut = span.start.max(start)..span.end.min(end);
+                    if let Some(part) = self.combined.get(cut) {
+                        self.nodes.push(Node::Text(piece(part, *op)));
+                    }
+                }
+            }
+            None => self.transformed_text(text, range),
+        }
+    }
+
+    /// Text that differs from its source (`&amp;` shows "&", `\*` shows "*", a
+    /// code span's line break shows as a space): each character takes the span
+    /// of the next source character it matches; one that matches none (a
+    /// numeric entity) takes its predecessor's.
+    fn transformed_text(&mut self, text: &str, range: Range<usize>) {
+        let mut position = range.start;
+        let mut op = self.op_at(range.start);
+        let mut run = String::new();
+        let mut run_op = op;
+        for c in text.chars() {
+            let rest = self.combined.get(position..range.end).unwrap_or_default();
+            let found = rest
+                .char_indices()
+                .find(|&(_, s)| s == c || (c == ' ' && s.is_whitespace()));
+            if let Some((offset, s)) = found {
+                op = self.op_at(position + offset);
+                position += offset + s.len_utf8();
+            }
+            if op != run_op && !run.is_empty() {
+                self.nodes
+                    .push(Node::Text(piece(&std::mem::take(&mut run), run_op)));
+            }
+            run_op = op;
+            run.push(c);
+        }
+        if !run.is_empty() {
+            self.nodes.push(Node::Text(piece(&run, run_op)));
+        }
+    }
+
+    /// The operation of the span holding byte `at`.
+    fn op_at(&self, at: usize) -> SpanOp {
+        let index = self.ranges.partition_point(|(r, _)| r.end <= at);
+        self.ranges.get(index).map_or(SpanOp::Equal, |(_, op)| *op)
+    }
+}
+
+fn element(tag: &'static str) -> Element {
+    Element {
+        tag,
+        class: "",
+        href: None,
+        start: None,
+    }
+}
+
+fn classed(tag: &'static str, class: &'static str) -> Element {
+    Element {
+        class,
+        ..element(tag)
+    }
+}
+
+/// A piece of text. A change of whitespace only (re-wrapping) is shown plainly:
+/// marking an invisible change would tell the reader nothing.
+fn piece(text: &str, op: SpanOp) -> TrackedPiece {
+    let changed = !text.trim().is_empty();
+    TrackedPiece {
+        text: text.to_string(),
+        ins: changed && op == SpanOp::Insert,
+        del: changed && op == SpanOp::Delete,
+        label: false,
+        gap: false,
+    }
+}
+
+/// Elements inside which text flows on: a change label carries across them.
+fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "em" | "strong" | "s" | "sup" | "sub" | "a" | "code" | "span" | "br"
+    )
+}
+
+/// Merge neighbouring pieces of the same kind, then mark where each change
+/// starts (screen-reader label) and where a deletion meets an insertion (gap).
+fn finish(nodes: Vec<Node>) -> Vec<Node> {
+    let mut merged: Vec<Node> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        match (merged.last_mut(), node) {
+            (Some(Node::Text(last)), Node::Text(next))
+                if last.ins == next.ins && last.del == next.del =>
+            {
+                last.text.push_str(&next.text);
+            }
+            (_, node) => merged.push(node),
+        }
+    }
+    // The kind of the previous piece in the same block, and whether it ended in
+    // whitespace.
+    let mut previous: Option<(bool, bool, bool)> = None;
+    for node in &mut merged {
+        match node {
+            Node::Open(Element { tag, .. }) | Node::Close(tag) | Node::Void(tag) => {
+                if !is_inline(tag) {
+                    previous = None;
+                }
+            }
+            Node::Text(piece) => {
+                let changed = piece.ins || piece.del;
+                if let Some((ins, del, ends_in_space)) = previous {
+                    piece.label = changed && (ins, del) != (piece.ins, piece.del);
+                    piece.gap = ((del && piece.ins) || (ins && piece.del))
+                        && !ends_in_space
+                        && !piece.text.starts_with(char::is_whitespace);
+                } else {
+                    piece.label = changed;
+                }
+                previous = Some((
+                    piece.ins,
+                    piece.del,
+                    piece.text.ends_with(char::is_whitespace),
+                ));
+            }
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests;

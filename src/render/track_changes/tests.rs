@@ -1,0 +1,373 @@
+//! Track-changes rendering, checked on the HTML structure (parsed with scraper).
+//! Fixtures are synthetic unless they say where they were cut from.
+
+use askama::Template;
+use proptest::prelude::*;
+use pulldown_cmark::{Event, Parser};
+use scraper::{ElementRef, Html, Node as HtmlNode, Selector};
+
+use super::*;
+
+/// The page's text as the page template writes it.
+#[derive(Template)]
+#[template(
+    source = r#"{% import "tracked.html" as t %}<div class="track">{% call t::nodes(text.nodes) %}{% endcall %}</div>"#,
+    ext = "html"
+)]
+struct Page<'a> {
+    text: &'a TrackedText,
+}
+
+use SpanOp::{Delete as D, Equal as E, Insert as I};
+
+fn spans(list: &[(SpanOp, &str)]) -> Vec<Span> {
+    list.iter()
+        .map(|(op, text)| Span {
+            op: *op,
+            text: text.to_string(),
+        })
+        .collect()
+}
+
+fn html_of(list: &[Span]) -> String {
+    Page {
+        text: &TrackedText::new(list),
+    }
+    .render()
+    .unwrap()
+}
+
+fn render(list: &[(SpanOp, &str)]) -> Html {
+    Html::parse_fragment(&html_of(&spans(list)))
+}
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    html.select(&Selector::parse(css).unwrap()).collect()
+}
+
+/// Text a sighted reader sees: everything but the screen-reader words.
+fn visible(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in element.descendants() {
+        if let HtmlNode::Text(text) = node.value() {
+            let hidden = node.ancestors().any(|a| {
+                ElementRef::wrap(a).is_some_and(|e| {
+                    e.value()
+                        .has_class("sr-only", scraper::CaseSensitivity::CaseSensitive)
+                })
+            });
+            if !hidden {
+                out.push_str(text);
+            }
+        }
+    }
+    out
+}
+
+/// Everything read aloud, screen-reader words included.
+fn spoken(element: ElementRef<'_>) -> String {
+    element.text().collect()
+}
+
+#[test]
+fn a_changed_table_cell_stays_in_its_cell_with_a_gap_and_spoken_words() {
+    let html = render(&[
+        (E, "| Time | Place |\n|------|-------|\n| "),
+        (D, "3pm"),
+        (I, "4pm"),
+        (E, " | Paris |\n| 5pm | Rome |\n"),
+    ]);
+    assert_eq!(select(&html, "table").len(), 1);
+    assert_eq!(select(&html, "table th").len(), 2);
+    let cells = select(&html, "table td");
+    assert_eq!(cells.len(), 4, "two body rows of two cells");
+    let cell = cells[0];
+    assert_eq!(
+        visible(cell).trim(),
+        "3pm 4pm",
+        "a space between old and new"
+    );
+    assert_eq!(spoken(cell).trim(), "deleted: 3pm inserted: 4pm");
+    assert_eq!(select(&html, "td del").len(), 1);
+    assert_eq!(select(&html, "td ins").len(), 1);
+    assert_eq!(visible(cells[1]).trim(), "Paris");
+    assert!(
+        !html.root_element().text().any(|t| t.contains('|')),
+        "no pipe shows"
+    );
+}
+
+#[test]
+fn a_heading_with_an_inserted_word_stays_a_heading() {
+    let html = render(&[
+        (E, "Lead.\n\n## What "),
+        (I, "comes "),
+        (E, "next?\n\nBody text.\n"),
+    ]);
+    let headings = select(&html, "h2");
+    assert_eq!(headings.len(), 1);
+    assert_eq!(visible(headings[0]), "What comes next?");
+    let ins = select(&html, "h2 > ins");
+    assert_eq!(ins.len(), 1);
+    assert_eq!(visible(ins[0]), "comes ");
+    assert_eq!(select(&html, "p").len(), 2);
+}
+
+/// The failure the issue reported: a new numbered section inserted right after
+/// a heading's marker rendered as `##<ins># 8. …</ins>`.
+#[test]
+fn an_inserted_section_is_a_heading_and_a_paragraph_each_marked_inside() {
+    let html = render(&[
+        (E, "## 7. Old section\n\nOld text.\n\n"),
+        (I, "## 8. New section\n\nNew text.\n\n"),
+        (E, "## 9. Last\n"),
+    ]);
+    let headings: Vec<_> = select(&html, "h2").into_iter().map(visible).collect();
+    assert_eq!(headings, ["7. Old section", "8. New section", "9. Last"]);
+    let new = select(&html, "h2")[1];
+    assert_eq!(select(&html, "h2 > ins").len(), 1);
+    assert!(new
+        .children()
+        .all(|c| ElementRef::wrap(c).is_some_and(|e| e.value().name() == "ins")));
+    assert_eq!(select(&html, "p > ins").len(), 1);
+    // No change element contains a block.
+    assert!(select(&html, "ins p, ins h2, del p, del h2").is_empty());
+}
+
+#[test]
+fn a_deletion_across_blocks_is_split_per_block() {
+    let html = render(&[
+        (E, "Kept one.\n\n"),
+        (D, "Gone one.\n\n## Gone heading\n\nGone two "),
+        (E, "kept two.\n"),
+    ]);
+    let paragraphs: Vec<_> = select(&html, "p").into_iter().map(visible).collect();
+    assert_eq!(paragraphs, ["Kept one.", "Gone one.", "Gone two kept two."]);
+    assert_eq!(select(&html, "h2 > del").len(), 1);
+    assert_eq!(select(&html, "p > del").len(), 2);
+    // One spoken label per block where the deletion shows.
+    let labels = select(&html, "del > .sr-only");
+    assert_eq!(labels.len(), 3);
+    assert!(labels.iter().all(|l| spoken(*l) == "deleted: "));
+}
+
+#[test]
+fn emphasis_links_lists_and_code_render() {
+    let html = render(&[
+        (E, "Some **bold "),
+        (I, "new "),
+        (
+            E,
+            "words** and *slanted* text, a [link](https://example.org/a) and `code ",
+        ),
+        (D, "old"),
+        (E, "`.\n\n- one\n"),
+        (I, "- two\n"),
+        (E, "\n```\nlet x = 1;\n"),
+        (I, "let y = 2;\n"),
+        (E, "```\n\n~~struck~~\n"),
+    ]);
+    assert_eq!(visible(select(&html, "strong")[0]), "bold new words");
+    assert_eq!(select(&html, "strong > ins").len(), 1);
+    assert_eq!(visible(select(&html, "em")[0]), "slanted");
+    let link = select(&html, "a")[0];
+    assert_eq!(link.value().attr("href"), Some("https://example.org/a"));
+    assert_eq!(select(&html, "p > code > del").len(), 1);
+    let items: Vec<_> = select(&html, "ul > li").into_iter().map(visible).collect();
+    assert_eq!(items, ["one", "two"]);
+    assert_eq!(select(&html, "ul > li > ins").len(), 1);
+    assert_eq!(
+        visible(select(&html, "pre > code > ins")[0]),
+        "let y = 2;\n"
+    );
+    // Markdown strikethrough is not a deletion.
+    assert_eq!(visible(select(&html, "s")[0]), "struck");
+    assert_eq!(select(&html, "del").len(), 1);
+}
+
+#[test]
+fn content_html_is_shown_as_text_and_unsafe_links_lose_their_target() {
+    let html_text = html_of(&spans(&[
+        (E, "Intro <b>bold?</b>\n\n"),
+        (I, "<script>alert(1)</script>\n\n[click](javascript:alert(1)) <img src=x onerror=alert(1)>\n"),
+    ]));
+    let html = Html::parse_fragment(&html_text);
+    assert!(select(&html, "script, b, img").is_empty(), "{html_text}");
+    let text = visible(html.root_element());
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
+    assert!(text.contains("<b>bold?</b>"), "{text}");
+    let links = select(&html, "a");
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].value().attr("href"), None);
+    assert!(!html_text.contains("javascript:"), "{html_text}");
+}
+
+#[test]
+fn front_matter_is_metadata_not_headings() {
+    let html = render(&[
+        (E, "---\ntitle: Policy\ndate: "),
+        (D, "2020-01-01"),
+        (I, "2021-02-02"),
+        (E, "\n---\n\nText.\n"),
+    ]);
+    assert!(select(&html, "h2, hr").is_empty());
+    let meta = select(&html, "pre.metadata");
+    assert_eq!(meta.len(), 1);
+    assert_eq!(
+        visible(meta[0]),
+        "title: Policy\ndate: 2020-01-01 2021-02-02\n"
+    );
+    assert_eq!(select(&html, "pre.metadata del").len(), 1);
+}
+
+#[test]
+fn whitespace_only_changes_are_not_marked() {
+    let html = render(&[(E, "One line"), (D, "\n"), (I, " "), (E, "wrapped.\n")]);
+    assert!(select(&html, "ins, del").is_empty());
+    assert_eq!(select(&html, "p").len(), 1);
+}
+
+/// Cut from ../shared/corpus/jekyll-permalinks (a removed table row and a
+/// changed cell of its permalink-style table), shortened.
+#[test]
+fn an_html_table_from_the_corpus_shows_as_text() {
+    let html = render(&[
+        (E, "Some text.\n\n<table>\n  <tr>\n    <td>date</td>\n"),
+        (D, "    <td>old</td>\n"),
+        (E, "  </tr>\n</table>\n"),
+    ]);
+    let raw = select(&html, "div.raw-html");
+    assert_eq!(raw.len(), 1);
+    assert!(
+        select(&html, "table").is_empty(),
+        "content tags are not markup"
+    );
+    assert_eq!(
+        visible(select(&html, "div.raw-html > del")[0]),
+        "    <td>old</td>\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Properties.
+
+/// Text pulldown-cmark gives for `markdown`, whitespace dropped (how the HTML
+/// spaces it is layout, not content).
+fn markdown_text(markdown: &str) -> String {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Text(t)
+            | Event::Code(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn without_whitespace(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Visible text of the page outside `<del>`.
+fn visible_new(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in element.descendants() {
+        if let HtmlNode::Text(text) = node.value() {
+            let skip = node.ancestors().any(|a| {
+                ElementRef::wrap(a).is_some_and(|e| {
+                    e.value().name() == "del"
+                        || e.value()
+                            .has_class("sr-only", scraper::CaseSensitivity::CaseSensitive)
+                })
+            });
+            if !skip {
+                out.push_str(text);
+            }
+        }
+    }
+    out
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|c| rest.any(|h| h == c))
+}
+
+fn markdownish() -> impl Strategy<Value = String> {
+    let token = prop::sample::select(vec![
+        "word",
+        "3pm",
+        " ",
+        "\n",
+        "\n\n",
+        "# ",
+        "## ",
+        "- ",
+        "1. ",
+        "> ",
+        "*",
+        "**",
+        "_",
+        "`",
+        "```\n",
+        "| a | b |\n",
+        "|---|---|\n",
+        "|",
+        "[x](https://e.org)",
+        "<b>",
+        "</b>",
+        "&amp;",
+        "\\*",
+        "~~",
+        "---\n",
+        "    ",
+        "é",
+        "<!-- c -->",
+    ]);
+    prop::collection::vec(token, 0..12).prop_map(|t| t.concat())
+}
+
+fn span_list() -> impl Strategy<Value = Vec<Span>> {
+    let op = prop::sample::select(vec![E, I, D]);
+    prop::collection::vec((op, markdownish()), 0..6).prop_map(|list| {
+        list.into_iter()
+            .map(|(op, text)| Span { op, text })
+            .collect()
+    })
+}
+
+proptest! {
+    /// Never panics; all shown text is the combined text's own text, and what is
+    /// marked inserted / deleted comes from inserted / deleted spans.
+    #[test]
+    fn rendering_keeps_every_text_and_marks_it_truthfully(list in span_list()) {
+        let combined: String = list.iter().map(|s| s.text.as_str()).collect();
+        let inserted: String = list.iter().filter(|s| s.op == I).map(|s| s.text.as_str()).collect();
+        let deleted: String = list.iter().filter(|s| s.op == D).map(|s| s.text.as_str()).collect();
+        let html = Html::parse_fragment(&html_of(&list));
+        let root = html.root_element();
+        prop_assert_eq!(without_whitespace(&visible(root)), markdown_text(&combined));
+        let ins: String = select(&html, "ins").into_iter().map(visible).collect();
+        let del: String = select(&html, "del").into_iter().map(visible).collect();
+        prop_assert!(is_subsequence(&without_whitespace(&ins), &inserted), "ins {:?}", ins);
+        prop_assert!(is_subsequence(&without_whitespace(&del), &deleted), "del {:?}", del);
+    }
+
+    /// With no deletion, the unmarked and inserted text is exactly the new body's text.
+    #[test]
+    fn without_deletions_the_page_reads_as_the_new_body(list in span_list()) {
+        let list: Vec<Span> = list.into_iter().filter(|s| s.op != D).collect();
+        let new_body: String = list.iter().map(|s| s.text.as_str()).collect();
+        let html = Html::parse_fragment(&html_of(&list));
+        prop_assert_eq!(
+            without_whitespace(&visible_new(html.root_element())),
+            markdown_text(&new_body)
+        );
+    }
+}
