@@ -9,14 +9,25 @@
 //! and `<ins>`/`<del>` only ever sit inside the element a text event belongs to:
 //! a change that crosses blocks is split per block by construction.
 //!
+//! The diff keeps a changed sentence or table whole when it found no anchor
+//! inside it, so a run of deletions and insertions that spans lines is first
+//! refined here for display: line by line, changed lines paired and word-diffed
+//! when alike. Laid end to end unrefined, a deleted line and its replacement
+//! would merge blocks (a new paragraph read as part of a deleted list item) or
+//! split them (a heading's new tail on a line of its own); refined, an edited
+//! table row stays one row and shows "3pm 4pm" instead of the table twice.
+//! Still lossless: equal + deleted is the old body, equal + inserted the new.
+//!
 //! The result is a flat list of [`Node`]s (open an element, text piece, close)
 //! that `templates/tracked.html` writes out; askama escapes every text and URL.
 //! Raw HTML in the Markdown is shown as text (as on the explainer page), links
 //! keep only URLs [`super::is_safe_url`] accepts, and an image shows its alt text.
 
 use std::ops::Range;
+use std::time::Duration;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use similar::{ChangeTag, TextDiff};
 
 use crate::diff::{Span, SpanOp};
 
@@ -106,6 +117,7 @@ impl Node {
 impl TrackedText {
     /// Render the span list of a diff (equal + insert rebuild the new body).
     pub(crate) fn new(spans: &[Span]) -> TrackedText {
+        let spans = refined(spans);
         let mut combined = String::new();
         let mut ranges = Vec::with_capacity(spans.len());
         for span in spans.iter().filter(|s| !s.text.is_empty()) {
@@ -132,6 +144,128 @@ impl TrackedText {
         TrackedText {
             nodes: finish(builder.nodes),
         }
+    }
+}
+
+/// How long one refinement diff may take before similar approximates: a
+/// page is built for every since date, so a huge rewrite must not stall a build.
+const REFINE_TIMEOUT: Duration = Duration::from_millis(50);
+
+/// Below this share of common words a replaced line is shown whole, deleted
+/// then inserted: a word-by-word interleaving of unrelated text is unreadable.
+const WORD_DIFF_MIN_SHARE: f32 = 0.5;
+
+/// The spans with each run of deletions and insertions that spans lines
+/// re-diffed line by line, for display (a run inside one line is kept as the
+/// diff gave it).
+fn refined(spans: &[Span]) -> Vec<Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    for span in spans {
+        match span.op {
+            SpanOp::Delete => deleted.push_str(&span.text),
+            SpanOp::Insert => inserted.push_str(&span.text),
+            SpanOp::Equal => {
+                flush_run(&deleted, &inserted, &mut out);
+                deleted.clear();
+                inserted.clear();
+                push(&mut out, SpanOp::Equal, &span.text);
+            }
+        }
+    }
+    flush_run(&deleted, &inserted, &mut out);
+    out
+}
+
+fn flush_run(deleted: &str, inserted: &str, out: &mut Vec<Span>) {
+    let one_line = !deleted.contains('\n') && !inserted.contains('\n');
+    if deleted.is_empty() || inserted.is_empty() || one_line {
+        push(out, SpanOp::Delete, deleted);
+        push(out, SpanOp::Insert, inserted);
+        return;
+    }
+    let lines = TextDiff::configure()
+        .timeout(REFINE_TIMEOUT)
+        .diff_lines(deleted, inserted);
+    for op in lines.ops() {
+        let (mut old, mut new) = (Vec::new(), Vec::new());
+        for change in lines.iter_changes(op) {
+            match change.tag() {
+                ChangeTag::Equal => push(out, SpanOp::Equal, change.value()),
+                ChangeTag::Delete => old.push(change.value()),
+                ChangeTag::Insert => new.push(change.value()),
+            }
+        }
+        replace_lines(&old, &new, out);
+    }
+}
+
+/// A group of old lines replaced by new ones, paired in order, so an edited
+/// table row stays one row and a heading's changed tail stays in the heading;
+/// the lines left over are deleted or inserted whole.
+fn replace_lines(old: &[&str], new: &[&str], out: &mut Vec<Span>) {
+    for (o, n) in old.iter().zip(new) {
+        replace_line(o, n, out);
+    }
+    let paired = old.len().min(new.len());
+    for o in old.get(paired..).unwrap_or_default() {
+        push(out, SpanOp::Delete, o);
+    }
+    for n in new.get(paired..).unwrap_or_default() {
+        push(out, SpanOp::Insert, n);
+    }
+}
+
+/// One line replaced by another: word by word when alike (always for table
+/// rows, whose cells must stay cells), else the old text then the new one on
+/// the same line.
+fn replace_line(old: &str, new: &str, out: &mut Vec<Span>) {
+    let words = TextDiff::configure()
+        .timeout(REFINE_TIMEOUT)
+        .diff_words(old, new);
+    let is_word = |w: &&str| !w.trim().is_empty();
+    let common = words
+        .iter_all_changes()
+        .filter(|c| c.tag() == ChangeTag::Equal && is_word(&c.value()))
+        .count();
+    let total = words.iter_old_slices().filter(is_word).count()
+        + words.iter_new_slices().filter(is_word).count();
+    let alike = total > 0 && (2 * common) as f32 >= WORD_DIFF_MIN_SHARE * total as f32;
+    if alike || (old.contains('|') && new.contains('|')) {
+        for change in words.iter_all_changes() {
+            let op = match change.tag() {
+                ChangeTag::Equal => SpanOp::Equal,
+                ChangeTag::Delete => SpanOp::Delete,
+                ChangeTag::Insert => SpanOp::Insert,
+            };
+            push(out, op, change.value());
+        }
+        return;
+    }
+    match (old.strip_suffix('\n'), new.strip_suffix('\n')) {
+        (Some(o), Some(n)) => {
+            push(out, SpanOp::Delete, o);
+            push(out, SpanOp::Insert, n);
+            push(out, SpanOp::Equal, "\n");
+        }
+        _ => {
+            push(out, SpanOp::Delete, old);
+            push(out, SpanOp::Insert, new);
+        }
+    }
+}
+
+/// Append text as a span, joined to the last one when of the same kind.
+fn push(out: &mut Vec<Span>, op: SpanOp, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match out.last_mut() {
+        Some(last) if last.op == op => last.text.push_str(text),
+        _ => out.push(Span {
+            op,
+            text: text.to_string(),
+        }),
     }
 }
 

@@ -343,11 +343,12 @@ fn span_list() -> impl Strategy<Value = Vec<Span>> {
 }
 
 proptest! {
-    /// Never panics; all shown text is the combined text's own text, and what is
-    /// marked inserted / deleted comes from inserted / deleted spans.
+    /// Never panics; all shown text is the combined text's own text (after
+    /// refinement, which puts a run's deletions before its insertions), and
+    /// what is marked inserted / deleted comes from inserted / deleted spans.
     #[test]
     fn rendering_keeps_every_text_and_marks_it_truthfully(list in span_list()) {
-        let combined: String = list.iter().map(|s| s.text.as_str()).collect();
+        let combined: String = refined(&list).iter().map(|s| s.text.as_str()).collect();
         let inserted: String = list.iter().filter(|s| s.op == I).map(|s| s.text.as_str()).collect();
         let deleted: String = list.iter().filter(|s| s.op == D).map(|s| s.text.as_str()).collect();
         let html = Html::parse_fragment(&html_of(&list));
@@ -370,4 +371,65 @@ proptest! {
             markdown_text(&new_body)
         );
     }
+}
+
+proptest! {
+    /// Refinement for display keeps the diff lossless.
+    #[test]
+    fn refinement_rebuilds_both_sides(list in span_list()) {
+        let side = |spans: &[Span], skip: SpanOp| -> String {
+            spans.iter().filter(|s| s.op != skip).map(|s| s.text.as_str()).collect()
+        };
+        let refined = refined(&list);
+        prop_assert_eq!(side(&refined, I), side(&list, I));
+        prop_assert_eq!(side(&refined, D), side(&list, D));
+    }
+}
+
+/// The diff can hand over a whole table deleted and re-inserted (no anchor in
+/// it); the page shows the one changed cell and the one removed row.
+#[test]
+fn a_table_replaced_whole_shows_its_changed_cell_and_removed_row() {
+    let html = render(&[
+        (E, "## 7. "),
+        (
+            D,
+            "Schedule\n\n| Day | Time |\n|---|---|\n| Monday | 3pm |\n| Friday | noon |",
+        ),
+        (
+            I,
+            "Revised schedule\n\n| Day | Time |\n|---|---|\n| Monday | 4pm |",
+        ),
+        (E, "\n\nAfter.\n"),
+    ]);
+    let heading = select(&html, "h2");
+    assert_eq!(heading.len(), 1);
+    assert_eq!(
+        spoken(heading[0]),
+        "7. deleted: Schedule inserted: Revised schedule"
+    );
+    assert_eq!(select(&html, "table").len(), 1);
+    let rows: Vec<_> = select(&html, "tr")
+        .into_iter()
+        .map(|r| visible(r).trim().to_string())
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        select(&html, "th ins, th del").is_empty(),
+        "the head row is unchanged"
+    );
+    let monday = select(&html, "tr")[1];
+    assert_eq!(
+        select(&html, "tr:nth-child(1) td del").len(),
+        1,
+        "{}",
+        monday.html()
+    );
+    assert_eq!(visible(select(&html, "td del")[0]), "3pm");
+    assert_eq!(visible(select(&html, "td ins")[0]), "4pm");
+    let friday = select(&html, "tr")[2];
+    assert!(friday
+        .select(&Selector::parse("td").unwrap())
+        .all(|td| td.select(&Selector::parse("del").unwrap()).count() == 1));
+    assert_eq!(select(&html, "p").len(), 1);
 }
