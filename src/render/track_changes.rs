@@ -397,7 +397,7 @@ impl Builder<'_> {
                     }
                     let cut = span.start.max(start)..span.end.min(end);
                     if let Some(part) = self.combined.get(cut) {
-                        self.nodes.push(Node::Text(piece(part, *op)));
+                        push_piece(&mut self.nodes, part, *op);
                     }
                 }
             }
@@ -424,14 +424,13 @@ impl Builder<'_> {
                 position += offset + s.len_utf8();
             }
             if op != run_op && !run.is_empty() {
-                self.nodes
-                    .push(Node::Text(piece(&std::mem::take(&mut run), run_op)));
+                push_piece(&mut self.nodes, &std::mem::take(&mut run), run_op);
             }
             run_op = op;
             run.push(c);
         }
         if !run.is_empty() {
-            self.nodes.push(Node::Text(piece(&run, run_op)));
+            push_piece(&mut self.nodes, &run, run_op);
         }
     }
 
@@ -458,14 +457,35 @@ fn classed(tag: &'static str, class: &'static str) -> Element {
     }
 }
 
-/// A piece of text. A change of whitespace only (re-wrapping) is shown plainly:
-/// marking an invisible change would tell the reader nothing.
-fn piece(text: &str, op: SpanOp) -> TrackedPiece {
-    let changed = !text.trim().is_empty();
+/// Add a piece of text. Whitespace at either end of a change is shown plainly
+/// (a whitespace-only change, such as re-wrapping, entirely): marking an
+/// invisible change tells the reader nothing, and underlined indentation in
+/// code reads as a change.
+fn push_piece(nodes: &mut Vec<Node>, text: &str, op: SpanOp) {
+    let core = text.trim();
+    if op == SpanOp::Equal || core.is_empty() {
+        nodes.push(Node::Text(piece(text, false, false)));
+        return;
+    }
+    let lead = text.len() - text.trim_start().len();
+    let (before, rest) = text.split_at(lead);
+    let (core, after) = rest.split_at(core.len());
+    for (part, ins, del) in [
+        (before, false, false),
+        (core, op == SpanOp::Insert, op == SpanOp::Delete),
+        (after, false, false),
+    ] {
+        if !part.is_empty() {
+            nodes.push(Node::Text(piece(part, ins, del)));
+        }
+    }
+}
+
+fn piece(text: &str, ins: bool, del: bool) -> TrackedPiece {
     TrackedPiece {
         text: text.to_string(),
-        ins: changed && op == SpanOp::Insert,
-        del: changed && op == SpanOp::Delete,
+        ins,
+        del,
         label: false,
         gap: false,
     }

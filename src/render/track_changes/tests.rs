@@ -109,7 +109,7 @@ fn a_heading_with_an_inserted_word_stays_a_heading() {
     assert_eq!(visible(headings[0]), "What comes next?");
     let ins = select(&html, "h2 > ins");
     assert_eq!(ins.len(), 1);
-    assert_eq!(visible(ins[0]), "comes ");
+    assert_eq!(visible(ins[0]), "comes", "the space after it is not marked");
     assert_eq!(select(&html, "p").len(), 2);
 }
 
@@ -176,10 +176,7 @@ fn emphasis_links_lists_and_code_render() {
     let items: Vec<_> = select(&html, "ul > li").into_iter().map(visible).collect();
     assert_eq!(items, ["one", "two"]);
     assert_eq!(select(&html, "ul > li > ins").len(), 1);
-    assert_eq!(
-        visible(select(&html, "pre > code > ins")[0]),
-        "let y = 2;\n"
-    );
+    assert_eq!(visible(select(&html, "pre > code > ins")[0]), "let y = 2;");
     // Markdown strikethrough is not a deletion.
     assert_eq!(visible(select(&html, "s")[0]), "struck");
     assert_eq!(select(&html, "del").len(), 1);
@@ -227,25 +224,41 @@ fn whitespace_only_changes_are_not_marked() {
     assert_eq!(select(&html, "p").len(), 1);
 }
 
-/// Cut from ../shared/corpus/jekyll-permalinks (a removed table row and a
-/// changed cell of its permalink-style table), shortened.
+/// Cut from ../shared/corpus/jekyll-permalinks, 0036 → 0037 (lines 59-66 of
+/// 0036: one cell of its hand-written HTML table, reworded), the table's other
+/// rows left out.
 #[test]
-fn an_html_table_from_the_corpus_shows_as_text() {
+fn a_corpus_html_table_edit_shows_as_marked_source_text() {
     let html = render(&[
-        (E, "Some text.\n\n<table>\n  <tr>\n    <td>date</td>\n"),
-        (D, "    <td>old</td>\n"),
-        (E, "  </tr>\n</table>\n"),
+        (E, "Here's the full list of placeholders available:\n\n<table>\n  <tbody>\n    <tr>\n      <td>\n        <p><code>year</code></p>\n      </td>\n      <td>\n        <p>\n"),
+        (D, "          Year from the post's filename. May be overridden via the document’s\n          <code>date</code> front matter\n"),
+        (I, "          Year from the post’s filename with four digits.\n          May be overridden via the document’s <code>date</code> front matter.\n"),
+        (E, "        </p>\n      </td>\n    </tr>\n  </tbody>\n</table>\n"),
     ]);
     let raw = select(&html, "div.raw-html");
     assert_eq!(raw.len(), 1);
     assert!(
-        select(&html, "table").is_empty(),
-        "content tags are not markup"
+        select(&html, "table, td, code").is_empty(),
+        "content tags are shown, not obeyed"
     );
-    assert_eq!(
-        visible(select(&html, "div.raw-html > del")[0]),
-        "    <td>old</td>\n"
+    assert!(visible(raw[0]).contains("<p><code>year</code></p>"));
+    let deleted: Vec<_> = select(&html, "div.raw-html del")
+        .into_iter()
+        .map(visible)
+        .collect();
+    let inserted: Vec<_> = select(&html, "div.raw-html ins")
+        .into_iter()
+        .map(visible)
+        .collect();
+    assert!(deleted.iter().any(|d| d.contains("post's")), "{deleted:?}");
+    assert!(
+        inserted.iter().any(|i| i.contains("with four digits.")),
+        "{inserted:?}"
     );
+    // Indentation is layout: no change starts or ends with whitespace.
+    for text in deleted.iter().chain(&inserted) {
+        assert_eq!(text.trim(), text, "{text:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------
