@@ -457,28 +457,15 @@ fn classed(tag: &'static str, class: &'static str) -> Element {
     }
 }
 
-/// Add a piece of text. Whitespace at either end of a change is shown plainly
-/// (a whitespace-only change, such as re-wrapping, entirely): marking an
-/// invisible change tells the reader nothing, and underlined indentation in
-/// code reads as a change.
+/// Add a piece of text; a whitespace-only change (re-wrapping) is shown plainly:
+/// marking an invisible change tells the reader nothing.
 fn push_piece(nodes: &mut Vec<Node>, text: &str, op: SpanOp) {
-    let core = text.trim();
-    if op == SpanOp::Equal || core.is_empty() {
-        nodes.push(Node::Text(piece(text, false, false)));
-        return;
-    }
-    let lead = text.len() - text.trim_start().len();
-    let (before, rest) = text.split_at(lead);
-    let (core, after) = rest.split_at(core.len());
-    for (part, ins, del) in [
-        (before, false, false),
-        (core, op == SpanOp::Insert, op == SpanOp::Delete),
-        (after, false, false),
-    ] {
-        if !part.is_empty() {
-            nodes.push(Node::Text(piece(part, ins, del)));
-        }
-    }
+    let changed = !text.trim().is_empty();
+    nodes.push(Node::Text(piece(
+        text,
+        changed && op == SpanOp::Insert,
+        changed && op == SpanOp::Delete,
+    )));
 }
 
 fn piece(text: &str, ins: bool, del: bool) -> TrackedPiece {
@@ -499,24 +486,16 @@ fn is_inline(tag: &str) -> bool {
     )
 }
 
-/// Merge neighbouring pieces of the same kind, then mark where each change
-/// starts (screen-reader label) and where a deletion meets an insertion (gap).
+/// Merge neighbouring pieces of the same kind, leave the whitespace at either
+/// end of a change unmarked, then mark where each change starts (screen-reader
+/// label) and where a deletion meets an insertion (gap).
 fn finish(nodes: Vec<Node>) -> Vec<Node> {
-    let mut merged: Vec<Node> = Vec::with_capacity(nodes.len());
-    for node in nodes {
-        match (merged.last_mut(), node) {
-            (Some(Node::Text(last)), Node::Text(next))
-                if last.ins == next.ins && last.del == next.del =>
-            {
-                last.text.push_str(&next.text);
-            }
-            (_, node) => merged.push(node),
-        }
-    }
+    let nodes = unmark_edge_whitespace(merge(nodes));
+    let mut nodes = merge(nodes);
     // The kind of the previous piece in the same block, and whether it ended in
     // whitespace.
     let mut previous: Option<(bool, bool, bool)> = None;
-    for node in &mut merged {
+    for node in &mut nodes {
         match node {
             Node::Open(Element { tag, .. }) | Node::Close(tag) | Node::Void(tag) => {
                 if !is_inline(tag) {
@@ -541,7 +520,95 @@ fn finish(nodes: Vec<Node>) -> Vec<Node> {
             }
         }
     }
+    nodes
+}
+
+/// Join neighbouring text pieces of the same kind.
+fn merge(nodes: Vec<Node>) -> Vec<Node> {
+    let mut merged: Vec<Node> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        match (merged.last_mut(), node) {
+            (Some(Node::Text(last)), Node::Text(next))
+                if last.ins == next.ins && last.del == next.del =>
+            {
+                last.text.push_str(&next.text);
+            }
+            (_, node) => merged.push(node),
+        }
+    }
     merged
+}
+
+/// Where a change begins or ends (its neighbour in the block is of another
+/// kind, or there is none), its leading or trailing whitespace is shown
+/// plainly: an underlined indentation in code or a struck-out trailing space
+/// reads as a change. Inside a change that runs on across an inline element
+/// (`<ins>new <code>x</code></ins>`) the space stays marked.
+fn unmark_edge_whitespace(nodes: Vec<Node>) -> Vec<Node> {
+    let kind = |node: &Node| match node {
+        Node::Text(p) => Some((p.ins, p.del)),
+        _ => None,
+    };
+    let breaks_block = |node: &Node| matches!(node, Node::Open(Element { tag, .. }) | Node::Close(tag) | Node::Void(tag) if !is_inline(tag));
+    // The kind of the nearest text piece before / after each node within its block.
+    let mut before = vec![None; nodes.len()];
+    let mut last = None;
+    for (i, node) in nodes.iter().enumerate() {
+        if breaks_block(node) {
+            last = None;
+        }
+        before[i] = last;
+        last = kind(node).or(last);
+    }
+    let mut after = vec![None; nodes.len()];
+    let mut next = None;
+    for (i, node) in nodes.iter().enumerate().rev() {
+        if breaks_block(node) {
+            next = None;
+        }
+        after[i] = next;
+        next = kind(node).or(next);
+    }
+    let mut out = Vec::with_capacity(nodes.len());
+    for (i, node) in nodes.into_iter().enumerate() {
+        let Node::Text(piece) = node else {
+            out.push(node);
+            continue;
+        };
+        let here = Some((piece.ins, piece.del));
+        if !(piece.ins || piece.del) {
+            out.push(Node::Text(piece));
+            continue;
+        }
+        let text = piece.text.as_str();
+        let start = if before.get(i).copied().flatten() == here {
+            0
+        } else {
+            text.len() - text.trim_start().len()
+        };
+        let end = if after.get(i).copied().flatten() == here {
+            text.len()
+        } else {
+            text.trim_end().len().max(start)
+        };
+        let parts = [
+            (text.get(..start), false, false),
+            (text.get(start..end), piece.ins, piece.del),
+            (text.get(end..), false, false),
+        ];
+        for (part, ins, del) in parts {
+            if let Some(part) = part.filter(|p| !p.is_empty()) {
+                out.push(Node::Text(TrackedPiece {
+                    text: part.to_string(),
+                    ins,
+                    del,
+                    label: false,
+                    gap: false,
+                }));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -446,3 +446,29 @@ fn a_table_replaced_whole_shows_its_changed_cell_and_removed_row() {
         .all(|td| td.select(&Selector::parse("del").unwrap()).count() == 1));
     assert_eq!(select(&html, "p").len(), 1);
 }
+
+/// Shape of a change in ../shared/corpus/jekyll-permalinks 0039 → 0040
+/// ("pages and collections (excluding `posts` and `drafts`)"), shortened: an
+/// insertion running across inline code stays one marked run, spaces included,
+/// while the whitespace at its ends is not marked.
+#[test]
+fn a_change_across_inline_code_stays_continuous() {
+    let html = render(&[
+        (E, "Pages and collections"),
+        (I, " (excluding `posts` and `drafts`) "),
+        (E, "have no time.\n"),
+    ]);
+    let inserted: Vec<_> = select(&html, "p ins").into_iter().map(visible).collect();
+    assert_eq!(inserted, ["(excluding ", "posts", " and ", "drafts", ")"]);
+    assert_eq!(select(&html, "p > code > ins").len(), 2);
+    assert_eq!(
+        select(&html, "ins > .sr-only").len(),
+        1,
+        "one change, one label"
+    );
+    let p = select(&html, "p")[0];
+    assert_eq!(
+        visible(p),
+        "Pages and collections (excluding posts and drafts) have no time."
+    );
+}
