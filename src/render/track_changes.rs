@@ -11,8 +11,8 @@
 //!
 //! The diff keeps a changed sentence or table whole when it found no anchor
 //! inside it, so a run of deletions and insertions that spans lines is first
-//! refined here for display: line by line, changed lines paired and word-diffed
-//! when alike. Laid end to end unrefined, a deleted line and its replacement
+//! refined here for display: line by line, changed lines word-diffed when
+//! alike, else shown whole, old lines before new ones. Laid end to end unrefined, a deleted line and its replacement
 //! would merge blocks (a new paragraph read as part of a deleted list item) or
 //! split them (a heading's new tail on a line of its own); refined, an edited
 //! table row stays one row and shows "3pm 4pm" instead of the table twice.
@@ -196,50 +196,68 @@ fn flush_run(deleted: &str, inserted: &str, out: &mut Vec<Span>) {
                 ChangeTag::Insert => new.push(change.value()),
             }
         }
-        replace_lines(&old, &new, out);
+        let mid_line = out.last().is_some_and(|s| !s.text.ends_with('\n'));
+        replace_lines(&old, &new, mid_line, out);
     }
 }
 
-/// A group of old lines replaced by new ones, paired in order, so an edited
-/// table row stays one row and a heading's changed tail stays in the heading;
-/// the lines left over are deleted or inserted whole.
-fn replace_lines(old: &[&str], new: &[&str], out: &mut Vec<Span>) {
+/// A group of old lines replaced by new ones. Lines that are alike are
+/// word-diffed pair by pair (an edited table row stays one row); the others
+/// are shown whole, old lines then new lines, each on its own line, so a
+/// replaced paragraph or code line never runs into its replacement (a new
+/// `### heading` after an old paragraph stays a heading). Two lines share a
+/// line only where the text around them does: the first pair when the group
+/// starts inside a line (`mid_line`: a heading's replaced tail stays in the
+/// heading) and the last lines shown whole when both end inside one.
+fn replace_lines(old: &[&str], new: &[&str], mid_line: bool, out: &mut Vec<Span>) {
+    let (mut old, mut new) = (old, new);
+    if mid_line {
+        if let (Some((o, old_rest)), Some((n, new_rest))) = (old.split_first(), new.split_first()) {
+            replace_line(o, n, out);
+            (old, new) = (old_rest, new_rest);
+        }
+    }
+    let (mut deleted, mut inserted) = (String::new(), String::new());
     for (o, n) in old.iter().zip(new) {
-        replace_line(o, n, out);
+        if alike(o, n) {
+            push(out, SpanOp::Delete, &std::mem::take(&mut deleted));
+            push(out, SpanOp::Insert, &std::mem::take(&mut inserted));
+            word_diff(o, n, out);
+        } else {
+            deleted.push_str(o);
+            inserted.push_str(n);
+        }
     }
     let paired = old.len().min(new.len());
     for o in old.get(paired..).unwrap_or_default() {
-        push(out, SpanOp::Delete, o);
+        deleted.push_str(o);
     }
     for n in new.get(paired..).unwrap_or_default() {
-        push(out, SpanOp::Insert, n);
+        inserted.push_str(n);
+    }
+    // Both sides end inside a line: their last lines lead into the same text.
+    let last_line = |text: &str| text.rfind('\n').map_or(0, |i| i + 1);
+    let open_ended = !deleted.is_empty()
+        && !inserted.is_empty()
+        && !deleted.ends_with('\n')
+        && !inserted.ends_with('\n');
+    if open_ended {
+        let (old_lines, old_last) = deleted.split_at(last_line(&deleted));
+        let (new_lines, new_last) = inserted.split_at(last_line(&inserted));
+        push(out, SpanOp::Delete, old_lines);
+        push(out, SpanOp::Insert, new_lines);
+        replace_line(old_last, new_last, out);
+    } else {
+        push(out, SpanOp::Delete, &deleted);
+        push(out, SpanOp::Insert, &inserted);
     }
 }
 
-/// One line replaced by another: word by word when alike (always for table
-/// rows, whose cells must stay cells), else the old text then the new one on
-/// the same line.
+/// One line replaced by another on the same line: word by word when alike,
+/// else the old text then the new.
 fn replace_line(old: &str, new: &str, out: &mut Vec<Span>) {
-    let words = TextDiff::configure()
-        .timeout(REFINE_TIMEOUT)
-        .diff_words(old, new);
-    let is_word = |w: &&str| !w.trim().is_empty();
-    let common = words
-        .iter_all_changes()
-        .filter(|c| c.tag() == ChangeTag::Equal && is_word(&c.value()))
-        .count();
-    let total = words.iter_old_slices().filter(is_word).count()
-        + words.iter_new_slices().filter(is_word).count();
-    let alike = total > 0 && (2 * common) as f32 >= WORD_DIFF_MIN_SHARE * total as f32;
-    if alike || (old.contains('|') && new.contains('|')) {
-        for change in words.iter_all_changes() {
-            let op = match change.tag() {
-                ChangeTag::Equal => SpanOp::Equal,
-                ChangeTag::Delete => SpanOp::Delete,
-                ChangeTag::Insert => SpanOp::Insert,
-            };
-            push(out, op, change.value());
-        }
+    if alike(old, new) {
+        word_diff(old, new, out);
         return;
     }
     match (old.strip_suffix('\n'), new.strip_suffix('\n')) {
@@ -252,6 +270,39 @@ fn replace_line(old: &str, new: &str, out: &mut Vec<Span>) {
             push(out, SpanOp::Delete, old);
             push(out, SpanOp::Insert, new);
         }
+    }
+}
+
+/// Whether two lines are worth a word diff: they share at least half their
+/// words, or both are table rows (whose cells must stay cells).
+fn alike(old: &str, new: &str) -> bool {
+    if old.contains('|') && new.contains('|') {
+        return true;
+    }
+    let words = TextDiff::configure()
+        .timeout(REFINE_TIMEOUT)
+        .diff_words(old, new);
+    let is_word = |w: &&str| !w.trim().is_empty();
+    let common = words
+        .iter_all_changes()
+        .filter(|c| c.tag() == ChangeTag::Equal && is_word(&c.value()))
+        .count();
+    let total = words.iter_old_slices().filter(is_word).count()
+        + words.iter_new_slices().filter(is_word).count();
+    total > 0 && (2 * common) as f32 >= WORD_DIFF_MIN_SHARE * total as f32
+}
+
+fn word_diff(old: &str, new: &str, out: &mut Vec<Span>) {
+    let words = TextDiff::configure()
+        .timeout(REFINE_TIMEOUT)
+        .diff_words(old, new);
+    for change in words.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => SpanOp::Equal,
+            ChangeTag::Delete => SpanOp::Delete,
+            ChangeTag::Insert => SpanOp::Insert,
+        };
+        push(out, op, change.value());
     }
 }
 

@@ -472,3 +472,35 @@ fn a_change_across_inline_code_stays_continuous() {
         "Pages and collections (excluding posts and drafts) have no time."
     );
 }
+
+/// Shape of a rewrite in ../shared/corpus/shared-storage-explainer (a
+/// paragraph replaced by a new `###` section and a code line by an unrelated
+/// one), shortened and reworded: synthetic text.
+#[test]
+fn unrelated_replacement_lines_keep_their_own_blocks() {
+    let html = render(&[
+        (E, "Intro.\n\n"),
+        (D, "An old paragraph about something else entirely.\n"),
+        (I, "### Private Aggregation\n"),
+        (E, "\nText.\n\n```js\n"),
+        (D, "function generateSeed() {}\n"),
+        (I, "// Example 1: writing an experiment id\n"),
+        (E, "```\n"),
+    ]);
+    assert_eq!(visible(select(&html, "h3")[0]), "Private Aggregation");
+    assert_eq!(select(&html, "h3 > ins").len(), 1);
+    let paragraphs: Vec<_> = select(&html, "p").into_iter().map(visible).collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "Intro.",
+            "An old paragraph about something else entirely.",
+            "Text."
+        ]
+    );
+    let code = visible(select(&html, "pre > code")[0]);
+    assert_eq!(
+        code,
+        "function generateSeed() {}\n// Example 1: writing an experiment id\n"
+    );
+}
