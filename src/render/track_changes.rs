@@ -201,8 +201,9 @@ fn flush_run(deleted: &str, inserted: &str, out: &mut Vec<Span>) {
     }
 }
 
-/// A group of old lines replaced by new ones. Lines that are alike are
-/// word-diffed pair by pair (an edited table row stays one row); the others
+/// A group of old lines replaced by new ones. Table rows with as many cells
+/// are diffed cell by cell and lines that are alike word by word, pair by
+/// pair (an edited table row stays one row); the others
 /// are shown whole, old lines then new lines, each on its own line, so a
 /// replaced paragraph or code line never runs into its replacement (a new
 /// `### heading` after an old paragraph stays a heading). Two lines share a
@@ -219,10 +220,10 @@ fn replace_lines(old: &[&str], new: &[&str], mid_line: bool, out: &mut Vec<Span>
     }
     let (mut deleted, mut inserted) = (String::new(), String::new());
     for (o, n) in old.iter().zip(new) {
-        if alike(o, n) {
+        if row_compatible(o, n) || (!rows_differ(o, n) && alike(o, n)) {
             push(out, SpanOp::Delete, &std::mem::take(&mut deleted));
             push(out, SpanOp::Insert, &std::mem::take(&mut inserted));
-            word_diff(o, n, out);
+            pair_diff(o, n, out);
         } else {
             deleted.push_str(o);
             inserted.push_str(n);
@@ -253,15 +254,18 @@ fn replace_lines(old: &[&str], new: &[&str], mid_line: bool, out: &mut Vec<Span>
     }
 }
 
-/// One line replaced by another on the same line: word by word when alike,
-/// else the old text then the new.
+/// One line replaced by another on the same line: cell by cell or word by
+/// word when alike, else the old text then the new. Table rows with different
+/// cells are never joined: one row holding both would have more cells than
+/// its table, and GFM drops the excess.
 fn replace_line(old: &str, new: &str, out: &mut Vec<Span>) {
-    if alike(old, new) {
-        word_diff(old, new, out);
+    let rows_differ = rows_differ(old, new);
+    if row_compatible(old, new) || (!rows_differ && alike(old, new)) {
+        pair_diff(old, new, out);
         return;
     }
     match (old.strip_suffix('\n'), new.strip_suffix('\n')) {
-        (Some(o), Some(n)) => {
+        (Some(o), Some(n)) if !rows_differ => {
             push(out, SpanOp::Delete, o);
             push(out, SpanOp::Insert, n);
             push(out, SpanOp::Equal, "\n");
@@ -273,12 +277,8 @@ fn replace_line(old: &str, new: &str, out: &mut Vec<Span>) {
     }
 }
 
-/// Whether two lines are worth a word diff: they share at least half their
-/// words, or both are table rows (whose cells must stay cells).
+/// Whether two lines are worth a word diff: they share at least half their words.
 fn alike(old: &str, new: &str) -> bool {
-    if old.contains('|') && new.contains('|') {
-        return true;
-    }
     let words = TextDiff::configure()
         .timeout(REFINE_TIMEOUT)
         .diff_words(old, new);
@@ -290,6 +290,50 @@ fn alike(old: &str, new: &str) -> bool {
     let total = words.iter_old_slices().filter(is_word).count()
         + words.iter_new_slices().filter(is_word).count();
     total > 0 && (2 * common) as f32 >= WORD_DIFF_MIN_SHARE * total as f32
+}
+
+/// Two table rows (or lines with `|`) with as many cells: diffed cell by cell,
+/// so a change never moves a pipe and the row keeps its cells.
+fn row_compatible(old: &str, new: &str) -> bool {
+    let cells_old = cells(old).len();
+    cells_old > 1 && cells_old == cells(new).len()
+}
+
+/// Two table rows with different numbers of cells: shown as two rows, since
+/// any merge of them can hold more cells than the table (GFM drops the excess).
+fn rows_differ(old: &str, new: &str) -> bool {
+    let (cells_old, cells_new) = (cells(old).len(), cells(new).len());
+    cells_old > 1 && cells_new > 1 && cells_old != cells_new
+}
+
+/// Diff two paired lines: cell by cell when [`row_compatible`], else by words.
+fn pair_diff(old: &str, new: &str, out: &mut Vec<Span>) {
+    if row_compatible(old, new) {
+        for (i, (o, n)) in cells(old).into_iter().zip(cells(new)).enumerate() {
+            if i > 0 {
+                push(out, SpanOp::Equal, "|");
+            }
+            word_diff(o, n, out);
+        }
+    } else {
+        word_diff(old, new, out);
+    }
+}
+
+/// The text between a line's unescaped `|` (the pipes left out, so joining the
+/// cells with `|` gives the line back).
+fn cells(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (i, c) in line.char_indices() {
+        if c == '|' && !escaped {
+            out.push(line.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    out.push(line.get(start..).unwrap_or_default());
+    out
 }
 
 fn word_diff(old: &str, new: &str, out: &mut Vec<Span>) {

@@ -504,3 +504,76 @@ fn unrelated_replacement_lines_keep_their_own_blocks() {
         "function generateSeed() {}\n// Example 1: writing an experiment id\n"
     );
 }
+
+#[test]
+fn cells_split_on_unescaped_pipes_and_join_back() {
+    let line = "| a \\| b | `c` |\n";
+    assert_eq!(cells(line), ["", " a \\| b ", " `c` ", "\n"]);
+    assert_eq!(cells(line).join("|"), line);
+    assert_eq!(cells("no pipes"), ["no pipes"]);
+}
+
+/// Cells swapped between rows: a word diff of the whole row could align the
+/// pipes so that the combined row has more cells than the table, and GFM
+/// drops the excess. Diffed cell by cell, every cell's text is shown.
+#[test]
+fn a_reordered_row_loses_no_cell() {
+    let html = render(&[
+        (E, "| X | Y |\n|---|---|\n"),
+        (D, "| a | b |\n| keep | row |"),
+        (I, "| b | c |\n| keep | row |"),
+        (E, "\n"),
+    ]);
+    let cells: Vec<_> = select(&html, "tbody td, table > tr td, tr td")
+        .into_iter()
+        .map(|td| spoken(td).trim().to_string())
+        .collect();
+    assert_eq!(
+        cells[..2],
+        ["deleted: a inserted: b", "deleted: b inserted: c"],
+        "{cells:?}"
+    );
+    assert!(select(&html, "table").len() == 1);
+    assert_eq!(select(&html, "tr").len(), 3);
+}
+
+/// Rows of different widths are shown as two rows, not joined into one.
+#[test]
+fn rows_with_different_cells_stay_separate_rows() {
+    let html = render(&[
+        (E, "| X | Y | Z |\n|---|---|---|\n| "),
+        (D, "one | two |\n| second | row | here |"),
+        (I, "one | two | three |\n| second | row | here |"),
+        (E, "\n"),
+    ]);
+    let text = visible(html.root_element());
+    for word in ["one", "two", "three", "second", "row", "here"] {
+        assert!(text.contains(word), "{word} missing: {text}");
+    }
+}
+
+/// A row gaining a cell next to a row losing one: each shown as its own row.
+#[test]
+fn rows_of_different_widths_are_not_merged() {
+    let html = render(&[
+        (E, "| X | Y | Z |\n|---|---|---|\n"),
+        (D, "| p | q | r |\n"),
+        (I, "| p | q | r | s | t |\n"),
+        (E, "| u | v | w |\n"),
+    ]);
+    assert_eq!(
+        select(&html, "tr").len(),
+        4,
+        "head, old row, new row, kept row"
+    );
+    let text = visible(html.root_element());
+    // The new row is wider than the table: GFM itself drops its extra cells
+    // ("s", "t"), as it would on the explainer page; the old row is whole.
+    assert_eq!(
+        select(&html, "tr")[1]
+            .select(&Selector::parse("del").unwrap())
+            .count(),
+        3,
+        "{text}"
+    );
+}
