@@ -30,11 +30,12 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::diff::{self, ChangeSet, Span, SpanOp};
+use crate::diff::{self, ChangeSet};
 use crate::error::{Error, Result};
 use crate::model::{Document, UpdateKind, Version};
+use crate::render::track_changes::TrackedText;
 use crate::render::{
-    self, AskedView, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown,
+    self, AskedView, Chrome, Crumb, DiffHeader, DiffView, HighlightView, RenderedMarkdown,
     SummaryView, VersionView,
 };
 use crate::slug::Slug;
@@ -361,7 +362,7 @@ fn build_explainer(
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
             day,
-            blocks: marked_blocks(&summary.changes.spans),
+            body: TrackedText::new(&summary.changes.spans),
         };
         write(
             &dir,
@@ -496,103 +497,6 @@ fn root_to_explainer(root: &str) -> &str {
 }
 
 // ---------------------------------------------------------------------------
-// Track changes: the whole newest text, changes since a date marked inline.
-
-/// One block of the track-changes view.
-struct MarkedBlock {
-    /// `p`, `h2`…`h6` or `blockquote`.
-    tag: &'static str,
-    /// `li` for list items (styled with a bullet), else empty.
-    class: &'static str,
-    /// Text pieces.
-    pieces: Vec<Piece>,
-}
-
-/// Split the lossless span list into display blocks at line breaks, strip each
-/// block's Markdown block marker (`## `, `> `, `- `, `1. `) and name its kind.
-fn marked_blocks(spans: &[Span]) -> Vec<MarkedBlock> {
-    let mut blocks = Vec::new();
-    let mut current: Vec<Span> = Vec::new();
-    for span in spans {
-        let mut lines = span.text.split('\n').peekable();
-        while let Some(line) = lines.next() {
-            if !line.is_empty() {
-                current.push(Span {
-                    op: span.op,
-                    text: line.to_string(),
-                });
-            }
-            if lines.peek().is_some() {
-                if let Some(block) = finish_block(std::mem::take(&mut current)) {
-                    blocks.push(block);
-                }
-            }
-        }
-    }
-    if let Some(block) = finish_block(current) {
-        blocks.push(block);
-    }
-    blocks
-}
-
-fn finish_block(mut spans: Vec<Span>) -> Option<MarkedBlock> {
-    if spans.iter().all(|s| s.text.trim().is_empty()) {
-        return None;
-    }
-    // The marker is read from the first span that is part of the newest text,
-    // or from the old text when the whole block was deleted.
-    let all_deleted = spans.iter().all(|s| s.op == SpanOp::Delete);
-    let first = spans
-        .iter()
-        .position(|s| all_deleted || s.op != SpanOp::Delete)
-        .unwrap_or(0);
-    let (tag, class, marker_len) = spans
-        .get(first)
-        .map(|s| block_marker(&s.text))
-        .unwrap_or(("p", "", 0));
-    if let Some(span) = spans.get_mut(first) {
-        span.text = span.text.get(marker_len..).unwrap_or_default().to_string();
-    }
-    Some(MarkedBlock {
-        tag,
-        class,
-        pieces: render::pieces(&spans),
-    })
-}
-
-/// Kind of a Markdown block from its first line, and the marker's length in bytes.
-fn block_marker(line: &str) -> (&'static str, &'static str, usize) {
-    let indent = line.len() - line.trim_start().len();
-    let rest = &line[indent..];
-    let hashes = rest.chars().take_while(|&c| c == '#').count();
-    if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
-        // The page title is the h1, so body headings start at h2.
-        let tag = match hashes {
-            1 | 2 => "h2",
-            3 => "h3",
-            4 => "h4",
-            5 => "h5",
-            _ => "h6",
-        };
-        return (tag, "", indent + hashes + 1);
-    }
-    if let Some(after) = rest.strip_prefix('>') {
-        let space = usize::from(after.starts_with(' '));
-        return ("blockquote", "", indent + 1 + space);
-    }
-    for bullet in ["- ", "* ", "+ "] {
-        if rest.starts_with(bullet) {
-            return ("p", "li", indent + 2);
-        }
-    }
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
-        return ("p", "li", indent + digits + 2);
-    }
-    ("p", "", 0)
-}
-
-// ---------------------------------------------------------------------------
 // Atom.
 
 /// One Atom entry (one major update).
@@ -691,7 +595,7 @@ struct TrackChanges<'a> {
     base: VersionView,
     head: VersionView,
     day: &'a str,
-    blocks: Vec<MarkedBlock>,
+    body: TrackedText,
 }
 
 #[derive(Template)]
@@ -714,54 +618,6 @@ struct FeedEntryContent<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn span(op: SpanOp, text: &str) -> Span {
-        Span {
-            op,
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn blocks_follow_lines_and_lose_their_markers() {
-        let blocks = marked_blocks(&[
-            span(SpanOp::Equal, "Lead text.\n\n## What next?\n\nMr Macron "),
-            span(SpanOp::Delete, "spoke"),
-            span(SpanOp::Insert, "said"),
-            span(SpanOp::Equal, ".\n\n"),
-            span(SpanOp::Delete, "- A removed item\n"),
-            span(SpanOp::Insert, "> A new quote\n"),
-        ]);
-        let tags: Vec<_> = blocks.iter().map(|b| (b.tag, b.class)).collect();
-        assert_eq!(
-            tags,
-            [
-                ("p", ""),
-                ("h2", ""),
-                ("p", ""),
-                ("p", "li"),
-                ("blockquote", "")
-            ]
-        );
-        assert_eq!(blocks[1].pieces[0].text, "What next?");
-        assert_eq!(blocks[3].pieces[0].text, "A removed item");
-        assert!(blocks[3].pieces[0].del);
-        assert_eq!(blocks[4].pieces[0].text, "A new quote");
-        let middle: Vec<_> = blocks[2]
-            .pieces
-            .iter()
-            .map(|p| (p.text.as_str(), p.ins, p.del))
-            .collect();
-        assert_eq!(
-            middle,
-            [
-                ("Mr Macron ", false, false),
-                ("spoke", false, true),
-                ("said", true, false),
-                (".", false, false)
-            ]
-        );
-    }
 
     #[test]
     fn days_start_at_midnight_utc() {

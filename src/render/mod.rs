@@ -10,6 +10,7 @@
 //! ([`RenderedMarkdown`]); no template uses `|safe`.
 
 pub(crate) mod filters;
+pub(crate) mod track_changes;
 
 use askama::filters::Safe;
 use filters::Ansi;
