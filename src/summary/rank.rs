@@ -2,10 +2,13 @@
 //! first. Pure (no store I/O), so the rules are testable on hand-built change
 //! sets; [`super::since`] then ties each highlight to the update that made it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
 
 use crate::claims::{self, Attribution};
-use crate::diff::{ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, Tag};
+use crate::diff::{Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag};
+use crate::model::{BlockKind, Document};
 
 use super::HighlightKind;
 
@@ -32,8 +35,14 @@ impl Trace {
 pub struct PendingHighlight {
     /// Ranking class.
     pub kind: HighlightKind,
+    /// Direction: added, removed, edited or moved text.
+    pub change: ChangeKind,
+    /// Why it ranks where it does.
+    pub score: Score,
     /// Section heading (`None` = the lead).
     pub section: Option<String>,
+    /// Other sections where the very same change was made (collapsed into this one).
+    pub also_in: Vec<Option<String>>,
     /// The sentence (or heading) verbatim: new text; old text for removals.
     pub text: String,
     /// The sentence before an edit, verbatim (`None` unless edited).
@@ -42,10 +51,25 @@ pub struct PendingHighlight {
     pub words: Vec<Span>,
     /// Speakers named, in order, without repeats.
     pub speakers: Vec<String>,
+    /// Who makes the claim (contested and plain claims).
+    pub claimant: Vec<String>,
+    /// Who denies or rebuts it (contested claims).
+    pub disputed_by: Vec<String>,
     /// Diff tags.
     pub tags: Vec<Tag>,
     /// How to find the introducing update.
     pub trace: Trace,
+}
+
+/// Why a highlight ranks where it does: its class and the lexical evidence
+/// found, as `key: value` strings ("number: $5,000 → $500", "obligation
+/// removed: must", "block: code", "denial: the UK government denied").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Score {
+    /// The ranking class (the same as the highlight's `kind`).
+    pub class: HighlightKind,
+    /// Evidence, strongest first within each kind.
+    pub evidence: Vec<String>,
 }
 
 /// What the ranking knows about one sentence-level change.
@@ -59,6 +83,10 @@ struct Reading {
     attributions: Vec<Attribution>,
     /// A new (or, for removals, removed) quotation.
     quotation: bool,
+    /// The sentence sits in prose (not code, a table, raw HTML or a figure).
+    prose: bool,
+    /// The block it sits in, when known.
+    block: Option<BlockKind>,
 }
 
 impl Reading {
@@ -83,6 +111,17 @@ impl Reading {
     }
 }
 
+/// The kind of block a change sits in (head's for new text, base's for removed
+/// text); `None` when its range is in no block (or it has no range).
+fn block_kind(change: &Change, base: &Document, head: &Document) -> Option<BlockKind> {
+    let block = match (&change.new_range, &change.old_range) {
+        (Some(r), _) if change.kind != ChangeKind::Removed => head.block_at(r.start),
+        (_, Some(r)) => base.block_at(r.start),
+        _ => None,
+    };
+    block.map(|b| b.kind)
+}
+
 /// Rank the changes of a net change set into highlights, in display order:
 ///
 /// 1. `ContestedClaim`: a new sentence (added, or edited so that it gains an
@@ -90,59 +129,80 @@ impl Reading {
 ///    the sentence itself or in an adjacent new sentence of the same section
 ///    (then both sentences are contested claims);
 /// 2. `Claim`: any other new attribution (speaker + reporting verb) or new quotation;
-/// 3. `Correction`: an edited sentence whose numbers, dates or names changed;
+/// 3. `Correction`: an edited sentence in which an existing figure, date or
+///    name was replaced (an added clause with a new figure is no correction);
 /// 4. `RemovedClaim`: a removed sentence that carried an attribution or quotation;
-/// 5. `NewSection`: an added section (text = its heading);
-/// 6. `Other`: every other substantive added, removed or edited sentence, then
-///    removed and renamed sections.
+/// 5. `Obligation`: an obligation or negation added, removed or changed ("must",
+///    "may not", "will not", "not"), in either direction;
+/// 6. `NewSection`: an added section (text = its heading);
+/// 7. `Other`: every other substantive added, removed or edited sentence, then
+///    removed and renamed sections;
+/// 8. `Cosmetic`: code, tables, markup, spelling fixes and renumbering.
 ///
-/// Within a class, document order. Cosmetic edits and pure moves change no words a
-/// reader reads and are left to the change list. `head_body` is the new body the
-/// change ranges index; it decides whether two new sentences are adjacent.
-pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighlight> {
+/// Only prose can be a claim, correction or obligation. Within a class,
+/// changes with figures, dates or names come before those without, then
+/// document order. Punctuation-only edits, pure moves and page furniture (a
+/// "last updated" line) are no highlights. A sentence changed the same way in
+/// several sections is one highlight (`also_in` names the others). `base` and
+/// `head` are the documents the change ranges index.
+pub fn rank_highlights(
+    changes: &ChangeSet,
+    base: &Document,
+    head: &Document,
+) -> Vec<PendingHighlight> {
     let readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
-        .filter_map(|(index, change)| read_change(index, change))
+        .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
 
-    let mut out: Vec<PendingHighlight> = Vec::new();
+    let mut out: Vec<(u8, PendingHighlight)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
         let Some(change) = changes.changes.get(reading.index) else {
             continue;
         };
-        let neighbours = [pos.checked_sub(1), pos.checked_add(1)]
+        let neighbours: Vec<&Reading> = [pos.checked_sub(1), pos.checked_add(1)]
             .into_iter()
             .flatten()
             .filter_map(|p| readings.get(p))
-            .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, head_body));
-        let kind = if reading.fresh {
-            let mut contested = reading.contests_itself();
+            .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, &head.body))
+            .collect();
+        let facts = Evidence::of(change, reading.block);
+        let mut rebuttals: Vec<&Reading> = Vec::new();
+        let kind = if reading.block == Some(BlockKind::Code)
+            || change.significance == Significance::Cosmetic
+        {
+            // Code is shown, never read as claims; spelling and numbering fixes change no meaning.
+            HighlightKind::Cosmetic
+        } else if !reading.prose {
+            // A table, markup or a figure: shown after the prose it illustrates.
+            HighlightKind::Other
+        } else if change.significance == Significance::Cosmetic {
+            HighlightKind::Cosmetic
+        } else if reading.fresh {
             // A pure claim next to a pure rebuttal (or the reverse) contest each
             // other; a sentence that carries both rebuts itself, not its neighbours.
             let pure_claim = |r: &Reading| r.claims() && !r.denies();
             let pure_denial = |r: &Reading| r.denies() && !r.claims();
-            for n in neighbours {
-                contested |=
-                    pure_claim(reading) && pure_denial(n) || pure_denial(reading) && pure_claim(n);
+            for n in &neighbours {
+                if pure_claim(reading) && pure_denial(n) || pure_denial(reading) && pure_claim(n) {
+                    rebuttals.push(n);
+                }
             }
-            if contested {
+            if reading.contests_itself() || !rebuttals.is_empty() {
                 HighlightKind::ContestedClaim
             } else if !reading.attributions.is_empty() || reading.quotation {
                 HighlightKind::Claim
-            } else if change.kind == ChangeKind::Edited && corrects(change) {
-                HighlightKind::Correction
             } else {
-                HighlightKind::Other
+                facts.class(change.kind)
             }
         } else {
             match change.kind {
-                ChangeKind::Edited if corrects(change) => HighlightKind::Correction,
                 ChangeKind::Removed if !reading.attributions.is_empty() || reading.quotation => {
                     HighlightKind::RemovedClaim
                 }
-                _ => HighlightKind::Other,
+                kind => facts.class(kind),
             }
         };
         let removed = change.kind == ChangeKind::Removed;
@@ -152,79 +212,367 @@ pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighl
             change.new_text.clone()
         };
         let Some(text) = text else { continue };
-        let mut speakers: Vec<String> = Vec::new();
         let spoken = if change.kind == ChangeKind::Edited {
             // An edited sentence names everyone in it, not only the new speakers.
             claims::attributions(&text)
         } else {
             reading.attributions.clone()
         };
-        for a in spoken {
+        let mut speakers: Vec<String> = Vec::new();
+        let (mut claimant, mut disputed_by) = (Vec::new(), Vec::new());
+        let mut evidence = Vec::new();
+        for a in spoken
+            .iter()
+            .chain(rebuttals.iter().flat_map(|n| n.attributions.iter()))
+        {
             // A bare pronoun names nobody a reader can place ("Said by he").
-            let pronoun = ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str());
-            if !pronoun && !speakers.contains(&a.speaker) {
-                speakers.push(a.speaker);
+            if ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str()) {
+                continue;
+            }
+            evidence.push(format!(
+                "{}: {} {}",
+                if a.denial { "denial" } else { "attribution" },
+                a.speaker,
+                a.verb
+            ));
+            let role = if a.denial {
+                &mut disputed_by
+            } else {
+                &mut claimant
+            };
+            if !role.contains(&a.speaker) {
+                role.push(a.speaker.clone());
             }
         }
-        out.push(PendingHighlight {
-            kind,
-            section: change.section.clone(),
-            trace: if removed {
-                Trace::Disappears(text.clone())
-            } else {
-                Trace::Appears(text.clone())
+        for a in &spoken {
+            let pronoun = ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str());
+            if !pronoun && !speakers.contains(&a.speaker) {
+                speakers.push(a.speaker.clone());
+            }
+        }
+        if kind != HighlightKind::ContestedClaim {
+            // Roles are only told for a contest; a plain claim names its speakers.
+            disputed_by.clear();
+        }
+        evidence.extend(facts.evidence);
+        out.push((
+            facts.weight,
+            PendingHighlight {
+                kind,
+                change: change.kind,
+                score: Score {
+                    class: kind,
+                    evidence,
+                },
+                section: change.section.clone(),
+                also_in: Vec::new(),
+                trace: if removed {
+                    Trace::Disappears(text.clone())
+                } else {
+                    Trace::Appears(text.clone())
+                },
+                old_text: (change.kind == ChangeKind::Edited)
+                    .then(|| change.old_text.clone())
+                    .flatten(),
+                words: if change.kind == ChangeKind::Edited {
+                    change.words.clone()
+                } else {
+                    Vec::new()
+                },
+                speakers,
+                claimant,
+                disputed_by,
+                tags: change.tags.clone(),
+                text,
             },
-            old_text: (change.kind == ChangeKind::Edited)
-                .then(|| change.old_text.clone())
-                .flatten(),
-            words: if change.kind == ChangeKind::Edited {
-                change.words.clone()
-            } else {
-                Vec::new()
-            },
-            speakers,
-            tags: change.tags.clone(),
-            text,
-        });
+        ));
     }
 
     for section in &changes.sections {
-        let (kind, text, trace) = match (section.kind, &section.new_heading, &section.old_heading) {
-            (SectionChangeKind::Added, Some(h), _) => {
-                (HighlightKind::NewSection, h, Trace::Appears(h.clone()))
-            }
-            (SectionChangeKind::Renamed, Some(h), _) => {
-                (HighlightKind::Other, h, Trace::Appears(h.clone()))
-            }
-            (SectionChangeKind::Removed, _, Some(h)) => {
-                (HighlightKind::Other, h, Trace::Disappears(h.clone()))
-            }
-            _ => continue,
-        };
-        out.push(PendingHighlight {
-            kind,
-            section: Some(text.clone()),
-            text: text.clone(),
-            old_text: match section.kind {
-                SectionChangeKind::Renamed => section.old_heading.clone(),
-                _ => None,
+        let (kind, change, text, trace) =
+            match (section.kind, &section.new_heading, &section.old_heading) {
+                (SectionChangeKind::Added, Some(h), _) => (
+                    HighlightKind::NewSection,
+                    ChangeKind::Added,
+                    h,
+                    Trace::Appears(h.clone()),
+                ),
+                (SectionChangeKind::Renamed, Some(h), _) => (
+                    HighlightKind::Other,
+                    ChangeKind::Edited,
+                    h,
+                    Trace::Appears(h.clone()),
+                ),
+                (SectionChangeKind::Removed, _, Some(h)) => (
+                    HighlightKind::Other,
+                    ChangeKind::Removed,
+                    h,
+                    Trace::Disappears(h.clone()),
+                ),
+                _ => continue,
+            };
+        out.push((
+            1,
+            PendingHighlight {
+                kind,
+                change,
+                score: Score {
+                    class: kind,
+                    evidence: vec![format!("section {}", change_name(change))],
+                },
+                section: Some(text.clone()),
+                also_in: Vec::new(),
+                text: text.clone(),
+                old_text: match section.kind {
+                    SectionChangeKind::Renamed => section.old_heading.clone(),
+                    _ => None,
+                },
+                words: Vec::new(),
+                speakers: Vec::new(),
+                claimant: Vec::new(),
+                disputed_by: Vec::new(),
+                tags: Vec::new(),
+                trace,
             },
-            words: Vec::new(),
-            speakers: Vec::new(),
-            tags: Vec::new(),
-            trace,
-        });
+        ));
     }
 
-    // Stable: document order survives within each class.
-    out.sort_by_key(|h| h.kind);
+    // Stable: document order survives within each class and weight.
+    out.sort_by_key(|(weight, h)| (h.kind, *weight));
+    collapse_repeats(out.into_iter().map(|(_, h)| h).collect())
+}
+
+/// One highlight for a sentence changed the same way in several sections
+/// (boilerplate repeated under every heading): the first keeps the others'
+/// sections in `also_in`.
+fn collapse_repeats(ranked: Vec<PendingHighlight>) -> Vec<PendingHighlight> {
+    let mut first: HashMap<(HighlightKind, ChangeKind, String, String), usize> = HashMap::new();
+    let mut out: Vec<PendingHighlight> = Vec::with_capacity(ranked.len());
+    for h in ranked {
+        let key = (
+            h.kind,
+            h.change,
+            normalise(&h.text),
+            normalise(h.old_text.as_deref().unwrap_or("")),
+        );
+        match first.get(&key).and_then(|&i| out.get_mut(i)) {
+            Some(kept) if h.kind != HighlightKind::NewSection => kept.also_in.push(h.section),
+            _ => {
+                first.insert(key, out.len());
+                out.push(h);
+            }
+        }
+    }
     out
 }
 
+/// A block kind's name in evidence.
+fn block_name(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Paragraph => "paragraph",
+        BlockKind::Quote => "quote",
+        BlockKind::ListItem => "list item",
+        BlockKind::Figure => "figure",
+        BlockKind::Code => "code",
+        BlockKind::Table => "table",
+        BlockKind::Html => "html",
+        BlockKind::Other => "other",
+    }
+}
+
+/// "added", "removed", "edited", "moved".
+fn change_name(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Edited => "edited",
+        ChangeKind::Moved => "moved",
+    }
+}
+
+/// The lexical evidence of a change that is not a claim.
+struct Evidence {
+    /// An existing figure, date or name was replaced by another.
+    replaced: bool,
+    /// An obligation or negation came, went or changed.
+    binding: bool,
+    /// 0: figures, dates, names or obligations involved; 1: plain words; 2: a fragment of
+    /// one or two words (a file name, a table cell).
+    weight: u8,
+    evidence: Vec<String>,
+}
+
+impl Evidence {
+    fn of(change: &Change, block: Option<BlockKind>) -> Evidence {
+        let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
+        let new = claims::facts(change.new_text.as_deref().unwrap_or(""));
+        let mut evidence = Vec::new();
+        let prose = block.is_none_or(BlockKind::is_prose);
+        if let Some(kind) = block.filter(|_| !prose) {
+            evidence.push(format!("block: {}", block_name(kind)));
+        }
+        if change.significance == Significance::Cosmetic {
+            evidence.push(format!("cosmetic: {}", change.reason));
+        }
+        let mut replaced = false;
+        let mut moved = false;
+        for (what, a, b) in [
+            ("number", &old.numbers, &new.numbers),
+            ("date", &old.dates, &new.dates),
+            ("name", &old.names, &new.names),
+        ] {
+            let (gone, came) = (minus(a, b), minus(b, a));
+            if gone.is_empty() && came.is_empty() {
+                continue;
+            }
+            moved = true;
+            replaced |= !gone.is_empty() && !came.is_empty();
+            evidence.push(format!("{what}: {} → {}", gone.join(", "), came.join(", ")));
+        }
+        let mut binding = false;
+        for (what, a, b) in [
+            ("obligation", &old.obligations, &new.obligations),
+            ("negation", &old.negations, &new.negations),
+        ] {
+            let (gone, came) = (minus(a, b), minus(b, a));
+            if !gone.is_empty() {
+                evidence.push(format!("{what} removed: {}", gone.join(", ")));
+            }
+            if !came.is_empty() {
+                evidence.push(format!("{what} added: {}", came.join(", ")));
+            }
+            binding |= !gone.is_empty() || !came.is_empty();
+        }
+        let text = change
+            .new_text
+            .as_deref()
+            .or(change.old_text.as_deref())
+            .unwrap_or("");
+        let fragment = text.split_whitespace().count() < 3;
+        if fragment {
+            evidence.push("fragment".to_string());
+        }
+        Evidence {
+            replaced,
+            binding,
+            weight: if fragment || !prose {
+                2
+            } else if moved || binding {
+                0
+            } else {
+                1
+            },
+            evidence,
+        }
+    }
+
+    /// The class of a prose change that is not a claim.
+    fn class(&self, kind: ChangeKind) -> HighlightKind {
+        match kind {
+            ChangeKind::Edited if self.replaced => HighlightKind::Correction,
+            _ if self.binding => HighlightKind::Obligation,
+            _ => HighlightKind::Other,
+        }
+    }
+}
+
+/// What is in `a` and not in `b` (multiset difference), in `a`'s order.
+fn minus(a: &[String], b: &[String]) -> Vec<String> {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for y in b {
+        *left.entry(y.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for x in a {
+        match left.get_mut(x.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(x.clone()),
+        }
+    }
+    out
+}
+
+/// Page furniture: a "last updated" line whose only news is its own time.
+/// It is in the change list, never a highlight.
+fn is_furniture(change: &Change) -> bool {
+    let text = change
+        .new_text
+        .as_deref()
+        .or(change.old_text.as_deref())
+        .unwrap_or("");
+    let lower = text.to_lowercase();
+    let stamped = [
+        "last updated",
+        "last modified",
+        "last revised",
+        "last reviewed",
+        "last changed",
+        "updated on",
+        "updated at",
+        "updated:",
+    ]
+    .iter()
+    .any(|m| lower.contains(m));
+    if !stamped {
+        return false;
+    }
+    match change.kind {
+        // Only the time changed: every changed word is part of a date or time.
+        ChangeKind::Edited => change
+            .words
+            .iter()
+            .filter(|s| s.op != SpanOp::Equal)
+            .all(|s| s.text.split_whitespace().all(is_time_word)),
+        // A stamp line on its own ("*Last updated: 4 May 2020*").
+        _ => text.split_whitespace().count() <= 12,
+    }
+}
+
+/// A word of a date or time: digits, months, weekdays, "am"/"pm", joiners.
+fn is_time_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    w.is_empty()
+        || w.chars().any(|c| c.is_ascii_digit())
+        || crate::calendar::is_month(w)
+        || crate::calendar::is_weekday(w)
+        || ["am", "pm", "at", "on", "of", "the", "utc", "gmt", "bst", "et"]
+            .contains(&w.to_lowercase().as_str())
+}
+
 /// What a change says about claims, or `None` when it is no highlight at all.
-fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
-    if change.significance == Significance::Cosmetic || change.kind == ChangeKind::Moved {
+fn read_change(
+    index: usize,
+    change: &crate::diff::Change,
+    base: &Document,
+    head: &Document,
+) -> Option<Reading> {
+    if change.kind == ChangeKind::Moved || is_furniture(change) {
         return None;
+    }
+    let block = block_kind(change, base, head);
+    let prose = block.is_none_or(BlockKind::is_prose);
+    if change.significance == Significance::Cosmetic {
+        // Punctuation and case alone change nothing a reader reads.
+        let letters = |t: Option<&str>| -> String {
+            t.unwrap_or("")
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        if letters(change.old_text.as_deref()) == letters(change.new_text.as_deref()) {
+            return None;
+        }
+    }
+    if !prose || change.significance == Significance::Cosmetic {
+        return Some(Reading {
+            index,
+            fresh: false,
+            attributions: Vec::new(),
+            quotation: false,
+            prose,
+            block,
+        });
     }
     match change.kind {
         ChangeKind::Added => {
@@ -234,6 +582,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: true,
                 attributions: claims::attributions(text),
                 quotation: claims::has_quotation(text),
+                prose,
+                block,
             })
         }
         ChangeKind::Removed => {
@@ -243,6 +593,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: false,
                 attributions: claims::attributions(text),
                 quotation: claims::has_quotation(text),
+                prose,
+                block,
             })
         }
         ChangeKind::Edited => {
@@ -269,6 +621,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: !gained.is_empty() || new_quote,
                 attributions: gained,
                 quotation: new_quote,
+                prose,
+                block,
             })
         }
         ChangeKind::Moved => None,
@@ -279,22 +633,6 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
 fn speaker_key(a: &Attribution) -> (String, String) {
     let last = a.speaker.split_whitespace().last().unwrap_or_default();
     (last.to_lowercase(), a.verb.to_lowercase())
-}
-
-/// True when an edit changed a figure, date or name.
-fn corrects(change: &crate::diff::Change) -> bool {
-    if change
-        .tags
-        .iter()
-        .any(|t| matches!(t, Tag::Number | Tag::Date | Tag::Name))
-    {
-        return true;
-    }
-    let old = change.old_text.as_deref().unwrap_or("");
-    let new = change.new_text.as_deref().unwrap_or("");
-    claims::numbers(old) != claims::numbers(new)
-        || claims::dates(old) != claims::dates(new)
-        || claims::names(old) != claims::names(new)
 }
 
 /// Two changes are adjacent when they sit in the same section and only
