@@ -240,9 +240,10 @@ fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
                 k += 2;
                 continue;
             }
-            "must" | "mustn't" | "shall" | "shan't" | "cannot" | "can't" | "won't"
-            | "required" | "require" | "requires" | "prohibited" | "forbidden" | "obliged"
-            | "obligated" => out.push(w.clone()),
+            "must" | "mustn't" | "shall" | "shan't" | "cannot" | "can't" | "won't" | "required"
+            | "require" | "requires" | "prohibited" | "forbidden" | "obliged" | "obligated" => {
+                out.push(w.clone())
+            }
             _ => {}
         }
         k += 1;
@@ -281,7 +282,9 @@ fn numbers_in(text: &str, tokens: &[Token<'_>], date_tokens: &[Range<usize>]) ->
     let mut k = 0;
     while k < tokens.len() {
         let Some(t) = tokens.get(k) else { break };
-        if !t.is_number() || date_tokens.iter().any(|r| r.contains(&k)) || identifier_tail(tokens, k)
+        if !t.is_number()
+            || date_tokens.iter().any(|r| r.contains(&k))
+            || identifier_tail(tokens, k)
         {
             k += 1;
             continue;
@@ -1358,7 +1361,10 @@ mod tests {
         assert_eq!(f.negations, vec!["not"]);
         assert!(facts("We may share it.").dates.is_empty());
         assert_eq!(numbers("capped at US $5,000"), vec!["$5,000"]);
-        assert_eq!(facts("He called it “impossible”.").quotes, vec!["impossible"]);
+        assert_eq!(
+            facts("He called it “impossible”.").quotes,
+            vec!["impossible"]
+        );
     }
 
     proptest::proptest! {

@@ -437,7 +437,11 @@ pub fn parse_target(target: &str) -> Result<(Slug, VersionRef)> {
     }
 }
 
-fn render_summary(summary: &Summary, format: ReportFormat, detail: render::Detail) -> Result<String> {
+fn render_summary(
+    summary: &Summary,
+    format: ReportFormat,
+    detail: render::Detail,
+) -> Result<String> {
     match format {
         ReportFormat::Text => render::summary_text_with(summary, use_color(), detail),
         ReportFormat::Json => json(summary),

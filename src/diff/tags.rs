@@ -72,7 +72,9 @@ const MEANINGFUL: &[&str] = &[
 fn is_section_number(word: &str) -> bool {
     let core = word.trim_end_matches('.');
     !core.is_empty()
-        && core.split('.').all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && core
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
         && (core.contains('.') || word.ends_with('.'))
 }
 
@@ -113,17 +115,14 @@ fn form_only(old: &[String], new: &[String]) -> Option<Form> {
             && distance <= 2
             && distance * 4 <= x.chars().count().max(y.chars().count())
     };
-    changed
-        .iter()
-        .all(|(_, x, y)| typo(x, y))
-        .then(|| {
-            Form::Spelling(
-                changed
-                    .iter()
-                    .map(|(_, x, y)| (x.to_string(), y.to_string()))
-                    .collect(),
-            )
-        })
+    changed.iter().all(|(_, x, y)| typo(x, y)).then(|| {
+        Form::Spelling(
+            changed
+                .iter()
+                .map(|(_, x, y)| (x.to_string(), y.to_string()))
+                .collect(),
+        )
+    })
 }
 
 /// Levenshtein distance with adjacent transpositions counted as one edit
@@ -257,7 +256,9 @@ pub(crate) fn classify(
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
-                Some(Form::Numbering(x, y)) => reasons.push(format!("numbering changed: {x} → {y}")),
+                Some(Form::Numbering(x, y)) => {
+                    reasons.push(format!("numbering changed: {x} → {y}"))
+                }
                 _ => {}
             }
             if reasons.is_empty() {
@@ -462,7 +463,10 @@ mod tests {
             (&none, &none),
         );
         assert_eq!(sig, Significance::Substantive);
-        assert!(reason.contains("obligation changed: removed must"), "{reason}");
+        assert!(
+            reason.contains("obligation changed: removed must"),
+            "{reason}"
+        );
         assert_eq!(edit_distance("form", "from"), 1);
     }
 }

@@ -679,11 +679,22 @@ impl HighlightView {
             (HighlightKind::Claim, _) => ("New claim", "claim"),
             (HighlightKind::Correction, _) => ("Correction", "correction"),
             (HighlightKind::RemovedClaim, _) => ("Claim removed", "removed-claim"),
-            (HighlightKind::Obligation, ChangeKind::Added) => ("New obligation", "obligation"),
-            (HighlightKind::Obligation, ChangeKind::Removed) => {
-                ("Obligation removed", "obligation")
+            (HighlightKind::Obligation, change) => {
+                let binds = highlight
+                    .score
+                    .evidence
+                    .iter()
+                    .any(|e| e.starts_with("obligation"));
+                let label = match (binds, change) {
+                    (true, ChangeKind::Added) => "New obligation",
+                    (true, ChangeKind::Removed) => "Obligation removed",
+                    (true, _) => "Obligation changed",
+                    (false, ChangeKind::Added) => "Added, with a negation",
+                    (false, ChangeKind::Removed) => "Removed, with a negation",
+                    (false, _) => "Negation changed",
+                };
+                (label, "obligation")
             }
-            (HighlightKind::Obligation, _) => ("Obligation or negation changed", "obligation"),
             (HighlightKind::NewSection, _) => ("New section", "new-section"),
             (HighlightKind::Other, ChangeKind::Added) => ("Added", "other"),
             (HighlightKind::Other, ChangeKind::Removed) => ("Removed", "other"),

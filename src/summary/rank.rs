@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::claims::{self, Attribution};
-use crate::diff::{Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag};
+use crate::diff::{
+    Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag,
+};
 use crate::model::{BlockKind, Document};
 
 use super::HighlightKind;
@@ -535,8 +537,10 @@ fn is_time_word(word: &str) -> bool {
         || w.chars().any(|c| c.is_ascii_digit())
         || crate::calendar::is_month(w)
         || crate::calendar::is_weekday(w)
-        || ["am", "pm", "at", "on", "of", "the", "utc", "gmt", "bst", "et"]
-            .contains(&w.to_lowercase().as_str())
+        || [
+            "am", "pm", "at", "on", "of", "the", "utc", "gmt", "bst", "et",
+        ]
+        .contains(&w.to_lowercase().as_str())
 }
 
 /// What a change says about claims, or `None` when it is no highlight at all.
@@ -695,6 +699,10 @@ mod tests {
         change(ChangeKind::Added, Some(section), None, Some(text))
     }
 
+    fn doc(body: &str) -> Document {
+        Document::new(crate::model::DocumentMeta::default(), body.to_string())
+    }
+
     fn set(changes: Vec<Change>) -> ChangeSet {
         ChangeSet {
             changes,
@@ -713,7 +721,7 @@ mod tests {
             added(TALKS, LAVROV),
             added(TALKS, TRUCE),
         ]);
-        let h = rank_highlights(&cs, "");
+        let h = rank_highlights(&cs, &doc(""), &doc(""));
         assert_eq!(
             kinds(&h),
             vec![
@@ -731,7 +739,7 @@ mod tests {
     #[test]
     fn a_speaker_qualifying_their_own_claim_is_no_contest() {
         let s = "Mr Trump has said that Europe should be responsible for providing security guarantees, and has also suggested that he will not discuss guarantees until a peace deal has been agreed.";
-        let h = rank_highlights(&set(vec![added("Troops", s)]), "");
+        let h = rank_highlights(&set(vec![added("Troops", s)]), &doc(""), &doc(""));
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, s)]);
     }
 
@@ -744,7 +752,7 @@ mod tests {
         a.new_range = Some(0..claim.len());
         let mut b = added("Territory", denial);
         b.new_range = Some(claim.len() + 1..body.len());
-        let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &body);
+        let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
             vec![
@@ -755,7 +763,7 @@ mod tests {
         // Not adjacent (an unchanged sentence between): each stands alone as a claim.
         let body = format!("{claim} Unchanged text. {denial}");
         b.new_range = Some(claim.len() + 17..body.len());
-        let h = rank_highlights(&set(vec![a, b]), &body);
+        let h = rank_highlights(&set(vec![a, b]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
             vec![
@@ -840,7 +848,7 @@ mod tests {
             old_heading: Some("Old section".into()),
             new_heading: None,
         });
-        let h = rank_highlights(&cs, "");
+        let h = rank_highlights(&cs, &doc(""), &doc(""));
         assert_eq!(
             kinds(&h),
             vec![
@@ -877,13 +885,14 @@ mod tests {
                 Some(old),
                 Some(new),
             )]),
-            "",
+            &doc(""),
+            &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
         assert_eq!(h.first().unwrap().speakers, vec!["Mr Zelenskyy"]);
         // An unresolved pronoun is no speaker to show.
         let new = "However, he later clarified his comments, saying “everything is on the table”.";
-        let h = rank_highlights(&set(vec![added("NATO", new)]), "");
+        let h = rank_highlights(&set(vec![added("NATO", new)]), &doc(""), &doc(""));
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
         assert!(h.first().unwrap().speakers.is_empty());
         // An edit that keeps the same speaker and verb is no new claim.
@@ -891,7 +900,8 @@ mod tests {
         let new = "Mr Lavrov said the talks went very well.";
         let h = rank_highlights(
             &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
-            "",
+            &doc(""),
+            &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
         // A retitled speaker is a correction of names, not a new claim.
@@ -899,7 +909,8 @@ mod tests {
         let new = "Both the outgoing German Chancellor Olaf Scholz and likely incoming Chancellor Friedrich Merz have said it is “too early”.";
         let h = rank_highlights(
             &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
-            "",
+            &doc(""),
+            &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Correction, new)]);
     }
