@@ -110,14 +110,64 @@ pub fn has_quotation(text: &str) -> bool {
     !quotations(text).is_empty()
 }
 
-/// The quoted passages (without their quote marks) that have at least two words
-/// (one quoted word is a term or scare quote, not speech).
+/// The quoted passages (without their quote marks) that read as speech: at
+/// least two words of letters, not a defined term ("the “data controller”",
+/// "(“End User Communications”)", a Title-Case name) and not code or a URL
+/// ("“Shared-Storage-Writable: ?1”"). One quoted word is a scare quote.
 pub fn quotations(text: &str) -> Vec<String> {
-    quoted_passages(text, 2)
+    let mut out = Vec::new();
+    for (start, quote) in quoted_spans(text) {
+        let words: Vec<&str> = quote
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let prose_words = words
+            .iter()
+            .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’'))
+            .count();
+        let before = text.get(..start).unwrap_or("").trim_end();
+        let before = before
+            .strip_suffix(['“', '"'])
+            .unwrap_or(before)
+            .trim_end();
+        let previous = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let defined_term = before.ends_with('(')
+            || ["the", "a", "an", "as", "called", "term", "terms", "see", "(see", "or", "and"]
+                .contains(&previous.as_str())
+            || (words.len() <= 5
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase)));
+        let code = quote.contains("://") || quote.contains(['(', ')', '{', '}', '=', '<', '>']);
+        if prose_words >= 2 && prose_words * 2 >= words.len() && !defined_term && !code {
+            out.push(quote);
+        }
+    }
+    out
 }
 
 /// Quoted passages with at least `min_words` words, verbatim.
 fn quoted_passages(text: &str, min_words: usize) -> Vec<String> {
+    quoted_spans(text)
+        .into_iter()
+        .filter(|(_, inner)| {
+            inner
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+                >= min_words
+        })
+        .map(|(_, inner)| inner)
+        .collect()
+}
+
+/// Every quoted passage with a word in it, with the byte offset of its opening quote.
+fn quoted_spans(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
     for (at, c) in text.char_indices() {
@@ -126,13 +176,9 @@ fn quoted_passages(text: &str, min_words: usize) -> Vec<String> {
             (None, '"') => open = Some((at + 1, '"')),
             (Some((start, close)), c) if c == close => {
                 let inner = text.get(start..at).unwrap_or("");
-                if inner
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count()
-                    >= min_words
-                {
-                    out.push(inner.to_string());
+                if inner.chars().any(char::is_alphanumeric) {
+                    let opening = start - if close == '”' { '“'.len_utf8() } else { 1 };
+                    out.push((opening, inner.to_string()));
                 }
                 open = None;
             }

@@ -260,6 +260,8 @@ fn assemble(
         .map(Timeline::withdrawn)
         .unwrap_or_default()
         .into_iter()
+        // A "last updated" stamp that came and went is page furniture.
+        .filter(|w| !rank::is_stamp_line(&w.text))
         .map(|w| Withdrawn {
             section: w.section,
             text: w.text,

@@ -152,10 +152,31 @@ pub fn rank_highlights(
     base: &Document,
     head: &Document,
 ) -> Vec<PendingHighlight> {
+    // A sentence removed in one place and added, identical, in another is still
+    // there for the reader: a move the alignment did not pair, no highlight.
+    let key = |t: Option<&String>| t.map(|t| normalise(t));
+    let added: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Removed)
+        .filter_map(|c| key(c.new_text.as_ref()))
+        .collect();
+    let removed: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Removed)
+        .filter_map(|c| key(c.old_text.as_ref()))
+        .collect();
+    let relocated = |c: &Change| match c.kind {
+        ChangeKind::Removed => key(c.old_text.as_ref()).is_some_and(|t| added.contains(&t)),
+        ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
+        _ => false,
+    };
     let readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
+        .filter(|(_, change)| !relocated(change))
         .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
 
@@ -416,21 +437,27 @@ impl Evidence {
         if change.significance == Significance::Cosmetic {
             evidence.push(format!("cosmetic: {}", change.reason));
         }
+        let edited = change.kind == ChangeKind::Edited;
         let mut replaced = false;
-        let mut moved = false;
-        for (what, a, b) in [
-            ("number", &old.numbers, &new.numbers),
-            ("date", &old.dates, &new.dates),
-            ("name", &old.names, &new.names),
+        let mut figures = false;
+        for (what, gone, came) in [
+            ("number", minus(&old.numbers, &new.numbers), minus(&new.numbers, &old.numbers)),
+            ("date", minus(&old.dates, &new.dates), minus(&new.dates, &old.dates)),
+            ("name", new_names(&old.names, &new.names), new_names(&new.names, &old.names)),
         ] {
-            let (gone, came) = (minus(a, b), minus(b, a));
             if gone.is_empty() && came.is_empty() {
                 continue;
             }
-            moved = true;
             replaced |= !gone.is_empty() && !came.is_empty();
-            evidence.push(format!("{what}: {} → {}", gone.join(", "), came.join(", ")));
+            // A capitalised word in a new sentence says little; a new figure or date does.
+            figures |= what != "name" || edited;
+            evidence.push(if edited {
+                format!("{what}: {} → {}", gone.join(", "), came.join(", "))
+            } else {
+                format!("{what}: {}", gone.iter().chain(&came).cloned().collect::<Vec<_>>().join(", "))
+            });
         }
+        // Obligations bind in any direction; a negation matters where an edit flips it.
         let mut binding = false;
         for (what, a, b) in [
             ("obligation", &old.obligations, &new.obligations),
@@ -443,7 +470,9 @@ impl Evidence {
             if !came.is_empty() {
                 evidence.push(format!("{what} added: {}", came.join(", ")));
             }
-            binding |= !gone.is_empty() || !came.is_empty();
+            let changed = !gone.is_empty() || !came.is_empty();
+            binding |= changed && (what == "obligation" || edited);
+            figures |= changed;
         }
         let text = change
             .new_text
@@ -459,7 +488,7 @@ impl Evidence {
             binding,
             weight: if fragment || !prose {
                 2
-            } else if moved || binding {
+            } else if figures || binding {
                 0
             } else {
                 1
@@ -478,6 +507,20 @@ impl Evidence {
     }
 }
 
+/// Names of `a` that share no word with any name of `b`, compared without case
+/// or full stops: "Mr Trump" next to "Donald Trump", "U.S." next to "US" are no new names.
+fn new_names(a: &[String], b: &[String]) -> Vec<String> {
+    let key = |w: &str| w.replace('.', "").to_lowercase();
+    let known: BTreeSet<String> = b.iter().flat_map(|n| n.split_whitespace()).map(key).collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in a {
+        if !name.split_whitespace().any(|w| known.contains(&key(w))) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
 /// What is in `a` and not in `b` (multiset difference), in `a`'s order.
 fn minus(a: &[String], b: &[String]) -> Vec<String> {
     let mut left: HashMap<&str, usize> = HashMap::new();
@@ -494,16 +537,15 @@ fn minus(a: &[String], b: &[String]) -> Vec<String> {
     out
 }
 
-/// Page furniture: a "last updated" line whose only news is its own time.
-/// It is in the change list, never a highlight.
-fn is_furniture(change: &Change) -> bool {
-    let text = change
-        .new_text
-        .as_deref()
-        .or(change.old_text.as_deref())
-        .unwrap_or("");
+/// A stamp line on its own ("*Last updated: 4 May 2020*"): page furniture
+/// wherever it appears (highlights, withdrawn changes).
+pub fn is_stamp_line(text: &str) -> bool {
+    is_stamped(text) && text.split_whitespace().count() <= 12
+}
+
+fn is_stamped(text: &str) -> bool {
     let lower = text.to_lowercase();
-    let stamped = [
+    [
         "last updated",
         "last modified",
         "last revised",
@@ -514,8 +556,18 @@ fn is_furniture(change: &Change) -> bool {
         "updated:",
     ]
     .iter()
-    .any(|m| lower.contains(m));
-    if !stamped {
+    .any(|m| lower.contains(m))
+}
+
+/// Page furniture: a "last updated" line whose only news is its own time.
+/// It is in the change list, never a highlight.
+fn is_furniture(change: &Change) -> bool {
+    let text = change
+        .new_text
+        .as_deref()
+        .or(change.old_text.as_deref())
+        .unwrap_or("");
+    if !is_stamped(text) {
         return false;
     }
     match change.kind {
@@ -525,8 +577,7 @@ fn is_furniture(change: &Change) -> bool {
             .iter()
             .filter(|s| s.op != SpanOp::Equal)
             .all(|s| s.text.split_whitespace().all(is_time_word)),
-        // A stamp line on its own ("*Last updated: 4 May 2020*").
-        _ => text.split_whitespace().count() <= 12,
+        _ => is_stamp_line(text),
     }
 }
 
@@ -904,7 +955,7 @@ mod tests {
             &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
-        // A retitled speaker is a correction of names, not a new claim.
+        // A retitled speaker is no new claim, and no correction either: the name stays.
         let old = "Both German Chancellor Olaf Scholz and opposition leader Friedrich Merz have said it is “too early”.";
         let new = "Both the outgoing German Chancellor Olaf Scholz and likely incoming Chancellor Friedrich Merz have said it is “too early”.";
         let h = rank_highlights(
@@ -912,7 +963,7 @@ mod tests {
             &doc(""),
             &doc(""),
         );
-        assert_eq!(kinds(&h), vec![(HighlightKind::Correction, new)]);
+        assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
     }
 
     #[test]
