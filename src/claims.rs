@@ -124,21 +124,23 @@ pub fn quotations(text: &str) -> Vec<String> {
             .collect();
         let prose_words = words
             .iter()
-            .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’'))
+            .filter(|w| {
+                w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+            })
             .count();
         let before = text.get(..start).unwrap_or("").trim_end();
-        let before = before
-            .strip_suffix(['“', '"'])
-            .unwrap_or(before)
-            .trim_end();
+        let before = before.strip_suffix(['“', '"']).unwrap_or(before).trim_end();
         let previous = before
             .rsplit(|c: char| c.is_whitespace())
             .next()
             .unwrap_or("")
             .to_lowercase();
         let defined_term = before.ends_with('(')
-            || ["the", "a", "an", "as", "called", "term", "terms", "see", "(see", "or", "and"]
-                .contains(&previous.as_str())
+            || [
+                "the", "a", "an", "as", "called", "term", "terms", "see", "(see", "or", "and",
+            ]
+            .contains(&previous.as_str())
             || (words.len() <= 5
                 && words
                     .iter()

@@ -4,3 +4,4 @@
 mod cli;
 mod site;
 mod store;
+mod summary;

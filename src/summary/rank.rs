@@ -441,9 +441,21 @@ impl Evidence {
         let mut replaced = false;
         let mut figures = false;
         for (what, gone, came) in [
-            ("number", minus(&old.numbers, &new.numbers), minus(&new.numbers, &old.numbers)),
-            ("date", minus(&old.dates, &new.dates), minus(&new.dates, &old.dates)),
-            ("name", new_names(&old.names, &new.names), new_names(&new.names, &old.names)),
+            (
+                "number",
+                minus(&old.numbers, &new.numbers),
+                minus(&new.numbers, &old.numbers),
+            ),
+            (
+                "date",
+                minus(&old.dates, &new.dates),
+                minus(&new.dates, &old.dates),
+            ),
+            (
+                "name",
+                new_names(&old.names, &new.names),
+                new_names(&new.names, &old.names),
+            ),
         ] {
             if gone.is_empty() && came.is_empty() {
                 continue;
@@ -454,7 +466,14 @@ impl Evidence {
             evidence.push(if edited {
                 format!("{what}: {} → {}", gone.join(", "), came.join(", "))
             } else {
-                format!("{what}: {}", gone.iter().chain(&came).cloned().collect::<Vec<_>>().join(", "))
+                format!(
+                    "{what}: {}",
+                    gone.iter()
+                        .chain(&came)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             });
         }
         // Obligations bind in any direction; a negation matters where an edit flips it.
@@ -511,7 +530,11 @@ impl Evidence {
 /// or full stops: "Mr Trump" next to "Donald Trump", "U.S." next to "US" are no new names.
 fn new_names(a: &[String], b: &[String]) -> Vec<String> {
     let key = |w: &str| w.replace('.', "").to_lowercase();
-    let known: BTreeSet<String> = b.iter().flat_map(|n| n.split_whitespace()).map(key).collect();
+    let known: BTreeSet<String> = b
+        .iter()
+        .flat_map(|n| n.split_whitespace())
+        .map(key)
+        .collect();
     let mut out: Vec<String> = Vec::new();
     for name in a {
         if !name.split_whitespace().any(|w| known.contains(&key(w))) && !out.contains(name) {
@@ -972,5 +995,126 @@ mod tests {
             normalise("“no  agreement”\u{a0}—it’s"),
             normalise("\"no agreement\" -it's")
         );
+    }
+
+    /// Rank the real diff of two synthetic bodies.
+    fn ranked(old: &str, new: &str) -> Vec<PendingHighlight> {
+        let (a, b) = (doc(old), doc(new));
+        rank_highlights(&crate::diff::diff(&a, &b), &a, &b)
+    }
+
+    #[test]
+    fn a_cut_liability_cap_outranks_a_typo_fix() {
+        // Synthetic, modelled on a terms-of-service text.
+        let old = "## Policies\n\nBasecamp Polices apply to all accounts.\n\n## Liability\n\nOur liability is capped at US $5,000 per claim.\n";
+        let new = "## Policies\n\nBasecamp Policies apply to all accounts.\n\n## Liability\n\nOur liability is capped at US $500 per claim.\n";
+        let h = ranked(old, new);
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (
+                    HighlightKind::Correction,
+                    "Our liability is capped at US $500 per claim."
+                ),
+                (
+                    HighlightKind::Cosmetic,
+                    "Basecamp Policies apply to all accounts."
+                ),
+            ]
+        );
+        assert_eq!(h[0].change, ChangeKind::Edited);
+        assert!(
+            h[0].score
+                .evidence
+                .iter()
+                .any(|e| e == "number: $5,000 → $500"),
+            "{:?}",
+            h[0].score
+        );
+    }
+
+    #[test]
+    fn a_removal_keeps_its_direction_and_old_text() {
+        let old = "## Talks\n\nNo truce has been proposed.\n\nTalks go on.\n";
+        let new = "## Talks\n\nTalks go on.\n";
+        let h = ranked(old, new);
+        let gone = h.first().unwrap();
+        assert_eq!(gone.change, ChangeKind::Removed);
+        assert_eq!(gone.text, "No truce has been proposed.");
+        assert_eq!(
+            gone.trace,
+            Trace::Disappears("No truce has been proposed.".into())
+        );
+        // A removed obligation ranks with an added one.
+        let with = "## Data\n\nWe will not sell your data to advertisers.\n\nBackups are kept.\n";
+        let without = "## Data\n\nBackups are kept.\n";
+        let removed = ranked(with, without);
+        let added = ranked(without, with);
+        assert!(
+            removed
+                .iter()
+                .any(|h| h.kind == HighlightKind::Obligation && h.change == ChangeKind::Removed),
+            "{removed:?}"
+        );
+        assert!(
+            added
+                .iter()
+                .any(|h| h.kind == HighlightKind::Obligation && h.change == ChangeKind::Added),
+            "{added:?}"
+        );
+    }
+
+    #[test]
+    fn code_never_ranks_as_a_claim_or_correction() {
+        let old = "## Example\n\nCall the API as shown.\n\n```js\nconst limit = 5000; // said \"the owner\"\n```\n";
+        let new = "## Example\n\nCall the API as shown.\n\n```js\nconst limit = 500; // said \"the owner\"\n```\n";
+        let h = ranked(old, new);
+        assert!(!h.is_empty());
+        for h in &h {
+            assert!(
+                matches!(h.kind, HighlightKind::Cosmetic | HighlightKind::Other),
+                "{h:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_sentences_collapse_into_one_highlight() {
+        // Synthetic, modelled on ../shared/corpus/buzzfeed-nics-readme boilerplate.
+        let note = "This file does not currently contain information on probable deaths.";
+        let old = "## A\n\nOne.\n\n## B\n\nTwo.\n\n## C\n\nThree.\n";
+        let new = format!("## A\n\nOne. {note}\n\n## B\n\nTwo. {note}\n\n## C\n\nThree. {note}\n");
+        let h = ranked(old, &new);
+        let repeated: Vec<&PendingHighlight> = h.iter().filter(|h| h.text == note).collect();
+        assert_eq!(repeated.len(), 1, "{h:?}");
+        assert_eq!(repeated[0].section.as_deref(), Some("A"));
+        assert_eq!(
+            repeated[0].also_in,
+            vec![Some("B".to_string()), Some("C".to_string())]
+        );
+    }
+
+    #[test]
+    fn timestamps_are_furniture_and_added_clauses_no_corrections() {
+        let old = "*Last updated: 4 May 2020*\n\nThe plan covers Ukraine.\n";
+        let new = "*Last updated: 9 June 2021*\n\nThe plan covers Ukraine, and a truce agreed with Mr Trump.\n";
+        let h = ranked(old, new);
+        assert_eq!(
+            kinds(&h),
+            vec![(
+                HighlightKind::Other,
+                "The plan covers Ukraine, and a truce agreed with Mr Trump."
+            )]
+        );
+        assert_eq!(h[0].change, ChangeKind::Edited);
+    }
+
+    #[test]
+    fn contested_claims_keep_their_roles() {
+        let h = rank_highlights(&set(vec![added(TALKS, TRUCE)]), &doc(""), &doc(""));
+        let truce = h.first().unwrap();
+        assert_eq!(truce.claimant, vec!["Mr Macron"]);
+        assert_eq!(truce.disputed_by, vec!["the UK government"]);
+        assert_eq!(truce.score.class, HighlightKind::ContestedClaim);
     }
 }
