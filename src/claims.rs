@@ -92,6 +92,7 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
     found
         .iter()
         .zip(ends)
+        .filter(|(f, _)| plausible_speaker(&tokens, f.speaker.clone()))
         .map(|(f, end)| {
             let content = f.content_start.min(end)..end;
             let negated = content_negated(&tokens, content);
@@ -711,6 +712,46 @@ fn at_sentence_start(tokens: &[Token<'_>], k: usize) -> bool {
             prev.text,
             "." | "!" | "?" | "“" | "\"" | "‘" | ":" | "(" | "—"
         )
+}
+
+/// Adverbs and determiners that open a sentence in a capital and are nobody.
+const NOT_SPEAKERS: &[&str] = &[
+    "only", "just", "even", "each", "every", "any", "such", "other", "further", "these", "those",
+    "users", "data", "information", "promise", "content", "policy", "please", "note",
+];
+
+/// Speakers are people or organisations. A lone capitalised word that opens
+/// the sentence is only a word with a capital ("Only origins write …",
+/// "Origins write …", "APIs proposed …") when it is a plural or a common word;
+/// a single-word speaker elsewhere, a titled or multi-word phrase, an acronym
+/// ("NATO") or a pronoun stays.
+fn plausible_speaker(tokens: &[Token<'_>], speaker: Range<usize>) -> bool {
+    let words: Vec<&Token<'_>> = tokens
+        .get(speaker.clone())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|t| t.is_word())
+        .collect();
+    let [word] = words.as_slice() else {
+        return !words.is_empty();
+    };
+    let lower = word.lower();
+    if NOT_SPEAKERS.contains(&lower.as_str()) {
+        return false;
+    }
+    if !at_sentence_start(tokens, speaker.start) || PRONOUNS.contains(&lower.as_str()) {
+        return true;
+    }
+    let chars: Vec<char> = word.text.chars().collect();
+    let acronym = chars.len() >= 2 && chars.iter().all(|c| c.is_uppercase() || c.is_ascii_digit());
+    // "Origins", "APIs", "Users": a plural noun, not a name ("Brussels" is the
+    // rare exception a summary can do without).
+    let plural = chars.len() > 3
+        && chars.last() == Some(&'s')
+        && chars
+            .get(chars.len().saturating_sub(2))
+            .is_some_and(|c| !matches!(c, 's' | 'u' | 'i'));
+    acronym || !plural
 }
 
 /// Find the speaker of the verb at `verb_start`, walking back over auxiliaries
@@ -1396,6 +1437,16 @@ mod tests {
         );
         assert_eq!(names("Russia has said no."), Vec::<String>::new());
         assert_eq!(names("It was held on 12 February in Paris."), vec!["Paris"]);
+    }
+
+    #[test]
+    fn speakers_are_people_or_organisations() {
+        // Cut from ../shared/corpus/shared-storage-explainer (README.md, 2023).
+        assert!(attributions("Origins write to their own shared storage.").is_empty());
+        assert!(attributions("Only origins write to the storage they own.").is_empty());
+        assert!(attributions("APIs proposed in this explainer are gated.").is_empty());
+        assert_eq!(who("NATO said it was ready."), vec![a("NATO", "said", false)]);
+        assert_eq!(who("Russia said it would not agree."), vec![a("Russia", "said", true)]);
     }
 
     #[test]
