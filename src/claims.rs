@@ -716,8 +716,25 @@ fn at_sentence_start(tokens: &[Token<'_>], k: usize) -> bool {
 
 /// Adverbs and determiners that open a sentence in a capital and are nobody.
 const NOT_SPEAKERS: &[&str] = &[
-    "only", "just", "even", "each", "every", "any", "such", "other", "further", "these", "those",
-    "users", "data", "information", "promise", "content", "policy", "please", "note",
+    "only",
+    "just",
+    "even",
+    "each",
+    "every",
+    "any",
+    "such",
+    "other",
+    "further",
+    "these",
+    "those",
+    "users",
+    "data",
+    "information",
+    "promise",
+    "content",
+    "policy",
+    "please",
+    "note",
 ];
 
 /// Speakers are people or organisations. A lone capitalised word that opens
@@ -1445,8 +1462,14 @@ mod tests {
         assert!(attributions("Origins write to their own shared storage.").is_empty());
         assert!(attributions("Only origins write to the storage they own.").is_empty());
         assert!(attributions("APIs proposed in this explainer are gated.").is_empty());
-        assert_eq!(who("NATO said it was ready."), vec![a("NATO", "said", false)]);
-        assert_eq!(who("Russia said it would not agree."), vec![a("Russia", "said", true)]);
+        assert_eq!(
+            who("NATO said it was ready."),
+            vec![a("NATO", "said", false)]
+        );
+        assert_eq!(
+            who("Russia said it would not agree."),
+            vec![a("Russia", "said", true)]
+        );
     }
 
     #[test]

@@ -888,7 +888,7 @@ impl SummaryView {
                     None => rest.push(SectionCount { heading, count: 1 }),
                 }
             }
-            rest.sort_by(|a, b| b.count.cmp(&a.count));
+            rest.sort_by_key(|r| std::cmp::Reverse(r.count));
         }
         let elsewhere = rest.split_off(COUNTED_SECTIONS.min(rest.len()));
         let rest_elsewhere = SectionCount {
