@@ -102,7 +102,9 @@ fn form_only(old: &[String], new: &[String]) -> Option<Form> {
         return None;
     }
     let typo = |x: &str, y: &str| {
-        let letters = |w: &str| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic);
+        let letters = |w: &str| {
+            w.chars().count() >= 4 && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        };
         // A prefix or an ending added ("possible" → "impossible", "term" →
         // "terms") changes meaning, not spelling.
         let affixed = x.starts_with(y) || y.starts_with(x) || x.ends_with(y) || y.ends_with(x);
@@ -468,5 +470,13 @@ mod tests {
             "{reason}"
         );
         assert_eq!(edit_distance("form", "from"), 1);
+        // Cut from ../shared/corpus/opensource-guide-legal (v41 → v42).
+        let (tags, sig, _) = classify(
+            ChangeKind::Edited,
+            Some("If your project uses others' code that does't have an open source license, ask."),
+            Some("If your project uses others' code that doesn't have an open source license, ask."),
+            (&none, &none),
+        );
+        assert_eq!((tags, sig), (Vec::new(), Significance::Cosmetic));
     }
 }
