@@ -103,7 +103,9 @@ fn form_only(old: &[String], new: &[String]) -> Option<Form> {
     }
     let typo = |x: &str, y: &str| {
         let letters = |w: &str| {
-            w.chars().count() >= 4 && w.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+            w.chars().count() >= 4
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
         };
         // A prefix or an ending added ("possible" → "impossible", "term" →
         // "terms") changes meaning, not spelling.
@@ -474,7 +476,9 @@ mod tests {
         let (tags, sig, _) = classify(
             ChangeKind::Edited,
             Some("If your project uses others' code that does't have an open source license, ask."),
-            Some("If your project uses others' code that doesn't have an open source license, ask."),
+            Some(
+                "If your project uses others' code that doesn't have an open source license, ask.",
+            ),
             (&none, &none),
         );
         assert_eq!((tags, sig), (Vec::new(), Significance::Cosmetic));
