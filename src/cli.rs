@@ -141,6 +141,9 @@ pub enum Command {
         /// Stop at the version current then instead of the newest.
         #[arg(long)]
         until: Option<String>,
+        /// List every highlight and change (text and Markdown show about one screen by default).
+        #[arg(long)]
+        all: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
@@ -328,13 +331,19 @@ pub fn run(cli: Cli) -> Result<u8> {
             slug,
             when,
             until,
+            all,
             format,
         } => {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
             let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
             let summary = summary::since(&store, &slug, &when.parse()?, until.as_ref())?;
-            emit(&mut out, &render_summary(&summary, format)?)?;
+            let detail = if all {
+                render::Detail::All
+            } else {
+                render::Detail::Short
+            };
+            emit(&mut out, &render_summary(&summary, format, detail)?)?;
         }
         Command::Build { out: out_dir } => {
             let store = Store::open(&cli.store)?;
@@ -477,11 +486,15 @@ pub fn parse_target(target: &str) -> Result<(Slug, VersionRef)> {
     }
 }
 
-fn render_summary(summary: &Summary, format: ReportFormat) -> Result<String> {
+fn render_summary(
+    summary: &Summary,
+    format: ReportFormat,
+    detail: render::Detail,
+) -> Result<String> {
     match format {
-        ReportFormat::Text => render::summary_text(summary, use_color()),
+        ReportFormat::Text => render::summary_text_with(summary, use_color(), detail),
         ReportFormat::Json => json(summary),
-        ReportFormat::Markdown => render::summary_markdown(summary),
+        ReportFormat::Markdown => render::summary_markdown_with(summary, detail),
         ReportFormat::Html => render::summary_html(summary).map(verbatim),
     }
 }

@@ -391,24 +391,35 @@ fn build_explainer(
     };
     write(&dir, "changes.html", &changes.render()?, &mut pages)?;
 
-    // The explainer page with its "what changed" box: since the previous major update.
-    let majors: Vec<&Version> = history
+    // The explainer page with its "what changed" box: since the day of the
+    // latest major update, exactly as that day's since page and `redline since
+    // <slug> <day>` mean it (the version current at the start of that day, up
+    // to the newest), so the box, its link and the CLI tell one story.
+    let latest_major = history
         .iter()
-        .filter(|v| v.kind == UpdateKind::Major)
-        .collect();
-    let whats_new = match majors.len().checked_sub(2).and_then(|i| majors.get(i)) {
-        Some(previous) => {
-            let summary = summaries.get(previous.number, head)?;
-            let day = render::day(&majors.last().map_or(latest.updated, |v| v.updated));
+        .rev()
+        .find(|v| v.kind == UpdateKind::Major && v.number > 1);
+    let whats_new = match latest_major.and_then(|major| {
+        let day = render::day(&major.updated);
+        since_days
+            .iter()
+            .find(|(d, _, _)| *d == day)
+            .map(|(d, base, start)| (d.clone(), *base, *start))
+    }) {
+        Some((day, base, start)) => {
+            let summary = summaries.get(base, head)?;
             let mut highlights = render::highlight_views(&summary.highlights);
             let more = highlights.len().saturating_sub(BOX_HIGHLIGHTS);
             highlights.truncate(BOX_HIGHLIGHTS);
+            let base = VersionView::new(&summary.base);
             Some(WhatsNew {
-                since: VersionView::new(previous),
+                asked: AskedView::new(&start, &base),
+                base,
+                head: VersionView::new(&summary.head),
                 highlights,
                 more,
                 updates: summary.updates.iter().map(VersionView::new).collect(),
-                since_page: since_days.iter().any(|(d, _, _)| *d == day).then_some(day),
+                since_page: day,
             })
         }
         None => None,
@@ -552,14 +563,21 @@ struct SiteIndex<'a> {
 /// How many highlights the explainer page's box shows before linking to the rest.
 const BOX_HIGHLIGHTS: usize = 5;
 
-/// The "what changed since the previous major update" box.
+/// The "what changed since the latest major update's day" box: the same window
+/// as the since page it links to.
 struct WhatsNew {
-    since: VersionView,
+    /// The day asked about, when it is not the base version's own day.
+    asked: Option<AskedView>,
+    /// The version compared with (current at the start of that day).
+    base: VersionView,
+    /// The newest version.
+    head: VersionView,
     highlights: Vec<HighlightView>,
     /// Highlights left out of the box.
     more: usize,
     updates: Vec<VersionView>,
-    since_page: Option<String>,
+    /// The since page of the same window: `since/<day>.html`.
+    since_page: String,
 }
 
 #[derive(Template)]

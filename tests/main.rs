@@ -5,3 +5,4 @@ mod cli;
 mod hardening;
 mod site;
 mod store;
+mod summary;
