@@ -1111,7 +1111,13 @@ fn open_repo(path: &Path) -> Result<Repository> {
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&str>(),
     )
-    .map_err(|_| Error::MissingStore(path.to_path_buf()))
+    .map_err(|e| match e.code() {
+        ErrorCode::Owner => Error::Git(format!(
+            "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
+            path.display()
+        )),
+        _ => Error::MissingStore(path.to_path_buf()),
+    })
 }
 
 /// Set the store marker.
