@@ -867,7 +867,8 @@ impl Store {
         Ok(moved)
     }
 
-    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal).
+    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal),
+    /// in any time order (tests mix it with plain-git commits made now).
     #[cfg(test)]
     pub(crate) fn commit_text(
         &self,
@@ -875,7 +876,7 @@ impl Store {
         text: &str,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
-        self.write(slug, text, request, TimeOrder::Append, &|_| false)
+        self.write(slug, text, request, TimeOrder::Backdate, &|_| false)
     }
 
     /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
