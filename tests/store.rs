@@ -1034,7 +1034,7 @@ fn a_stale_lock_fails_clearly_and_writes_nothing() {
 // Hardening (issue 10 items 2, 3, 4, 5, 7, 11, 12, 13, 14; issue 8 bullet 8):
 // the real binary against real temporary stores. All inputs are synthetic.
 
-mod hardening {
+pub mod hardening {
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
