@@ -350,6 +350,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Build { out: out_dir } => {
             let store = Store::open(&cli.store)?;
             let report = site::build(&store, &out_dir, true)?;
+            for why in &report.left_out {
+                eprintln!("redline: warning: left out {why}");
+            }
             let out_dir = report.out_dir.display().to_string();
             emit(&mut out, &render(&Status::Built { report, out_dir })?)?;
         }

@@ -1554,6 +1554,13 @@ pub mod hardening {
         let warn = stderr_of(&listed);
         assert!(warn.contains("explainers/broken.md v1") && warn.contains(&commit[..7]), "{warn}");
         assert_eq!(warn.trim().lines().count(), 1, "{warn}");
+        // The site is built for the others.
+        let site = ws.dir.path().join("site");
+        let built = ws.redline(&["build", "--out", site.to_str().unwrap()]).assert().success();
+        let warn = stderr_of(&built);
+        assert!(warn.contains(&format!("explainers/broken.md@{}", &commit[..7])), "{warn}");
+        assert!(site.join("good/index.html").exists() || site.join("good.html").exists());
+        assert!(!std::fs::read_to_string(site.join("index.html")).unwrap().contains("broken"));
         // verify names it too, and exits 1.
         let verified = ws.redline(&["verify"]).assert().code(1);
         assert!(stdout_of(&verified).contains("unreadable: explainers/broken.md v1"));
