@@ -124,13 +124,13 @@ impl WriterLock {
                     pause = (pause * 2).min(Duration::from_millis(20));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    let holder = read_holder(&mut file);
-                    let who = match holder {
+                    // The record is the holder's own only if that process still runs.
+                    let who = match read_holder(&mut file).filter(Holder::alive) {
                         Some(h) => format!("redline process {}", h.pid),
-                        None => "another redline process".to_string(),
+                        None => "another process".to_string(),
                     };
                     return Err(Error::Locked(format!(
-                        "{} is held by {who}, which has been writing for over {} s (it is running: its lock is never broken); nothing was written, try again when it has finished",
+                        "{} is held by {who}, which has been writing for over {} s (it is running, so its lock is not broken); nothing was written, try again when it has finished",
                         path.display(),
                         WAIT.as_secs()
                     )));

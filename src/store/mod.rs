@@ -1117,7 +1117,12 @@ fn open_repo(path: &Path) -> Result<Repository> {
             "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
             path.display()
         )),
-        _ => Error::MissingStore(path.to_path_buf()),
+        ErrorCode::NotFound => Error::MissingStore(path.to_path_buf()),
+        _ if e.message().contains("not owned by current user") => Error::Git(format!(
+            "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
+            path.display()
+        )),
+        _ => Error::Git(format!("cannot open {}: {}", path.display(), e.message())),
     })
 }
 
@@ -1135,7 +1140,18 @@ fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
     match history::main_tip(repo)? {
         None => {
             let any_ref = repo.references()?.flatten().next().is_some();
-            Ok(any_ref.then(|| "it has branches or tags but no main branch".to_string()))
+            let head_on_main = repo
+                .find_reference("HEAD")
+                .ok()
+                .and_then(|h| h.symbolic_target().ok().flatten().map(|t| t == MAIN_REF))
+                .unwrap_or(false);
+            Ok(if any_ref {
+                Some("it has branches or tags but no main branch".to_string())
+            } else if !head_on_main {
+                Some("its HEAD is not refs/heads/main".to_string())
+            } else {
+                None
+            })
         }
         Some(tip) => {
             let tree = repo.find_commit(tip)?.tree()?;
