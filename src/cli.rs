@@ -201,7 +201,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
             let mut ingested = ingest::ingest_file(&file, &rules)?;
-            let explicit = updated.map(|raw| crate::model::parse_when(&raw)).transpose()?;
+            let explicit = updated
+                .map(|raw| crate::model::parse_when(&raw))
+                .transpose()?;
             let (updated, notice) =
                 store.updated_for_commit(&slug, explicit, ingested.document.meta.updated, now())?;
             if let Some(notice) = notice {

@@ -122,21 +122,14 @@ impl Error {
 
     /// A file-system failure while writing the store, saying the cause in words.
     pub fn store_io(path: &std::path::Path, what: &str, source: std::io::Error) -> Self {
-        Error::StoreWrite(format!(
-            "{what} {}: {}",
-            path.display(),
-            io_cause(&source)
-        ))
+        Error::StoreWrite(format!("{what} {}: {}", path.display(), io_cause(&source)))
     }
 
     /// A libgit2 failure while writing the store: the cause in words (no space
     /// left, permission denied, lock held), never libgit2's bare "no error".
     pub fn git_write(what: &str, e: &git2::Error) -> Self {
         if e.code() == git2::ErrorCode::Locked {
-            return Error::Locked(format!(
-                "{what}: {}; nothing was written",
-                e.message()
-            ));
+            return Error::Locked(format!("{what}: {}; nothing was written", e.message()));
         }
         Error::StoreWrite(format!("{what}: {}; nothing was written", git_cause(e)))
     }

@@ -274,7 +274,9 @@ pub fn import(
         if batch.is_empty() {
             return Ok(report);
         }
-        if store.append_batch(tip.as_deref(), &batch, &|done| progress(already + done, total))? {
+        if store.append_batch(tip.as_deref(), &batch, &|done| {
+            progress(already + done, total)
+        })? {
             report.committed = batch.len();
             // Every version is already on main: packing only speeds up reads.
             report.pack_error = store.pack(tip.as_deref()).err().map(|e| e.to_string());

@@ -94,7 +94,13 @@ fn kill_9_during_import_and_commits_loses_no_acknowledged_write() {
     let scratch = ws.dir.path().join("scratch.git");
     redline(&scratch).arg("init").output().unwrap();
     let start = Instant::now();
-    assert!(redline(&scratch).arg("import").arg(&dir).output().unwrap().status.success());
+    assert!(redline(&scratch)
+        .arg("import")
+        .arg(&dir)
+        .output()
+        .unwrap()
+        .status
+        .success());
     let full = start.elapsed();
     eprintln!("one import of {VERSIONS} versions: {full:?}");
 
@@ -130,12 +136,18 @@ fn kill_9_during_import_and_commits_loses_no_acknowledged_write() {
     }
     // A killed import leaves nothing that blocks a re-run, which stores exactly the versions.
     let out = redline(&store).arg("import").arg(&dir).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(notes(&store, "x"), expected);
     let out = redline(&store).arg("import").arg(&dir).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 0 new version(s)"));
     fsck(&store);
-    eprintln!("import kills: {KILLS}, of which {landed_before_kill} came after the import finished");
+    eprintln!(
+        "import kills: {KILLS}, of which {landed_before_kill} came after the import finished"
+    );
 
     // Commits: each is killed at a random moment or acknowledged; after each,
     // a commit that is waited for must get through (no lock left blocking it).
@@ -147,7 +159,11 @@ fn kill_9_during_import_and_commits_loses_no_acknowledged_write() {
         *n += 1;
         let when = (start_time + chrono::Duration::minutes(*n as i64)).to_rfc3339();
         let file = ws.dir.path().join(format!("c{n}.md"));
-        std::fs::write(&file, version_file(&when, "unused", &format!("Commit body {n}."))).unwrap();
+        std::fs::write(
+            &file,
+            version_file(&when, "unused", &format!("Commit body {n}.")),
+        )
+        .unwrap();
         (file, format!("commit {n}"))
     };
     for _ in 0..KILLS {
@@ -178,7 +194,11 @@ fn kill_9_during_import_and_commits_loses_no_acknowledged_write() {
             .args(["--note", &note, "--editor", "Ann"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(started.elapsed() < Duration::from_secs(5));
         acknowledged.push(note);
     }

@@ -1115,7 +1115,11 @@ pub mod hardening {
             let when = (start + chrono::Duration::hours(i as i64)).to_rfc3339();
             std::fs::write(
                 dir.join(slug).join(format!("{i:04}.md")),
-                version_file(&when, &format!("update {i}"), &format!("Paragraph number {i}.")),
+                version_file(
+                    &when,
+                    &format!("update {i}"),
+                    &format!("Paragraph number {i}."),
+                ),
             )
             .unwrap();
         }
@@ -1125,8 +1129,13 @@ pub mod hardening {
     #[test]
     fn time_going_backwards_is_refused_and_the_show_edit_commit_loop_takes_now() {
         let ws = Workspace::new();
-        let first = ws.write("a.md", document(Some("2025-03-04T10:00:00Z"), "First text."));
-        ws.redline(&commit_args("x", &first, "first")).assert().success();
+        let first = ws.write(
+            "a.md",
+            document(Some("2025-03-04T10:00:00Z"), "First text."),
+        );
+        ws.redline(&commit_args("x", &first, "first"))
+            .assert()
+            .success();
         let before = ws.main_ref();
 
         // Older than the newest version: refused, naming both times and the override.
@@ -1135,27 +1144,47 @@ pub mod hardening {
         args.extend(["--updated", "2020-01-01"]);
         let refused = ws.redline(&args).assert().code(2);
         let msg = stderr_of(&refused);
-        for part in ["2020-01-01T00:00:00+00:00", "2025-03-04T10:00:00+00:00", "--backdate", "v1"] {
+        for part in [
+            "2020-01-01T00:00:00+00:00",
+            "2025-03-04T10:00:00+00:00",
+            "--backdate",
+            "v1",
+        ] {
             assert!(msg.contains(part), "{part:?} missing: {msg}");
         }
         assert_eq!(msg.trim().lines().count(), 1, "{msg}");
         assert_eq!(ws.main_ref(), before);
         // The same from the file's front matter.
-        let old_file = ws.write("c.md", document(Some("2020-01-01T00:00:00Z"), "Second text."));
-        ws.redline(&commit_args("x", &old_file, "second")).assert().code(2);
+        let old_file = ws.write(
+            "c.md",
+            document(Some("2020-01-01T00:00:00Z"), "Second text."),
+        );
+        ws.redline(&commit_args("x", &old_file, "second"))
+            .assert()
+            .code(2);
         assert_eq!(ws.main_ref(), before);
 
         // show > e.md; edit; commit: the file carries v1's own time, so "now" is taken, and said.
         let shown = ws.stdout(&["show", "x"]);
         let edited = ws.write("e.md", shown.replace("First text.", "Edited text."));
         let start = chrono::Utc::now() - chrono::Duration::seconds(1);
-        let done = ws.redline(&commit_args("x", &edited, "edited")).assert().success();
-        assert!(stderr_of(&done).contains("recorded as updated now"), "{}", stderr_of(&done));
+        let done = ws
+            .redline(&commit_args("x", &edited, "edited"))
+            .assert()
+            .success();
+        assert!(
+            stderr_of(&done).contains("recorded as updated now"),
+            "{}",
+            stderr_of(&done)
+        );
         let history = log(&ws, "x");
         assert_eq!(history.len(), 2);
         let v2 = chrono::DateTime::parse_from_rfc3339(&history[1].1).unwrap();
         assert!(v2 >= start, "v2 updated {v2} should be now");
-        assert!(ws.stdout(&["show", "x"]).contains(&format!("updated = {}", history[1].1.replace("+00:00", "Z"))));
+        assert!(ws.stdout(&["show", "x"]).contains(&format!(
+            "updated = {}",
+            history[1].1.replace("+00:00", "Z")
+        )));
 
         // The override records it, after the newest.
         let mut args = commit_args("x", &older, "backdated");
@@ -1172,8 +1201,15 @@ pub mod hardening {
             version_file("2019-06-01T00:00:00Z", "late", "Late text."),
         )
         .unwrap();
-        let refused = ws.redline(&["import", dir.to_str().unwrap()]).assert().code(2);
-        assert!(stderr_of(&refused).contains("import only appends"), "{}", stderr_of(&refused));
+        let refused = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&refused).contains("import only appends"),
+            "{}",
+            stderr_of(&refused)
+        );
         assert_eq!(log(&ws, "x").len(), 3);
     }
 
@@ -1193,11 +1229,17 @@ pub mod hardening {
         for (name, updated, note, body) in files {
             std::fs::write(dir.join("x").join(name), version_file(updated, note, body)).unwrap();
         }
-        let done = ws.redline(&["import", dir.to_str().unwrap()]).assert().success();
+        let done = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
         let out = stdout_of(&done);
         assert!(out.contains("imported 4 new version(s)"), "{out}");
         assert!(out.contains("0003.md: no change from v2"), "{out}");
-        assert!(!out.contains("already stored)\nnot stored: ") || out.contains("(0 already stored)"), "{out}");
+        assert!(
+            !out.contains("already stored)\nnot stored: ") || out.contains("(0 already stored)"),
+            "{out}"
+        );
         let history = log(&ws, "x");
         let notes: Vec<&str> = history.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(notes, ["one", "two", "four", "five"]);
@@ -1205,12 +1247,20 @@ pub mod hardening {
         assert_eq!(history[0].1, history[1].1);
         assert_eq!(history[0].1, "2025-03-01T00:00:00Z");
         assert_eq!(history[2].1, history[3].1);
-        assert!(ws.stdout(&["show", "x@v2"]).contains("updated = 2025-03-01"));
+        assert!(ws
+            .stdout(&["show", "x@v2"])
+            .contains("updated = 2025-03-01"));
 
         // Re-running adds nothing and says the same about the repeat.
-        let again = ws.redline(&["import", dir.to_str().unwrap()]).assert().success();
+        let again = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
         let out = stdout_of(&again);
-        assert!(out.contains("imported 0 new version(s)") && out.contains("(4 already stored)"), "{out}");
+        assert!(
+            out.contains("imported 0 new version(s)") && out.contains("(4 already stored)"),
+            "{out}"
+        );
         assert!(out.contains("0003.md: no change from v2"), "{out}");
         assert_eq!(log(&ws, "x").len(), 4);
         fsck(&ws.store());
@@ -1237,7 +1287,11 @@ pub mod hardening {
                 .collect();
             for child in children {
                 let out = child.wait_with_output().unwrap();
-                assert!(out.status.success(), "trial {trial}: {}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "trial {trial}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             let history = log(&ws, "x");
             let notes: Vec<String> = history.into_iter().map(|(n, _)| n).collect();
@@ -1258,7 +1312,9 @@ pub mod hardening {
             version_file("2025-01-01T00:00:00Z", "bad", "Bad.").replace("Ed Itor", "Ed\\nItor"),
         )
         .unwrap();
-        ws.redline(&["import", dir.to_str().unwrap()]).assert().failure();
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .failure();
         assert_eq!(ws.main_ref(), None);
     }
 
@@ -1281,7 +1337,11 @@ pub mod hardening {
         std::fs::write(&main_lock, "").unwrap();
         let b = ws.write("b.md", document(Some("2025-03-02T00:00:00Z"), "Two."));
         let done = ws.redline(&commit_args("x", &b, "two")).assert().success();
-        assert!(stderr_of(&done).contains("main.lock"), "{}", stderr_of(&done));
+        assert!(
+            stderr_of(&done).contains("main.lock"),
+            "{}",
+            stderr_of(&done)
+        );
         assert!(!main_lock.exists());
         assert_eq!(log(&ws, "x").len(), 2);
 
@@ -1291,7 +1351,12 @@ pub mod hardening {
         let c = ws.write("c.md", document(Some("2025-03-03T00:00:00Z"), "Three."));
         let refused = ws.redline(&commit_args("x", &c, "three")).assert().code(1);
         let msg = stderr_of(&refused);
-        assert!(msg.contains("main.lock") && msg.contains("other than redline") && msg.contains("nothing was written"), "{msg}");
+        assert!(
+            msg.contains("main.lock")
+                && msg.contains("other than redline")
+                && msg.contains("nothing was written"),
+            "{msg}"
+        );
         assert!(main_lock.exists());
         assert_eq!(ws.main_ref(), before);
         std::fs::remove_file(&main_lock).unwrap();
@@ -1304,8 +1369,14 @@ pub mod hardening {
             .unwrap();
         std::thread::sleep(Duration::from_millis(300));
         let start = Instant::now();
-        ws.redline(&commit_args("x", &c, "three")).assert().success();
-        assert!(start.elapsed() >= Duration::from_millis(1200), "{:?}", start.elapsed());
+        ws.redline(&commit_args("x", &c, "three"))
+            .assert()
+            .success();
+        assert!(
+            start.elapsed() >= Duration::from_millis(1200),
+            "{:?}",
+            start.elapsed()
+        );
         holder.wait().unwrap();
         assert_eq!(log(&ws, "x").len(), 3);
         fsck(&ws.store());
@@ -1314,9 +1385,14 @@ pub mod hardening {
     #[test]
     fn an_edited_history_cache_is_not_trusted_and_verify_reports_it() {
         let ws = Workspace::new();
-        for (i, t) in ["2025-03-01", "2025-03-02", "2025-03-03"].iter().enumerate() {
+        for (i, t) in ["2025-03-01", "2025-03-02", "2025-03-03"]
+            .iter()
+            .enumerate()
+        {
             let f = ws.write("v.md", document(Some(t), &format!("Text {i}.")));
-            ws.redline(&commit_args("x", &f, &format!("note {i}"))).assert().success();
+            ws.redline(&commit_args("x", &f, &format!("note {i}")))
+                .assert()
+                .success();
         }
         let truth = log(&ws, "x");
         let cache = ws.store().join("redline-histories.json");
@@ -1341,7 +1417,10 @@ pub mod hardening {
         assert!(out.contains("editor"), "{out}");
         // Repaired: a second run finds nothing.
         let clean = ws.redline(&["verify"]).assert().success();
-        assert!(stdout_of(&clean).contains("3 version(s)") && stdout_of(&clean).contains("no differences"));
+        assert!(
+            stdout_of(&clean).contains("3 version(s)")
+                && stdout_of(&clean).contains("no differences")
+        );
         assert_eq!(log(&ws, "x"), truth);
     }
 
@@ -1356,7 +1435,11 @@ pub mod hardening {
                 .args(args)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         };
         let work = root.join("work");
         std::fs::create_dir(&work).unwrap();
@@ -1371,7 +1454,10 @@ pub mod hardening {
             let store = other.to_str().unwrap();
             let refused = ws.redline(&["--store", store, "list"]).assert().code(2);
             let msg = stderr_of(&refused);
-            assert!(msg.contains("not a redline store") && msg.contains("init --adopt"), "{msg}");
+            assert!(
+                msg.contains("not a redline store") && msg.contains("init --adopt"),
+                "{msg}"
+            );
             let mut args = vec!["--store", store];
             args.extend(commit_args("x", &a, "one"));
             ws.redline(&args).assert().code(2);
@@ -1380,10 +1466,15 @@ pub mod hardening {
         assert!(!work.join(".git/redline-histories.json").exists());
 
         // A work tree cannot be adopted; a bare repository can, and keeps its files.
-        let refused = ws.redline(&["--store", work.to_str().unwrap(), "init", "--adopt"]).assert().code(2);
+        let refused = ws
+            .redline(&["--store", work.to_str().unwrap(), "init", "--adopt"])
+            .assert()
+            .code(2);
         assert!(stderr_of(&refused).contains("work tree"));
         let bare = root.join("bare.git");
-        ws.redline(&["--store", bare.to_str().unwrap(), "init", "--adopt"]).assert().success();
+        ws.redline(&["--store", bare.to_str().unwrap(), "init", "--adopt"])
+            .assert()
+            .success();
         let mut args = vec!["--store", bare.to_str().unwrap()];
         args.extend(commit_args("x", &a, "one"));
         ws.redline(&args).assert().success();
@@ -1393,7 +1484,10 @@ pub mod hardening {
             .args(["ls-tree", "-r", "--name-only", "main"])
             .output()
             .unwrap();
-        assert_eq!(String::from_utf8(tree.stdout).unwrap(), "README\nexplainers/x.md\n");
+        assert_eq!(
+            String::from_utf8(tree.stdout).unwrap(),
+            "README\nexplainers/x.md\n"
+        );
 
         // A store made before the marker existed (no key, only explainers/) still opens.
         ws.redline(&commit_args("x", &a, "one")).assert().success();
@@ -1405,15 +1499,25 @@ pub mod hardening {
     fn import_refuses_links_out_of_the_folder_and_reports_what_it_skips() {
         let ws = Workspace::new();
         let dir = import_folder(ws.dir.path(), "x", 2);
-        let outside = ws.write("outside.md", version_file("2030-01-01", "outside", "Elsewhere."));
+        let outside = ws.write(
+            "outside.md",
+            version_file("2030-01-01", "outside", "Elsewhere."),
+        );
         std::fs::write(dir.join("x/UPPER.MD"), "x").unwrap();
         std::fs::create_dir(dir.join("x/nested")).unwrap();
         std::fs::write(dir.join("stray.md"), "x").unwrap();
         // A link inside the folder is fine.
         std::os::unix::fs::symlink(dir.join("x/0001.md"), dir.join("x/0002-link.md")).unwrap();
-        let done = ws.redline(&["import", dir.to_str().unwrap()]).assert().success();
+        let done = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
         let out = stdout_of(&done);
-        for skipped in ["x/UPPER.MD: not a .md", "x/nested: nested folder", "stray.md: not inside a <slug>/ folder"] {
+        for skipped in [
+            "x/UPPER.MD: not a .md",
+            "x/nested: nested folder",
+            "stray.md: not inside a <slug>/ folder",
+        ] {
             assert!(out.contains(skipped), "{skipped:?} not reported: {out}");
         }
         assert!(out.contains("0002-link.md: no change from v2"), "{out}");
@@ -1422,16 +1526,25 @@ pub mod hardening {
         // A link to a file outside: refused, nothing written.
         let before = ws.main_ref();
         std::os::unix::fs::symlink(&outside, dir.join("x/0009.md")).unwrap();
-        let refused = ws.redline(&["import", dir.to_str().unwrap()]).assert().code(2);
+        let refused = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
         let msg = stderr_of(&refused);
         assert!(msg.contains("0009.md") && msg.contains("outside"), "{msg}");
         std::fs::remove_file(dir.join("x/0009.md")).unwrap();
         // A symlinked slug folder outside: refused too.
         let elsewhere = ws.dir.path().join("elsewhere");
         std::fs::create_dir(&elsewhere).unwrap();
-        std::fs::write(elsewhere.join("0001.md"), version_file("2030-01-01", "o", "O.")).unwrap();
+        std::fs::write(
+            elsewhere.join("0001.md"),
+            version_file("2030-01-01", "o", "O."),
+        )
+        .unwrap();
         std::os::unix::fs::symlink(&elsewhere, dir.join("y")).unwrap();
-        ws.redline(&["import", dir.to_str().unwrap()]).assert().code(2);
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
         assert_eq!(ws.main_ref(), before);
     }
 
@@ -1443,10 +1556,16 @@ pub mod hardening {
         let before = ws.main_ref();
         let b = ws.write("b.md", document(Some("2025-03-02"), "Two."));
         // Permission denied: as root, run the writer as another user (root ignores modes).
-        let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .unwrap()
+            .stdout
+            == b"0\n";
         let mut cmd = if root {
             let mut c = Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(env!("CARGO_BIN_EXE_redline"));
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_redline"));
             c
         } else {
             Command::new(env!("CARGO_BIN_EXE_redline"))
@@ -1460,11 +1579,9 @@ pub mod hardening {
             }
         }
         // Others must reach the store and the input to get as far as writing.
-        for p in [ws.dir.path()] {
-            let mut perm = std::fs::metadata(p).unwrap().permissions();
-            std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
-            std::fs::set_permissions(p, perm).unwrap();
-        }
+        let mut perm = std::fs::metadata(ws.dir.path()).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+        std::fs::set_permissions(ws.dir.path(), perm).unwrap();
         // git refuses repositories owned by another user unless told they are safe.
         let home = ws.dir.path().join("home");
         std::fs::create_dir(&home).unwrap();
@@ -1479,7 +1596,12 @@ pub mod hardening {
             .unwrap();
         let msg = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{msg}");
-        assert!(msg.contains("cannot write to the store") && msg.contains("permission denied") && msg.contains("nothing was written"), "{msg}");
+        assert!(
+            msg.contains("cannot write to the store")
+                && msg.contains("permission denied")
+                && msg.contains("nothing was written"),
+            "{msg}"
+        );
         assert_eq!(msg.trim().lines().count(), 1, "{msg}");
         assert_eq!(ws.main_ref(), before);
 
@@ -1498,13 +1620,19 @@ pub mod hardening {
             b = b.display(),
         );
         std::fs::create_dir(ws.dir.path().join("full")).unwrap();
-        let out = Command::new("unshare").args(["-m", "sh", "-c", &script]).output();
+        let out = Command::new("unshare")
+            .args(["-m", "sh", "-c", &script])
+            .output();
         match out {
             Ok(out) if out.status.code() != Some(99) && out.status.success() => {
                 let msg = String::from_utf8_lossy(&out.stderr);
                 let stdout = String::from_utf8_lossy(&out.stdout);
                 assert!(stdout.contains("rc=1\n1\n"), "{stdout} {msg}");
-                assert!(msg.contains("no space left on the device") && msg.contains("nothing was written"), "{msg}");
+                assert!(
+                    msg.contains("no space left on the device")
+                        && msg.contains("nothing was written"),
+                    "{msg}"
+                );
             }
             _ => eprintln!("disk-full case skipped: no private mount namespace here"),
         }
@@ -1514,7 +1642,9 @@ pub mod hardening {
     fn one_malformed_explainer_does_not_hide_the_others() {
         let ws = Workspace::new();
         let a = ws.write("a.md", document(Some("2025-03-01"), "One."));
-        ws.redline(&commit_args("good", &a, "one")).assert().success();
+        ws.redline(&commit_args("good", &a, "one"))
+            .assert()
+            .success();
         // A plain-git commit of a file with broken front matter.
         let blob = {
             let mut child = Command::new("git")
@@ -1526,23 +1656,48 @@ pub mod hardening {
                 .spawn()
                 .unwrap();
             use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"+++\ntitle = \n+++\nBody.\n").unwrap();
-            String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap().trim().to_string()
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"+++\ntitle = \n+++\nBody.\n")
+                .unwrap();
+            String::from_utf8(child.wait_with_output().unwrap().stdout)
+                .unwrap()
+                .trim()
+                .to_string()
         };
         let parent = ws.main_ref().unwrap();
         let index = ws.dir.path().join("index");
         let git_env = |args: &[&str], stdin: Option<&str>| {
             let mut cmd = Command::new("git");
-            cmd.arg("--git-dir").arg(ws.store()).args(args).env("GIT_INDEX_FILE", &index);
-            cmd.env("GIT_AUTHOR_NAME", "T").env("GIT_AUTHOR_EMAIL", "t@x.invalid");
-            cmd.env("GIT_COMMITTER_NAME", "T").env("GIT_COMMITTER_EMAIL", "t@x.invalid");
+            cmd.arg("--git-dir")
+                .arg(ws.store())
+                .args(args)
+                .env("GIT_INDEX_FILE", &index);
+            cmd.env("GIT_AUTHOR_NAME", "T")
+                .env("GIT_AUTHOR_EMAIL", "t@x.invalid");
+            cmd.env("GIT_COMMITTER_NAME", "T")
+                .env("GIT_COMMITTER_EMAIL", "t@x.invalid");
             let _ = stdin;
             let out = cmd.output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8(out.stdout).unwrap().trim().to_string()
         };
         git_env(&["read-tree", "main"], None);
-        git_env(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},explainers/broken.md")], None);
+        git_env(
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("100644,{blob},explainers/broken.md"),
+            ],
+            None,
+        );
         let tree = git_env(&["write-tree"], None);
         let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"], None);
         git_env(&["update-ref", "refs/heads/main", &commit], None);
@@ -1552,15 +1707,26 @@ pub mod hardening {
         assert!(out.contains("good  (1 version"), "{out}");
         assert!(!out.contains("broken"), "{out}");
         let warn = stderr_of(&listed);
-        assert!(warn.contains("explainers/broken.md v1") && warn.contains(&commit[..7]), "{warn}");
+        assert!(
+            warn.contains("explainers/broken.md v1") && warn.contains(&commit[..7]),
+            "{warn}"
+        );
         assert_eq!(warn.trim().lines().count(), 1, "{warn}");
         // The site is built for the others.
         let site = ws.dir.path().join("site");
-        let built = ws.redline(&["build", "--out", site.to_str().unwrap()]).assert().success();
+        let built = ws
+            .redline(&["build", "--out", site.to_str().unwrap()])
+            .assert()
+            .success();
         let warn = stderr_of(&built);
-        assert!(warn.contains(&format!("explainers/broken.md@{}", &commit[..7])), "{warn}");
+        assert!(
+            warn.contains(&format!("explainers/broken.md@{}", &commit[..7])),
+            "{warn}"
+        );
         assert!(site.join("good/index.html").exists() || site.join("good.html").exists());
-        assert!(!std::fs::read_to_string(site.join("index.html")).unwrap().contains("broken"));
+        assert!(!std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("broken"));
         // verify names it too, and exits 1.
         let verified = ws.redline(&["verify"]).assert().code(1);
         assert!(stdout_of(&verified).contains("unreadable: explainers/broken.md v1"));

@@ -78,7 +78,12 @@ fn key(repo: &Repository) -> Option<String> {
         .to_string();
     config.set_str(KEY_CONFIG, &key).ok()?;
     // Another process may have set its own key at the same moment: use what is stored.
-    repo.config().ok()?.snapshot().ok()?.get_string(KEY_CONFIG).ok()
+    repo.config()
+        .ok()?
+        .snapshot()
+        .ok()?
+        .get_string(KEY_CONFIG)
+        .ok()
 }
 
 /// The checksum of `file` (whose own checksum field is ignored) under `key`.
@@ -96,12 +101,18 @@ fn checksum(file: &CacheFile, key: &str) -> Option<String> {
     bytes.extend(serde_json::to_vec(&unsigned).ok()?);
     bytes.extend(serde_json::to_vec(&file.histories).ok()?);
     bytes.extend(serde_json::to_vec(&file.titles).ok()?);
-    Some(Oid::hash_object(git2::ObjectType::Blob, &bytes).ok()?.to_string())
+    Some(
+        Oid::hash_object(git2::ObjectType::Blob, &bytes)
+            .ok()?
+            .to_string(),
+    )
 }
 
 /// The cache file as written, checksum unchecked (for `verify`), if it parses
 /// in this format; `Err` says why it does not.
-pub(crate) fn load_unchecked(repo: &Repository) -> Result<Option<(Oid, Histories, Titles, bool)>, String> {
+pub(crate) fn load_unchecked(
+    repo: &Repository,
+) -> Result<Option<(Oid, Histories, Titles, bool)>, String> {
     let bytes = match std::fs::read(cache_path(repo)) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -110,10 +121,14 @@ pub(crate) fn load_unchecked(repo: &Repository) -> Result<Option<(Oid, Histories
     let file: CacheFile =
         serde_json::from_slice(&bytes).map_err(|e| format!("not a cache file: {e}"))?;
     if file.format != FORMAT {
-        return Err(format!("format {} (this redline writes {FORMAT})", file.format));
+        return Err(format!(
+            "format {} (this redline writes {FORMAT})",
+            file.format
+        ));
     }
     let signed = key(repo).is_some_and(|k| checksum(&file, &k).as_deref() == Some(&file.checksum));
-    let tip = Oid::from_str(&file.tip).map_err(|_| format!("tip {:?} is not a commit id", file.tip))?;
+    let tip =
+        Oid::from_str(&file.tip).map_err(|_| format!("tip {:?} is not a commit id", file.tip))?;
     let histories = decode(file.histories).ok_or("a version has an impossible time or offset")?;
     Ok(Some((tip, histories, file.titles, signed)))
 }

@@ -302,8 +302,9 @@ impl Store {
         }
         let mut options = RepositoryInitOptions::new();
         options.bare(true).initial_head("main").mkpath(true);
-        let repo = Repository::init_opts(path, &options)
-            .map_err(|e| Error::git_write(&format!("cannot create a store at {}", path.display()), &e))?;
+        let repo = Repository::init_opts(path, &options).map_err(|e| {
+            Error::git_write(&format!("cannot create a store at {}", path.display()), &e)
+        })?;
         mark(&repo, path)?;
         Ok(Store::with_repo(path, repo))
     }
@@ -333,7 +334,11 @@ impl Store {
     /// unborn or holding nothing but `explainers/`) and get the key on the way.
     pub fn open(path: &Path) -> Result<Store> {
         let repo = open_repo(path)?;
-        if repo.config().and_then(|c| c.get_bool(MARKER_KEY)).unwrap_or(false) {
+        if repo
+            .config()
+            .and_then(|c| c.get_bool(MARKER_KEY))
+            .unwrap_or(false)
+        {
             return Ok(Store::with_repo(path, repo));
         }
         if !repo.is_bare() {
@@ -514,7 +519,9 @@ impl Store {
                 // once brought up to date the way a reader would.
                 let (replayed, _) =
                     history::histories_at(&self.repo, tip, Some((cached_tip, cached)))?;
-                report.differences.extend(history_differences(&replayed, &truth));
+                report
+                    .differences
+                    .extend(history_differences(&replayed, &truth));
                 titles = cached_titles;
             }
         }
@@ -572,7 +579,9 @@ impl Store {
         let rehashed = Oid::hash_object(ObjectType::Blob, blob.content())
             .map_err(|e| e.message().to_string())?;
         if rehashed != oid {
-            return Err(format!("its file's object is damaged (it hashes to {rehashed})"));
+            return Err(format!(
+                "its file's object is damaged (it hashes to {rehashed})"
+            ));
         }
         let text = utf8_file(slug, version, blob.content()).map_err(|e| reason_of(&e))?;
         parse_version(slug, version, &text).map_err(|e| reason_of(&e))?;
@@ -810,7 +819,9 @@ impl Store {
     ) -> Result<bool> {
         let writing = format!("could not import into {}", self.path.display());
         let base = base
-            .map(|b| Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id"))))
+            .map(|b| {
+                Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id")))
+            })
             .transpose()?;
         let mut parent = base.map(|b| self.repo.find_commit(b)).transpose()?;
         let mut tree = match &parent {
@@ -833,7 +844,10 @@ impl Store {
                 ));
             }
             if version.note.contains('\0') {
-                return Err(Error::input(&path, "the change note contains a NUL character"));
+                return Err(Error::input(
+                    &path,
+                    "the change note contains a NUL character",
+                ));
             }
             let editor = version.editor.trim();
             let author = author_signature(editor, &version.updated)?;
@@ -860,7 +874,8 @@ impl Store {
             return Ok(true);
         };
         let reflog = format!("redline: import of {} versions", batch.len());
-        let moved = self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
+        let moved =
+            self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
         if moved {
             self.histories_as_of(new)?;
         }
@@ -996,20 +1011,15 @@ impl Store {
             let reflog = format!("redline: {slug} v{number}");
             // Release this view so the replay below extends it in place instead of copying it.
             drop(histories);
-            match self.move_main_locked(slug.as_str(), new_id, old, &reflog)? {
-                true => {
-                    // Replays just the new commit on top of `tip`, and refreshes the cache.
-                    let after = self.histories_as_of(new_id)?;
-                    let version = match after.get(slug).and_then(|v| v.last()) {
-                        Some(v) => v.clone(),
-                        None => {
-                            history::version_from_commit(&self.repo.find_commit(new_id)?, number)
-                        }
-                    };
-                    return Ok(CommitOutcome::Committed(version));
-                }
-                // Another writer moved main first: re-read it and try again.
-                false => {}
+            // `false`: another writer moved main first; re-read it and try again.
+            if self.move_main_locked(slug.as_str(), new_id, old, &reflog)? {
+                // Replays just the new commit on top of `tip`, and refreshes the cache.
+                let after = self.histories_as_of(new_id)?;
+                let version = match after.get(slug).and_then(|v| v.last()) {
+                    Some(v) => v.clone(),
+                    None => history::version_from_commit(&self.repo.find_commit(new_id)?, number),
+                };
+                return Ok(CommitOutcome::Committed(version));
             }
         }
         Err(Error::Git(format!(
@@ -1130,7 +1140,12 @@ fn open_repo(path: &Path) -> Result<Repository> {
 fn mark(repo: &Repository, path: &Path) -> Result<()> {
     repo.config()
         .and_then(|mut c| c.set_bool(MARKER_KEY, true))
-        .map_err(|e| Error::git_write(&format!("cannot mark {} as a redline store", path.display()), &e))
+        .map_err(|e| {
+            Error::git_write(
+                &format!("cannot mark {} as a redline store", path.display()),
+                &e,
+            )
+        })
 }
 
 /// Why an unmarked bare repository does not look like a store made by an
