@@ -68,6 +68,10 @@ const MAX_WRITE_ATTEMPTS: u32 = 1000;
 /// reports the lock (a writer holds it for milliseconds; longer means a crash).
 const LOCK_WAIT: Duration = Duration::from_secs(2);
 
+/// How old a `main.lock` left by a killed redline must be before it is removed
+/// (see [`Store::remove_stale_main_lock`]).
+const STALE_LOCK_AGE: Duration = Duration::from_secs(1);
+
 /// An open redline store.
 ///
 /// Holds an open repository: `Send` but not `Sync`, so a server opens one per
@@ -1033,22 +1037,7 @@ impl Store {
     fn move_main_locked(&self, what: &str, new: Oid, old: Oid, reflog: &str) -> Result<bool> {
         let mut writers = lock::WriterLock::acquire(self.repo.path())?;
         if let Some(dead) = writers.previous_died_updating.take() {
-            let stale = self.main_lock_path();
-            match std::fs::remove_file(&stale) {
-                Ok(()) => self.notices.borrow_mut().push(format!(
-                    "removed {}, left by redline process {} which was killed while moving {MAIN_REF}",
-                    stale.display(),
-                    dead.pid
-                )),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::store_io(
-                        &stale,
-                        "cannot remove the lock left by a killed redline:",
-                        e,
-                    ))
-                }
-            }
+            self.remove_stale_main_lock(dead.pid)?;
         }
         writers.record(true)?;
         let moved = self
@@ -1058,6 +1047,45 @@ impl Store {
         // then checks for a leftover `main.lock`, which is harmless.
         let _ = writers.record(false);
         moved
+    }
+
+    /// Remove the `main.lock` a redline killed while moving `main` left (it
+    /// is known dead: see the `lock` submodule). Such a file is at least as old
+    /// as the crash; one younger than [`STALE_LOCK_AGE`] may instead be a plain
+    /// git's that took the lock after the crash (git holds it for
+    /// milliseconds), so it is waited for rather than removed.
+    fn remove_stale_main_lock(&self, dead_pid: u32) -> Result<()> {
+        let stale = self.main_lock_path();
+        loop {
+            let age = match std::fs::metadata(&stale) {
+                Ok(meta) => meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .unwrap_or_default(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(Error::store_io(&stale, "cannot read", e)),
+            };
+            if age < STALE_LOCK_AGE {
+                std::thread::sleep(STALE_LOCK_AGE - age);
+                continue;
+            }
+            return match std::fs::remove_file(&stale) {
+                Ok(()) => {
+                    self.notices.borrow_mut().push(format!(
+                        "removed {}, left by redline process {dead_pid} which was killed while moving {MAIN_REF}",
+                        stale.display()
+                    ));
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(Error::store_io(
+                    &stale,
+                    "cannot remove the lock left by a killed redline:",
+                    e,
+                )),
+            };
+        }
     }
 
     fn main_lock_path(&self) -> PathBuf {
