@@ -206,9 +206,6 @@ pub fn run(cli: Cli) -> Result<u8> {
                 .transpose()?;
             let (updated, notice) =
                 store.updated_for_commit(&slug, explicit, ingested.document.meta.updated, now())?;
-            if let Some(notice) = notice {
-                eprintln!("redline: note: {}: {notice}", file.display());
-            }
             ingested.document.meta.updated = Some(updated);
             let request = UpdateRequest {
                 editor: editor.unwrap_or_else(default_editor),
@@ -233,6 +230,9 @@ pub fn run(cli: Cli) -> Result<u8> {
                 CommitOutcome::Committed(v) => (v, true),
                 CommitOutcome::Unchanged(v) => (v, false),
             };
+            if let Some(notice) = notice.filter(|_| written) {
+                eprintln!("redline: note: {}: {notice}", file.display());
+            }
             emit(
                 &mut out,
                 &render(&CommittedView {
