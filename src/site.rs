@@ -58,6 +58,9 @@ pub struct BuildReport {
     pub removed: usize,
     /// The site's folder.
     pub out_dir: PathBuf,
+    /// Explainers left out because a stored version cannot be read (a malformed
+    /// file committed with plain git), each as `<file>@<commit>: <reason>`.
+    pub left_out: Vec<String>,
 }
 
 /// Build the whole static site from `store` into `out_dir` (created if needed).
@@ -86,7 +89,9 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         .max(1);
     let next = AtomicUsize::new(0);
     let store_path = store.path();
-    let outcomes: Vec<Result<Vec<(usize, BuiltExplainer)>>> = std::thread::scope(|scope| {
+    // One unreadable explainer is left out (and reported), not a failure for all.
+    type Built = std::result::Result<BuiltExplainer, String>;
+    let outcomes: Vec<Result<Vec<(usize, Built)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -98,7 +103,8 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
                             break;
                         };
                         match build_explainer(&store, slug, history, out_dir) {
-                            Ok(explainer) => built.push((i, explainer)),
+                            Ok(explainer) => built.push((i, Ok(explainer))),
+                            Err(e @ Error::Input { .. }) => built.push((i, Err(e.to_string()))),
                             Err(e) => {
                                 // Stop the other workers at their next explainer.
                                 next.store(histories.len(), Ordering::Relaxed);
@@ -120,7 +126,7 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
             .collect()
     });
     bar.finish_and_clear();
-    let mut built: Vec<(usize, BuiltExplainer)> = Vec::new();
+    let mut built: Vec<(usize, Built)> = Vec::new();
     for outcome in outcomes {
         built.extend(outcome?);
     }
@@ -136,6 +142,13 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
     let mut feeds = Written::default();
     let mut written = Vec::new();
     for (_, explainer) in built {
+        let explainer = match explainer {
+            Ok(explainer) => explainer,
+            Err(why) => {
+                report.left_out.push(why);
+                continue;
+            }
+        };
         report.explainers += 1;
         report.pages += explainer.pages.count;
         report.feeds += explainer.feeds.count;
