@@ -182,7 +182,9 @@ pub enum ReportFormat {
 
 /// Run a parsed command line; returns the process exit status.
 pub fn run(cli: Cli) -> Result<u8> {
-    let rules = load_rules(cli.rules.as_deref())?;
+    // Rules are read only by the commands that ingest text (startup cost).
+    let rules_path = cli.rules.clone();
+    let rules = || load_rules(rules_path.as_deref());
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Init { adopt } => {
@@ -195,7 +197,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             emit(&mut out, &render(&Status::Initialised { path })?)?;
         }
         Command::Ingest { file } => {
-            let ingested = ingest::ingest_file(&file, &rules)?;
+            let ingested = ingest::ingest_file(&file, &rules()?)?;
             emit(&mut out, &verbatim(ingest::stored_text(&ingested.document)))?;
         }
         Command::Commit {
@@ -211,7 +213,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         } => {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
-            let mut ingested = ingest::ingest_file(&file, &rules)?;
+            let mut ingested = ingest::ingest_file(&file, &rules()?)?;
             let explicit = match updated {
                 Some(raw) => {
                     let updated = crate::model::parse_when(&raw)?;
@@ -308,7 +310,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Import { dir } => {
             let store = Store::open(&cli.store)?;
             let source = import::read_source(&dir)?;
-            let report = import_with_progress(&store, &source.files, &rules);
+            let report = import_with_progress(&store, &source.files, &rules()?);
             print_notices(&store);
             let mut report = report?;
             report.ignored = source.ignored;
@@ -326,6 +328,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                         "diff --files takes two files: OLD NEW".into(),
                     ));
                 };
+                let rules = rules()?;
                 let old_doc = ingest::ingest_file(Path::new(old), &rules)?.document;
                 let new_doc = ingest::ingest_file(Path::new(new), &rules)?.document;
                 let header = DiffHeader {
@@ -388,7 +391,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Demo => {
             let keep = cli.store_given.then_some(cli.store.as_path());
-            demo(&mut out, &rules, keep)?
+            demo(&mut out, &rules()?, keep)?
         }
         Command::Verify => {
             let store = Store::open(&cli.store)?;
