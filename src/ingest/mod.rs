@@ -122,7 +122,7 @@ pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
 pub struct IngestedParts {
     /// Document facts for the front matter.
     pub meta: DocumentMeta,
-    /// Canonical Markdown body (non-empty, one final newline).
+    /// Canonical Markdown body (one final newline; empty for a title-only stub).
     pub body: String,
     /// The `[change]` table, if any.
     pub change: Option<ChangeMeta>,
@@ -132,8 +132,8 @@ pub struct IngestedParts {
 pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
     let text = checked_text(name, bytes)?;
     let split = frontmatter::split(name, &text)?;
-    let facts = match split.front {
-        Some((toml, first_line)) => frontmatter::parse_input(name, toml, first_line)?,
+    let facts = match &split.front {
+        Some(front) => frontmatter::parse_front(name, front)?,
         None => frontmatter::InputFacts::default(),
     };
     let known_title = facts
@@ -157,14 +157,12 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
             (capture.title, body, capture.updated, capture.publisher)
         }
     };
-    if body.trim().is_empty() {
-        let what = if split.front.is_some() {
-            "has front matter but no body text"
-        } else {
-            "has no content besides its title"
-        };
-        return Err(Error::input(name, format!("{what}: nothing to ingest")));
-    }
+    // A title-only document (a stub) is a valid version with an empty body.
+    let body = if body.trim().is_empty() {
+        String::new()
+    } else {
+        body
+    };
 
     let title = known_title
         .map(str::to_string)
@@ -175,6 +173,7 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         updated: facts.updated.or(lifted),
         publisher: facts.publisher.or(publisher),
         source_url: facts.source_url,
+        extra: facts.extra,
     };
     Ok(IngestedParts {
         meta,
@@ -233,8 +232,21 @@ pub fn parse_stored(name: &Path, text: &str) -> Result<Document> {
 /// A file without front matter (e.g. written with plain git) is all body, titled by its stem.
 pub fn parse_stored_parts(name: &Path, text: &str) -> Result<(DocumentMeta, String)> {
     let split = frontmatter::split(name, text)?;
-    let meta = match split.front {
-        Some((toml, first_line)) => frontmatter::parse_meta(name, toml, first_line)?,
+    let meta = match &split.front {
+        Some(front) if front.format == frontmatter::FrontFormat::Toml => {
+            frontmatter::parse_meta(name, front.text, front.first_line)?
+        }
+        // A YAML front matter (a file written with plain git) reads like an input's.
+        Some(front) => {
+            let facts = frontmatter::parse_front(name, front)?;
+            DocumentMeta {
+                title: facts.title.unwrap_or_else(|| file_stem(name)),
+                updated: facts.updated,
+                publisher: facts.publisher,
+                source_url: facts.source_url,
+                extra: facts.extra,
+            }
+        }
         None => DocumentMeta {
             title: file_stem(name),
             ..DocumentMeta::default()
@@ -276,6 +288,7 @@ mod tests {
             updated: Some(DateTime::parse_from_rfc3339("2025-02-17T05:15:00-05:00").unwrap()),
             publisher: Some("The New York Times".into()),
             source_url: Some("https://www.nytimes.com/x".into()),
+            extra: Default::default(),
         }
     }
 
@@ -315,10 +328,12 @@ mod tests {
             body in "(\\PC|\n|\r|[+]{3}\n){0,60}",
             seconds in 0i64..4_000_000_000,
             offset_minutes in -900i32..900,
+            extra in proptest::collection::vec(("(\\PC|\n|[+]{3}|\\[|=){0,12}", "(\\PC|\n|\r|[+]{3}\n){0,20}"), 0..4),
         ) {
             let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
             let updated = chrono::DateTime::from_timestamp(seconds, 0).unwrap().with_timezone(&offset);
-            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None };
+            let extra = extra.into_iter().collect();
+            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None, extra };
             let text = stored_text_parts(&meta, &body);
             let (m, b) = parse_stored_parts(Path::new("x.md"), &text).unwrap();
             proptest::prop_assert_eq!(b, body);
