@@ -4,25 +4,97 @@
 //! Sections are a heading plus every block up to the next heading of any level
 //! (a lead section without heading holds text before the first heading). Blocks
 //! are the leaf text containers a reader sees as one unit: paragraphs, the
-//! paragraphs of block quotations, list items, figures (a fenced code block with
-//! info string `figure`) and anything else (code, HTML, tables) kept verbatim.
+//! paragraphs of block quotations, list items (prose, split into sentences),
+//! and markup that is never prose:
+//! - code (fenced or indented): one "sentence" per non-blank line, so code is
+//!   compared by line;
+//! - tables (pipe tables and HTML `<table>`): one "sentence" per row, its cells'
+//!   text joined by [`CELL_SEPARATOR`];
+//! - figures (a fenced block with info string `figure`, an HTML `<figure>`, or
+//!   HTML holding only images): one unit, images read as `Image: alt (src)`;
+//! - other raw HTML (and paragraphs of Liquid template tags only): one unit.
+//!
+//! HTML comments are no block at all. Liquid tags (`{% … %}`) inside prose are
+//! not sentence text. Inline code, autolinks and bare URLs never end a sentence.
 //! OWNER: diff engineer.
+
+mod html;
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::{Block, BlockKind, Section, Sentence};
+
+pub use html::{images, Image};
+
+/// Between the cells of a table row's text: `Daily values | numerator`.
+pub const CELL_SEPARATOR: &str = " | ";
+
+/// The cells of a table row's text (the inverse of joining by [`CELL_SEPARATOR`];
+/// a cell that itself holds " | " reads as two).
+pub fn table_cells(row_text: &str) -> Vec<&str> {
+    row_text.split(CELL_SEPARATOR).map(str::trim).collect()
+}
+
+/// Link and image targets of a Markdown fragment, in order (for "link changed":
+/// a sentence whose only change is a URL reads the same).
+pub fn link_targets(source: &str) -> Vec<String> {
+    Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
 
 /// Parse a Markdown body into its outline (pulldown-cmark with offsets).
 pub fn outline(body: &str) -> Vec<Section> {
     let mut outliner = Outliner::new(body);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    let parsed = template_links_parseable(body);
+    for (event, range) in Parser::new_ext(&parsed, options).into_offset_iter() {
         outliner.event(event, range);
     }
     outliner.finish()
+}
+
+/// `body` with the spaces inside template tags that open a link destination
+/// (`]({% link x.md %})`, `]({{ site.url }}/x)`) made `_`, so CommonMark still reads
+/// the link (Jekyll expands them before Markdown). Same byte length: offsets hold.
+fn template_links_parseable(body: &str) -> std::borrow::Cow<'_, str> {
+    if !body.contains("]({") {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("]({") {
+        let (head, tail) = rest.split_at(at + 2);
+        out.push_str(head);
+        let close = if tail.starts_with("{%") {
+            "%}"
+        } else if tail.starts_with("{{") {
+            "}}"
+        } else {
+            ""
+        };
+        match (close.is_empty(), tail.find(close)) {
+            (false, Some(end)) if !tail.get(..end).unwrap_or("").contains('\n') => {
+                let tag = tail.get(..end + 2).unwrap_or("");
+                out.push_str(&tag.replace(' ', "_"));
+                rest = tail.get(end + 2..).unwrap_or("");
+            }
+            _ => {
+                out.push('{');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Split one block's plain text into sentences, news-prose aware
@@ -414,6 +486,8 @@ struct Leaf {
     end: usize,
     text: String,
     pieces: Vec<Piece>,
+    /// Plain-text ranges that never end a sentence (inline code, autolinks).
+    protected: Vec<Range<usize>>,
 }
 
 impl Leaf {
@@ -424,7 +498,27 @@ impl Leaf {
             end: start,
             text: String::new(),
             pieces: Vec::new(),
+            protected: Vec::new(),
         }
+    }
+
+    /// Mark the plain text from `from` to the current end as never ending a sentence.
+    fn protect_from(&mut self, from: usize) {
+        if from < self.text.len() {
+            self.protected.push(from..self.text.len());
+        }
+    }
+
+    /// The plain text as a reader sees it: Liquid tags blanked (same byte length,
+    /// so offsets still map to the source).
+    fn visible_text(&self) -> String {
+        let mut out = self.text.clone();
+        for r in html::liquid_ranges(&self.text) {
+            if let Some(tag) = self.text.get(r.clone()) {
+                out.replace_range(r, &blank(tag));
+            }
+        }
+        out
     }
 
     /// Append plain text that came from `src` in `body`.
@@ -472,10 +566,21 @@ impl Leaf {
 
     /// Turn the collected text into a block with sentences; `None` if it holds no text.
     fn into_block(self, body: &str) -> Option<Block> {
+        let visible = self.visible_text();
+        // Sentence ends are searched in a copy where protected runs (inline code,
+        // URLs) hold no terminator; the sentence text comes from the visible text.
+        let mut searched = visible.clone();
+        let mut protected = self.protected.clone();
+        protected.extend(url_ranges(&visible));
+        for r in protected {
+            if let Some(run) = visible.get(r.clone()) {
+                searched.replace_range(r, &without_terminators(run));
+            }
+        }
         let mut sentences = Vec::new();
         let mut floor = self.start;
-        for range in sentence_ranges(&self.text) {
-            let text = collapse_whitespace(self.text.get(range.clone()).unwrap_or(""));
+        for range in sentence_ranges(&searched) {
+            let text = collapse_whitespace(visible.get(range.clone()).unwrap_or(""));
             if text.is_empty() {
                 continue;
             }
@@ -503,6 +608,48 @@ impl Leaf {
     }
 }
 
+/// Spaces of the same byte length as `text`.
+fn blank(text: &str) -> String {
+    " ".repeat(text.len())
+}
+
+/// `text` with every character that could end a sentence replaced by `x`s of the
+/// same byte length (so offsets are unchanged).
+fn without_terminators(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let terminator = matches!(c, '.' | '!' | '?' | '\n' | '\r')
+                || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace());
+            if terminator {
+                "x".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Byte ranges of bare URLs (`http://`, `https://`) in plain text, without
+/// trailing punctuation that ends the sentence around them.
+fn url_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|r| r.find("http")) {
+        let start = from + found;
+        let rest = text.get(start..).unwrap_or("");
+        if !(rest.starts_with("http://") || rest.starts_with("https://")) {
+            from = start + 4;
+            continue;
+        }
+        let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let url = rest.get(..len).unwrap_or("");
+        let kept = url.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '”', '"', '’', '\'']);
+        out.push(start..start + kept.len());
+        from = start + len.max(1);
+    }
+    out
+}
+
 /// A block kept whole: code, HTML, table, or a figure.
 struct RawBlock {
     kind: BlockKind,
@@ -510,10 +657,17 @@ struct RawBlock {
     depth: usize,
     content: Option<Range<usize>>,
     text: String,
+    /// Source ranges of the text events (code: each holds one or more lines).
+    pieces: Vec<Range<usize>>,
 }
 
 impl RawBlock {
     fn into_block(self, body: &str) -> Option<Block> {
+        if self.kind == BlockKind::Code {
+            if let Some(block) = self.code_block(body) {
+                return Some(block);
+            }
+        }
         let text = if self.kind == BlockKind::Figure {
             // One label per line; the labels joined by single spaces.
             collapse_whitespace(
@@ -556,6 +710,48 @@ impl RawBlock {
     }
 }
 
+impl RawBlock {
+    /// Code as one unit per non-blank line (compared by line); `None` when it has no text.
+    fn code_block(&self, body: &str) -> Option<Block> {
+        let mut sentences = Vec::new();
+        for piece in &self.pieces {
+            let mut at = piece.start;
+            let Some(src) = body.get(piece.clone()) else {
+                continue;
+            };
+            for line in src.split_inclusive('\n') {
+                let range = at..at + line.len();
+                at = range.end;
+                if let Some(trimmed) = trim_range(body, range) {
+                    let text = collapse_whitespace(body.get(trimmed.clone()).unwrap_or(""));
+                    if !text.is_empty() {
+                        sentences.push(Sentence {
+                            span: trimmed,
+                            text,
+                        });
+                    }
+                }
+            }
+        }
+        if sentences.is_empty() {
+            return None;
+        }
+        Some(Block {
+            kind: BlockKind::Code,
+            span: trim_range(body, self.span.clone())?,
+            sentences,
+        })
+    }
+}
+
+/// A pipe table being read: its span and finished rows.
+struct PipeTable {
+    span: Range<usize>,
+    rows: Vec<Sentence>,
+    /// The row being read: its source range and cells.
+    row: Option<(Range<usize>, Vec<String>)>,
+}
+
 /// Container the current leaf sits in.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Container {
@@ -572,6 +768,11 @@ struct Outliner<'a> {
     leaf: Option<Leaf>,
     heading: Option<Leaf>,
     raw: Option<RawBlock>,
+    /// Start of an HTML block being skipped over (read whole at its end).
+    html: Option<Range<usize>>,
+    table: Option<PipeTable>,
+    /// Plain-text starts of the autolinks being read.
+    links: Vec<Option<usize>>,
 }
 
 impl<'a> Outliner<'a> {
@@ -589,6 +790,9 @@ impl<'a> Outliner<'a> {
             leaf: None,
             heading: None,
             raw: None,
+            html: None,
+            table: None,
+            links: Vec::new(),
         }
     }
 
@@ -607,9 +811,138 @@ impl<'a> Outliner<'a> {
 
     fn flush_leaf(&mut self) {
         if let Some(leaf) = self.leaf.take() {
-            if let Some(block) = leaf.into_block(self.body) {
+            if leaf.visible_text().trim().is_empty() {
+                // Only inline HTML or Liquid (a multi-line `<img>`, `{% raw %}`): markup.
+                self.push_html(leaf.start..leaf.end);
+            } else if let Some(block) = leaf.into_block(self.body) {
                 self.current.blocks.push(block);
             }
+        }
+    }
+
+    /// The leaf or heading that plain text goes to now.
+    fn target(&mut self) -> Option<&mut Leaf> {
+        match self.heading.as_mut() {
+            Some(h) => Some(h),
+            None => self.leaf.as_mut(),
+        }
+    }
+
+    /// Read raw HTML at `span` as a table, figure or markup block (comments: nothing).
+    fn push_html(&mut self, span: Range<usize>) {
+        let Some(block_span) = trim_range(self.body, span) else {
+            return;
+        };
+        let source = self.body.get(block_span.clone()).unwrap_or("");
+        let reading = html::read(source);
+        let whole = |text: String| Sentence {
+            span: block_span.clone(),
+            text: if text.is_empty() {
+                collapse_whitespace(source)
+            } else {
+                text
+            },
+        };
+        let (kind, sentences) = match reading.kind {
+            html::HtmlKind::Nothing => return,
+            html::HtmlKind::Table => {
+                let mut rows: Vec<Sentence> = reading
+                    .rows
+                    .into_iter()
+                    .filter_map(|(r, cells)| {
+                        let span = trim_range(
+                            self.body,
+                            block_span.start + r.start..block_span.start + r.end,
+                        )?;
+                        Some(Sentence {
+                            span,
+                            text: cells.join(CELL_SEPARATOR),
+                        })
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    rows.push(whole(reading.text));
+                }
+                (BlockKind::Table, rows)
+            }
+            html::HtmlKind::Figure => (BlockKind::Figure, vec![whole(reading.text)]),
+            html::HtmlKind::Html => (BlockKind::Html, vec![whole(reading.text)]),
+        };
+        self.current.blocks.push(Block {
+            kind,
+            span: block_span,
+            sentences,
+        });
+    }
+
+    /// Pipe-table events (the table is open).
+    fn table_event(&mut self, event: &Event<'_>, range: Range<usize>) {
+        let body = self.body;
+        let Some(table) = self.table.as_mut() else {
+            return;
+        };
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => table.row = Some((range, Vec::new())),
+            Event::Start(Tag::TableCell) => {
+                if let Some((_, cells)) = table.row.as_mut() {
+                    cells.push(String::new());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(cell) = table.row.as_mut().and_then(|(_, c)| c.last_mut()) {
+                    cell.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(cell) = table.row.as_mut().and_then(|(_, c)| c.last_mut()) {
+                    cell.push(' ');
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                if let Some((span, cells)) = table.row.take() {
+                    let cells: Vec<String> = cells
+                        .iter()
+                        .map(|c| {
+                            let visible = html::liquid_ranges(c)
+                                .into_iter()
+                                .rev()
+                                .fold(c.clone(), |mut v, r| {
+                                    v.replace_range(r, " ");
+                                    v
+                                });
+                            collapse_whitespace(&visible)
+                        })
+                        .collect();
+                    if let (true, Some(span)) =
+                        (cells.iter().any(|c| !c.is_empty()), trim_range(body, span))
+                    {
+                        table.rows.push(Sentence {
+                            span,
+                            text: cells.join(CELL_SEPARATOR),
+                        });
+                    }
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(done) = self.table.take() {
+                    if let Some(span) = trim_range(body, done.span) {
+                        let sentences = if done.rows.is_empty() {
+                            vec![Sentence {
+                                span: span.clone(),
+                                text: collapse_whitespace(body.get(span.clone()).unwrap_or("")),
+                            }]
+                        } else {
+                            done.rows
+                        };
+                        self.current.blocks.push(Block {
+                            kind: BlockKind::Table,
+                            span,
+                            sentences,
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -635,6 +968,7 @@ impl<'a> Outliner<'a> {
             depth: 1,
             content: None,
             text: String::new(),
+            pieces: Vec::new(),
         });
     }
 
@@ -648,6 +982,7 @@ impl<'a> Outliner<'a> {
                     raw.text.push(' ');
                 }
                 raw.text.push_str(t);
+                raw.pieces.push(range.clone());
                 raw.content = Some(match raw.content.take() {
                     Some(c) => c.start.min(range.start)..c.end.max(range.end),
                     None => range,
@@ -667,6 +1002,18 @@ impl<'a> Outliner<'a> {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         if self.raw.is_some() {
             self.raw_event(&event, range);
+            return;
+        }
+        if self.table.is_some() {
+            self.table_event(&event, range);
+            return;
+        }
+        if let Some(span) = self.html.as_ref() {
+            if matches!(event, Event::End(TagEnd::HtmlBlock)) {
+                let span = span.start..span.end.max(range.end);
+                self.html = None;
+                self.push_html(span);
+            }
             return;
         }
         match event {
@@ -697,12 +1044,42 @@ impl<'a> Outliner<'a> {
                 let kind = if figure {
                     BlockKind::Figure
                 } else {
-                    BlockKind::Other
+                    BlockKind::Code
                 };
                 self.start_raw(kind, range);
             }
-            Event::Start(Tag::HtmlBlock) | Event::Start(Tag::Table(_)) => {
-                self.start_raw(BlockKind::Other, range);
+            Event::Start(Tag::HtmlBlock) => {
+                self.flush_leaf();
+                self.html = Some(range);
+            }
+            Event::Start(Tag::Table(_)) => {
+                self.flush_leaf();
+                self.table = Some(PipeTable {
+                    span: range,
+                    rows: Vec::new(),
+                    row: None,
+                });
+            }
+            Event::Start(Tag::Link { link_type, .. }) => {
+                // An autolink's text is its URL: it never ends a sentence.
+                let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let at = self.target().map(|t| t.text.len());
+                self.links.push(if auto { at.or(Some(0)) } else { None });
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(Some(from)) = self.links.pop() {
+                    if let Some(t) = self.target() {
+                        t.protect_from(from);
+                    }
+                }
+            }
+            Event::Code(t) => {
+                let before = self.target().map(|l| l.text.len());
+                self.text(&t, range);
+                if let Some(t) = self.target() {
+                    let from = before.unwrap_or(0).min(t.text.len());
+                    t.protect_from(from);
+                }
             }
             Event::Start(Tag::Item) => {
                 self.flush_leaf();
@@ -736,25 +1113,14 @@ impl<'a> Outliner<'a> {
                 self.flush_leaf();
                 self.containers.pop();
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+            Event::Text(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.text(&t, range);
             }
             Event::SoftBreak | Event::HardBreak => self.text(" ", range),
-            Event::Html(t) => {
-                // HTML outside an HTML block (rare): keep it as its own verbatim block.
+            Event::Html(_) => {
+                // HTML outside an HTML block (rare): its own markup block.
                 self.flush_leaf();
-                self.raw = Some(RawBlock {
-                    kind: BlockKind::Other,
-                    span: range.clone(),
-                    depth: 0,
-                    content: Some(range),
-                    text: t.to_string(),
-                });
-                if let Some(done) = self.raw.take() {
-                    if let Some(block) = done.into_block(self.body) {
-                        self.current.blocks.push(block);
-                    }
-                }
+                self.push_html(range);
             }
             Event::Rule => self.flush_leaf(),
             // Inline markup (emphasis, links, inline HTML, footnote marks) is not reader text.
@@ -779,6 +1145,9 @@ impl<'a> Outliner<'a> {
 
     fn finish(mut self) -> Vec<Section> {
         self.flush_leaf();
+        if let Some(span) = self.html.take() {
+            self.push_html(span);
+        }
         if let Some(raw) = self.raw.take() {
             if let Some(block) = raw.into_block(self.body) {
                 self.current.blocks.push(block);
@@ -915,7 +1284,7 @@ pub(crate) mod tests {
                 BlockKind::ListItem,
                 BlockKind::ListItem,
                 BlockKind::Figure,
-                BlockKind::Other
+                BlockKind::Code
             ]
         );
         let para = &sections[1].blocks[0];
@@ -958,6 +1327,129 @@ pub(crate) mod tests {
             "Tom &amp; Jerry said \\*hi\\*."
         );
         assert_eq!(&body[sent[1].span.clone()], "Next.");
+    }
+
+    fn blocks(body: &str) -> Vec<Block> {
+        outline(body).into_iter().flat_map(|s| s.blocks).collect()
+    }
+
+    #[test]
+    fn code_is_compared_by_line() {
+        // Synthetic: a fenced block and an indented block.
+        let body = "Intro.\n\n```js\nconst a = 1;\n\nif (a) { go(); }\n```\n\n    indented();\n    more();\n";
+        let b = blocks(body);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1].kind, BlockKind::Code);
+        let lines: Vec<&str> = b[1].sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(lines, vec!["const a = 1;", "if (a) { go(); }"]);
+        assert!(body[b[1].span.clone()].starts_with("```js"));
+        assert_eq!(&body[b[1].sentences[1].span.clone()], "if (a) { go(); }");
+        assert_eq!(b[2].kind, BlockKind::Code);
+        assert_eq!(b[2].sentences.len(), 2);
+        assert_eq!(&body[b[2].sentences[0].span.clone()], "indented();");
+    }
+
+    #[test]
+    fn pipe_tables_are_read_by_row() {
+        // Synthetic release-schedule-style table.
+        let body = "Intro.\n\n| Name | Value |\n|------|------:|\n| Daily values | numerator |\n| `code` | 2 |\n\nAfter.\n";
+        let b = blocks(body);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1].kind, BlockKind::Table);
+        let rows: Vec<&str> = b[1].sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(rows, vec!["Name | Value", "Daily values | numerator", "code | 2"]);
+        assert_eq!(
+            &body[b[1].sentences[1].span.clone()],
+            "| Daily values | numerator |"
+        );
+        assert_eq!(table_cells(rows[1]), vec!["Daily values", "numerator"]);
+        assert_eq!(b[2].sentences[0].text, "After.");
+    }
+
+    #[test]
+    fn html_comments_are_no_block_and_html_is_markup() {
+        // Synthetic, shaped like the corpus' markdownlint comments and figures.
+        let body = "<!-- markdownlint-disable -->\n\nText here.\n\n<figure>\n  <img src=\"a.png\" alt=\"A chart\">\n</figure>\n\n<div class=\"note\">\nA note.\n</div>\n\nTail <!-- inline --> words.\n";
+        let b = blocks(body);
+        let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Figure,
+                BlockKind::Html,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(b[1].sentences[0].text, "Image: A chart (a.png)");
+        assert_eq!(b[2].sentences[0].text, "A note.");
+        assert_eq!(b[3].sentences[0].text, "Tail words.");
+        for block in &b {
+            for s in &block.sentences {
+                assert!(!s.text.contains("<!--"), "{}", s.text);
+            }
+        }
+    }
+
+    #[test]
+    fn multi_line_img_after_a_paragraph_line_is_a_figure() {
+        // Synthetic: `<img` without `>` on its line cannot start an HTML block, so it
+        // is inline HTML in a paragraph of its own.
+        let body = "Text.\n\n<img\n  src=\"chart.png\"\n  alt=\"Checks by month\">\n";
+        let b = blocks(body);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[1].kind, BlockKind::Figure);
+        assert_eq!(b[1].sentences[0].text, "Image: Checks by month (chart.png)");
+    }
+
+    #[test]
+    fn html_tables_are_table_blocks_by_row() {
+        // Cut from ../shared/corpus/jekyll-permalinks/0030_*.md (shortened).
+        let body = "Intro.\n\n<div class=\"mobile-side-scroller\">\n<table>\n  <thead>\n    <tr>\n      <th>Variable</th>\n      <th>Description</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <td>\n        <p><code>year</code></p>\n      </td>\n      <td>\n        <p>Year from the post's filename.</p>\n      </td>\n    </tr>\n  </tbody>\n</table>\n</div>\n";
+        let b = blocks(body);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[1].kind, BlockKind::Table);
+        let rows: Vec<&str> = b[1].sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            rows,
+            vec!["Variable | Description", "year | Year from the post's filename."]
+        );
+    }
+
+    #[test]
+    fn liquid_tags_are_markup_not_prose() {
+        // Shapes cut from ../shared/corpus/jekyll-permalinks (raw blocks and links).
+        let body = "{% raw %}\n\nSee the [Configuration]({% link _docs/configuration.md %}) file.\n\nUse {% include x.html %} here.\n";
+        let b = blocks(body);
+        assert_eq!(b[0].kind, BlockKind::Html);
+        assert_eq!(b[1].sentences[0].text, "See the Configuration file.");
+        assert_eq!(b[2].sentences[0].text, "Use here.");
+        assert!(b[2].sentences[0].span.end <= body.len());
+    }
+
+    #[test]
+    fn inline_code_and_urls_never_end_a_sentence() {
+        // Synthetic.
+        let body = "Match `a?b` or `c. D` first. Then see https://example.com/a.b?c=D! Or <https://x.org/Y?Z> too. End.\n";
+        let b = blocks(body);
+        let texts: Vec<&str> = b[0].sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Match a?b or c. D first.",
+                "Then see https://example.com/a.b?c=D!",
+                "Or https://x.org/Y?Z too.",
+                "End."
+            ]
+        );
+    }
+
+    #[test]
+    fn link_targets_are_listed() {
+        assert_eq!(
+            link_targets("See [a](https://a.org) and ![b](b.png)."),
+            vec!["https://a.org", "b.png"]
+        );
     }
 
     /// The body of a demo snapshot: everything after the closing `+++` of the front matter.
