@@ -41,14 +41,17 @@ pub fn table_cells(row_text: &str) -> Vec<&str> {
 /// Link and image targets of a Markdown fragment, in order (for "link changed":
 /// a sentence whose only change is a URL reads the same).
 pub fn link_targets(source: &str) -> Vec<String> {
-    Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
-        .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                Some(dest_url.to_string())
-            }
-            _ => None,
-        })
-        .collect()
+    Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .filter_map(|event| match event {
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Some(dest_url.to_string())
+        }
+        _ => None,
+    })
+    .collect()
 }
 
 /// Parse a Markdown body into its outline (pulldown-cmark with offsets).
@@ -903,13 +906,13 @@ impl<'a> Outliner<'a> {
                     let cells: Vec<String> = cells
                         .iter()
                         .map(|c| {
-                            let visible = html::liquid_ranges(c)
-                                .into_iter()
-                                .rev()
-                                .fold(c.clone(), |mut v, r| {
+                            let visible = html::liquid_ranges(c).into_iter().rev().fold(
+                                c.clone(),
+                                |mut v, r| {
                                     v.replace_range(r, " ");
                                     v
-                                });
+                                },
+                            );
                             collapse_whitespace(&visible)
                         })
                         .collect();
@@ -1357,7 +1360,10 @@ pub(crate) mod tests {
         assert_eq!(b.len(), 3);
         assert_eq!(b[1].kind, BlockKind::Table);
         let rows: Vec<&str> = b[1].sentences.iter().map(|s| s.text.as_str()).collect();
-        assert_eq!(rows, vec!["Name | Value", "Daily values | numerator", "code | 2"]);
+        assert_eq!(
+            rows,
+            vec!["Name | Value", "Daily values | numerator", "code | 2"]
+        );
         assert_eq!(
             &body[b[1].sentences[1].span.clone()],
             "| Daily values | numerator |"
@@ -1412,7 +1418,10 @@ pub(crate) mod tests {
         let rows: Vec<&str> = b[1].sentences.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(
             rows,
-            vec!["Variable | Description", "year | Year from the post's filename."]
+            vec![
+                "Variable | Description",
+                "year | Year from the post's filename."
+            ]
         );
     }
 

@@ -627,3 +627,137 @@ fn demo_pair_with_no_time_is_coarse_but_lossless() {
     let set = diff_checked_within(&old, &new, Duration::ZERO);
     assert!(set.coarse);
 }
+
+#[test]
+fn a_link_whose_only_change_is_its_url_is_a_cosmetic_link_change() {
+    // Synthetic.
+    let old = doc("## S\n\nRead the [policy](https://a.example/old) today.\n");
+    let new = doc("## S\n\nRead the [policy](https://a.example/new) today.\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(c.kind, ChangeKind::Edited);
+    assert_eq!(c.significance, Significance::Cosmetic);
+    assert_eq!(
+        c.reason,
+        "link changed: https://a.example/old → https://a.example/new"
+    );
+    assert_eq!(c.old_text, c.new_text);
+}
+
+/// The block kind holding a change (by its new range, else its old one).
+fn block_kind(old: &Document, new: &Document, c: &Change) -> Option<crate::model::BlockKind> {
+    match (&c.new_range, &c.old_range) {
+        (Some(r), _) => new.block_at(r.start).map(|b| b.kind),
+        (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
+        _ => None,
+    }
+}
+
+#[test]
+fn code_changes_are_cosmetic_lines_inside_the_code_block() {
+    // Synthetic.
+    let old = doc("## S\n\nProse stays.\n\n```js\nconst total = 5000;\nkeep();\n```\n");
+    let new = doc("## S\n\nProse stays.\n\n```js\nconst total = 500;\nkeep();\nadded();\n```\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
+    for c in &set.changes {
+        assert_eq!(c.significance, Significance::Cosmetic);
+        assert_eq!(c.reason, "code changed");
+        assert!(c.tags.is_empty(), "{:?}", c.tags);
+        assert_eq!(
+            block_kind(&old, &new, c),
+            Some(crate::model::BlockKind::Code)
+        );
+    }
+    assert_eq!(set.changes[0].kind, ChangeKind::Edited);
+    assert_eq!(set.changes[1].kind, ChangeKind::Added);
+    assert_eq!(set.changes[1].new_text.as_deref(), Some("added();"));
+}
+
+#[test]
+fn table_row_change_names_row_and_cells() {
+    // Synthetic pipe table.
+    let old = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | numerator |\n| Weekly values | total |\n");
+    let new = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | denominator |\n| Weekly values | total |\n| Monthly values | total |\n");
+    let set = diff_checked(&old, &new);
+    let reasons: Vec<&str> = set.changes.iter().map(|c| c.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "row 'Daily values': 'numerator' → 'denominator'",
+            "row 'Monthly values' added"
+        ],
+        "{:#?}",
+        set.changes
+    );
+    for c in &set.changes {
+        assert!(c.tags.is_empty());
+        assert_eq!(
+            block_kind(&old, &new, c),
+            Some(crate::model::BlockKind::Table)
+        );
+    }
+}
+
+#[test]
+fn html_table_cell_change_names_its_row() {
+    // Cut from ../shared/corpus/jekyll-permalinks/0030_*.md (one row), the edit synthetic.
+    let row = |d: &str| {
+        format!("Intro.\n\n<table>\n  <tr>\n    <td><p><code>year</code></p></td>\n    <td><p>{d}</p></td>\n  </tr>\n</table>\n")
+    };
+    let old = doc(&row("Year from the post's filename"));
+    let new = doc(&row("Year from the post's filename with four digits"));
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    assert_eq!(
+        set.changes[0].reason,
+        "row 'year': 'Year from the post's filename' → 'Year from the post's filename with four digits'"
+    );
+}
+
+#[test]
+fn figure_alt_or_src_change_is_a_figure_change() {
+    // Cut from ../shared/corpus/basecamp-privacy/0001_*.md, the src edit synthetic.
+    let fig = |src: &str| {
+        format!("Lead.\n\n<figure class=\"centered\">\n  <img alt=\"illustration of a woman\" src=\"{src}\" class=\"image-size-25\">\n</figure>\n\nText.\n")
+    };
+    let old = doc(&fig("{% asset_path about/policies/privacy/shh.png %}"));
+    let new = doc(&fig("/images/shh.png"));
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(
+        c.reason,
+        "figure changed: image source '{% asset_path about/policies/privacy/shh.png %}' → '/images/shh.png'"
+    );
+    assert_eq!(
+        block_kind(&old, &new, c),
+        Some(crate::model::BlockKind::Figure)
+    );
+}
+
+#[test]
+fn multi_line_img_addition_is_reported() {
+    // Synthetic: a multi-line <img> (attributes on their own lines) added after a paragraph.
+    let old = doc("## Charts\n\nMonthly checks are below.\n");
+    let new = doc("## Charts\n\nMonthly checks are below.\n\n<img\n  src=\"charts/monthly.png\"\n  alt=\"Monthly background checks\">\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+    let c = &set.changes[0];
+    assert_eq!(c.kind, ChangeKind::Added);
+    assert_eq!(c.reason, "figure added");
+    assert_eq!(
+        c.new_text.as_deref(),
+        Some("Image: Monthly background checks (charts/monthly.png)")
+    );
+}
+
+#[test]
+fn html_comments_are_no_change() {
+    // Synthetic, shaped like the markdownlint comments in ../shared/corpus.
+    let old = doc("## S\n\nText.\n");
+    let new = doc("<!-- markdownlint-disable -->\n\n## S\n\nText.\n");
+    let set = diff_checked(&old, &new);
+    assert!(set.is_empty(), "{:#?}", set.changes);
+}

@@ -143,7 +143,10 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
     let bytes = attrs.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+        {
             i += 1;
         }
         let key_start = i;
@@ -410,7 +413,10 @@ mod tests {
 
     #[test]
     fn comments_are_nothing() {
-        assert_eq!(read("<!-- markdownlint-disable -->\n").kind, HtmlKind::Nothing);
+        assert_eq!(
+            read("<!-- markdownlint-disable -->\n").kind,
+            HtmlKind::Nothing
+        );
         assert_eq!(read("<!-- a -->\n<!-- b\nc -->").kind, HtmlKind::Nothing);
     }
 
@@ -451,7 +457,10 @@ mod tests {
         assert_eq!(r.rows[1].1[0], "year");
         assert!(r.rows[1].1[1].ends_with("document’s date YAML front matter"));
         let row_src = &src[r.rows[1].0.clone()];
-        assert!(row_src.starts_with("<tr>") && row_src.ends_with("</tr>"), "{row_src}");
+        assert!(
+            row_src.starts_with("<tr>") && row_src.ends_with("</tr>"),
+            "{row_src}"
+        );
     }
 
     #[test]
@@ -460,16 +469,27 @@ mod tests {
         let src = "<aside markdown=\"1\" class=\"pquote\">\n  <img src=\"https://avatars.githubusercontent.com/benbalter?s=180\" class=\"pquote-avatar\" alt=\"avatar\">\n  A standardized license serves as a proxy.\n</aside>";
         let r = read(src);
         assert_eq!(r.kind, HtmlKind::Html);
-        assert!(r.text.ends_with("A standardized license serves as a proxy."));
+        assert!(r
+            .text
+            .ends_with("A standardized license serves as a proxy."));
     }
 
     #[test]
     fn entities_and_attributes() {
-        assert_eq!(decode_entities("a &amp; b &#39;c&#x27; &bogus; &"), "a & b 'c' &bogus; &");
-        assert_eq!(attribute(" alt='x y' src=a.png", "src").as_deref(), Some("a.png"));
+        assert_eq!(
+            decode_entities("a &amp; b &#39;c&#x27; &bogus; &"),
+            "a & b 'c' &bogus; &"
+        );
+        assert_eq!(
+            attribute(" alt='x y' src=a.png", "src").as_deref(),
+            Some("a.png")
+        );
         assert_eq!(attribute(" ALT=\"q\"", "alt").as_deref(), Some("q"));
         assert_eq!(attribute(" hidden", "alt"), None);
-        assert_eq!(liquid_ranges("a {% raw %} b {%- for x %}"), vec![2..11, 14..26]);
+        assert_eq!(
+            liquid_ranges("a {% raw %} b {%- for x %}"),
+            vec![2..11, 14..26]
+        );
     }
 
     proptest::proptest! {
