@@ -108,6 +108,43 @@ pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
     ingest_bytes(path, &bytes, rules)
 }
 
+/// The two sides of a file comparison (`diff --files OLD NEW`). `/dev/null` or a
+/// missing file on one side means the file was added (or deleted): that side is an
+/// empty document with the other side's title, so every sentence shows as added
+/// (or removed). Both sides absent is an error naming them.
+pub fn ingest_pair(old: &Path, new: &Path, rules: &Rules) -> Result<(Document, Document)> {
+    let read = |path: &Path| -> Result<Option<Document>> {
+        if path == Path::new("/dev/null") || !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(ingest_file(path, rules)?.document))
+    };
+    let empty_like = |other: &Document| {
+        Document::new(
+            DocumentMeta {
+                title: other.meta.title.clone(),
+                ..DocumentMeta::default()
+            },
+            String::new(),
+        )
+    };
+    match (read(old)?, read(new)?) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        (None, Some(b)) => Ok((empty_like(&b), b)),
+        (Some(a), None) => {
+            let b = empty_like(&a);
+            Ok((a, b))
+        }
+        (None, None) => Err(Error::input(
+            old,
+            format!(
+                "neither this nor {} exists: nothing to compare",
+                new.display()
+            ),
+        )),
+    }
+}
+
 /// Ingest bytes that came from `name` (used for messages and to pick the format by extension).
 pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested> {
     let parts = ingest_parts(name, bytes, rules)?;
@@ -365,6 +402,35 @@ mod tests {
             err.to_string().contains("line 3") && err.to_string().contains("change"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_missing_or_null_side_is_an_added_or_deleted_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.md");
+        // Synthetic document.
+        std::fs::write(&file, "# Page\n\nOne sentence. Two.\n").unwrap();
+        let rules = Rules::shipped();
+        let (old, new) = ingest_pair(Path::new("/dev/null"), &file, &rules).unwrap();
+        assert_eq!(old.body, "");
+        assert_eq!(old.meta.title, "Page");
+        let set = crate::diff::diff(&old, &new);
+        assert_eq!(set.new_text(), new.body);
+        assert!(set
+            .changes
+            .iter()
+            .all(|c| c.kind == crate::diff::ChangeKind::Added));
+        assert_eq!(set.changes.len(), 2);
+        let missing = dir.path().join("gone.md");
+        let (old, new) = ingest_pair(&file, &missing, &rules).unwrap();
+        assert_eq!(new.body, "");
+        let set = crate::diff::diff(&old, &new);
+        assert!(set
+            .changes
+            .iter()
+            .all(|c| c.kind == crate::diff::ChangeKind::Removed));
+        let err = ingest_pair(&missing, Path::new("/dev/null"), &rules).unwrap_err();
+        assert!(err.to_string().contains("nothing to compare"), "{err}");
     }
 
     #[test]
