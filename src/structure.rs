@@ -20,6 +20,9 @@
 
 mod html;
 
+#[cfg(test)]
+mod corpus_tests;
+
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
