@@ -844,7 +844,7 @@ impl<'a> Outliner<'a> {
         let whole = |text: String| Sentence {
             span: block_span.clone(),
             text: if text.is_empty() {
-                collapse_whitespace(source)
+                collapse_whitespace(&html::without_comments(source))
             } else {
                 text
             },

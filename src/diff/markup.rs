@@ -195,4 +195,267 @@ mod tests {
             None
         );
     }
+
+    use crate::diff::{diff, Change, ChangeKind, SpanOp};
+    use crate::model::{Document, DocumentMeta};
+
+    fn doc(body: &str) -> Document {
+        Document::new(DocumentMeta::default(), body.to_string())
+    }
+
+    /// Diff and check the span list rebuilds both bodies.
+    fn diff_checked(old: &Document, new: &Document) -> crate::diff::ChangeSet {
+        let set = diff(old, new);
+        assert_eq!(set.old_text(), old.body);
+        assert_eq!(set.new_text(), new.body);
+        assert!(set.spans.windows(2).all(|w| w[0].op != w[1].op));
+        assert!(set
+            .spans
+            .iter()
+            .all(|s| !s.text.is_empty() || s.op == SpanOp::Equal));
+        set
+    }
+
+    #[test]
+    fn a_link_whose_only_change_is_its_url_is_a_cosmetic_link_change() {
+        // Synthetic.
+        let old = doc("## S\n\nRead the [policy](https://a.example/old) today.\n");
+        let new = doc("## S\n\nRead the [policy](https://a.example/new) today.\n");
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(c.kind, ChangeKind::Edited);
+        assert_eq!(c.significance, Significance::Cosmetic);
+        assert_eq!(
+            c.reason,
+            "link changed: https://a.example/old → https://a.example/new"
+        );
+        assert_eq!(c.old_text, c.new_text);
+    }
+
+    /// The block kind holding a change (by its new range, else its old one).
+    fn block_kind(old: &Document, new: &Document, c: &Change) -> Option<BlockKind> {
+        match (&c.new_range, &c.old_range) {
+            (Some(r), _) => new.block_at(r.start).map(|b| b.kind),
+            (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn code_changes_are_cosmetic_lines_inside_the_code_block() {
+        // Synthetic.
+        let old = doc("## S\n\nProse stays.\n\n```js\nconst total = 5000;\nkeep();\n```\n");
+        let new =
+            doc("## S\n\nProse stays.\n\n```js\nconst total = 500;\nkeep();\nadded();\n```\n");
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
+        for c in &set.changes {
+            assert_eq!(c.significance, Significance::Cosmetic);
+            assert_eq!(c.reason, "code changed");
+            assert!(c.tags.is_empty(), "{:?}", c.tags);
+            assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Code));
+        }
+        assert_eq!(set.changes[0].kind, ChangeKind::Edited);
+        assert_eq!(set.changes[1].kind, ChangeKind::Added);
+        assert_eq!(set.changes[1].new_text.as_deref(), Some("added();"));
+    }
+
+    #[test]
+    fn table_row_change_names_row_and_cells() {
+        // Synthetic pipe table.
+        let old = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | numerator |\n| Weekly values | total |\n");
+        let new = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | denominator |\n| Weekly values | total |\n| Monthly values | total |\n");
+        let set = diff_checked(&old, &new);
+        let reasons: Vec<&str> = set.changes.iter().map(|c| c.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                "row 'Daily values': 'numerator' → 'denominator'",
+                "row 'Monthly values' added"
+            ],
+            "{:#?}",
+            set.changes
+        );
+        for c in &set.changes {
+            assert!(c.tags.is_empty());
+            assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Table));
+        }
+    }
+
+    #[test]
+    fn html_table_cell_change_names_its_row() {
+        // Cut from ../shared/corpus/jekyll-permalinks/0030_*.md (one row), the edit synthetic.
+        let row = |d: &str| {
+            format!("Intro.\n\n<table>\n  <tr>\n    <td><p><code>year</code></p></td>\n    <td><p>{d}</p></td>\n  </tr>\n</table>\n")
+        };
+        let old = doc(&row("Year from the post's filename"));
+        let new = doc(&row("Year from the post's filename with four digits"));
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+        assert_eq!(
+            set.changes[0].reason,
+            "row 'year': 'Year from the post's filename' → 'Year from the post's filename with four digits'"
+        );
+    }
+
+    #[test]
+    fn figure_alt_or_src_change_is_a_figure_change() {
+        // Cut from ../shared/corpus/basecamp-privacy/0001_*.md, the src edit synthetic.
+        let fig = |src: &str| {
+            format!("Lead.\n\n<figure class=\"centered\">\n  <img alt=\"illustration of a woman\" src=\"{src}\" class=\"image-size-25\">\n</figure>\n\nText.\n")
+        };
+        let old = doc(&fig("{% asset_path about/policies/privacy/shh.png %}"));
+        let new = doc(&fig("/images/shh.png"));
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(
+            c.reason,
+            "figure changed: image source '{% asset_path about/policies/privacy/shh.png %}' → '/images/shh.png'"
+        );
+        assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Figure));
+    }
+
+    #[test]
+    fn multi_line_img_addition_is_reported() {
+        // Synthetic: a multi-line <img> (attributes on their own lines) added after a paragraph.
+        let old = doc("## Charts\n\nMonthly checks are below.\n");
+        let new = doc("## Charts\n\nMonthly checks are below.\n\n<img\n  src=\"charts/monthly.png\"\n  alt=\"Monthly background checks\">\n");
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(c.kind, ChangeKind::Added);
+        assert_eq!(c.reason, "figure added");
+        assert_eq!(
+            c.new_text.as_deref(),
+            Some("Image: Monthly background checks (charts/monthly.png)")
+        );
+    }
+
+    #[test]
+    fn html_comments_are_no_change() {
+        // Synthetic, shaped like the markdownlint comments in ../shared/corpus.
+        let old = doc("## S\n\nText.\n");
+        let new = doc("<!-- markdownlint-disable -->\n\n## S\n\nText.\n");
+        let set = diff_checked(&old, &new);
+        assert!(set.is_empty(), "{:#?}", set.changes);
+    }
+
+    /// Synthetic Markdown blocks of every kind the outline treats specially.
+    fn block() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let word = prop_oneof![
+            "[A-Za-z]{1,6}",
+            Just("`a?b`".to_string()),
+            Just("`x. Y`".to_string()),
+            Just("[link](https://x.org/a?b)".to_string()),
+            Just("[doc]({% link _docs/x.md %})".to_string()),
+            Just("{% raw %}".to_string()),
+            Just("<!-- note -->".to_string()),
+            Just("https://e.com/x.Y?z".to_string()),
+            Just("<https://e.com/A?b>".to_string()),
+            Just("Mr. Smith".to_string()),
+            Just(".".to_string()),
+            Just("?".to_string()),
+            Just("“q.”".to_string()),
+        ];
+        let words = proptest::collection::vec(word, 1..10).prop_map(|w| w.join(" "));
+        let cell = "[a-z0-9 ]{0,6}";
+        prop_oneof![
+            words.clone(),
+            words.clone().prop_map(|w| format!("## {w}")),
+            words.clone().prop_map(|w| format!("- {w}\n- {w}")),
+            words.clone().prop_map(|w| format!("> {w}")),
+            proptest::collection::vec("[a-z(){};=. ]{0,12}", 0..4)
+                .prop_map(|l| format!("```js\n{}\n```", l.join("\n"))),
+            proptest::collection::vec("[a-z();]{1,8}", 1..3)
+                .prop_map(|l| format!("    {}", l.join("\n    "))),
+            proptest::collection::vec((cell, cell), 0..4).prop_map(|rows| {
+                let mut t = "| A | B |\n|---|---|".to_string();
+                for (a, b) in rows {
+                    t.push_str(&format!("\n| {a} | {b} |"));
+                }
+                t
+            }),
+            proptest::collection::vec((cell, cell), 0..3).prop_map(|rows| {
+                let mut t = "<table>".to_string();
+                for (a, b) in rows {
+                    t.push_str(&format!("\n  <tr><td>{a}</td><td>{b}</td></tr>"));
+                }
+                t + "\n</table>"
+            }),
+            Just("<!-- markdownlint-disable -->".to_string()),
+            "[a-z ]{0,8}".prop_map(|alt| format!(
+                "<figure>\n  <img src=\"a.png\" alt=\"{alt}\">\n</figure>"
+            )),
+            "[a-z ]{0,8}".prop_map(|alt| format!("<img\n  src=\"b.png\"\n  alt=\"{alt}\">")),
+            Just("<div class=\"note\">\nA note.\n</div>".to_string()),
+            Just("{% raw %}".to_string()),
+        ]
+    }
+
+    fn markdown_file() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let front = prop_oneof![
+            Just(String::new()),
+            Just("---\ntitle: T\ndate: 2025-01-01\npermalink: /x/\n---\n".to_string()),
+            Just("--- \ntitle: T\n---\n\n".to_string()),
+            Just("+++\ntitle = \"T\"\ndate = 2025-01-01\n+++\n".to_string()),
+        ];
+        let sep = prop_oneof![Just("\n\n"), Just("\n")];
+        (front, proptest::collection::vec((block(), sep), 0..8)).prop_map(|(front, blocks)| {
+            let mut out = front;
+            for (b, s) in blocks {
+                out.push_str(&b);
+                out.push_str(s);
+            }
+            out
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// Generated Markdown with front matter, tables, code, HTML, comments, Liquid
+        /// and inline code goes through ingest, outline and diff: no panic, lossless,
+        /// front matter never in the outline, non-prose changes carry no prose tags
+        /// and sit inside their blocks.
+        #[test]
+        fn structured_markdown_round_trips(a in markdown_file(), b in markdown_file()) {
+            let rules = crate::ingest::Rules::shipped();
+            let read = |text: &str| {
+                crate::ingest::ingest_bytes(std::path::Path::new("x.md"), text.as_bytes(), &rules)
+                    .map(|i| i.document)
+            };
+            let (Ok(old), Ok(new)) = (read(&a), read(&b)) else {
+                // Only empty input is refused: generated files are never empty here unless blank.
+                proptest::prop_assert!(a.trim().is_empty() || b.trim().is_empty());
+                return Ok(());
+            };
+            for d in [&old, &new] {
+                for block in d.sections.iter().flat_map(|s| &s.blocks) {
+                    for s in &block.sentences {
+                        proptest::prop_assert!(block.span.start <= s.span.start && s.span.end <= block.span.end);
+                        // Code may show a comment (a fence swallowing the rest); nothing else.
+                        proptest::prop_assert!(block.kind == BlockKind::Code || !s.text.contains("<!--"), "{:?}", s.text);
+                        proptest::prop_assert!(!s.text.starts_with("title"), "{:?}", s.text);
+                        if block.kind.is_prose() {
+                            proptest::prop_assert!(!s.text.contains("{%"), "{:?}", s.text);
+                        }
+                    }
+                }
+            }
+            let set = diff(&old, &new);
+            proptest::prop_assert_eq!(set.old_text(), old.body.clone());
+            proptest::prop_assert_eq!(set.new_text(), new.body.clone());
+            for c in &set.changes {
+                if let Some(kind) = block_kind(&old, &new, c) {
+                    if !kind.is_prose() && kind != BlockKind::Other {
+                        proptest::prop_assert!(c.tags.is_empty(), "{:?}", c);
+                    }
+                }
+            }
+        }
+    }
 }

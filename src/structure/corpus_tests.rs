@@ -78,7 +78,10 @@ fn check_outline(label: &str, doc: &Document) {
     let m = markup(&doc.body);
     for section in &doc.sections {
         if let Some(h) = &section.heading {
-            assert!(!h.starts_with("---") && !h.starts_with("+++"), "{label}: heading {h:?}");
+            assert!(
+                !h.starts_with("---") && !h.starts_with("+++"),
+                "{label}: heading {h:?}"
+            );
         }
         for block in &section.blocks {
             for s in &block.sentences {
@@ -89,7 +92,11 @@ fn check_outline(label: &str, doc: &Document) {
                     "{label}: front matter as text: {:?}",
                     s.text
                 );
-                assert!(!s.text.contains("<!--"), "{label}: comment as text: {:?}", s.text);
+                assert!(
+                    !s.text.contains("<!--"),
+                    "{label}: comment as text: {:?}",
+                    s.text
+                );
                 assert!(
                     block.span.start <= s.span.start && s.span.end <= block.span.end,
                     "{label}: sentence outside its block"
@@ -150,8 +157,10 @@ fn every_corpus_version_outlines_cleanly_and_diffs_losslessly() {
                         assert_eq!(set.new_text(), doc.body, "{label}: new body not rebuilt");
                         assert!(set.spans.iter().all(|s| !s.text.is_empty()));
                         assert!(set.spans.windows(2).all(|w| w[0].op != w[1].op));
-                        assert!(set.spans.windows(2).all(|w| !(w[0].op == SpanOp::Insert
-                            && w[1].op == SpanOp::Delete)));
+                        assert!(set
+                            .spans
+                            .windows(2)
+                            .all(|w| !(w[0].op == SpanOp::Insert && w[1].op == SpanOp::Delete)));
                         for c in &set.changes {
                             let kind = match (&c.new_range, &c.old_range) {
                                 (Some(r), _) => doc.block_at(r.start).map(|b| b.kind),
@@ -159,7 +168,11 @@ fn every_corpus_version_outlines_cleanly_and_diffs_losslessly() {
                                 _ => None,
                             };
                             if kind == Some(BlockKind::Code) {
-                                assert!(c.reason.ends_with("code changed"), "{label}: {}", c.reason);
+                                assert!(
+                                    c.reason.ends_with("code changed"),
+                                    "{label}: {}",
+                                    c.reason
+                                );
                                 assert!(c.tags.is_empty(), "{label}");
                             }
                         }

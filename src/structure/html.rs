@@ -387,6 +387,21 @@ pub(crate) fn read(source: &str) -> HtmlReading {
     HtmlReading { kind, text, rows }
 }
 
+/// `source` without its HTML comments (what is left of pure markup to show).
+pub(crate) fn without_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("<!--") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at + 4..).unwrap_or("");
+        rest = after
+            .find("-->")
+            .map_or("", |e| after.get(e + 3..).unwrap_or(""));
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Byte ranges of Liquid tags (`{% … %}`) in `text`: template markup, never prose.
 pub(crate) fn liquid_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -410,6 +425,11 @@ fn collapse(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_are_removed_from_markup() {
+        assert_eq!(without_comments("<a><!-- x --> b<!-- open"), "<a> b");
+    }
 
     #[test]
     fn comments_are_nothing() {
