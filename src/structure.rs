@@ -60,7 +60,11 @@ pub fn link_targets(source: &str) -> Vec<String> {
 /// Parse a Markdown body into its outline (pulldown-cmark with offsets).
 pub fn outline(body: &str) -> Vec<Section> {
     let mut outliner = Outliner::new(body);
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // A body that still opens with YAML front matter (stored before ingest removed
+    // it) reads it as metadata, never as a rule and a heading.
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let parsed = template_links_parseable(body);
     for (event, range) in Parser::new_ext(&parsed, options).into_offset_iter() {
         outliner.event(event, range);
@@ -779,6 +783,8 @@ struct Outliner<'a> {
     table: Option<PipeTable>,
     /// Plain-text starts of the autolinks being read.
     links: Vec<Option<usize>>,
+    /// Inside a metadata (front matter) block: nothing in it is text.
+    metadata: bool,
 }
 
 impl<'a> Outliner<'a> {
@@ -799,6 +805,7 @@ impl<'a> Outliner<'a> {
             html: None,
             table: None,
             links: Vec::new(),
+            metadata: false,
         }
     }
 
@@ -1014,6 +1021,10 @@ impl<'a> Outliner<'a> {
             self.table_event(&event, range);
             return;
         }
+        if self.metadata {
+            self.metadata = !matches!(event, Event::End(TagEnd::MetadataBlock(_)));
+            return;
+        }
         if let Some(span) = self.html.as_ref() {
             if matches!(event, Event::End(TagEnd::HtmlBlock)) {
                 let span = span.start..span.end.max(range.end);
@@ -1058,6 +1069,10 @@ impl<'a> Outliner<'a> {
                 self.flush_leaf();
                 self.html = Some(range);
             }
+            Event::Start(Tag::MetadataBlock(_)) => {
+                self.flush_leaf();
+                self.metadata = true;
+            }
             Event::Start(Tag::Table(_)) => {
                 self.flush_leaf();
                 self.table = Some(PipeTable {
@@ -1100,8 +1115,7 @@ impl<'a> Outliner<'a> {
                 | Tag::FootnoteDefinition(_)
                 | Tag::DefinitionList
                 | Tag::DefinitionListTitle
-                | Tag::DefinitionListDefinition
-                | Tag::MetadataBlock(_),
+                | Tag::DefinitionListDefinition,
             ) => {
                 self.flush_leaf();
                 self.containers.push(Container::Other);
@@ -1113,8 +1127,7 @@ impl<'a> Outliner<'a> {
                 | TagEnd::FootnoteDefinition
                 | TagEnd::DefinitionList
                 | TagEnd::DefinitionListTitle
-                | TagEnd::DefinitionListDefinition
-                | TagEnd::MetadataBlock(_),
+                | TagEnd::DefinitionListDefinition,
             ) => {
                 self.flush_leaf();
                 self.containers.pop();
@@ -1454,6 +1467,23 @@ pub(crate) mod tests {
                 "End."
             ]
         );
+    }
+
+    #[test]
+    fn a_body_opening_with_yaml_front_matter_has_no_sentence_from_it() {
+        // Shape of ../shared/corpus/jekyll-permalinks (front matter), e.g. stored by an
+        // older redline that kept it in the body.
+        let body = "---\ntitle: Permalinks\npermalink: /docs/permalinks/\n---\n\nPermalinks refer to URLs.\n";
+        let s = outline(body);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].heading, None);
+        let texts: Vec<&str> = s[0]
+            .blocks
+            .iter()
+            .flat_map(|b| &b.sentences)
+            .map(|x| x.text.as_str())
+            .collect();
+        assert_eq!(texts, vec!["Permalinks refer to URLs."]);
     }
 
     #[test]

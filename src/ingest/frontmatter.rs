@@ -95,6 +95,9 @@ pub(crate) fn split<'a>(name: &Path, text: &'a str) -> Result<Split<'a>> {
         if closes {
             let front = rest.get(..offset).unwrap_or_default();
             let body = rest.get(offset + line.len()..).unwrap_or_default();
+            if format == FrontFormat::Yaml && !yaml_could_be_front_matter(front) {
+                break;
+            }
             return Ok(Split {
                 front: Some(Front {
                     text: front,
@@ -116,6 +119,17 @@ pub(crate) fn split<'a>(name: &Path, text: &'a str) -> Result<Split<'a>> {
             body: text,
         }),
     }
+}
+
+/// Whether the text between two `---` lines is front matter: a mapping, nothing,
+/// or malformed YAML (refused later with its line). Plain text ("---", a line of
+/// prose, "---": a rule and a setext heading) is Markdown, not front matter.
+fn yaml_could_be_front_matter(text: &str) -> bool {
+    use serde_norway::Value;
+    !matches!(
+        serde_norway::from_str::<Value>(text),
+        Ok(Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Sequence(_))
+    )
 }
 
 /// 1-based line in the file of byte `at` of a front matter that starts on `first_line`.
@@ -178,6 +192,64 @@ pub(crate) struct InputFacts {
     pub change: Option<ChangeMeta>,
     /// Keys redline does not map, as text.
     pub extra: BTreeMap<String, String>,
+    /// The key (and its value as text) that gave `updated`, so the value can go
+    /// back to `extra` if another front matter's time wins.
+    pub updated_from: Option<(String, String)>,
+}
+
+impl InputFacts {
+    /// Fill what `self` lacks from `other` (a second front matter): `self` wins.
+    /// A time `other` took from one of its keys and `self` overrides stays in `extra`.
+    pub(crate) fn or(mut self, other: InputFacts) -> InputFacts {
+        self.title = self.title.or(other.title);
+        self.publisher = self.publisher.or(other.publisher);
+        self.source_url = self.source_url.or(other.source_url);
+        self.change = self.change.or(other.change);
+        if self.updated.is_none() {
+            self.updated = other.updated;
+            self.updated_from = other.updated_from;
+        } else if let Some((key, value)) = other.updated_from {
+            self.extra.entry(key).or_insert(value);
+        }
+        for (key, value) in other.extra {
+            self.extra.entry(key).or_insert(value);
+        }
+        self
+    }
+}
+
+/// A second front matter right after the first (an import wrapper's `+++` around a
+/// file that has its own `---`): its facts and the body after it. Read only when it
+/// is well-formed, so a body that merely opens with a rule stays body. `offset` is
+/// the byte offset of `body` in the file, for line numbers.
+pub(crate) fn nested<'a>(
+    name: &Path,
+    body: &'a str,
+    offset_lines: usize,
+) -> Result<Option<(InputFacts, &'a str)>> {
+    let trimmed = body.trim_start_matches('\n');
+    let skipped = body.len() - trimmed.len();
+    let Ok(split) = split(name, trimmed) else {
+        return Ok(None);
+    };
+    let Some(front) = split.front else {
+        return Ok(None);
+    };
+    let well_formed = match front.format {
+        FrontFormat::Yaml => matches!(
+            serde_norway::from_str::<serde_norway::Value>(front.text),
+            Ok(serde_norway::Value::Mapping(_))
+        ),
+        FrontFormat::Toml => toml::from_str::<toml::Table>(front.text).is_ok(),
+    };
+    if !well_formed {
+        return Ok(None);
+    }
+    let front = Front {
+        first_line: offset_lines + skipped + front.first_line,
+        ..front
+    };
+    Ok(Some((parse_front(name, &front)?, split.body)))
 }
 
 /// Parse input front matter in either form.
@@ -205,6 +277,7 @@ pub(crate) fn parse_input(name: &Path, toml_text: &str, first_line: usize) -> Re
     let front: InputFront = parse(name, toml_text, first_line)?;
     let mut rest: BTreeMap<String, toml::Value> = front.rest.into_iter().collect();
     let mut updated = None;
+    let mut updated_from = None;
     for key in UPDATED_KEYS {
         let Some(value) = rest.get(key) else { continue };
         let line = key_line(toml_text, first_line, key);
@@ -219,7 +292,9 @@ pub(crate) fn parse_input(name: &Path, toml_text: &str, first_line: usize) -> Re
         };
         match parsed {
             Ok(t) => {
-                rest.remove(key);
+                updated_from = rest
+                    .remove(key)
+                    .map(|v| (key.to_string(), toml_text_value(&v)));
                 updated = Some(t);
                 break;
             }
@@ -238,6 +313,7 @@ pub(crate) fn parse_input(name: &Path, toml_text: &str, first_line: usize) -> Re
             .into_iter()
             .map(|(k, v)| (k, toml_text_value(&v)))
             .collect(),
+        updated_from,
     })
 }
 
@@ -339,6 +415,7 @@ pub(crate) fn parse_yaml(name: &Path, yaml_text: &str, first_line: usize) -> Res
             Some(t) => {
                 rest.remove(key);
                 facts.updated = Some(t);
+                facts.updated_from = Some((key.to_string(), text));
                 break;
             }
             None if key == "updated" => {
@@ -656,6 +733,13 @@ mod tests {
         let s = split(Path::new("a.md"), "---\nJust a rule above.\n").unwrap();
         assert_eq!(s.front, None);
         assert_eq!(s.body, "---\nJust a rule above.\n");
+        // Two rules around prose are Markdown, not front matter.
+        let s = split(
+            Path::new("a.md"),
+            "---\n\nProse between rules.\n\n---\nMore.\n",
+        )
+        .unwrap();
+        assert_eq!(s.front, None);
     }
 
     #[test]
@@ -706,6 +790,9 @@ mod tests {
         assert!(msg.contains("YAML"), "{msg}");
         let err = parse_yaml(Path::new("p.md"), "- a\n- b\n", 2).unwrap_err();
         assert!(err.to_string().contains("key: value"), "{err}");
+        // Malformed YAML between `---` lines is still front matter, so the error is given.
+        let s = split(Path::new("p.md"), "---\ntitle: \"open\n---\nBody.\n").unwrap();
+        assert!(s.front.is_some());
         let err = parse_yaml(Path::new("p.md"), "title: t\nupdated: soon\n", 2).unwrap_err();
         assert!(
             err.to_string()

@@ -350,6 +350,45 @@ fn yaml_front_matter_never_reaches_the_body() {
 }
 
 #[test]
+fn yaml_front_matter_inside_an_import_wrapper_is_metadata_too() {
+    // The audit's import files: redline's `+++` facts around a page that has its own
+    // `---` front matter (page cut from ../shared/corpus/jekyll-permalinks/0030_*.md).
+    let text = "+++\ntitle = \"jekyll-permalinks\"\nupdated = 2019-03-22T10:00:00Z\n\n[change]\neditor = \"rev a\"\n+++\n---\ntitle: Permalinks\npermalink: /docs/permalinks/\ndate: 2018-01-01\n---\n\nPermalinks refer to the URLs.\n";
+    let parts = ingest("0030.md", text);
+    assert_eq!(parts.meta.title, "jekyll-permalinks");
+    assert_eq!(
+        parts.meta.updated.unwrap().to_rfc3339(),
+        "2019-03-22T10:00:00+00:00"
+    );
+    assert_eq!(parts.body, "Permalinks refer to the URLs.\n");
+    assert_eq!(
+        parts.meta.extra.get("permalink").map(String::as_str),
+        Some("/docs/permalinks/")
+    );
+    // The inner `date` lost to the outer `updated`, so it stays as metadata.
+    assert_eq!(
+        parts.meta.extra.get("date").map(String::as_str),
+        Some("2018-01-01")
+    );
+    assert_eq!(parts.change.unwrap().editor.as_deref(), Some("rev a"));
+    // An inner error names the line in the file (line 6: `updated: soon`).
+    let msg = refusal(
+        "w.md",
+        b"+++\ntitle = \"t\"\n+++\n---\ntitle: x\nupdated: soon\n---\nBody.\n",
+    );
+    assert!(
+        msg.starts_with("w.md: front matter line 6: updated"),
+        "{msg}"
+    );
+    // A body that only opens with a rule stays body.
+    let parts = ingest(
+        "r.md",
+        "+++\ntitle = \"t\"\n+++\n---\n\nText after a rule.\n",
+    );
+    assert_eq!(parts.body, "---\n\nText after a rule.\n");
+}
+
+#[test]
 fn malformed_yaml_front_matter_names_file_and_line() {
     // Synthetic: line 3 of the file has a tab-indented key YAML refuses.
     let msg = refusal("bad.md", b"---\ntitle: t\n\tbad: [\n---\nBody.\n");

@@ -168,11 +168,21 @@ pub struct IngestedParts {
 /// [`ingest_bytes`] without building the outline: checks, front matter, body.
 pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
     let text = checked_text(name, bytes)?;
-    let split = frontmatter::split(name, &text)?;
-    let facts = match &split.front {
+    let mut split = frontmatter::split(name, &text)?;
+    let mut facts = match &split.front {
         Some(front) => frontmatter::parse_front(name, front)?,
         None => frontmatter::InputFacts::default(),
     };
+    if split.front.is_some() {
+        // A file with its own front matter wrapped in another (an import's `+++`
+        // facts around a Jekyll page): the inner one is metadata too, never body.
+        let before = text.len() - split.body.len();
+        let lines_before = text.get(..before).unwrap_or("").matches('\n').count();
+        if let Some((inner, rest)) = frontmatter::nested(name, split.body, lines_before)? {
+            facts = facts.or(inner);
+            split.body = rest;
+        }
+    }
     let known_title = facts
         .title
         .as_deref()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::diff::{diff, SpanOp};
-use crate::ingest::{ingest_bytes, Rules};
+use crate::ingest::{ingest_bytes, ingest_parts, Rules};
 use crate::model::{BlockKind, Document};
 
 fn corpus() -> Option<PathBuf> {
@@ -145,6 +145,14 @@ fn every_corpus_version_outlines_cleanly_and_diffs_losslessly() {
                         .unwrap_or_else(|e| panic!("{label}: {e}"))
                         .document;
                     check_outline(&label, &doc);
+                    // Wrapped as an import file (redline's `+++` facts around the page,
+                    // as ../shared/tools/since-audit.py writes it): the same body.
+                    let mut wrapped = b"+++\nupdated = 2020-01-01T00:00:00Z\n+++\n".to_vec();
+                    wrapped.extend_from_slice(&bytes);
+                    let again = ingest_parts(file, &wrapped, rules)
+                        .unwrap_or_else(|e| panic!("{label} (wrapped): {e}"));
+                    assert!(again.body == doc.body, "{label}: wrapped body differs");
+                    assert_eq!(again.meta.title, doc.meta.title, "{label}");
                     tables += doc
                         .sections
                         .iter()
