@@ -2,5 +2,6 @@
 //! runs the real `redline` binary or library against real temporary git stores.
 
 mod cli;
+mod inputs;
 mod site;
 mod store;
