@@ -23,6 +23,7 @@ mod html;
 #[cfg(test)]
 mod corpus_tests;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -75,9 +76,9 @@ pub fn outline(body: &str) -> Vec<Section> {
 /// `body` with the spaces inside template tags that open a link destination
 /// (`]({% link x.md %})`, `]({{ site.url }}/x)`) made `_`, so CommonMark still reads
 /// the link (Jekyll expands them before Markdown). Same byte length: offsets hold.
-fn template_links_parseable(body: &str) -> std::borrow::Cow<'_, str> {
+fn template_links_parseable(body: &str) -> Cow<'_, str> {
     if !body.contains("]({") {
-        return std::borrow::Cow::Borrowed(body);
+        return Cow::Borrowed(body);
     }
     let mut out = String::with_capacity(body.len());
     let mut rest = body;
@@ -104,7 +105,7 @@ fn template_links_parseable(body: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// Split one block's plain text into sentences, news-prose aware
@@ -520,15 +521,18 @@ impl Leaf {
     }
 
     /// The plain text as a reader sees it: Liquid tags blanked (same byte length,
-    /// so offsets still map to the source).
-    fn visible_text(&self) -> String {
+    /// so offsets still map to the source). Borrowed when there are none.
+    fn visible_text(&self) -> Cow<'_, str> {
+        if !self.text.contains("{%") {
+            return Cow::Borrowed(&self.text);
+        }
         let mut out = self.text.clone();
         for r in html::liquid_ranges(&self.text) {
             if let Some(tag) = self.text.get(r.clone()) {
                 out.replace_range(r, &blank(tag));
             }
         }
-        out
+        Cow::Owned(out)
     }
 
     /// Append plain text that came from `src` in `body`.
@@ -579,14 +583,21 @@ impl Leaf {
         let visible = self.visible_text();
         // Sentence ends are searched in a copy where protected runs (inline code,
         // URLs) hold no terminator; the sentence text comes from the visible text.
-        let mut searched = visible.clone();
         let mut protected = self.protected.clone();
-        protected.extend(url_ranges(&visible));
-        for r in protected {
-            if let Some(run) = visible.get(r.clone()) {
-                searched.replace_range(r, &without_terminators(run));
-            }
+        if visible.contains("http") {
+            protected.extend(url_ranges(&visible));
         }
+        let searched: Cow<'_, str> = if protected.is_empty() {
+            Cow::Borrowed(&visible)
+        } else {
+            let mut searched = visible.to_string();
+            for r in protected {
+                if let Some(run) = visible.get(r.clone()) {
+                    searched.replace_range(r, &without_terminators(run));
+                }
+            }
+            Cow::Owned(searched)
+        };
         let mut sentences = Vec::new();
         let mut floor = self.start;
         for range in sentence_ranges(&searched) {

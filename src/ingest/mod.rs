@@ -1,5 +1,7 @@
-//! Ingest: turn an input file (Markdown with optional TOML front matter, or a
-//! plain-text capture of a web page) into a `Document` in canonical stored form.
+//! Ingest: turn an input file (Markdown with optional front matter, TOML `+++` or
+//! YAML `---`, or a plain-text capture of a web page) into a `Document` in
+//! canonical stored form. Front matter keys redline does not map are kept in
+//! [`DocumentMeta::extra`]; front matter never reaches the body.
 //!
 //! Input checks come first (size, NUL, UTF-8, emptiness) so a wrong file is refused
 //! with its name before anything is parsed. Line ends become LF and a BOM goes, so
@@ -27,7 +29,8 @@
 //!
 //! Stored file ([`stored_text`] / [`parse_stored`]): `+++`, the TOML facts (`title`,
 //! `updated` as a TOML offset datetime, `publisher`, `source_url`; absent ones left
-//! out), `+++`, then the body verbatim.
+//! out; then an `[extra]` table of quoted keys and string values, if any), `+++`,
+//! then the body verbatim.
 
 use std::io::Read;
 use std::path::Path;
