@@ -31,7 +31,40 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::{Block, BlockKind, Section, Sentence};
 
-pub use html::{images, Image};
+pub use html::Image;
+
+/// Every image in a fragment of the body, in order: HTML `<img>` tags, then
+/// Markdown images (`![alt](src)`), with their alt text and source.
+pub fn images(source: &str) -> Vec<Image> {
+    let mut out = if source.contains('<') {
+        html::images(source)
+    } else {
+        Vec::new()
+    };
+    if !source.contains("![") {
+        return out;
+    }
+    let mut depth = 0usize;
+    for event in Parser::new_ext(source, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                depth += 1;
+                out.push(Image {
+                    alt: Some(String::new()),
+                    src: Some(dest_url.to_string()),
+                });
+            }
+            Event::End(TagEnd::Image) => depth = depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if depth > 0 => {
+                if let Some(alt) = out.last_mut().and_then(|i| i.alt.as_mut()) {
+                    alt.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
 
 /// Between the cells of a table row's text: `Daily values | numerator`.
 pub const CELL_SEPARATOR: &str = " | ";
@@ -499,6 +532,10 @@ struct Leaf {
     pieces: Vec<Piece>,
     /// Plain-text ranges that never end a sentence (inline code, autolinks).
     protected: Vec<Range<usize>>,
+    /// Markdown images in the leaf (alt text, source).
+    images: Vec<Image>,
+    /// Whether any non-blank text lies outside images (else the leaf is a figure).
+    text_outside_images: bool,
 }
 
 impl Leaf {
@@ -510,6 +547,8 @@ impl Leaf {
             text: String::new(),
             pieces: Vec::new(),
             protected: Vec::new(),
+            images: Vec::new(),
+            text_outside_images: false,
         }
     }
 
@@ -796,6 +835,8 @@ struct Outliner<'a> {
     links: Vec<Option<usize>>,
     /// Inside a metadata (front matter) block: nothing in it is text.
     metadata: bool,
+    /// Depth of Markdown images being read (their text is alt text).
+    image_depth: usize,
 }
 
 impl<'a> Outliner<'a> {
@@ -817,6 +858,7 @@ impl<'a> Outliner<'a> {
             table: None,
             links: Vec::new(),
             metadata: false,
+            image_depth: 0,
         }
     }
 
@@ -835,13 +877,36 @@ impl<'a> Outliner<'a> {
 
     fn flush_leaf(&mut self) {
         if let Some(leaf) = self.leaf.take() {
-            if leaf.visible_text().trim().is_empty() {
+            if !leaf.images.is_empty() && !leaf.text_outside_images {
+                // Only Markdown images (`![Chart](chart.png)`): a figure, not prose.
+                self.push_image_figure(leaf);
+            } else if leaf.visible_text().trim().is_empty() {
                 // Only inline HTML or Liquid (a multi-line `<img>`, `{% raw %}`): markup.
                 self.push_html(leaf.start..leaf.end);
             } else if let Some(block) = leaf.into_block(self.body) {
                 self.current.blocks.push(block);
             }
         }
+    }
+
+    /// A paragraph of Markdown images only, as one figure unit (`Image: alt (src)`).
+    fn push_image_figure(&mut self, leaf: Leaf) {
+        let Some(span) = trim_range(self.body, leaf.start..leaf.end.max(leaf.start)) else {
+            return;
+        };
+        let text = collapse_whitespace(
+            &leaf
+                .images
+                .iter()
+                .map(html::describe)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        self.current.blocks.push(Block {
+            kind: BlockKind::Figure,
+            span: span.clone(),
+            sentences: vec![Sentence { span, text }],
+        });
     }
 
     /// The leaf or heading that plain text goes to now.
@@ -979,8 +1044,16 @@ impl<'a> Outliner<'a> {
         if self.leaf.is_none() {
             self.leaf = Some(Leaf::new(self.leaf_kind(), range.start));
         }
+        let in_image = self.image_depth > 0;
         if let Some(leaf) = self.leaf.as_mut() {
             leaf.push(self.body, text, range);
+            if in_image {
+                if let Some(image) = leaf.images.last_mut() {
+                    image.alt.get_or_insert_with(String::new).push_str(text);
+                }
+            } else if !text.trim().is_empty() {
+                leaf.text_outside_images = true;
+            }
         }
     }
 
@@ -1092,6 +1165,19 @@ impl<'a> Outliner<'a> {
                     row: None,
                 });
             }
+            Event::Start(Tag::Image { dest_url, .. }) if self.heading.is_none() => {
+                if self.leaf.is_none() {
+                    self.leaf = Some(Leaf::new(self.leaf_kind(), range.start));
+                }
+                if let Some(leaf) = self.leaf.as_mut() {
+                    leaf.images.push(Image {
+                        alt: None,
+                        src: Some(dest_url.to_string()),
+                    });
+                }
+                self.image_depth += 1;
+            }
+            Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
             Event::Start(Tag::Link { link_type, .. }) => {
                 // An autolink's text is its URL: it never ends a sentence.
                 let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
@@ -1495,6 +1581,39 @@ pub(crate) mod tests {
             .map(|x| x.text.as_str())
             .collect();
         assert_eq!(texts, vec!["Permalinks refer to URLs."]);
+    }
+
+    #[test]
+    fn paragraphs_of_markdown_images_are_figures() {
+        // Cut from ../shared/corpus/buzzfeed-nics-readme/0100_*.md (the two charts).
+        let body = "Text first.\n\n![Monthly NICS Background Check Totals Since Nov. 1998](charts/total-checks-all.png)\n\n![NICS Background Check Totals — Past 36 Months](charts/total-checks-36-months.png)\n\nSee ![icon](i.png) inline.\n";
+        let b = blocks(body);
+        let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Figure,
+                BlockKind::Figure,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(
+            b[1].sentences[0].text,
+            "Image: Monthly NICS Background Check Totals Since Nov. 1998 (charts/total-checks-all.png)"
+        );
+        assert!(body[b[1].span.clone()].starts_with("![Monthly"));
+        assert_eq!(b[3].sentences[0].text, "See icon inline.");
+        let imgs = images(&body[b[2].span.clone()]);
+        assert_eq!(imgs.len(), 1);
+        assert_eq!(
+            imgs[0].src.as_deref(),
+            Some("charts/total-checks-36-months.png")
+        );
+        assert_eq!(
+            imgs[0].alt.as_deref(),
+            Some("NICS Background Check Totals — Past 36 Months")
+        );
     }
 
     #[test]

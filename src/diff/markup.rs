@@ -318,6 +318,19 @@ mod tests {
     }
 
     #[test]
+    fn markdown_chart_source_change_is_a_figure_change() {
+        // Cut from ../shared/corpus/buzzfeed-nics-readme/0100_*.md, the new file name synthetic.
+        let old = doc("## Charts\n\n![Monthly NICS Background Check Totals Since Nov. 1998](charts/total-checks-all.png)\n");
+        let new = doc("## Charts\n\n![Monthly NICS Background Check Totals Since Nov. 1998](charts/total-checks-all-v2.png)\n");
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
+        assert_eq!(
+            set.changes[0].reason,
+            "figure changed: image source 'charts/total-checks-all.png' → 'charts/total-checks-all-v2.png'"
+        );
+    }
+
+    #[test]
     fn multi_line_img_addition_is_reported() {
         // Synthetic: a multi-line <img> (attributes on their own lines) added after a paragraph.
         let old = doc("## Charts\n\nMonthly checks are below.\n");

@@ -243,7 +243,7 @@ pub(crate) fn decode_entities(text: &str) -> String {
 }
 
 /// How an image reads in text: `Image: alt (src)`.
-fn describe(image: &Image) -> String {
+pub(crate) fn describe(image: &Image) -> String {
     let mut out = String::from("Image:");
     if let Some(alt) = image.alt.as_deref().filter(|a| !a.trim().is_empty()) {
         out.push(' ');
@@ -258,7 +258,7 @@ fn describe(image: &Image) -> String {
 }
 
 /// Every `<img>` in some HTML, in order.
-pub fn images(source: &str) -> Vec<Image> {
+pub(crate) fn images(source: &str) -> Vec<Image> {
     tokens(source)
         .into_iter()
         .filter_map(|t| match t {
