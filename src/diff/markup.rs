@@ -2,10 +2,12 @@
 //! lexical tags of `tags::classify` (numbers, dates, speakers) are about prose,
 //! so these get their own reason and significance here.
 
-use crate::model::BlockKind;
+use std::ops::Range;
+
+use crate::model::{BlockKind, Document};
 use crate::structure::{images, table_cells, Image};
 
-use super::{ChangeKind, Significance, Tag};
+use super::{words, Budget, Change, ChangeKind, Significance, Tag};
 
 /// Longest cell or attribute quoted in a reason, in characters.
 const MAX_QUOTED: usize = 60;
@@ -26,7 +28,7 @@ pub(super) fn classify(
     new: Option<(&str, &str)>,
 ) -> (Vec<Tag>, Significance, String) {
     match block {
-        BlockKind::Code => (Vec::new(), Significance::Cosmetic, "code changed".into()),
+        BlockKind::Code => (Vec::new(), Significance::Cosmetic, CODE_CHANGED.into()),
         BlockKind::Table => (
             Vec::new(),
             Significance::Substantive,
@@ -39,6 +41,115 @@ pub(super) fn classify(
         ),
         _ => (Vec::new(), Significance::Cosmetic, "markup changed".into()),
     }
+}
+
+/// Reason of every code change.
+const CODE_CHANGED: &str = "code changed";
+
+/// Adjacent code-line changes of one code block become one change (a hunk), so a
+/// rewritten function is one "code changed", not one per line. Two changes join
+/// when both are code changes (not moves), and on each side both have a range
+/// for, those ranges are in the same block with only whitespace between them.
+pub(super) fn merge_code_hunks(
+    changes: impl IntoIterator<Item = Change>,
+    old: &Document,
+    new: &Document,
+    budget: &Budget,
+) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::new();
+    let mut merged_last = false;
+    for change in changes {
+        if let Some(last) = out.last_mut() {
+            if joins(last, &change, old, new) {
+                absorb(last, change);
+                merged_last = true;
+                continue;
+            }
+        }
+        if merged_last {
+            rediff(out.last_mut(), budget);
+        }
+        merged_last = false;
+        out.push(change);
+    }
+    if merged_last {
+        rediff(out.last_mut(), budget);
+    }
+    out
+}
+
+fn is_code(c: &Change, old: &Document, new: &Document) -> bool {
+    let kind = match (&c.new_range, &c.old_range) {
+        (Some(r), _) => new.block_at(r.start).map(|b| b.kind),
+        (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
+        _ => None,
+    };
+    c.kind != ChangeKind::Moved && c.reason == CODE_CHANGED && kind == Some(BlockKind::Code)
+}
+
+/// Same block, nothing but whitespace between `a` and `b` on this side.
+fn adjacent(doc: &Document, a: &Range<usize>, b: &Range<usize>) -> bool {
+    let block = |r: &Range<usize>| doc.block_at(r.start).map(|b| b.span.clone());
+    a.end <= b.start
+        && block(a).is_some()
+        && block(a) == block(b)
+        && doc
+            .body
+            .get(a.end..b.start)
+            .is_some_and(|gap| gap.trim().is_empty())
+}
+
+fn joins(a: &Change, b: &Change, old: &Document, new: &Document) -> bool {
+    if !is_code(a, old, new) || !is_code(b, old, new) {
+        return false;
+    }
+    let mut shared = false;
+    for (doc, x, y) in [
+        (new, &a.new_range, &b.new_range),
+        (old, &a.old_range, &b.old_range),
+    ] {
+        if let (Some(x), Some(y)) = (x, y) {
+            if !adjacent(doc, x, y) {
+                return false;
+            }
+            shared = true;
+        }
+    }
+    shared
+}
+
+fn join_text(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+fn join_range(a: Option<Range<usize>>, b: Option<Range<usize>>) -> Option<Range<usize>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.start.min(b.start)..a.end.max(b.end)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Fold `b` into `a` (their words are recomputed once the hunk is complete).
+fn absorb(a: &mut Change, b: Change) {
+    if a.kind != b.kind {
+        a.kind = ChangeKind::Edited;
+    }
+    a.old_text = join_text(a.old_text.take(), b.old_text);
+    a.new_text = join_text(a.new_text.take(), b.new_text);
+    a.old_range = join_range(a.old_range.take(), b.old_range);
+    a.new_range = join_range(a.new_range.take(), b.new_range);
+}
+
+/// Word diff of a merged hunk: edited hunks compare their lines; added or removed ones have none.
+fn rediff(change: Option<&mut Change>, budget: &Budget) {
+    let Some(c) = change else { return };
+    c.words = match (&c.kind, &c.old_text, &c.new_text) {
+        (ChangeKind::Edited, Some(o), Some(n)) => words::diff_text(o, n, budget),
+        _ => Vec::new(),
+    };
 }
 
 /// `'text'`, cut to [`MAX_QUOTED`] characters.
@@ -259,6 +370,35 @@ mod tests {
         assert_eq!(set.changes[0].kind, ChangeKind::Edited);
         assert_eq!(set.changes[1].kind, ChangeKind::Added);
         assert_eq!(set.changes[1].new_text.as_deref(), Some("added();"));
+    }
+
+    #[test]
+    fn adjacent_code_line_changes_are_one_hunk() {
+        // Synthetic: two adjacent edited lines and an added one after them, then an
+        // unchanged line and one more edit (a second hunk).
+        let old = doc("```js\nlet a = 1;\nlet b = 2;\nkeep();\nlet c = 3;\n```\n");
+        let new = doc("```js\nlet a = 10;\nlet b = 20;\nextra();\nkeep();\nlet c = 30;\n```\n");
+        let set = diff_checked(&old, &new);
+        assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
+        let first = &set.changes[0];
+        assert_eq!(first.kind, ChangeKind::Edited);
+        assert_eq!(first.old_text.as_deref(), Some("let a = 1;\nlet b = 2;"));
+        assert_eq!(
+            first.new_text.as_deref(),
+            Some("let a = 10;\nlet b = 20;\nextra();")
+        );
+        assert_eq!(
+            &new.body[first.new_range.clone().unwrap()],
+            "let a = 10;\nlet b = 20;\nextra();"
+        );
+        let rebuilt_old: String = first
+            .words
+            .iter()
+            .filter(|w| w.op != SpanOp::Insert)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(rebuilt_old, "let a = 1;\nlet b = 2;");
+        assert_eq!(set.changes[1].new_text.as_deref(), Some("let c = 30;"));
     }
 
     #[test]

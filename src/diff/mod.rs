@@ -56,7 +56,8 @@ use align::{PairKind, Side};
 ///   URL of a link it already had is an edited change, cosmetic, reason
 ///   "link changed: old → new".
 /// - Changes in code, tables and raw HTML (see [`crate::model::BlockKind::is_prose`])
-///   carry no lexical tags: code is cosmetic "code changed" (one change per line),
+///   carry no lexical tags: code is cosmetic "code changed" (aligned line by line;
+///   a run of adjacent changed lines of one block on the same side is one change),
 ///   a table row says which cells changed ("row 'Daily values': 'numerator' →
 ///   'denominator'"), a figure says what about its images changed ("figure changed:
 ///   alt text …"), other markup is cosmetic "markup changed". Their ranges lie
@@ -373,7 +374,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     let spans = lossless_spans(&old_side, &new_side, &anchors, &budget);
     ChangeSet {
         sections: sections.changes,
-        changes: ordered.into_iter().map(|(_, c)| c).collect(),
+        changes: markup::merge_code_hunks(ordered.into_iter().map(|(_, c)| c), old, new, &budget),
         spans,
         coarse: budget.over(),
     }
