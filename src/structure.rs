@@ -559,14 +559,23 @@ impl Leaf {
         }
     }
 
-    /// The plain text as a reader sees it: Liquid tags blanked (same byte length,
+    /// The plain text as a reader sees it: Liquid tags and kramdown attribute lists blanked (same byte length,
     /// so offsets still map to the source). Borrowed when there are none.
     fn visible_text(&self) -> Cow<'_, str> {
-        if !self.text.contains("{%") {
+        if !html::may_hold_templates(&self.text) {
             return Cow::Borrowed(&self.text);
         }
         let mut out = self.text.clone();
-        for r in html::liquid_ranges(&self.text) {
+        // Inside inline code a template tag is what the text is about: kept.
+        let in_code = |r: &Range<usize>| {
+            self.protected
+                .iter()
+                .any(|p| p.start <= r.start && r.end <= p.end)
+        };
+        for r in html::template_ranges(&self.text) {
+            if in_code(&r) {
+                continue;
+            }
             if let Some(tag) = self.text.get(r.clone()) {
                 out.replace_range(r, &blank(tag));
             }
@@ -666,6 +675,21 @@ impl Leaf {
             sentences,
         })
     }
+}
+
+/// A heading as readers see it: whitespace collapsed, no Liquid, no trailing
+/// `{#id}` attribute block.
+fn heading_text(raw: &str) -> String {
+    let visible = if html::may_hold_templates(raw) {
+        let mut out = raw.to_string();
+        for r in html::template_ranges(raw).into_iter().rev() {
+            out.replace_range(r, " ");
+        }
+        out
+    } else {
+        raw.to_string()
+    };
+    collapse_whitespace(html::heading_without_attributes(&visible))
 }
 
 /// Spaces of the same byte length as `text`.
@@ -992,7 +1016,7 @@ impl<'a> Outliner<'a> {
                     let cells: Vec<String> = cells
                         .iter()
                         .map(|c| {
-                            let visible = html::liquid_ranges(c).into_iter().rev().fold(
+                            let visible = html::template_ranges(c).into_iter().rev().fold(
                                 c.clone(),
                                 |mut v, r| {
                                     v.replace_range(r, " ");
@@ -1125,7 +1149,7 @@ impl<'a> Outliner<'a> {
             }
             Event::End(TagEnd::Heading(_)) if self.heading.is_some() => {
                 if let Some(heading) = self.heading.take() {
-                    self.current.heading = Some(collapse_whitespace(&heading.text));
+                    self.current.heading = Some(heading_text(&heading.text));
                 }
             }
             Event::Start(Tag::Heading { .. }) | Event::End(TagEnd::Heading(_)) => self.flush_leaf(),
@@ -1270,7 +1294,7 @@ impl<'a> Outliner<'a> {
             }
         }
         if let Some(heading) = self.heading.take() {
-            self.current.heading = Some(collapse_whitespace(&heading.text));
+            self.current.heading = Some(heading_text(&heading.text));
         }
         let end = self.body.len();
         self.start_section(0, end);
@@ -1541,11 +1565,13 @@ pub(crate) mod tests {
     #[test]
     fn liquid_tags_are_markup_not_prose() {
         // Shapes cut from ../shared/corpus/jekyll-permalinks (raw blocks and links).
-        let body = "{% raw %}\n\nSee the [Configuration]({% link _docs/configuration.md %}) file.\n\nUse {% include x.html %} here.\n";
+        let body = "{% raw %}\n\nSee the [Configuration]({% link _docs/configuration.md %}) file.\n\nUse {% include x.html %} here.\n\nWrite `{% raw %}` first.\n";
         let b = blocks(body);
         assert_eq!(b[0].kind, BlockKind::Html);
         assert_eq!(b[1].sentences[0].text, "See the Configuration file.");
         assert_eq!(b[2].sentences[0].text, "Use here.");
+        // In inline code the tag is the subject: kept.
+        assert_eq!(b[3].sentences[0].text, "Write {% raw %} first.");
         assert!(b[2].sentences[0].span.end <= body.len());
     }
 
@@ -1614,6 +1640,18 @@ pub(crate) mod tests {
             imgs[0].alt.as_deref(),
             Some("NICS Background Check Totals — Past 36 Months")
         );
+    }
+
+    #[test]
+    fn heading_ids_and_kramdown_markers_are_not_text() {
+        // Cut from ../shared/corpus/jekyll-permalinks (heading ids) and
+        // ../shared/corpus/opensource-guide-legal (`{:toc}`).
+        let body = "## Built-in permalink styles {#builtinpermalinkstyles}\n\nText. {: .note}\n\n## Costs {in £}\n\n* TOC\n{:toc}\n";
+        let s = outline(body);
+        assert_eq!(s[0].heading.as_deref(), Some("Built-in permalink styles"));
+        assert_eq!(s[0].blocks[0].sentences[0].text, "Text.");
+        assert_eq!(s[1].heading.as_deref(), Some("Costs {in £}"));
+        assert_eq!(s[1].blocks[0].sentences[0].text, "TOC");
     }
 
     #[test]

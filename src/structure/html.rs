@@ -402,20 +402,55 @@ pub(crate) fn without_comments(source: &str) -> String {
     out
 }
 
-/// Byte ranges of Liquid tags (`{% … %}`) in `text`: template markup, never prose.
-pub(crate) fn liquid_ranges(text: &str) -> Vec<Range<usize>> {
+/// Byte ranges of template markup in `text`, never prose: Liquid tags (`{% … %}`)
+/// and kramdown attribute lists (`{:toc}`, `{: .note}`, on one line).
+pub(crate) fn template_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(start) = text.get(from..).and_then(|r| r.find("{%")) {
-        let start = from + start;
-        let Some(end) = text.get(start + 2..).and_then(|r| r.find("%}")) else {
-            break;
-        };
-        let end = start + 2 + end + 2;
-        out.push(start..end);
-        from = end;
+    for (open, close, one_line) in [("{%", "%}", false), ("{:", "}", true)] {
+        let mut from = 0;
+        while let Some(start) = text.get(from..).and_then(|r| r.find(open)) {
+            let start = from + start;
+            let inner = text.get(start + open.len()..).unwrap_or("");
+            let Some(end) = inner.find(close) else {
+                break;
+            };
+            if one_line && inner.get(..end).is_some_and(|t| t.contains('\n')) {
+                from = start + open.len();
+                continue;
+            }
+            let end = start + open.len() + end + close.len();
+            out.push(start..end);
+            from = end;
+        }
     }
-    out
+    out.sort_by_key(|r| r.start);
+    // Overlaps (a `{:` inside a Liquid tag) keep the first range.
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    for r in out {
+        match kept.last() {
+            Some(last) if r.start < last.end => {}
+            _ => kept.push(r),
+        }
+    }
+    kept
+}
+
+/// Whether `text` may hold template markup (cheap test before [`template_ranges`]).
+pub(crate) fn may_hold_templates(text: &str) -> bool {
+    text.contains("{%") || text.contains("{:")
+}
+
+/// A heading without a trailing kramdown/Pandoc attribute block (`{#id}`,
+/// `{.class}`, `{: #id}`); other braces ("Costs {in £}") are text.
+pub(crate) fn heading_without_attributes(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    if let (true, Some(open)) = (trimmed.ends_with('}'), trimmed.rfind('{')) {
+        let inner = trimmed.get(open + 1..).unwrap_or("").trim_start();
+        if inner.starts_with(['#', '.', ':']) {
+            return trimmed.get(..open).unwrap_or(trimmed).trim_end();
+        }
+    }
+    text
 }
 
 fn collapse(text: &str) -> String {
@@ -507,9 +542,20 @@ mod tests {
         assert_eq!(attribute(" ALT=\"q\"", "alt").as_deref(), Some("q"));
         assert_eq!(attribute(" hidden", "alt"), None);
         assert_eq!(
-            liquid_ranges("a {% raw %} b {%- for x %}"),
+            template_ranges("a {% raw %} b {%- for x %}"),
             vec![2..11, 14..26]
         );
+        assert_eq!(
+            template_ranges("TOC {:toc} and {: .note}"),
+            vec![4..10, 15..24]
+        );
+        assert_eq!(template_ranges("{:\nnot one line}"), vec![]);
+        assert_eq!(
+            heading_without_attributes("Built-in permalink styles {#builtinpermalinkstyles}"),
+            "Built-in permalink styles"
+        );
+        assert_eq!(heading_without_attributes("Costs {in £}"), "Costs {in £}");
+        assert_eq!(heading_without_attributes("X {: .c}"), "X");
     }
 
     proptest::proptest! {
