@@ -114,30 +114,39 @@ fn template_links_parseable(body: &str) -> Cow<'_, str> {
         return Cow::Borrowed(body);
     }
     let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = rest.find("]({") {
-        let (head, tail) = rest.split_at(at + 2);
-        out.push_str(head);
-        let close = if tail.starts_with("{%") {
-            "%}"
+    let mut done = 0;
+    let mut from = 0;
+    // Per closer: up to where it is known not to occur (the end of a line searched
+    // in vain), so hostile text stays linear.
+    let mut absent_until = [0usize; 2];
+    while let Some(found) = body.get(from..).and_then(|r| r.find("]({")) {
+        let brace = from + found + 2;
+        from = brace + 1;
+        let tail = body.get(brace..).unwrap_or("");
+        let which = if tail.starts_with("{%") {
+            0
         } else if tail.starts_with("{{") {
-            "}}"
+            1
         } else {
-            ""
+            continue;
         };
-        match (close.is_empty(), tail.find(close)) {
-            (false, Some(end)) if !tail.get(..end).unwrap_or("").contains('\n') => {
-                let tag = tail.get(..end + 2).unwrap_or("");
-                out.push_str(&tag.replace(' ', "_"));
-                rest = tail.get(end + 2..).unwrap_or("");
-            }
-            _ => {
-                out.push('{');
-                rest = tail.get(1..).unwrap_or("");
-            }
+        if brace < absent_until[which] {
+            continue;
         }
+        // A link destination is on one line: look for the closer there only.
+        let line = tail.split('\n').next().unwrap_or("");
+        let close = ["%}", "}}"][which];
+        let Some(end) = line.find(close) else {
+            absent_until[which] = brace + line.len();
+            continue;
+        };
+        let tag_end = brace + end + close.len();
+        out.push_str(body.get(done..brace).unwrap_or(""));
+        out.push_str(&body.get(brace..tag_end).unwrap_or("").replace(' ', "_"));
+        done = tag_end;
+        from = tag_end;
     }
-    out.push_str(rest);
+    out.push_str(body.get(done..).unwrap_or(""));
     Cow::Owned(out)
 }
 
@@ -567,10 +576,13 @@ impl Leaf {
         }
         let mut out = self.text.clone();
         // Inside inline code a template tag is what the text is about: kept.
+        // (Protected runs are pushed in text order and never overlap: one look-up.)
         let in_code = |r: &Range<usize>| {
-            self.protected
-                .iter()
-                .any(|p| p.start <= r.start && r.end <= p.end)
+            let after = self.protected.partition_point(|p| p.start <= r.start);
+            after
+                .checked_sub(1)
+                .and_then(|i| self.protected.get(i))
+                .is_some_and(|p| r.end <= p.end)
         };
         for r in html::template_ranges(&self.text) {
             if in_code(&r) {
@@ -1652,6 +1664,27 @@ pub(crate) mod tests {
         assert_eq!(s[0].blocks[0].sentences[0].text, "Text.");
         assert_eq!(s[1].heading.as_deref(), Some("Costs {in £}"));
         assert_eq!(s[1].blocks[0].sentences[0].text, "TOC");
+    }
+
+    #[test]
+    fn hostile_bodies_outline_in_linear_time() {
+        // Synthetic: openers without closers, many times over.
+        for unit in ["]({%", "`{:", "`{:}`", "http", "<img \"", "{% x %}"] {
+            let body = unit.repeat(50_000);
+            let _ = outline(&body);
+        }
+    }
+
+    #[test]
+    fn template_link_destinations_become_parseable() {
+        assert_eq!(
+            template_links_parseable("[a]({% link x.md %}) [b]({{ site.url }}/y) [c](z)"),
+            "[a]({%_link_x.md_%}) [b]({{_site.url_}}/y) [c](z)"
+        );
+        assert_eq!(
+            template_links_parseable("[a]({% open\n%})"),
+            "[a]({% open\n%})"
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut text_start = 0;
+    // Once a `{%` has no `%}` after it, none later has: stop looking (linear time).
+    let mut liquid_closes = true;
     let flush = |out: &mut Vec<Token<'a>>, from: usize, to: usize| {
         if to > from {
             if let Some(t) = source.get(from..to) {
@@ -83,13 +85,16 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
             text_start = i;
             continue;
         }
-        if rest.starts_with("{%") {
-            if let Some(e) = rest.find("%}") {
-                flush(&mut out, text_start, i);
-                out.push(Token::Liquid);
-                i += e + 2;
-                text_start = i;
-                continue;
+        if liquid_closes && rest.starts_with("{%") {
+            match rest.find("%}") {
+                None => liquid_closes = false,
+                Some(e) => {
+                    flush(&mut out, text_start, i);
+                    out.push(Token::Liquid);
+                    i += e + 2;
+                    text_start = i;
+                    continue;
+                }
             }
         }
         if bytes.get(i) == Some(&b'<')
@@ -125,7 +130,9 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
 /// Index of the `>` closing a tag that starts before `from`, skipping quoted values.
 fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut quote: Option<u8> = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from) {
+    // A tag longer than this is not a tag (and the scan stays linear on hostile text).
+    const MAX_TAG: usize = 8 * 1024;
+    for (k, &b) in bytes.iter().enumerate().skip(from).take(MAX_TAG) {
         match (quote, b) {
             (Some(q), _) if b == q => quote = None,
             (Some(_), _) => {}
@@ -411,13 +418,19 @@ pub(crate) fn template_ranges(text: &str) -> Vec<Range<usize>> {
         while let Some(start) = text.get(from..).and_then(|r| r.find(open)) {
             let start = from + start;
             let inner = text.get(start + open.len()..).unwrap_or("");
-            let Some(end) = inner.find(close) else {
+            // One-line markers are looked for on their line only (linear on long text).
+            let scope = if one_line {
+                inner.split('\n').next().unwrap_or("")
+            } else {
+                inner
+            };
+            let Some(end) = scope.find(close) else {
+                if one_line {
+                    from = start + open.len() + scope.len();
+                    continue;
+                }
                 break;
             };
-            if one_line && inner.get(..end).is_some_and(|t| t.contains('\n')) {
-                from = start + open.len();
-                continue;
-            }
             let end = start + open.len() + end + close.len();
             out.push(start..end);
             from = end;
@@ -556,6 +569,16 @@ mod tests {
         );
         assert_eq!(heading_without_attributes("Costs {in £}"), "Costs {in £}");
         assert_eq!(heading_without_attributes("X {: .c}"), "X");
+    }
+
+    #[test]
+    fn hostile_markup_reads_in_linear_time() {
+        // Synthetic: long runs of openers without closers; a quadratic scan would not finish.
+        for unit in ["{%", "{:", "<a \"", "<!--"] {
+            let text = unit.repeat(100_000);
+            let _ = read(&text);
+            let _ = template_ranges(&text);
+        }
     }
 
     proptest::proptest! {
