@@ -120,7 +120,8 @@ fn joins(a: &Change, b: &Change, old: &Document, new: &Document) -> bool {
 
 fn join_text(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+        // One space, as for a sentence split in two: every renderer shows text on one line.
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
         (a, b) => a.or(b),
     }
 }
@@ -382,10 +383,10 @@ mod tests {
         assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
         let first = &set.changes[0];
         assert_eq!(first.kind, ChangeKind::Edited);
-        assert_eq!(first.old_text.as_deref(), Some("let a = 1;\nlet b = 2;"));
+        assert_eq!(first.old_text.as_deref(), Some("let a = 1; let b = 2;"));
         assert_eq!(
             first.new_text.as_deref(),
-            Some("let a = 10;\nlet b = 20;\nextra();")
+            Some("let a = 10; let b = 20; extra();")
         );
         assert_eq!(
             &new.body[first.new_range.clone().unwrap()],
@@ -397,7 +398,7 @@ mod tests {
             .filter(|w| w.op != SpanOp::Insert)
             .map(|w| w.text.as_str())
             .collect();
-        assert_eq!(rebuilt_old, "let a = 1;\nlet b = 2;");
+        assert_eq!(rebuilt_old, "let a = 1; let b = 2;");
         assert_eq!(set.changes[1].new_text.as_deref(), Some("let c = 30;"));
     }
 
