@@ -42,6 +42,7 @@ use crate::slug::Slug;
 use crate::store::Store;
 use crate::summary::{self, Summary};
 
+mod incremental;
 mod output;
 use output::{write, Written};
 
