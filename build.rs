@@ -22,8 +22,7 @@ fn main() {
     }
     code.push_str("    ..Rules::default()\n}\n");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&out).join("shipped_rules.rs"), code)
-        .expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out).join("shipped_rules.rs"), code).expect("OUT_DIR is writable");
 }
 
 /// An integer or a list of strings (the scalar keys of `Rules`).
@@ -56,7 +55,10 @@ fn vec_of(items: &[toml::Value], each: fn(&toml::Table) -> String) -> String {
 }
 
 fn zone(table: &toml::Table) -> String {
-    let names = strings("names", field(table, "names").as_array().expect("names is a list"));
+    let names = strings(
+        "names",
+        field(table, "names").as_array().expect("names is a list"),
+    );
     let offset = field(table, "utc_offset_minutes")
         .as_integer()
         .expect("utc_offset_minutes is an integer");
@@ -73,7 +75,10 @@ fn zone(table: &toml::Table) -> String {
 fn publisher(table: &toml::Table) -> String {
     let name = field(table, "name").as_str().expect("name is a string");
     let boilerplate = match table.get("boilerplate") {
-        Some(list) => strings("boilerplate", list.as_array().expect("boilerplate is a list")),
+        Some(list) => strings(
+            "boilerplate",
+            list.as_array().expect("boilerplate is a list"),
+        ),
         None => "Vec::new()".into(),
     };
     only(table, &["name", "boilerplate"]);

@@ -57,7 +57,9 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(Args {
-        corpus: corpus.ok_or("usage: corpus_bench CORPUS_DIR [--redline BIN] [--process-runs N] [--only HISTORY]")?,
+        corpus: corpus.ok_or(
+            "usage: corpus_bench CORPUS_DIR [--redline BIN] [--process-runs N] [--only HISTORY]",
+        )?,
         redline,
         process_runs,
         only,
@@ -153,8 +155,7 @@ fn median_ms(mut work: impl FnMut()) -> f64 {
     work(); // warm caches and allocator
     let mut times = Vec::new();
     let started = Instant::now();
-    while times.len() < 5 || (started.elapsed() < Duration::from_millis(20) && times.len() < 200)
-    {
+    while times.len() < 5 || (started.elapsed() < Duration::from_millis(20) && times.len() < 200) {
         let t0 = Instant::now();
         work();
         times.push(t0.elapsed().as_secs_f64() * 1000.0);

@@ -329,7 +329,10 @@ fn select_new<'p>(
     Ok(())
 }
 
-fn numbered(version: &Version, (meta, body): (DocumentMeta, String)) -> (usize, DocumentMeta, String) {
+fn numbered(
+    version: &Version,
+    (meta, body): (DocumentMeta, String),
+) -> (usize, DocumentMeta, String) {
     (version.number, meta, body)
 }
 

@@ -98,7 +98,10 @@ mod tests {
         let repo = Repository::init_bare(dir.path()).unwrap();
         // Enough blobs that the sampled folder crosses the limit.
         let ids: Vec<Oid> = (0..3000)
-            .map(|i| repo.blob(format!("synthetic blob {i}\n").as_bytes()).unwrap())
+            .map(|i| {
+                repo.blob(format!("synthetic blob {i}\n").as_bytes())
+                    .unwrap()
+            })
             .collect();
         assert!(too_many_loose(&repo));
         let packed = pack_loose(&repo).unwrap();
