@@ -75,9 +75,7 @@ fn tidy(text: &str) -> String {
 /// reference link defined further down, so it, or no heading there, falls
 /// back to parsing everything.
 fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
-    let Some(marker) = memchr::memchr2(b'#', b'=', body.as_bytes()) else {
-        return None;
-    };
+    let marker = memchr::memchr2(b'#', b'=', body.as_bytes())?;
     let line_end = memchr::memchr(b'\n', body.as_bytes().get(marker..).unwrap_or_default())
         .map_or(body.len(), |n| marker + n + 1);
     if let Some(prefix) = body.get(..line_end) {

@@ -887,7 +887,6 @@ impl Store {
             )));
         }
         drop(parent);
-        drop(in_memory);
         let reflog = format!("redline: import of {} versions", batch.len());
         let moved =
             self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
