@@ -10,6 +10,7 @@
 #
 # Env: BENCH_DIR (work folder; default a fresh temp dir, kept for inspection),
 #      CORPUS_DIR (../shared/corpus), PROFILE (release; cargo profile of the binaries),
+#      SKIP_BUILD=1 (use the binaries already built),
 #      VERSIONS (1000), EXPLAINERS (100), SITE_VERSIONS (50), SKIP_CRITERION=1.
 # Needs: cargo, git, python3; hyperfine (apt-get install hyperfine) for whole-process
 # timings (falls back to a python timing loop without it).
@@ -47,7 +48,9 @@ say "machine"
 
 PROFILE=${PROFILE:-release}
 say "$PROFILE build"
-cargo build --profile "$PROFILE" --bin redline --example generate_history --example corpus_bench >&2
+if [ "${SKIP_BUILD:-0}" != 1 ]; then  # SKIP_BUILD=1: use the binaries already built
+  cargo build --profile "$PROFILE" --bin redline --example generate_history --example corpus_bench >&2
+fi
 REDLINE="$ROOT/target/$PROFILE/redline"
 GEN="$ROOT/target/$PROFILE/examples/generate_history"
 

@@ -809,6 +809,7 @@ impl Store {
         // loose files packed again afterwards. A second handle holds the
         // in-memory backend, so no other write of this store can land in it.
         let writer = open_repo(&self.path)?;
+        let _pack_settings = quick_pack_settings(&writer)?;
         let writer_odb = writer.odb()?;
         let in_memory = writer_odb
             .add_new_mempack_backend(MEMPACK_PRIORITY)
@@ -1317,6 +1318,20 @@ fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
         }
     }
     out
+}
+
+/// Settings for the one pack of a bulk write, on `writer`'s handle only (the
+/// store's own config is not touched): libgit2's delta search compares each
+/// object with the ten before it, which was two thirds of a 1,000-version
+/// import; with its window memory limited to one byte it compares each with
+/// the one before it in size order (in a history, usually its neighbour).
+/// The returned file holds the settings and must outlive the write.
+fn quick_pack_settings(writer: &Repository) -> Result<tempfile::NamedTempFile> {
+    let file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut config = git2::Config::open(file.path())?;
+    config.set_i64("pack.windowMemory", 1)?;
+    writer.set_config(&config)?;
+    Ok(file)
 }
 
 /// Priority of the in-memory object backend of a bulk write: above every
