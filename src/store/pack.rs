@@ -115,6 +115,50 @@ mod tests {
         }
     }
 
+    /// Synthetic versions of one explainer, as an import folder would hold them.
+    fn version_file(n: usize) -> crate::import::ImportFile {
+        let text = format!(
+            "+++\ntitle = \"Synthetic\"\nupdated = 2024-01-{n:02}T00:00:00Z\n\n[change]\neditor = \"ed\"\nkind = \"major\"\nnote = \"v{n}\"\n+++\nSynthetic body, version {n}.\n"
+        );
+        crate::import::ImportFile {
+            path: std::path::PathBuf::from(format!("synthetic/{n:02}.md")),
+            bytes: text.into_bytes(),
+        }
+    }
+
+    #[test]
+    fn an_import_writes_one_pack_and_leaves_the_store_config_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.git");
+        let store = crate::store::Store::init(&path).unwrap();
+        let config = std::fs::read_to_string(path.join("config")).unwrap();
+        let files: Vec<_> = (1..=5).map(version_file).collect();
+        let rules = crate::ingest::Rules::shipped();
+        let report = crate::import::import(&store, &files, &rules, &|_, _| {}).unwrap();
+        assert_eq!(report.committed, 5);
+        let packs = std::fs::read_dir(path.join("objects/pack"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "pack")
+            })
+            .count();
+        assert_eq!(packs, 1);
+        assert!(loose_objects(&path.join("objects")).is_empty());
+        assert_eq!(
+            std::fs::read_to_string(path.join("config")).unwrap(),
+            config
+        );
+        let slug = crate::slug::Slug::new("synthetic").unwrap();
+        let history = store.history(&slug).unwrap();
+        assert_eq!(history.len(), 5);
+        let last = store.document(&slug, &history[4]).unwrap();
+        assert_eq!(last.body, "Synthetic body, version 5.\n");
+    }
+
     #[test]
     fn few_loose_objects_are_left_alone() {
         let dir = tempfile::tempdir().unwrap();
