@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod input_file;
 mod markdown;
 pub mod model;
+pub mod pages;
 pub mod render;
 pub mod site;
 pub mod slug;
