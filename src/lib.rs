@@ -16,6 +16,7 @@ mod markdown;
 pub mod model;
 pub mod pages;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod store;

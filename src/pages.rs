@@ -383,6 +383,11 @@ impl ExplainerPages {
         }
     }
 
+    /// Version `number` (1-based), if the explainer has it.
+    pub fn version(&self, number: usize) -> Option<&Version> {
+        number.checked_sub(1).and_then(|i| self.history.get(i))
+    }
+
     fn latest(&self) -> &Version {
         // `load` refuses an empty history.
         &self.history[self.history.len() - 1]

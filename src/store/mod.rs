@@ -1037,6 +1037,21 @@ impl Store {
         )))
     }
 
+    /// Make this store's `main` what `main` is at `primary` (a git URL or
+    /// path): how a read replica follows the single writer. The primary's
+    /// history only grows, so the fetch is a fast-forward; a forced update
+    /// (history rewritten on the primary) is followed too, as a mirror must.
+    pub fn fetch_main(&self, primary: &str) -> Result<()> {
+        let mut remote = self
+            .repo
+            .remote_anonymous(primary)
+            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+        remote
+            .fetch(&[format!("+{MAIN_REF}:{MAIN_REF}")], None, None)
+            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+        Ok(())
+    }
+
     /// [`Store::move_main`] under the writers' lock: recovers a `main.lock`
     /// left by a redline killed while moving `main` (see the `lock` submodule),
     /// and maps failures to one line naming the cause. `what` names the write.
