@@ -422,8 +422,7 @@ impl ExplainerPages {
         }
         let (i, version) = (number - 1, self.history[number - 1].clone());
         let previous = self.history[i - 1].clone();
-        let header =
-            DiffHeader::between(self.documents[i].meta.title.clone(), &previous, &version);
+        let header = DiffHeader::between(self.documents[i].meta.title.clone(), &previous, &version);
         let computed: ChangeSet;
         let changes = if version.kind == UpdateKind::Major {
             &self.summary(number - 1, number)?.changes
@@ -848,7 +847,10 @@ mod tests {
     #[test]
     fn feeds_take_absolute_links_and_tag_authority_from_the_base_url() {
         let links = Links::with_base_url("https://news.example.org:8443/explainers").unwrap();
-        assert_eq!(links.base_url(), Some("https://news.example.org:8443/explainers/"));
+        assert_eq!(
+            links.base_url(),
+            Some("https://news.example.org:8443/explainers/")
+        );
         assert_eq!(links.tag_authority(), "news.example.org");
         let s = Slug::new("rates").unwrap();
         assert_eq!(

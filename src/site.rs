@@ -204,7 +204,11 @@ fn build_explainer(
         let Some(bytes) = explainer.render(links, &page)? else {
             return Err(Error::Render(format!("{}: page not rendered", page.path())));
         };
-        let counter = if page.is_feed() { &mut feeds } else { &mut pages };
+        let counter = if page.is_feed() {
+            &mut feeds
+        } else {
+            &mut pages
+        };
         write(out_dir, &page.path(), &bytes, counter)?;
     }
     Ok(BuiltExplainer {

@@ -91,7 +91,15 @@ fn demo(dir: &Path) -> PathBuf {
 
 /// A new token: `redline token add` prints it alone on its last line.
 fn token(tokens: &Path, name: &str, role: &str) -> String {
-    let out = redline(&["token", "add", name, "--role", role, "--tokens", tokens.to_str().unwrap()]);
+    let out = redline(&[
+        "token",
+        "add",
+        name,
+        "--role",
+        role,
+        "--tokens",
+        tokens.to_str().unwrap(),
+    ]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().to_string();
     assert!(token.starts_with("rl_"), "{stdout}");
@@ -163,24 +171,45 @@ fn served_pages_equal_the_static_export_and_revalidate() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo(dir.path());
     let out = dir.path().join("site");
-    redline(&["--store", store.to_str().unwrap(), "build", "--out", out.to_str().unwrap()]);
+    redline(&[
+        "--store",
+        store.to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let server = Server::start(&store, &[]);
     let client = new_client();
 
     let mut served = 0;
     for file in files(&out) {
-        let relative = file.strip_prefix(&out).unwrap().to_str().unwrap().to_string();
+        let relative = file
+            .strip_prefix(&out)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         if relative.starts_with(".redline") || relative.ends_with(".css") {
             continue;
         }
-        let r = client.get(server.url(&format!("/{relative}"))).send().unwrap();
+        let r = client
+            .get(server.url(&format!("/{relative}")))
+            .send()
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{relative}");
         let etag = r.headers()[header::ETAG].to_str().unwrap().to_string();
-        let cache = r.headers()[header::CACHE_CONTROL].to_str().unwrap().to_string();
+        let cache = r.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .to_string();
         let is_diff = relative.contains("/diff/");
         assert_eq!(cache.contains("immutable"), is_diff, "{relative}: {cache}");
         let bytes = r.bytes().unwrap();
-        assert_eq!(bytes.as_ref(), std::fs::read(&file).unwrap().as_slice(), "{relative}");
+        assert_eq!(
+            bytes.as_ref(),
+            std::fs::read(&file).unwrap().as_slice(),
+            "{relative}"
+        );
         let again = client
             .get(server.url(&format!("/{relative}")))
             .header(header::IF_NONE_MATCH, &etag)
@@ -193,15 +222,29 @@ fn served_pages_equal_the_static_export_and_revalidate() {
 
     // Folder URLs, the redirect to them, and pages that do not exist.
     let root = client.get(server.url("/")).send().unwrap();
-    assert_eq!(root.bytes().unwrap().as_ref(), std::fs::read(out.join("index.html")).unwrap().as_slice());
-    let page = client.get(server.url(&format!("/{FULLFACT}/"))).send().unwrap();
+    assert_eq!(
+        root.bytes().unwrap().as_ref(),
+        std::fs::read(out.join("index.html")).unwrap().as_slice()
+    );
+    let page = client
+        .get(server.url(&format!("/{FULLFACT}/")))
+        .send()
+        .unwrap();
     assert_eq!(
         page.bytes().unwrap().as_ref(),
-        std::fs::read(out.join(FULLFACT).join("index.html")).unwrap().as_slice()
+        std::fs::read(out.join(FULLFACT).join("index.html"))
+            .unwrap()
+            .as_slice()
     );
-    let redirect = client.get(server.url(&format!("/{FULLFACT}"))).send().unwrap();
+    let redirect = client
+        .get(server.url(&format!("/{FULLFACT}")))
+        .send()
+        .unwrap();
     assert_eq!(redirect.status(), StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(redirect.headers()[header::LOCATION], format!("/{FULLFACT}/").as_str());
+    assert_eq!(
+        redirect.headers()[header::LOCATION],
+        format!("/{FULLFACT}/").as_str()
+    );
     for missing in [
         "/nope/".to_string(),
         format!("/{FULLFACT}/diff/v99.html"),
@@ -214,7 +257,10 @@ fn served_pages_equal_the_static_export_and_revalidate() {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{missing}");
     }
     let feed = client.get(server.url("/feed.xml")).send().unwrap();
-    assert!(feed.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(feed.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
 
     // Any window, as a page.
     let window = client
@@ -224,7 +270,10 @@ fn served_pages_equal_the_static_export_and_revalidate() {
     assert_eq!(window.status(), StatusCode::OK);
     let html = window.text().unwrap();
     assert!(html.contains("<html"), "{html}");
-    let no_when = client.get(server.url(&format!("/{FULLFACT}/since"))).send().unwrap();
+    let no_when = client
+        .get(server.url(&format!("/{FULLFACT}/since")))
+        .send()
+        .unwrap();
     assert_eq!(no_when.status(), StatusCode::BAD_REQUEST);
     let health = client.get(server.url("/healthz")).send().unwrap();
     assert_eq!(health.status(), StatusCode::OK);
@@ -236,17 +285,28 @@ fn served_pages_equal_the_static_export_and_revalidate() {
 fn feeds_link_absolutely_under_the_base_url() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo(dir.path());
-    let server = Server::start(&store, &["--base-url", "https://news.example.org/explainers/"]);
+    let server = Server::start(
+        &store,
+        &["--base-url", "https://news.example.org/explainers/"],
+    );
     let client = new_client();
     for path in ["/feed.xml".to_string(), format!("/{FULLFACT}/feed.xml")] {
-        let bytes = client.get(server.url(&path)).send().unwrap().bytes().unwrap();
+        let bytes = client
+            .get(server.url(&path))
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap();
         let feed = feed_rs::parser::parse(bytes.as_ref()).unwrap();
         assert!(!feed.entries.is_empty(), "{path}");
         let text = String::from_utf8(bytes.to_vec()).unwrap();
         assert!(text.contains("<id>tag:news.example.org,20"), "{text}");
         for entry in &feed.entries {
             let href = &entry.links[0].href;
-            assert!(href.starts_with("https://news.example.org/explainers/"), "{href}");
+            assert!(
+                href.starts_with("https://news.example.org/explainers/"),
+                "{href}"
+            );
         }
     }
 }
@@ -267,24 +327,40 @@ fn json_api_reads_explainers_versions_diffs_and_summaries() {
     let one = get(&format!("/api/explainers/{FULLFACT}"));
     let etag = one.headers()[header::ETAG].to_str().unwrap().to_string();
     let one: Value = one.json().unwrap();
-    assert_eq!(etag, format!("\"{}\"", one["version"]["id"].as_str().unwrap()));
+    assert_eq!(
+        etag,
+        format!("\"{}\"", one["version"]["id"].as_str().unwrap())
+    );
     assert_eq!(one["latest"], json!(true));
     assert!(one["text"].as_str().unwrap().starts_with("+++"));
 
-    let history: Vec<Value> = get(&format!("/api/explainers/{FULLFACT}/versions")).json().unwrap();
+    let history: Vec<Value> = get(&format!("/api/explainers/{FULLFACT}/versions"))
+        .json()
+        .unwrap();
     assert_eq!(history.len(), 4);
     let v1_id = history[0]["id"].as_str().unwrap();
     for reference in ["v1", &v1_id[..10], "2025-02-20T00:00:00Z"] {
-        let v: Value = get(&format!("/api/explainers/{FULLFACT}/versions/{reference}")).json().unwrap();
+        let v: Value = get(&format!("/api/explainers/{FULLFACT}/versions/{reference}"))
+            .json()
+            .unwrap();
         assert_eq!(v["version"]["number"], json!(1), "{reference}");
         assert_eq!(v["latest"], json!(false));
     }
-    let latest: Value = get(&format!("/api/explainers/{FULLFACT}/versions/latest")).json().unwrap();
+    let latest: Value = get(&format!("/api/explainers/{FULLFACT}/versions/latest"))
+        .json()
+        .unwrap();
     assert_eq!(latest["version"]["number"], json!(4));
 
-    let diff: Value = get(&format!("/api/explainers/{FULLFACT}/diff?from=v1&to=v4")).json().unwrap();
-    assert!(diff.get("changes").is_some() || diff.get("sections").is_some(), "{diff}");
-    let since = get(&format!("/api/explainers/{FULLFACT}/since?when=v1&until=v3"));
+    let diff: Value = get(&format!("/api/explainers/{FULLFACT}/diff?from=v1&to=v4"))
+        .json()
+        .unwrap();
+    assert!(
+        diff.get("changes").is_some() || diff.get("sections").is_some(),
+        "{diff}"
+    );
+    let since = get(&format!(
+        "/api/explainers/{FULLFACT}/since?when=v1&until=v3"
+    ));
     assert_eq!(since.status(), StatusCode::OK);
     let since: Value = since.json().unwrap();
     assert_eq!(since["base"]["number"], json!(1));
@@ -292,25 +368,51 @@ fn json_api_reads_explainers_versions_diffs_and_summaries() {
 
     // Errors: problem documents with the CLI's message.
     for (path, status) in [
-        (format!("/api/explainers/{FULLFACT}/versions/v99"), StatusCode::NOT_FOUND),
+        (
+            format!("/api/explainers/{FULLFACT}/versions/v99"),
+            StatusCode::NOT_FOUND,
+        ),
         ("/api/explainers/nope".to_string(), StatusCode::NOT_FOUND),
-        ("/api/explainers/Not_A_Slug".to_string(), StatusCode::NOT_FOUND),
-        (format!("/api/explainers/{FULLFACT}/versions/yesterday"), StatusCode::BAD_REQUEST),
-        (format!("/api/explainers/{FULLFACT}/diff?from=v1"), StatusCode::BAD_REQUEST),
-        (format!("/api/explainers/{FULLFACT}/since"), StatusCode::BAD_REQUEST),
-        (format!("/api/explainers/{FULLFACT}/since?when=v3&until=v1"), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/explainers/Not_A_Slug".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/versions/yesterday"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/diff?from=v1"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/since"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/since?when=v3&until=v1"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ] {
         let r = get(&path);
         assert_eq!(r.status(), status, "{path}");
-        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json", "{path}");
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
         let problem: Value = r.json().unwrap();
         assert_eq!(problem["status"], json!(status.as_u16()));
         assert!(!problem["detail"].as_str().unwrap().is_empty());
     }
-    let v99: Value = get(&format!("/api/explainers/{FULLFACT}/versions/v99")).json().unwrap();
+    let v99: Value = get(&format!("/api/explainers/{FULLFACT}/versions/v99"))
+        .json()
+        .unwrap();
     assert_eq!(
         v99["detail"],
-        json!(format!("{FULLFACT} has 4 versions (v1–v4); there is no v99"))
+        json!(format!(
+            "{FULLFACT} has 4 versions (v1–v4); there is no v99"
+        ))
     );
 }
 
@@ -328,10 +430,19 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
     let first = json!({"text": markdown("Rates", "The rate is 4%."), "note": "First version", "kind": "major"});
 
     // 401 without or with a wrong token; 403 for a reader.
-    assert_eq!(put(&client, &server, slug, None, None, &first).status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        put(&client, &server, slug, None, None, &first).status(),
+        StatusCode::UNAUTHORIZED
+    );
     let wrong = format!("{}x", &jane[..jane.len() - 1]);
-    assert_eq!(put(&client, &server, slug, Some(&wrong), None, &first).status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(put(&client, &server, slug, Some(&rita), None, &first).status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        put(&client, &server, slug, Some(&wrong), None, &first).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        put(&client, &server, slug, Some(&rita), None, &first).status(),
+        StatusCode::FORBIDDEN
+    );
 
     // 400 malformed body, 422 refused content (the CLI's message), 413 too big.
     let r = client
@@ -345,21 +456,46 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
     let r = put(&client, &server, slug, Some(&jane), None, &no_note);
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = r.json().unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("a major update needs a change note"));
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("a major update needs a change note"));
     let huge = json!({"text": "a".repeat(5 * 1024 * 1024 + 10), "note": "x"});
-    assert_eq!(put(&client, &server, slug, Some(&jane), None, &huge).status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &huge).status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
     let empty = json!({"text": "", "note": "x"});
-    assert_eq!(put(&client, &server, slug, Some(&jane), None, &empty).status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(client.get(server.url("/api/explainers/rates")).send().unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &empty).status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        client
+            .get(server.url("/api/explainers/rates"))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 
     // 201 for a new explainer, with Location and ETag; the token's owner is the author.
     let r = put(&client, &server, slug, Some(&jane), None, &first);
     assert_eq!(r.status(), StatusCode::CREATED);
-    assert_eq!(r.headers()[header::LOCATION], "/api/explainers/rates/versions/v1");
+    assert_eq!(
+        r.headers()[header::LOCATION],
+        "/api/explainers/rates/versions/v1"
+    );
     let v1 = r.headers()[header::ETAG].to_str().unwrap().to_string();
     assert_eq!(v1, etag_of(&client, &server, slug));
     let log = Command::new("git")
-        .args(["--git-dir", store.to_str().unwrap(), "log", "-1", "--format=%an"])
+        .args([
+            "--git-dir",
+            store.to_str().unwrap(),
+            "log",
+            "-1",
+            "--format=%an",
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&log.stdout).trim(), "Jane Doe");
@@ -373,7 +509,10 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert_eq!(put(&client, &server, slug, Some(&jane), None, &first).status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &first).status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
     let bad_match = put(&client, &server, slug, Some(&jane), Some("v1"), &first);
     assert_eq!(bad_match.status(), StatusCode::BAD_REQUEST);
 
@@ -392,7 +531,10 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let preview: Value = r.json().unwrap();
-    assert!(preview["highlights"].to_string().contains("5%"), "{preview}");
+    assert!(
+        preview["highlights"].to_string().contains("5%"),
+        "{preview}"
+    );
     assert_eq!(versions(&client, &server, slug).len(), 1);
 
     let r = put(&client, &server, slug, Some(&jane), Some(&v1), &second);
@@ -400,11 +542,15 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
     let v2 = r.headers()[header::ETAG].to_str().unwrap().to_string();
 
     // 412: a stale If-Match, with the newer version and the diff from the base; nothing written.
-    let third = json!({"text": markdown("Rates", "The rate is 6%."), "note": "Another", "kind": "major"});
+    let third =
+        json!({"text": markdown("Rates", "The rate is 6%."), "note": "Another", "kind": "major"});
     let r = put(&client, &server, slug, Some(&jane), Some(&v1), &third);
     assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
     let problem: Value = r.json().unwrap();
-    assert_eq!(format!("\"{}\"", problem["newer"]["id"].as_str().unwrap()), v2);
+    assert_eq!(
+        format!("\"{}\"", problem["newer"]["id"].as_str().unwrap()),
+        v2
+    );
     assert_eq!(problem["newer"]["editor"], json!("Jane Doe"));
     assert_eq!(problem["base"]["number"], json!(1));
     assert!(problem["changes"].to_string().contains("5%"), "{problem}");
@@ -417,14 +563,23 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
         assert!(!html.contains("<script>alert"), "{page}");
         if page != "/rates/" {
             // Escaped (askama writes `&#60;script&#62;`), so shown as text.
-            assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{page}: {html}");
+            assert!(
+                html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+                "{page}: {html}"
+            );
         }
     }
 
     // A read-only server refuses writes even with a good token.
     drop(server);
-    let read_only = Server::start(&store, &["--tokens", tokens.to_str().unwrap(), "--read-only"]);
-    assert_eq!(put(&client, &read_only, slug, Some(&jane), Some(&v2), &third).status(), StatusCode::FORBIDDEN);
+    let read_only = Server::start(
+        &store,
+        &["--tokens", tokens.to_str().unwrap(), "--read-only"],
+    );
+    assert_eq!(
+        put(&client, &read_only, slug, Some(&jane), Some(&v2), &third).status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[test]
@@ -436,7 +591,14 @@ fn eight_clients_writing_at_once_lose_nothing() {
     let jane = token(&tokens, "Jane Doe", "editor");
     let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
-    let r = put(&client, &server, "race", Some(&jane), None, &json!({"text": markdown("Race", "Start."), "note": "v1"}));
+    let r = put(
+        &client,
+        &server,
+        "race",
+        Some(&jane),
+        None,
+        &json!({"text": markdown("Race", "Start."), "note": "v1"}),
+    );
     assert_eq!(r.status(), StatusCode::CREATED);
 
     let results: Vec<(Vec<String>, usize)> = std::thread::scope(|scope| {
@@ -456,7 +618,13 @@ fn eight_clients_writing_at_once_lose_nothing() {
                         });
                         let r = put(&client, server, "race", Some(jane), Some(&etag), &body);
                         match r.status() {
-                            StatusCode::CREATED => written.push(r.headers()[header::ETAG].to_str().unwrap().trim_matches('"').to_string()),
+                            StatusCode::CREATED => written.push(
+                                r.headers()[header::ETAG]
+                                    .to_str()
+                                    .unwrap()
+                                    .trim_matches('"')
+                                    .to_string(),
+                            ),
                             StatusCode::PRECONDITION_FAILED => stale += 1,
                             other => panic!("unexpected {other}: {}", r.text().unwrap()),
                         }
@@ -481,7 +649,11 @@ fn eight_clients_writing_at_once_lose_nothing() {
         .args(["--git-dir", store.to_str().unwrap(), "fsck", "--strict"])
         .output()
         .unwrap();
-    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
 }
 
 #[test]
@@ -493,7 +665,14 @@ fn a_mirror_catches_up_with_the_primary() {
     let jane = token(&tokens, "Jane Doe", "editor");
     let primary = Server::start(&primary_store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
-    let r = put(&client, &primary, "mirrored", Some(&jane), None, &json!({"text": markdown("Mirrored", "One."), "note": "v1"}));
+    let r = put(
+        &client,
+        &primary,
+        "mirrored",
+        Some(&jane),
+        None,
+        &json!({"text": markdown("Mirrored", "One."), "note": "v1"}),
+    );
     assert_eq!(r.status(), StatusCode::CREATED);
 
     let mirror_store = dir.path().join("mirror.git");
@@ -511,17 +690,40 @@ fn a_mirror_catches_up_with_the_primary() {
     );
     assert_eq!(versions(&client, &mirror, "mirrored").len(), 1);
     let v1 = etag_of(&client, &primary, "mirrored");
-    let r = put(&client, &primary, "mirrored", Some(&jane), Some(&v1), &json!({"text": markdown("Mirrored", "Two."), "note": "v2"}));
+    let r = put(
+        &client,
+        &primary,
+        "mirrored",
+        Some(&jane),
+        Some(&v1),
+        &json!({"text": markdown("Mirrored", "Two."), "note": "v2"}),
+    );
     assert_eq!(r.status(), StatusCode::CREATED);
     let deadline = Instant::now() + Duration::from_secs(10);
     while versions(&client, &mirror, "mirrored").len() < 2 {
         assert!(Instant::now() < deadline, "the mirror did not catch up");
         std::thread::sleep(Duration::from_millis(100));
     }
-    let page = client.get(mirror.url("/mirrored/changes.html")).send().unwrap().text().unwrap();
+    let page = client
+        .get(mirror.url("/mirrored/changes.html"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(page.contains("v2"), "{page}");
     // Writes go to the primary; the hook wants its secret.
-    assert_eq!(put(&client, &mirror, "mirrored", Some(&jane), None, &json!({"text": "x", "note": "x"})).status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        put(
+            &client,
+            &mirror,
+            "mirrored",
+            Some(&jane),
+            None,
+            &json!({"text": "x", "note": "x"})
+        )
+        .status(),
+        StatusCode::FORBIDDEN
+    );
     let hook = |secret: &str| {
         client
             .post(mirror.url("/hooks/fetch"))
@@ -584,7 +786,11 @@ fn acknowledged_writes_survive_kill_9() {
             });
             std::thread::sleep(stop.saturating_duration_since(Instant::now()));
             // SIGKILL, mid-write or not.
-            assert!(Command::new("kill").args(["-KILL", &pid]).status().unwrap().success());
+            assert!(Command::new("kill")
+                .args(["-KILL", &pid])
+                .status()
+                .unwrap()
+                .success());
             handle.join().unwrap()
         });
         let _ = server.child.wait();
@@ -593,7 +799,11 @@ fn acknowledged_writes_survive_kill_9() {
         }
         acknowledged.extend(writer);
     }
-    assert!(acknowledged.len() >= 10, "only {} writes acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 10,
+        "only {} writes acknowledged",
+        acknowledged.len()
+    );
     let server = Server::start(&store, &[]);
     let ids: BTreeSet<String> = versions(&new_client(), &server, "crash")
         .iter()
@@ -606,7 +816,11 @@ fn acknowledged_writes_survive_kill_9() {
         .args(["--git-dir", store.to_str().unwrap(), "fsck"])
         .output()
         .unwrap();
-    assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
 }
 
 #[test]
@@ -614,9 +828,20 @@ fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let store = demo(dir.path());
     let mut server = Server::start(&store, &[]);
-    assert_eq!(new_client().get(server.url("/healthz")).send().unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        new_client()
+            .get(server.url("/healthz"))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(status) = server.child.try_wait().unwrap() {
@@ -626,4 +851,216 @@ fn sigterm_stops_the_server_cleanly() {
         assert!(Instant::now() < deadline, "still running after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// One browser-like session of the web editor: cookies kept by hand, forms
+/// read with an HTML parser and posted as a browser would (no JavaScript).
+struct EditorSession<'a> {
+    server: &'a Server,
+    client: Client,
+    cookie: String,
+}
+
+fn form_value(html: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let input = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).unwrap();
+    let textarea = scraper::Selector::parse(&format!("textarea[name=\"{name}\"]")).unwrap();
+    if let Some(e) = doc.select(&input).next() {
+        return e.value().attr("value").unwrap_or_default().to_string();
+    }
+    doc.select(&textarea)
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .unwrap_or_default()
+}
+
+impl<'a> EditorSession<'a> {
+    fn sign_in(server: &'a Server, token: &str, next: &str) -> EditorSession<'a> {
+        let client = new_client();
+        let page = client.get(server.url(next)).send().unwrap().text().unwrap();
+        assert!(page.contains("Sign in to edit"), "{page}");
+        let r = client
+            .post(server.url("/edit/_sign-in"))
+            .form(&[("token", token), ("next", &form_value(&page, "next"))])
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()[header::LOCATION], next);
+        let set_cookie = r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        for flag in ["HttpOnly", "SameSite=Strict"] {
+            assert!(set_cookie.contains(flag), "{set_cookie}");
+        }
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        EditorSession {
+            server,
+            client,
+            cookie,
+        }
+    }
+
+    fn get(&self, path: &str) -> String {
+        let r = self
+            .client
+            .get(self.server.url(path))
+            .header(header::COOKIE, &self.cookie)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().unwrap()
+    }
+
+    /// Submit the editor form of `page` with `text`, `note` and the button `action`.
+    fn submit(
+        &self,
+        path: &str,
+        page: &str,
+        text: &str,
+        note: &str,
+        action: &str,
+    ) -> reqwest::blocking::Response {
+        self.client
+            .post(self.server.url(path))
+            .header(header::COOKIE, &self.cookie)
+            .form(&[
+                ("csrf", form_value(page, "csrf").as_str()),
+                ("base", form_value(page, "base").as_str()),
+                ("slug", form_value(page, "slug").as_str()),
+                ("text", text),
+                ("note", note),
+                ("kind", "major"),
+                ("action", action),
+            ])
+            .send()
+            .unwrap()
+    }
+}
+
+#[test]
+fn web_editor_signs_in_previews_publishes_and_shows_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let tokens = dir.path().join("tokens.toml");
+    let ada = token(&tokens, "Ada Editor", "editor");
+    let bo = token(&tokens, "Bo Editor", "editor");
+    let rita = token(&tokens, "Rita Reader", "reader");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let path = format!("/edit/{FULLFACT}");
+
+    // A reader's token does not sign in.
+    let r = new_client()
+        .post(server.url("/edit/_sign-in"))
+        .form(&[("token", rita.as_str()), ("next", path.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let a = EditorSession::sign_in(&server, &ada, &path);
+    let b = EditorSession::sign_in(&server, &bo, &path);
+    let page_a = a.get(&path);
+    let page_b = b.get(&path);
+    let newest = form_value(&page_a, "text");
+    assert!(newest.starts_with("+++"), "{newest}");
+    // Edit the body, not the front matter's title.
+    let body_edit = |with: &str| {
+        let end = newest.find("\n+++\n").unwrap() + 5;
+        let (front, body) = newest.split_at(end);
+        format!(
+            "{front}{}",
+            body.replacen("Ukraine", &format!("Ukraine ({with})"), 1)
+        )
+    };
+    let edited = body_edit("edited by Ada");
+    assert_ne!(edited, newest);
+
+    // A forged form is refused.
+    let forged = a
+        .client
+        .post(server.url(&path))
+        .header(header::COOKIE, &a.cookie)
+        .form(&[("csrf", "forged"), ("text", "x"), ("action", "publish")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Preview: the summary shows the change, nothing is stored.
+    let preview = a.submit(&path, &page_a, &edited, "Ada's update", "preview");
+    assert_eq!(preview.status(), StatusCode::OK);
+    let preview = preview.text().unwrap();
+    assert!(preview.contains("What readers will be told"), "{preview}");
+    assert!(preview.contains("edited by Ada"), "{preview}");
+    assert_eq!(versions(&new_client(), &server, FULLFACT).len(), 4);
+
+    // Publish: redirected to the changelog, which shows it.
+    let published = a.submit(&path, &preview, &edited, "Ada's update", "publish");
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    let changelog = published.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(changelog, format!("/{FULLFACT}/changes.html"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let html = new_client()
+            .get(server.url(&changelog))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        if html.contains("Ada&#39;s update")
+            || html.contains("Ada&#x27;s update")
+            || html.contains("Ada's update")
+        {
+            assert!(html.contains("Ada Editor"), "{html}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the changelog does not show the update: {html}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Bo edited the same version: his publish is refused, Ada's change is
+    // shown, and his text is kept.
+    let bos_text = body_edit("Bo's words");
+    let conflict = b.submit(&path, &page_b, &bos_text, "Bo's update", "publish");
+    assert_eq!(conflict.status(), StatusCode::CONFLICT);
+    let conflict = conflict.text().unwrap();
+    assert!(
+        conflict.contains("Someone else published first"),
+        "{conflict}"
+    );
+    assert!(conflict.contains("Ada Editor"), "{conflict}");
+    assert!(conflict.contains("edited by Ada"), "{conflict}");
+    assert_eq!(form_value(&conflict, "text"), bos_text);
+    assert_eq!(versions(&new_client(), &server, FULLFACT).len(), 5);
+    // Publishing again from the conflict page puts Bo's text on top of Ada's.
+    let again = b.submit(&path, &conflict, &bos_text, "Bo's update", "publish");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let history = versions(&new_client(), &server, FULLFACT);
+    assert_eq!(history.len(), 6);
+    assert_eq!(history[5]["editor"], json!("Bo Editor"));
+
+    // A new explainer from /edit/.
+    let new_page = a.get("/edit/");
+    let r = a
+        .client
+        .post(server.url("/edit/"))
+        .header(header::COOKIE, &a.cookie)
+        .form(&[
+            ("csrf", form_value(&new_page, "csrf").as_str()),
+            ("base", ""),
+            ("slug", "brand-new"),
+            ("text", &markdown("Brand new", "A first paragraph.")),
+            ("note", "First published"),
+            ("kind", "major"),
+            ("action", "publish"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(versions(&new_client(), &server, "brand-new").len(), 1);
 }

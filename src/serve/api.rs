@@ -36,9 +36,7 @@ pub(super) fn routes() -> Router<Shared> {
 }
 
 fn slug_of(raw: &str) -> std::result::Result<Slug, Response> {
-    Slug::new(raw).map_err(|e| {
-        problem(StatusCode::NOT_FOUND, "not-found", &e.to_string(), None)
-    })
+    Slug::new(raw).map_err(|e| problem(StatusCode::NOT_FOUND, "not-found", &e.to_string(), None))
 }
 
 /// A request error (malformed query or body): 400, never 422.
@@ -339,8 +337,81 @@ fn if_match(headers: &HeaderMap) -> std::result::Result<Option<String>, Response
     }
 }
 
+/// Record an editor's update: the one write path of the API and the web
+/// editor. `expect` is the commit id the editor started from; `create_only`
+/// refuses an explainer that exists (`If-None-Match: *`).
+pub(crate) fn write_update(
+    state: &AppState,
+    store: &Store,
+    slug: &Slug,
+    update: &UpdateBody,
+    expect: Option<String>,
+    create_only: bool,
+    editor: String,
+) -> Result<Written> {
+    let pending = pending(state, slug, update)?;
+    // One writer at a time: "is it new?" and the commit are one step.
+    let _writing = state
+        .write_lock
+        .lock()
+        .map_err(|_| Error::Render("the write lock was poisoned".into()))?;
+    let history = match store.history(slug) {
+        Ok(h) => h,
+        Err(Error::UnknownExplainer(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    if let Some(newest) = history.last() {
+        if expect.is_none() {
+            return Ok(if create_only {
+                Written::Exists(newest.clone())
+            } else {
+                Written::Unconditional(newest.clone())
+            });
+        }
+    }
+    let mut document = pending.document;
+    // A text whose `updated` is one of the explainer's versions' own times
+    // was started from that version's file (and kept through a conflict):
+    // that is no time the editor chose, so the update is recorded as now.
+    if history
+        .iter()
+        .any(|v| Some(v.updated) == document.meta.updated)
+    {
+        document.meta.updated = None;
+    }
+    let updated = match pending.explicit_updated {
+        Some(t) => t,
+        None => {
+            store
+                .updated_for_commit(slug, None, document.meta.updated, crate::cli::now())?
+                .0
+        }
+    };
+    document.meta.updated = Some(updated);
+    let request = UpdateRequest {
+        editor,
+        updated,
+        note: pending.note,
+        kind: pending.kind,
+        expect: expect.clone().map(VersionRef::Commit),
+    };
+    let outcome = store.commit(slug, &document, &request);
+    let _ = store.take_notices();
+    match outcome {
+        Ok(CommitOutcome::Committed(v)) => {
+            state.set_tip(store.tip()?);
+            Ok(Written::Created(v))
+        }
+        Ok(CommitOutcome::Unchanged(v)) => Ok(Written::Unchanged(v)),
+        Err(e @ (Error::Conflict { .. } | Error::Version(_))) if expect.is_some() => {
+            stale(store, slug, expect.as_deref().unwrap_or_default(), &e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// What a `PUT` became.
-enum Written {
+pub(crate) enum Written {
     Created(Version),
     Unchanged(Version),
     /// The explainer moved on: the newer version and what changed since the editor's base.
@@ -368,7 +439,14 @@ async fn update(
     };
     let slug = match Slug::new(&slug) {
         Ok(s) => s,
-        Err(e) => return problem(StatusCode::UNPROCESSABLE_ENTITY, "bad-input", &e.to_string(), None),
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad-input",
+                &e.to_string(),
+                None,
+            )
+        }
     };
     let bytes = match body {
         Ok(b) => b,
@@ -390,56 +468,7 @@ async fn update(
     let location_slug = slug.clone();
     let written = state
         .blocking(move |state, store| {
-            let pending = pending(state, &slug, &update)?;
-            // One writer at a time: "is it new?" and the commit are one step.
-            let _writing = state
-                .write_lock
-                .lock()
-                .map_err(|_| Error::Render("the write lock was poisoned".into()))?;
-            let history = match store.history(&slug) {
-                Ok(h) => h,
-                Err(Error::UnknownExplainer(_)) => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            if let Some(newest) = history.last() {
-                if expect.is_none() {
-                    return Ok(if create_only {
-                        Written::Exists(newest.clone())
-                    } else {
-                        Written::Unconditional(newest.clone())
-                    });
-                }
-            }
-            let mut document = pending.document;
-            let updated = match pending.explicit_updated {
-                Some(t) => t,
-                None => {
-                    store
-                        .updated_for_commit(&slug, None, document.meta.updated, crate::cli::now())?
-                        .0
-                }
-            };
-            document.meta.updated = Some(updated);
-            let request = UpdateRequest {
-                editor,
-                updated,
-                note: pending.note,
-                kind: pending.kind,
-                expect: expect.clone().map(VersionRef::Commit),
-            };
-            let outcome = store.commit(&slug, &document, &request);
-            let _ = store.take_notices();
-            match outcome {
-                Ok(CommitOutcome::Committed(v)) => {
-                    state.set_tip(store.tip()?);
-                    Ok(Written::Created(v))
-                }
-                Ok(CommitOutcome::Unchanged(v)) => Ok(Written::Unchanged(v)),
-                Err(e @ (Error::Conflict { .. } | Error::Version(_))) if expect.is_some() => {
-                    stale(store, &slug, expect.as_deref().unwrap_or_default(), &e)
-                }
-                Err(e) => Err(e),
-            }
+            write_update(state, store, &slug, &update, expect, create_only, editor)
         })
         .await;
     match written {
@@ -520,7 +549,10 @@ fn stale(store: &Store, slug: &Slug, expected: &str, error: &Error) -> Result<Wr
 
 /// The editor behind the request, or the refusal: 401 without a valid token,
 /// 403 for a reader's token or a read-only server.
-fn authorise(state: &AppState, headers: &HeaderMap) -> std::result::Result<super::Identity, Response> {
+fn authorise(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> std::result::Result<super::Identity, Response> {
     if !state.writable() {
         return Err(problem(
             StatusCode::FORBIDDEN,
@@ -596,7 +628,14 @@ async fn preview(
     };
     let slug = match Slug::new(&slug) {
         Ok(s) => s,
-        Err(e) => return problem(StatusCode::UNPROCESSABLE_ENTITY, "bad-input", &e.to_string(), None),
+        Err(e) => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad-input",
+                &e.to_string(),
+                None,
+            )
+        }
     };
     let bytes = match body {
         Ok(b) => b,

@@ -17,6 +17,7 @@
 //! the version's own commit id, and it is marked immutable).
 
 mod api;
+mod editor;
 mod mirror;
 mod readers;
 pub mod tokens;
@@ -262,6 +263,7 @@ fn router(state: Shared) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api::routes())
+        .merge(editor::routes())
         .route("/hooks/fetch", post(mirror::hook))
         .fallback(readers::page)
         .layer(middleware::from_fn(log_request))
@@ -299,7 +301,10 @@ pub(crate) fn json_response(status: StatusCode, value: &impl serde::Serialize) -
     match serde_json::to_vec(value) {
         Ok(bytes) => (
             status,
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             bytes,
         )
             .into_response(),
@@ -344,7 +349,8 @@ pub(crate) fn problem(
 /// The problem response for a library error.
 pub(crate) fn error_response(error: &Error) -> Response {
     let kind = error.kind();
-    let status = StatusCode::from_u16(kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(kind.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let name = match kind {
         ErrorKind::NotFound => "not-found",
         ErrorKind::BadInput => "bad-input",
@@ -401,7 +407,10 @@ async fn serve(config: Config, state: Shared) -> Result<()> {
     eprintln!("redline: serving http://{address}");
     tokio::spawn(poll_tip(Arc::clone(&state)));
     if config.mirror_of.is_some() {
-        tokio::spawn(mirror::fetch_every(Arc::clone(&state), config.fetch_interval));
+        tokio::spawn(mirror::fetch_every(
+            Arc::clone(&state),
+            config.fetch_interval,
+        ));
     }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
@@ -453,7 +462,10 @@ pub(crate) fn page_response(headers: &HeaderMap, page: &Rendered) -> Response {
     let not_modified = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == page.etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == page.etag || t.trim() == "*")
+        });
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -468,7 +480,10 @@ pub(crate) fn page_response(headers: &HeaderMap, page: &Rendered) -> Response {
     if let Ok(v) = HeaderValue::from_str(&page.etag) {
         h.insert(header::ETAG, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     response
 }
 

@@ -35,7 +35,11 @@ pub(crate) async fn page(
     query: Query<Window>,
 ) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
     }
     let path = uri.path();
     // `/<slug>` → `/<slug>/`, so the page's relative links resolve.
@@ -140,7 +144,10 @@ fn render(
             if let Page::Diff(_, n) = page {
                 // A diff page shows one fixed pair of versions: validated by
                 // the version's own commit, cacheable for ever.
-                let id = explainer.version(*n).map(|v| v.id.clone()).unwrap_or_default();
+                let id = explainer
+                    .version(*n)
+                    .map(|v| v.id.clone())
+                    .unwrap_or_default();
                 return Ok(Some(Rendered {
                     bytes: bytes.into(),
                     etag: format!("\"{id}-t{TEMPLATE_VERSION}\""),

@@ -97,7 +97,10 @@ impl Tokens {
         for entry in &file.token {
             PasswordHash::new(&entry.hash).map_err(|e| Error::Config {
                 path: path.to_path_buf(),
-                message: format!("token {:?} ({}): hash unreadable: {e}", entry.name, entry.id),
+                message: format!(
+                    "token {:?} ({}): hash unreadable: {e}",
+                    entry.name, entry.id
+                ),
             })?;
         }
         Ok(Tokens {
@@ -218,7 +221,11 @@ mod tests {
         assert_eq!(tokens.identify(&rita).map(|i| i.role), Some(Role::Reader));
         // Same id, wrong secret.
         let forged = format!("{}0", &jane[..jane.len() - 1]);
-        let forged = if forged == jane { format!("{}1", &jane[..jane.len() - 1]) } else { forged };
+        let forged = if forged == jane {
+            format!("{}1", &jane[..jane.len() - 1])
+        } else {
+            forged
+        };
         assert_eq!(tokens.identify(&forged), None);
         assert_eq!(tokens.identify("rl_nothing_here"), None);
         assert_eq!(tokens.identify(""), None);
