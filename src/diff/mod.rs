@@ -21,6 +21,8 @@
 //! fallback (no pairing, delete + insert instead of word diffs) and `coarse` is set.
 
 mod align;
+// The sentence pairing, for the sentence timeline (blame).
+pub(crate) mod pairs;
 mod tags;
 mod text;
 

@@ -141,6 +141,7 @@ fn summary() -> Summary {
             speakers: vec!["Mr Macron".into(), "the UK government".into()],
             tags: vec![Tag::Quote, Tag::Attribution],
             version: v4.clone(),
+            credits: Vec::new(),
         }],
         withdrawn: vec![Withdrawn {
             section: None,
