@@ -10,6 +10,7 @@
 //! links); a file of another format, or inconsistent, is rebuilt. Deleting
 //! the folder changes nothing but speed.
 
+pub mod render;
 pub mod timeline;
 pub mod walk;
 
