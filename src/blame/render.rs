@@ -196,7 +196,10 @@ pub fn history_text(history: &History) -> Result<String> {
 /// History as a standalone HTML page.
 pub fn history_html(history: &History) -> Result<String> {
     Ok(HistoryHtml {
-        chrome: Chrome::standalone(&format!("{}: history of “{}”", history.title, history.query)),
+        chrome: Chrome::standalone(&format!(
+            "{}: history of “{}”",
+            history.title, history.query
+        )),
         history,
         sentences: sentence_views(history),
     }
