@@ -255,7 +255,8 @@ pub fn blame_in(
     let mut sentences = Vec::with_capacity(units.len());
     for (u, unit) in units.iter().enumerate() {
         let events = walk::ancestry(timeline, at, &[u], 0);
-        let credit = primary(timeline, &events).unwrap_or(at);
+        let key = crate::diff::pairs::sentence_key(&unit.text);
+        let credit = primary(timeline, &events, Some(key)).unwrap_or(at);
         let added = events
             .iter()
             .filter(|e| e.kind == EventKind::Added)
@@ -285,14 +286,22 @@ pub fn blame_in(
     })
 }
 
-/// The update that gave a sentence its wording, from its ancestry: the latest
-/// that brought new words; failing that, the latest that changed its text.
-pub(crate) fn primary(t: &SentenceTimeline, events: &[Event]) -> Option<usize> {
-    events
-        .iter()
-        .filter(|e| e.reworded)
+/// The update that gave a sentence (whose text has comparison key `current`)
+/// its wording, from its ancestry: the latest that brought new words and left
+/// exactly this text (an edit later undone by cutting the sentence back does
+/// not count); failing that, the latest that brought new words; failing that,
+/// the latest that changed its text.
+pub(crate) fn primary(
+    t: &SentenceTimeline,
+    events: &[Event],
+    current: Option<u64>,
+) -> Option<usize> {
+    let reworded = || events.iter().filter(|e| e.reworded);
+    reworded()
+        .filter(|e| current.is_some_and(|k| walk::joined_key(t, &e.new) == k))
         .map(|e| e.version)
         .max()
+        .or_else(|| reworded().map(|e| e.version).max())
         .or_else(|| {
             events
                 .iter()

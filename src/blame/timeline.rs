@@ -53,10 +53,11 @@ pub struct Link {
     /// Number of old sentences.
     #[serde(rename = "ol")]
     pub old_len: u32,
-    /// Bit i set: new sentence `new + i` got new wording from this update
-    /// (for one sentence, its words changed; for a split or join, it holds a
-    /// word its old sentences did not). Punctuation and case alone are not new
-    /// wording. Sentences past bit 63 count as reworded.
+    /// Bit i set: new sentence `new + i` got new wording from this update:
+    /// it holds a word its old sentences did not, or their words in another
+    /// order. Punctuation and case alone are not new wording, nor is cutting
+    /// a sentence down to a run of its words (the half of a split, a dropped
+    /// clause). Sentences past bit 63 count as reworded.
     #[serde(rename = "w", default, skip_serializing_if = "is_zero")]
     pub reworded: u64,
 }
@@ -188,11 +189,13 @@ impl SentenceTimeline {
                     .map(|t| self.text(*t))
                     .collect::<Vec<_>>();
                 let new_texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-                links_of(
+                let mut links = links_of(
                     &pairs::sentence_pairs(old_doc, document),
                     &old_texts,
                     &new_texts,
-                )
+                );
+                pair_leftovers(&mut links, &old_texts, &new_texts);
+                links
             }
             _ => Vec::new(),
         };
@@ -308,11 +311,10 @@ fn links_of(pairs: &[SentencePair], old: &[&str], new: &[&str]) -> Vec<Link> {
             let old_words = words(&old_text);
             for (bit, j) in pair.new.clone().enumerate() {
                 let mine = words(new.get(j).copied().unwrap_or(""));
-                let changed = if old_len == 1 && new_len == 1 {
-                    mine != old_words
-                } else {
-                    brings_words(&mine, &old_words)
-                };
+                // New words, or old words in a new order; not a sentence cut
+                // down to a run of its old words (a split's half, a dropped
+                // clause), whose wording came with an earlier update.
+                let changed = brings_words(&mine, &old_words) || !contiguous(&mine, &old_words);
                 if changed && bit < 64 {
                     reworded |= 1 << bit;
                 }
@@ -344,12 +346,68 @@ fn links_of(pairs: &[SentencePair], old: &[&str], new: &[&str]) -> Vec<Link> {
     links
 }
 
+/// Link a sentence the diff left unpaired on both sides when the other side
+/// holds the very same text (typography aside): the diff does not show short
+/// sentences as moved (a display choice against spurious moves), but a text
+/// that left one place and stands in another in the same update came from
+/// there, and its wording from wherever that one got it.
+fn pair_leftovers(links: &mut Vec<Link>, old: &[&str], new: &[&str]) {
+    let mut old_taken = vec![false; old.len()];
+    let mut new_taken = vec![false; new.len()];
+    for link in links.iter() {
+        for i in link.old_range() {
+            if let Some(t) = old_taken.get_mut(i) {
+                *t = true;
+            }
+        }
+        for j in link.new_range() {
+            if let Some(t) = new_taken.get_mut(j) {
+                *t = true;
+            }
+        }
+    }
+    let mut free: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, text) in old.iter().enumerate().rev() {
+        if old_taken.get(i) == Some(&false) {
+            free.entry(pairs::sentence_key(text)).or_default().push(i);
+        }
+    }
+    if free.is_empty() {
+        return;
+    }
+    let mut added = false;
+    for (j, text) in new.iter().enumerate() {
+        if new_taken.get(j) != Some(&false) {
+            continue;
+        }
+        if let Some(i) = free.get_mut(&pairs::sentence_key(text)).and_then(Vec::pop) {
+            links.push(Link {
+                kind: LinkKind::Moved,
+                new: j as u32,
+                new_len: 1,
+                old: i as u32,
+                old_len: 1,
+                reworded: 0,
+            });
+            added = true;
+        }
+    }
+    if added {
+        links.sort_by_key(|l| l.new);
+    }
+}
+
 /// Lower-case words (alphanumeric runs), in order: wording without punctuation or case.
 pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
+}
+
+/// True when `mine` is a run of consecutive words of `old` (or empty).
+fn contiguous(mine: &[String], old: &[String]) -> bool {
+    mine.is_empty() || old.windows(mine.len()).any(|w| w == mine)
 }
 
 /// True when `mine` holds a word (counted with repeats) that `old` does not.

@@ -56,7 +56,7 @@ impl Event {
 }
 
 /// Key of texts joined by one space, as the diff joins a group.
-fn joined_key(t: &SentenceTimeline, ids: &[u32]) -> u64 {
+pub(crate) fn joined_key(t: &SentenceTimeline, ids: &[u32]) -> u64 {
     if let [one] = ids {
         return t.key(*one);
     }
@@ -295,6 +295,35 @@ pub fn holds(t: &SentenceTimeline, v: usize, key: u64) -> bool {
 pub fn settled(t: &SentenceTimeline, key: u64, present: bool, lowest: usize, top: usize) -> usize {
     let mut j = top;
     while j > lowest && holds(t, j - 1, key) == present {
+        j -= 1;
+    }
+    j
+}
+
+/// Whether version `v` has a section headed `text` (typography aside).
+pub fn has_heading(t: &SentenceTimeline, v: usize, text: &str) -> bool {
+    heads(t, v, crate::diff::pairs::sentence_key(text))
+}
+
+fn heads(t: &SentenceTimeline, v: usize, key: u64) -> bool {
+    t.versions.get(v).is_some_and(|version| {
+        version
+            .sections
+            .iter()
+            .any(|(_, h)| h.is_some_and(|h| t.key(h) == key))
+    })
+}
+
+/// [`settled`] for a section heading: only headings count.
+pub fn settled_heading(
+    t: &SentenceTimeline,
+    key: u64,
+    present: bool,
+    lowest: usize,
+    top: usize,
+) -> usize {
+    let mut j = top;
+    while j > lowest && heads(t, j - 1, key) == present {
         j -= 1;
     }
     j

@@ -91,7 +91,17 @@ impl<'a> Timeline<'a> {
     pub fn credits(&self, trace: &Trace, section: Option<&str>) -> Credits {
         let t = self.sentences;
         let lowest = self.base + 1;
+        // A section's heading (its highlight's section is itself) is no
+        // sentence: a sentence with the same words must not answer for it.
+        let heading = section == Some(trace.text()) && {
+            let at = match trace {
+                Trace::Appears(_) => self.head,
+                Trace::Disappears(_) => self.base,
+            };
+            walk::has_heading(t, at, trace.text())
+        };
         let (events, removal) = match trace {
+            _ if heading => (Vec::new(), matches!(trace, Trace::Disappears(_))),
             Trace::Appears(text) => {
                 let units = walk::find(t, self.head, text, section);
                 let events = if units.is_empty() {
@@ -117,15 +127,17 @@ impl<'a> Timeline<'a> {
                 .filter(|e| e.kind == EventKind::Removed)
                 .map(|e| e.version)
                 .max()
-                .or_else(|| crate::blame::primary(t, &events))
+                .or_else(|| crate::blame::primary(t, &events, None))
         } else {
-            crate::blame::primary(t, &events)
+            let current = crate::diff::pairs::sentence_key(trace.text());
+            crate::blame::primary(t, &events, Some(current))
         };
         let key = crate::diff::pairs::sentence_key(trace.text());
         let index = match primary {
             // Removed, brought back and removed again: the last removal made it go.
             Some(v) if removal => v.max(walk::settled(t, key, false, lowest, self.head)),
             Some(v) => v,
+            None if heading => walk::settled_heading(t, key, !removal, lowest, self.head),
             None => walk::settled(t, key, !removal, lowest, self.head),
         } - self.base;
         let mut all: Vec<WindowCredit> = Vec::new();
