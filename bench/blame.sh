@@ -7,14 +7,17 @@
 #   VERSIONS=200 bench/blame.sh
 #
 # Env: BENCH_DIR (work folder; default a fresh temp dir), VERSIONS (1000), RUNS (10),
-#      CORPUS (../shared/corpus; skipped when missing).
+#      CORPUS (../shared/corpus; skipped when missing; imported as since-audit.py does).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 VERSIONS=${VERSIONS:-1000}
 RUNS=${RUNS:-10}
-CORPUS=${CORPUS:-$ROOT/../shared/corpus}
+# ../shared from the main checkout; ../../shared from a worktree under wt/.
+SHARED=$ROOT/../shared
+[ -d "$SHARED" ] || SHARED=$ROOT/../../shared
+CORPUS=${CORPUS:-$SHARED/corpus}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/redline-blame-bench.XXXXXX)}
 mkdir -p "$WORK"
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -81,7 +84,7 @@ bench_store generated "$WORK/history.git" generated-explainer
 if [ -d "$CORPUS" ]; then
   say "longest corpus history"
   # The corpus import folder as since-audit.py writes it (front matter per revision).
-  python3 - "$ROOT/../shared/tools/since-audit.py" "$CORPUS" "$WORK/corpus" <<'PY'
+  python3 - "$SHARED/tools/since-audit.py" "$CORPUS" "$WORK/corpus" <<'PY'
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("audit", sys.argv[1])
 audit = importlib.util.module_from_spec(spec); spec.loader.exec_module(audit)

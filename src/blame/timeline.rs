@@ -424,3 +424,81 @@ fn brings_words(mine: &[String], old: &[String]) -> bool {
         _ => true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn doc(body: &str) -> Document {
+        Document::new(Default::default(), body.to_string())
+    }
+
+    /// Synthetic bodies, one version each.
+    fn timeline(bodies: &[&str]) -> SentenceTimeline {
+        let mut t = SentenceTimeline::new("t");
+        let mut previous: Option<Document> = None;
+        for (i, body) in bodies.iter().enumerate() {
+            let d = doc(body);
+            t.push(&format!("{i}"), previous.as_ref(), &d);
+            previous = Some(d);
+        }
+        t
+    }
+
+    #[test]
+    fn unchanged_sentences_are_one_run_and_texts_are_stored_once() {
+        let t = timeline(&[
+            "One. Two. Three. Four.\n",
+            "One. Two. New here entirely. Three. Four.\n",
+        ]);
+        let v = &t.versions[1];
+        let kinds: Vec<(LinkKind, u32, u32)> =
+            v.links.iter().map(|l| (l.kind, l.new, l.new_len)).collect();
+        assert_eq!(kinds, vec![(LinkKind::Same, 0, 2), (LinkKind::Same, 3, 2)]);
+        assert!(v.link_of(2).is_none(), "the new sentence has no predecessor");
+        assert_eq!(t.texts.len(), 5);
+        assert!(t.is_consistent());
+    }
+
+    #[test]
+    fn rewording_bits_ignore_punctuation_and_cut_down_sentences() {
+        let t = timeline(&[
+            "The envoy will travel to Moscow next week, officials said.\n",
+            "The envoy will travel to Moscow next week, officials said\n",
+            "The envoy will travel to Moscow next week.\n",
+            "The envoy will fly to Moscow next week.\n",
+        ]);
+        let bit = |v: usize| t.versions[v].link_of(0).map(|l| (l.kind, l.rewords(0)));
+        assert_eq!(bit(1), Some((LinkKind::Edited, false)), "punctuation only");
+        assert_eq!(bit(2), Some((LinkKind::Edited, false)), "cut down");
+        assert_eq!(bit(3), Some((LinkKind::Edited, true)), "new word");
+        assert!(contiguous(&words("b c"), &words("a b c d")));
+        assert!(!contiguous(&words("c b"), &words("a b c d")));
+        assert!(brings_words(&words("a a"), &words("a b")));
+    }
+
+    #[test]
+    fn identical_short_texts_the_diff_leaves_unpaired_are_moves() {
+        // Synthetic: a two-word line leaves one section for another.
+        let t = timeline(&[
+            "## A\n\nIntro text here.\n\nOptions include:\n\n## B\n\nOther text.\n",
+            "## A\n\nIntro text here.\n\n## B\n\nOther text.\n\nOptions include:\n",
+        ]);
+        let v = &t.versions[1];
+        let last = v.sentences.len() - 1;
+        assert_eq!(t.sentence(1, last), "Options include:");
+        assert_eq!(v.link_of(last).map(|l| l.kind), Some(LinkKind::Moved));
+    }
+
+    #[test]
+    fn an_inconsistent_timeline_is_detected() {
+        let mut t = timeline(&["One. Two.\n", "One. Two. Three.\n"]);
+        assert!(t.is_consistent());
+        t.versions[1].links[0].old_len = 9;
+        assert!(!t.is_consistent());
+        let mut t = timeline(&["One.\n"]);
+        t.versions[0].sentences.push(99);
+        assert!(!t.is_consistent());
+    }
+}
