@@ -366,3 +366,28 @@ fn demo_blame_and_history() {
     let html = ws.stdout(&["blame", demo, "--format", "html"]);
     assert!(html.contains("last changed"), "{html}");
 }
+
+#[test]
+fn the_site_has_a_blame_page_of_the_newest_version_linking_to_diffs() {
+    let ws = Workspace::new();
+    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
+        .assert()
+        .success();
+    let out = ws.dir.path().join("site");
+    ws.redline(&["build", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let page =
+        std::fs::read_to_string(out.join("fullfact-ukraine-peace-talks/blame/v4.html")).unwrap();
+    assert!(page.contains("href=\"../diff/v4.html\""), "{page}");
+    assert!(page.contains("href=\"../diff/v3.html\""), "{page}");
+    assert!(page.contains("last changed"), "{page}");
+    // Every diff page it links to exists.
+    for v in ["v2", "v3", "v4"] {
+        if page.contains(&format!("../diff/{v}.html")) {
+            assert!(out
+                .join(format!("fullfact-ukraine-peace-talks/diff/{v}.html"))
+                .exists());
+        }
+    }
+}

@@ -456,7 +456,10 @@ mod tests {
         let kinds: Vec<(LinkKind, u32, u32)> =
             v.links.iter().map(|l| (l.kind, l.new, l.new_len)).collect();
         assert_eq!(kinds, vec![(LinkKind::Same, 0, 2), (LinkKind::Same, 3, 2)]);
-        assert!(v.link_of(2).is_none(), "the new sentence has no predecessor");
+        assert!(
+            v.link_of(2).is_none(),
+            "the new sentence has no predecessor"
+        );
         assert_eq!(t.texts.len(), 5);
         assert!(t.is_consistent());
     }
