@@ -385,6 +385,7 @@ pub fn history_in(
     let (lineages, ids) = walk::lineages(t, 0, last);
     // Lineages holding a matching sentence, by first appearance.
     let mut matched: Vec<usize> = Vec::new();
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut folded: std::collections::HashMap<u32, bool> = std::collections::HashMap::new();
     for (v, version) in t.versions.iter().enumerate() {
         for (u, text) in version.sentences.iter().enumerate() {
@@ -392,7 +393,7 @@ pub fn history_in(
                 .entry(*text)
                 .or_insert_with(|| fold(t.text(*text)).contains(&needle));
             if let Some(id) = ids.get(v).and_then(|l| l.get(u)) {
-                if hit && !matched.contains(id) {
+                if hit && seen.insert(*id) {
                     matched.push(*id);
                 }
             }

@@ -235,21 +235,13 @@ fn assemble<'t>(
     let highlights = ranked
         .into_iter()
         .map(|h| {
-            let credits = match &timeline {
-                Some(t) => t.credits(&h.trace, h.section.as_deref()),
-                None => Credits {
-                    index: last,
-                    all: vec![WindowCredit {
-                        index: last,
-                        change: match h.trace {
-                            Trace::Appears(_) => crate::blame::CreditChange::Added,
-                            Trace::Disappears(_) => crate::blame::CreditChange::Removed,
-                        },
-                        words: h.words.clone(),
-                        substantive: true,
-                    }],
-                },
-            };
+            let credits = Credits::of(
+                timeline.as_ref(),
+                &h.trace,
+                h.section.as_deref(),
+                &h.words,
+                last,
+            );
             Highlight {
                 version: at(credits.index),
                 kind: h.kind,
@@ -261,11 +253,9 @@ fn assemble<'t>(
                 credits: credits
                     .all
                     .into_iter()
-                    .map(|c| crate::blame::Credit {
-                        version: at(c.index),
-                        change: c.change,
-                        words: c.words,
-                        substantive: c.substantive,
+                    .map(|c| {
+                        let version = at(c.index);
+                        c.credit(version)
                     })
                     .collect(),
             }

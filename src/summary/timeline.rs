@@ -50,6 +50,47 @@ pub struct Credits {
     pub all: Vec<WindowCredit>,
 }
 
+impl Credits {
+    /// The credits of a highlight traced by `trace`; without a timeline (a
+    /// window of one update), everything came with head, window index `last`,
+    /// whose word change is the highlight's own (`words`).
+    pub fn of(
+        timeline: Option<&Timeline<'_>>,
+        trace: &Trace,
+        section: Option<&str>,
+        words: &[Span],
+        last: usize,
+    ) -> Credits {
+        match timeline {
+            Some(t) => t.credits(trace, section),
+            None => Credits {
+                index: last,
+                all: vec![WindowCredit {
+                    index: last,
+                    change: match trace {
+                        Trace::Appears(_) => CreditChange::Added,
+                        Trace::Disappears(_) => CreditChange::Removed,
+                    },
+                    words: words.to_vec(),
+                    substantive: true,
+                }],
+            },
+        }
+    }
+}
+
+impl WindowCredit {
+    /// The credit naming `version` (the update at this window index).
+    pub fn credit(self, version: Version) -> crate::blame::Credit {
+        crate::blame::Credit {
+            version,
+            change: self.change,
+            words: self.words,
+            substantive: self.substantive,
+        }
+    }
+}
+
 /// The versions `base..=head` of a sentence timeline.
 #[derive(Debug)]
 pub struct Timeline<'a> {
