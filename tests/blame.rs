@@ -382,6 +382,12 @@ fn the_site_has_a_blame_page_of_the_newest_version_linking_to_diffs() {
     assert!(page.contains("href=\"../diff/v4.html\""), "{page}");
     assert!(page.contains("href=\"../diff/v3.html\""), "{page}");
     assert!(page.contains("last changed"), "{page}");
+    let home =
+        std::fs::read_to_string(out.join("fullfact-ukraine-peace-talks/index.html")).unwrap();
+    assert!(
+        home.contains("href=\"blame/v4.html\">who changed what</a>"),
+        "{home}"
+    );
     // Every diff page it links to exists.
     for v in ["v2", "v3", "v4"] {
         if page.contains(&format!("../diff/{v}.html")) {
