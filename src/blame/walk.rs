@@ -332,8 +332,15 @@ pub fn settled_heading(
 /// Sentence indexes of version `v` whose text is `text` (typography aside),
 /// or else the first run of consecutive sentences that joined by one space
 /// make it (a split or joined group, as the diff reports it). Several single
-/// matches: those in section `section` first.
-pub fn find(t: &SentenceTimeline, v: usize, text: &str, section: Option<&str>) -> Vec<usize> {
+/// matches (a text that stands twice): one not `taken` yet first (each of two
+/// identical highlights gets its own sentence), in section `section` first.
+pub fn find(
+    t: &SentenceTimeline,
+    v: usize,
+    text: &str,
+    section: Option<&str>,
+    taken: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
     let Some(version) = t.versions.get(v) else {
         return Vec::new();
     };
@@ -342,10 +349,16 @@ pub fn find(t: &SentenceTimeline, v: usize, text: &str, section: Option<&str>) -
         .filter(|u| version.sentences.get(*u).is_some_and(|s| t.key(*s) == key))
         .collect();
     if let Some(first) = singles.first() {
-        let in_section = singles
+        let here = |u: &&usize| t.heading_of(v, **u).as_deref() == section;
+        let free = |u: &&usize| !taken(**u);
+        let pick = singles
             .iter()
-            .find(|u| t.heading_of(v, **u).as_deref() == section);
-        return vec![*in_section.unwrap_or(first)];
+            .filter(free)
+            .find(here)
+            .or_else(|| singles.iter().find(free))
+            .or_else(|| singles.iter().find(here))
+            .unwrap_or(first);
+        return vec![*pick];
     }
     let wanted = text.split_whitespace().count();
     for start in 0..version.sentences.len() {

@@ -97,6 +97,8 @@ pub struct Timeline<'a> {
     sentences: &'a SentenceTimeline,
     base: usize,
     head: usize,
+    /// Sentences (version, index) already credited to a highlight.
+    taken: std::cell::RefCell<HashSet<(usize, usize)>>,
 }
 
 impl<'a> Timeline<'a> {
@@ -112,6 +114,7 @@ impl<'a> Timeline<'a> {
                     sentences,
                     base,
                     head,
+                    taken: Default::default(),
                 })
             }
             _ => Err(Error::Version(format!(
@@ -144,7 +147,7 @@ impl<'a> Timeline<'a> {
         let (events, removal) = match trace {
             _ if heading => (Vec::new(), matches!(trace, Trace::Disappears(_))),
             Trace::Appears(text) => {
-                let units = walk::find(t, self.head, text, section);
+                let units = self.find(self.head, text, section);
                 let events = if units.is_empty() {
                     Vec::new()
                 } else {
@@ -153,7 +156,7 @@ impl<'a> Timeline<'a> {
                 (events, false)
             }
             Trace::Disappears(text) => {
-                let units = walk::find(t, self.base, text, section);
+                let units = self.find(self.base, text, section);
                 let events = if units.is_empty() {
                     Vec::new()
                 } else {
@@ -207,6 +210,17 @@ impl<'a> Timeline<'a> {
         }
         all.sort_by_key(|c| c.index);
         Credits { index, all }
+    }
+
+    /// [`walk::find`], each sentence credited to one highlight when the text
+    /// stands more than once.
+    fn find(&self, v: usize, text: &str, section: Option<&str>) -> Vec<usize> {
+        let taken = |u: usize| self.taken.borrow().contains(&(v, u));
+        let units = walk::find(self.sentences, v, text, section, &taken);
+        self.taken
+            .borrow_mut()
+            .extend(units.iter().map(|u| (v, *u)));
+        units
     }
 
     /// Sentences (and headings) added after base and removed by head, whose
@@ -420,6 +434,17 @@ mod window_tests {
             credited(&[old, old, new, new], Trace::Appears(edited.into())),
             2
         );
+    }
+
+    #[test]
+    fn a_text_that_stands_twice_credits_each_sentence_once() {
+        let one = "## Talks\n\nOptions include:\n\nMore text here.\n";
+        let two = "## Talks\n\nOptions include:\n\nMore text here.\n\nOptions include:\n";
+        let (t, versions) = timeline(&["## Talks\n\nMore text here.\n", one, two]);
+        let window = Timeline::new(&t, &versions).unwrap();
+        let trace = Trace::Appears("Options include:".into());
+        assert_eq!(window.credits(&trace, Some("Talks")).index, 1);
+        assert_eq!(window.credits(&trace, Some("Talks")).index, 2);
     }
 
     #[test]
