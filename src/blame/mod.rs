@@ -436,8 +436,13 @@ pub fn history_in(
             first.kind = EventKind::Restored;
         }
         let mut steps = Vec::new();
-        let mut current: Option<u32> = Some(birth);
-        let mut died = None;
+        // The wording last seen, and the sentence's text in the newest version.
+        let mut wording = birth;
+        let died = lineage.died;
+        let current = ids
+            .get(last)
+            .and_then(|l| l.iter().position(|i| *i == id))
+            .and_then(|u| t.versions.get(last)?.sentences.get(u).copied());
         for event in &events {
             let Some(version) = get(event.version) else {
                 continue;
@@ -458,11 +463,8 @@ pub fn history_in(
                 }),
             };
             let join = |ids: &[u32]| ids.iter().map(|i| t.text(*i)).collect::<Vec<_>>().join(" ");
-            if event.kind == EventKind::Removed {
-                current = None;
-                died = Some(event.version);
-            } else if let Some(n) = event.new.last() {
-                current = Some(*n);
+            if let Some(n) = event.new.last() {
+                wording = *n;
             }
             steps.push(HistoryStep {
                 version,
@@ -476,12 +478,10 @@ pub fn history_in(
         }
         let sentence = SentenceHistory {
             first_text: t.text(birth).to_string(),
-            current_text: current
-                .filter(|_| died.is_none())
-                .map(|c| t.text(c).to_string()),
+            current_text: current.map(|c| t.text(c).to_string()),
             steps,
         };
-        let key = current.map_or(t.key(birth), |c| t.key(c));
+        let key = t.key(wording);
         match joins {
             Some(k) => {
                 if let Some(earlier) = out.get_mut(k) {
