@@ -14,6 +14,8 @@
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
+//! <slug>/blame/vN.html                    vN's text, each paragraph's last change
+//!                                         (the static site has the newest only)
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
 //! <slug>/feed.xml                         Atom: the explainer's major updates
@@ -53,6 +55,8 @@ pub enum Page {
     Changelog(Slug),
     /// `<slug>/diff/vN.html` (N ≥ 2).
     Diff(Slug, usize),
+    /// `<slug>/blame/vN.html`.
+    Blame(Slug, usize),
     /// `<slug>/since/YYYY-MM-DD.html`.
     Since(Slug, NaiveDate),
     /// `<slug>/track-changes/YYYY-MM-DD.html`.
@@ -70,6 +74,7 @@ impl Page {
             Page::Explainer(s) => format!("{s}/index.html"),
             Page::Changelog(s) => format!("{s}/changes.html"),
             Page::Diff(s, n) => format!("{s}/diff/v{n}.html"),
+            Page::Blame(s, n) => format!("{s}/blame/v{n}.html"),
             Page::Since(s, d) => format!("{s}/since/{}.html", d.format("%Y-%m-%d")),
             Page::TrackChanges(s, d) => format!("{s}/track-changes/{}.html", d.format("%Y-%m-%d")),
             Page::Feed(s) => format!("{s}/feed.xml"),
@@ -88,20 +93,22 @@ impl Page {
                 .then(|| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
                 .flatten()
         };
+        let number = |file: &str| -> Option<usize> {
+            let n = file.strip_prefix('v')?.strip_suffix(".html")?;
+            // Digits only, no sign or leading zero: one path per page.
+            if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n.parse().ok()
+        };
         match parts.as_slice() {
             [""] | ["index.html"] => Some(Page::Index),
             ["feed.xml"] => Some(Page::SiteFeed),
             [s, ""] | [s, "index.html"] => slug(s).map(Page::Explainer),
             [s, "changes.html"] => slug(s).map(Page::Changelog),
             [s, "feed.xml"] => slug(s).map(Page::Feed),
-            [s, "diff", file] => {
-                let n = file.strip_prefix('v')?.strip_suffix(".html")?;
-                // Digits only, no sign or leading zero: one path per page.
-                if n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                Some(Page::Diff(slug(s)?, n.parse().ok()?))
-            }
+            [s, "diff", file] => Some(Page::Diff(slug(s)?, number(file)?)),
+            [s, "blame", file] => Some(Page::Blame(slug(s)?, number(file)?)),
             [s, "since", file] => Some(Page::Since(slug(s)?, day(file)?)),
             [s, "track-changes", file] => Some(Page::TrackChanges(slug(s)?, day(file)?)),
             _ => None,
@@ -115,6 +122,7 @@ impl Page {
             Page::Explainer(s)
             | Page::Changelog(s)
             | Page::Diff(s, _)
+            | Page::Blame(s, _)
             | Page::Since(s, _)
             | Page::TrackChanges(s, _)
             | Page::Feed(s) => Some(s),
@@ -122,7 +130,8 @@ impl Page {
     }
 
     /// Whether the page shows one fixed version pair and so never changes
-    /// once it exists (a diff page).
+    /// once it exists (a diff page; a blame page is not: a later version can
+    /// credit a sentence differently).
     pub fn is_immutable(&self) -> bool {
         matches!(self, Page::Diff(..))
     }
@@ -296,6 +305,8 @@ pub struct ExplainerPages {
     /// before it, with the version current at the start of that day.
     since_days: Vec<(NaiveDate, usize, DateTime<FixedOffset>)>,
     summaries: Summaries,
+    /// The sentence timeline of the whole history (credits, withdrawn, blame).
+    sentences: crate::blame::SentenceTimeline,
 }
 
 impl ExplainerPages {
@@ -309,6 +320,7 @@ impl ExplainerPages {
             .last()
             .map(|d| d.meta.title.clone())
             .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
+        let sentences = crate::blame::load(store, slug, &history, Some(&documents))?;
         let mut since_days: Vec<(NaiveDate, usize, DateTime<FixedOffset>)> = Vec::new();
         for version in &history {
             let day = version.updated.date_naive();
@@ -329,6 +341,7 @@ impl ExplainerPages {
             summaries: Summaries {
                 cache: HashMap::new(),
             },
+            sentences,
         })
     }
 
@@ -340,12 +353,15 @@ impl ExplainerPages {
     /// Every page of this explainer a static site holds.
     pub fn pages(&self) -> Vec<Page> {
         let slug = &self.slug;
-        let mut pages: Vec<Page> = self
-            .history
-            .iter()
-            .filter(|v| v.number > 1)
-            .map(|v| Page::Diff(slug.clone(), v.number))
-            .collect();
+        // Blame of the newest version only (older versions: `redline blame
+        // SLUG@vN` or the service): keeps the build's cost flat in history length.
+        let mut pages = vec![Page::Blame(slug.clone(), self.history.len())];
+        pages.extend(
+            self.history
+                .iter()
+                .filter(|v| v.number > 1)
+                .map(|v| Page::Diff(slug.clone(), v.number)),
+        );
         for (day, _, _) in &self.since_days {
             pages.push(Page::Since(slug.clone(), *day));
             pages.push(Page::TrackChanges(slug.clone(), *day));
@@ -366,6 +382,7 @@ impl ExplainerPages {
             Page::Explainer(_) => self.explainer().map(Some),
             Page::Changelog(_) => self.changelog().map(Some),
             Page::Diff(_, n) => self.diff(*n),
+            Page::Blame(_, n) => self.blame(*n),
             Page::Since(_, day) => self.since(*day),
             Page::TrackChanges(_, day) => self.track_changes(*day),
             Page::Feed(_) => self.feed(links).map(Some),
@@ -405,7 +422,8 @@ impl ExplainerPages {
                     self.slug
                 )));
             };
-            let summary = summary::summarize(&self.slug, window, documents)?;
+            let summary =
+                summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
             self.summaries.cache.insert(key, summary);
         }
         self.summaries
@@ -441,6 +459,23 @@ impl ExplainerPages {
             &self.title,
         );
         render::diff_page(&view, chrome, Some("../".to_string())).map(Some)
+    }
+
+    /// `<slug>/blame/vN.html`: vN's text, each paragraph with its last change.
+    pub fn blame(&self, number: usize) -> Result<Option<String>> {
+        let (Some(version), Some(document)) = (
+            self.version(number),
+            number.checked_sub(1).and_then(|i| self.documents.get(i)),
+        ) else {
+            return Ok(None);
+        };
+        let blame = crate::blame::blame_in(&self.sentences, &self.history, version, document)?;
+        let chrome = page_chrome(
+            &format!("{}: who changed what", self.title),
+            "../../",
+            &self.title,
+        );
+        crate::blame::render::blame_page(&blame, chrome).map(Some)
     }
 
     /// The version current at the start of `day`, if one existed then.
@@ -822,6 +857,7 @@ mod tests {
             Page::Explainer(s.clone()),
             Page::Changelog(s.clone()),
             Page::Diff(s.clone(), 12),
+            Page::Blame(s.clone(), 3),
             Page::Since(s.clone(), day),
             Page::TrackChanges(s.clone(), day),
             Page::Feed(s.clone()),

@@ -7,6 +7,7 @@
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
+//! <slug>/blame/vN.html                    newest text, each paragraph's last change
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
 //! <slug>/feed.xml                         Atom: the explainer's major updates
