@@ -186,7 +186,7 @@ impl Links {
 
     /// How a feed at `feed` refers to `target`: absolute under the base URL,
     /// else relative to the feed's folder.
-    fn from_feed(&self, feed: &Page, target: &Page) -> String {
+    fn href_in_feed(&self, feed: &Page, target: &Page) -> String {
         match &self.base_url {
             Some(base) => format!("{base}{}", target.path()),
             None => {
@@ -263,7 +263,7 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
     let mut entries = entries;
     let authority = links.tag_authority();
     for e in &mut entries {
-        e.href = links.from_feed(&Page::SiteFeed, &e.page);
+        e.href = links.href_in_feed(&Page::SiteFeed, &e.page);
         e.id = format!("tag:{authority},{}", e.id);
     }
     entries.sort_by(|a, b| {
@@ -280,8 +280,8 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
             .max()
             .map(|t| t.to_rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string()),
-        self_href: links.from_feed(&Page::SiteFeed, &Page::SiteFeed),
-        alternate: links.from_feed(&Page::SiteFeed, &Page::Index),
+        self_href: links.href_in_feed(&Page::SiteFeed, &Page::SiteFeed),
+        alternate: links.href_in_feed(&Page::SiteFeed, &Page::Index),
         entries: &entries,
     }
     .render()?)
@@ -422,8 +422,7 @@ impl ExplainerPages {
                     self.slug
                 )));
             };
-            let summary =
-                summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
+            let summary = summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
             self.summaries.cache.insert(key, summary);
         }
         self.summaries
@@ -650,7 +649,7 @@ impl ExplainerPages {
         let mut entries = self.feed_entries()?;
         let here = Page::Feed(self.slug.clone());
         for e in &mut entries {
-            e.href = links.from_feed(&here, &e.page);
+            e.href = links.href_in_feed(&here, &e.page);
         }
         let first = &self.history[0];
         let authority = links.tag_authority();
@@ -670,8 +669,8 @@ impl ExplainerPages {
                 .max()
                 .unwrap_or(self.latest().updated)
                 .to_rfc3339(),
-            self_href: links.from_feed(&here, &here),
-            alternate: links.from_feed(&here, &Page::Explainer(self.slug.clone())),
+            self_href: links.href_in_feed(&here, &here),
+            alternate: links.href_in_feed(&here, &Page::Explainer(self.slug.clone())),
             entries: &entries,
         }
         .render()?)
@@ -890,16 +889,16 @@ mod tests {
         assert_eq!(links.tag_authority(), "news.example.org");
         let s = Slug::new("rates").unwrap();
         assert_eq!(
-            links.from_feed(&Page::Feed(s.clone()), &Page::Diff(s.clone(), 3)),
+            links.href_in_feed(&Page::Feed(s.clone()), &Page::Diff(s.clone(), 3)),
             "https://news.example.org:8443/explainers/rates/diff/v3.html"
         );
         let relative = Links::relative();
         assert_eq!(
-            relative.from_feed(&Page::Feed(s.clone()), &Page::Diff(s.clone(), 3)),
+            relative.href_in_feed(&Page::Feed(s.clone()), &Page::Diff(s.clone(), 3)),
             "diff/v3.html"
         );
         assert_eq!(
-            relative.from_feed(&Page::SiteFeed, &Page::Diff(s, 3)),
+            relative.href_in_feed(&Page::SiteFeed, &Page::Diff(s, 3)),
             "rates/diff/v3.html"
         );
         assert!(Links::with_base_url("ftp://x").is_err());

@@ -50,6 +50,9 @@ pub const TIP_POLL: Duration = Duration::from_millis(500);
 /// The largest request body accepted (the CLI's input limit).
 pub const MAX_BODY: usize = crate::ingest::MAX_INPUT_BYTES;
 
+/// Pages kept per store tip at most (each explainer has a few dozen).
+const MAX_CACHED_PAGES: usize = 20_000;
+
 /// Store handles kept for reuse between blocking tasks.
 const POOLED_STORES: usize = 16;
 
@@ -187,7 +190,10 @@ impl AppState {
                     ..PageCache::default()
                 };
             }
-            cache.pages.insert(key.to_string(), page.clone());
+            // Bounded: `since?when=…` can name endless windows.
+            if cache.pages.len() < MAX_CACHED_PAGES {
+                cache.pages.insert(key.to_string(), page.clone());
+            }
         }
     }
 
@@ -368,13 +374,15 @@ pub(crate) fn error_response(error: &Error) -> Response {
 /// Serve until SIGINT or SIGTERM; requests in flight (writes included) finish
 /// first. Prints `redline: serving http://ADDR` on stderr once listening.
 pub fn run(config: Config) -> Result<()> {
+    // REDLINE_LOG: error, warn, info (the default), debug or trace.
+    let level = std::env::var("REDLINE_LOG")
+        .ok()
+        .and_then(|l| l.trim().parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::INFO);
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("REDLINE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_max_level(level)
         .try_init();
     if let Some(primary) = &config.mirror_of {
         mirror::prepare(&config.store, primary)?;

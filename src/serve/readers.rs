@@ -177,10 +177,7 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
             .into_response();
     };
     let tip = state.tip();
-    let key = format!(
-        "{slug}/since?{}",
-        serde_json::json!([when, window.until]).to_string()
-    );
+    let key = format!("{slug}/since?{}", serde_json::json!([when, window.until]));
     if let Some(cached) = state.cached(&tip, &key) {
         return page_response(headers, &cached);
     }
