@@ -259,3 +259,50 @@ impl From<askama::Error> for Error {
         Error::Render(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Version, VersionRef};
+    use crate::slug::Slug;
+
+    /// The kinds a service maps to statuses, from the errors the library
+    /// really raises (a store's resolver, the version parser, a conflict).
+    #[test]
+    fn errors_have_the_kind_a_service_maps_to_its_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::init(&dir.path().join("s.git")).unwrap();
+        let slug = Slug::new("rates").unwrap();
+        let missing = store.history(&slug).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        assert_eq!(missing.kind().http_status(), 404);
+
+        let malformed = "yesterday".parse::<VersionRef>().unwrap_err();
+        assert_eq!(malformed.kind(), ErrorKind::BadInput);
+        assert_eq!(malformed.kind().http_status(), 422);
+
+        let version = Version {
+            number: 1,
+            id: "abcdef0123456789abcdef0123456789abcdef01".into(),
+            updated: chrono::DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap(),
+            editor: "Jane".into(),
+            kind: crate::model::UpdateKind::Major,
+            note: "n".into(),
+            blob: String::new(),
+        };
+        let history = [version];
+        for reference in ["v2", "beef", "2025-02-01"] {
+            let e = crate::store::resolve_for_tests(&slug, &history, &reference.parse().unwrap())
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::NotFound, "{reference}: {e}");
+        }
+        let conflict = Error::Conflict {
+            slug: "rates".into(),
+            expected: "v1 (abcdef0)".into(),
+            newer: "v2 (1234567)".into(),
+        };
+        assert_eq!(conflict.kind().http_status(), 412);
+        assert_eq!(Error::Locked("x".into()).kind().http_status(), 503);
+        assert_eq!(Error::Git("x".into()).kind().http_status(), 500);
+    }
+}

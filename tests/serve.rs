@@ -166,6 +166,18 @@ fn versions(client: &Client, server: &Server, slug: &str) -> Vec<Value> {
     r.json::<Vec<Value>>().unwrap()
 }
 
+/// The explainer's versions, or `None` when it does not exist (404).
+fn versions_or_none(client: &Client, server: &Server, slug: &str) -> Option<Vec<Value>> {
+    let r = client
+        .get(server.url(&format!("/api/explainers/{slug}/versions")))
+        .send()
+        .unwrap();
+    if r.status() == StatusCode::NOT_FOUND {
+        return None;
+    }
+    Some(r.json().unwrap())
+}
+
 #[test]
 fn served_pages_equal_the_static_export_and_revalidate() {
     let dir = tempfile::tempdir().unwrap();
@@ -478,6 +490,10 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // If-Match on an explainer that does not exist: 412, nothing written.
+    let r = put(&client, &server, slug, Some(&jane), Some("\"abcdef0\""), &first);
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    assert!(versions_or_none(&client, &server, slug).is_none());
 
     // 201 for a new explainer, with Location and ETag; the token's owner is the author.
     let r = put(&client, &server, slug, Some(&jane), None, &first);

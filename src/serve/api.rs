@@ -364,6 +364,14 @@ pub(crate) fn write_update(
         Err(Error::UnknownExplainer(_)) => Vec::new(),
         Err(e) => return Err(e),
     };
+    if let (Some(id), true) = (&expect, history.is_empty()) {
+        // If-Match on an explainer that does not exist: the precondition fails.
+        return Err(Error::Conflict {
+            slug: slug.to_string(),
+            expected: id.clone(),
+            newer: "no version (the explainer does not exist)".to_string(),
+        });
+    }
     if let Some(newest) = history.last() {
         if expect.is_none() {
             return Ok(if create_only {

@@ -228,6 +228,16 @@ fn range_label(count: usize) -> String {
     }
 }
 
+/// [`resolve_in`] for tests elsewhere in the crate (error kinds).
+#[cfg(test)]
+pub(crate) fn resolve_for_tests(
+    slug: &Slug,
+    history: &[Version],
+    reference: &VersionRef,
+) -> Result<Version> {
+    resolve_in(slug, history, reference)
+}
+
 /// Resolve a version reference against one explainer's history (oldest first).
 fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Result<Version> {
     let Some(latest) = history.last() else {
