@@ -14,6 +14,7 @@ pub mod ingest;
 mod markdown;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod site;
 pub mod slug;
 pub mod store;
