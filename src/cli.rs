@@ -395,16 +395,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             emit(&mut out, &text)?;
         }
         Command::Check { range } => {
-            let (report, config) =
-                range_report(&range, &cli.store, cli.rules.as_deref())?;
+            let (report, config) = range_report(&range, &cli.store, cli.rules.as_deref())?;
             let violations = crate::report::check(&report, &config.policy);
             let text = match range.format {
                 RangeFormat::Json => json(&violations)?,
-                format => crate::report::check_text(
-                    &report,
-                    &violations,
-                    format == RangeFormat::Github,
-                )?,
+                format => {
+                    crate::report::check_text(&report, &violations, format == RangeFormat::Github)?
+                }
             };
             emit(&mut out, &text)?;
             let failed = violations
@@ -424,7 +421,11 @@ fn range_report(
 ) -> Result<(crate::report::Report, crate::report::ReportConfig)> {
     use crate::report::{self, ReportConfig};
     let explicit = rules_path
-        .map(|p| std::fs::read_to_string(p).map(|t| (p, t)).map_err(|e| Error::io(p, e)))
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (p, t))
+                .map_err(|e| Error::io(p, e))
+        })
         .transpose()?;
     if let Some(base) = &range.base {
         let request = report::GitRequest {

@@ -2,5 +2,6 @@
 //! runs the real `redline` binary or library against real temporary git stores.
 
 mod cli;
+mod report;
 mod site;
 mod store;

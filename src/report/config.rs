@@ -191,7 +191,11 @@ fn segment_match(pattern: &[char], text: &[char]) -> bool {
             },
         }
     }
-    pattern.get(p..).unwrap_or_default().iter().all(|c| *c == '*')
+    pattern
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|c| *c == '*')
 }
 
 #[cfg(test)]
@@ -227,17 +231,27 @@ mod tests {
         assert_eq!(config.policy.change_note, Severity::Warn);
         assert_eq!(config.policy.minor_is_minor, Severity::Error);
 
-        let err = ReportConfig::parse(path, "[policy]\nchange_note = \"warn\"\nupdated_fwd = \"off\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("redline.toml: [policy]: unknown field `updated_fwd`"), "{err}");
+        let err = ReportConfig::parse(
+            path,
+            "[policy]\nchange_note = \"warn\"\nupdated_fwd = \"off\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("redline.toml: [policy]: unknown field `updated_fwd`"),
+            "{err}"
+        );
         let err = ReportConfig::parse(path, "[policy]\nchange_note = \"loud\"\n")
             .unwrap_err()
             .to_string();
         assert!(err.contains("[policy]") && err.contains("loud"), "{err}");
-        let err = ReportConfig::parse(path, "[content]\npath = []\n").unwrap_err().to_string();
+        let err = ReportConfig::parse(path, "[content]\npath = []\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `path`"), "{err}");
-        let err = ReportConfig::parse(path, "[content\n").unwrap_err().to_string();
+        let err = ReportConfig::parse(path, "[content\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("redline.toml: line 1:"), "{err}");
     }
 }

@@ -47,11 +47,9 @@ impl GitRange {
             git2::RepositoryOpenFlags::empty(),
             std::iter::empty::<&std::ffi::OsStr>(),
         )
-        .map_err(|e| {
-            Error::Config {
-                path: path.to_path_buf(),
-                message: format!("not a git repository: {}", e.message()),
-            }
+        .map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("not a git repository: {}", e.message()),
         })?;
         let resolve = |name: &str| -> Result<(Resolved, Oid)> {
             let commit = repo
@@ -95,7 +93,11 @@ impl GitRange {
 
     /// The committer time of a commit of the range, for the summary's versions.
     pub fn time(&self, head: bool) -> Result<chrono::DateTime<chrono::FixedOffset>> {
-        let oid = if head { self.head_oid } else { self.merge_base_oid };
+        let oid = if head {
+            self.head_oid
+        } else {
+            self.merge_base_oid
+        };
         let time = self.repo.find_commit(oid)?.time();
         let offset = chrono::FixedOffset::east_opt(time.offset_minutes() * 60)
             .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
@@ -137,7 +139,11 @@ impl GitRange {
 
     /// The explainer files changed between the merge base and head, in path order.
     /// `only` limits them to those paths (a file, or a folder and everything in it).
-    pub fn changed_files(&self, content: &ContentConfig, only: &[String]) -> Result<Vec<FileDelta>> {
+    pub fn changed_files(
+        &self,
+        content: &ContentConfig,
+        only: &[String],
+    ) -> Result<Vec<FileDelta>> {
         let old_tree = self.repo.find_commit(self.merge_base_oid)?.tree()?;
         let new_tree = self.repo.find_commit(self.head_oid)?.tree()?;
         let mut options = DiffOptions::new();
@@ -159,7 +165,10 @@ impl GitRange {
                     git2::FileMode::Blob | git2::FileMode::BlobExecutable
                 );
                 (is_blob && file.exists())
-                    .then(|| file.path_bytes().map(|p| String::from_utf8_lossy(p).into_owned()))
+                    .then(|| {
+                        file.path_bytes()
+                            .map(|p| String::from_utf8_lossy(p).into_owned())
+                    })
                     .flatten()
                     .map(|path| (path, file.id()))
             };
@@ -255,8 +264,15 @@ mod tests {
     #[test]
     fn trailers_are_read_from_the_last_paragraph() {
         let message = "Update figures\n\nBody text.\n\nRedline-Note: Casualty figure updated\nSigned-off-by: A <a@b>\n";
-        assert_eq!(trailers(message, "redline-note"), ["Casualty figure updated"]);
+        assert_eq!(
+            trailers(message, "redline-note"),
+            ["Casualty figure updated"]
+        );
         assert!(trailers("Redline-Note: only a subject\n", "Redline-Note").len() <= 1);
-        assert!(trailers("Subject\n\nRedline-Note: x\n\nlater paragraph\n", "Redline-Note").is_empty());
+        assert!(trailers(
+            "Subject\n\nRedline-Note: x\n\nlater paragraph\n",
+            "Redline-Note"
+        )
+        .is_empty());
     }
 }

@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn body_lines_map_past_front_matter_and_title() {
-        let file = "---\ntitle: T\nupdated: 2025-03-04\n---\n\n# T\n\nLead.  \n\n## Next\n\nText.\n";
+        let file =
+            "---\ntitle: T\nupdated: 2025-03-04\n---\n\n# T\n\nLead.  \n\n## Next\n\nText.\n";
         let body = "Lead.\n\n## Next\n\nText.\n";
         let map = LineMap::new(file, body);
         assert_eq!(map.line_at(0), 8);

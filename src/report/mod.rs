@@ -14,6 +14,7 @@ mod git;
 mod lines;
 mod policy;
 mod render;
+mod spelling;
 
 #[cfg(test)]
 mod tests;
@@ -34,7 +35,7 @@ use crate::summary::{self, HighlightKind, Summary};
 pub use config::{glob_match, ContentConfig, Policy, ReportConfig, Severity};
 pub use lines::LineMap;
 pub use policy::{check, Violation};
-pub use render::{github, json, markdown, text, check_text, Markdown, COMMENT_LIMIT, MARKER};
+pub use render::{check_text, github, json, markdown, text, Markdown, COMMENT_LIMIT, MARKER};
 
 /// Version of the JSON report's shape; bumped when a field changes meaning.
 pub const SCHEMA: u32 = 1;
@@ -115,7 +116,7 @@ pub struct FileReport {
     pub title: String,
     /// Sentence-level changes that change meaning (None for added/deleted files).
     pub substantive: Option<usize>,
-    /// Sentence-level changes of punctuation, case or typography only.
+    /// Sentence-level changes of punctuation, case, typography or spelling only.
     pub cosmetic: Option<usize>,
     /// Front matter `updated` at base and head.
     pub updated: UpdatedPair,
@@ -180,6 +181,10 @@ pub struct ReportChange {
     pub significance: Significance,
     /// Why it matters, in a few words.
     pub reason: String,
+    /// Only spelling corrections (every changed word replaced by a near-identical
+    /// one, no tag): counted as cosmetic by reports and the policy, whatever
+    /// `significance` says.
+    pub spelling_fix: bool,
     /// Line in the head file (for removals: where the text used to be).
     pub line: usize,
     /// Line in the base file, for removed, edited and moved text.
@@ -214,7 +219,10 @@ pub fn git_report(request: &GitRequest<'_>) -> Result<(Report, ReportConfig)> {
             Some(text) => {
                 let path = format!("{}:redline.toml", git::short(&range.merge_base));
                 let path = Path::new(&path);
-                (ReportConfig::parse(path, &text)?, Rules::parse(path, &text)?)
+                (
+                    ReportConfig::parse(path, &text)?,
+                    Rules::parse(path, &text)?,
+                )
             }
             None => (ReportConfig::default(), Rules::shipped()),
         },
@@ -292,7 +300,12 @@ pub fn git_report(request: &GitRequest<'_>) -> Result<(Report, ReportConfig)> {
 
 /// A report over one explainer of a redline store, from version `from` to `to`
 /// (any reference `redline show` accepts), summarised over every update between.
-pub fn store_report(store: &Store, slug: &Slug, from: &VersionRef, to: &VersionRef) -> Result<Report> {
+pub fn store_report(
+    store: &Store,
+    slug: &Slug,
+    from: &VersionRef,
+    to: &VersionRef,
+) -> Result<Report> {
     let old = store.snapshot(slug, from)?;
     let new = store.snapshot(slug, to)?;
     if old.version.number > new.version.number {
@@ -302,7 +315,12 @@ pub fn store_report(store: &Store, slug: &Slug, from: &VersionRef, to: &VersionR
             new.version.label()
         )));
     }
-    let summary = summary::since(store, slug, &VersionRef::Number(old.version.number), Some(to))?;
+    let summary = summary::since(
+        store,
+        slug,
+        &VersionRef::Number(old.version.number),
+        Some(to),
+    )?;
     let path = slug.store_path();
     let side = |document: &Document| Side {
         file: ingest::stored_text(document),
@@ -310,9 +328,14 @@ pub fn store_report(store: &Store, slug: &Slug, from: &VersionRef, to: &VersionR
         change: None,
     };
     let (old_side, new_side) = (side(&old.document), side(&new.document));
-    let file = file_report(&path, Some(&path), FileStatus::Changed, Some(&old_side), Some(&new_side), |_, _| {
-        Ok(summary.clone())
-    })?;
+    let file = file_report(
+        &path,
+        Some(&path),
+        FileStatus::Changed,
+        Some(&old_side),
+        Some(&new_side),
+        |_, _| Ok(summary.clone()),
+    )?;
     Ok(Report {
         schema: SCHEMA,
         source: "store",
@@ -325,7 +348,12 @@ pub fn store_report(store: &Store, slug: &Slug, from: &VersionRef, to: &VersionR
             commit: new.version.id.clone(),
         },
         merge_base: None,
-        notes: summary.updates.iter().map(|v| v.note.clone()).filter(|n| !n.is_empty()).collect(),
+        notes: summary
+            .updates
+            .iter()
+            .map(|v| v.note.clone())
+            .filter(|n| !n.is_empty())
+            .collect(),
         marked_minor: !summary.updates.is_empty()
             && summary.updates.iter().all(|v| v.kind == UpdateKind::Minor),
         files: vec![file],
@@ -427,6 +455,7 @@ fn file_report(
             tags: c.tags.clone(),
             significance: c.significance,
             reason: c.reason.clone(),
+            spelling_fix: spelling::is_spelling_fix(c),
             line: new_lines.line_at(new_offset(c, changes)),
             old_line: c.old_range.as_ref().map(|r| old_lines.line_at(r.start)),
         })
@@ -453,20 +482,9 @@ fn file_report(
                 .map(|(_, r)| r.line),
         })
         .collect();
-    report.substantive = Some(
-        changes
-            .changes
-            .iter()
-            .filter(|c| c.significance == Significance::Substantive)
-            .count(),
-    );
-    report.cosmetic = Some(
-        changes
-            .changes
-            .iter()
-            .filter(|c| c.significance == Significance::Cosmetic)
-            .count(),
-    );
+    let substantive = report.changes.iter().filter(|c| c.is_substantive()).count();
+    report.substantive = Some(substantive);
+    report.cosmetic = Some(report.changes.len() - substantive);
     report.sections = changes.sections.clone();
     report.coarse = changes.coarse;
     report.summary = Some(summary);
@@ -522,8 +540,13 @@ impl FileReport {
 
     /// The first substantive change (for a line to point at).
     pub(crate) fn first_substantive(&self) -> Option<&ReportChange> {
-        self.changes
-            .iter()
-            .find(|c| c.significance == Significance::Substantive)
+        self.changes.iter().find(|c| c.is_substantive())
+    }
+}
+
+impl ReportChange {
+    /// Changes meaning: substantive to the diff and not only a spelling fix.
+    pub fn is_substantive(&self) -> bool {
+        self.significance == Significance::Substantive && !self.spelling_fix
     }
 }

@@ -165,7 +165,8 @@ impl<'a> FileView<'a> {
             }
             None => (Vec::new(), Vec::new(), None),
         };
-        let (diff_sections, diff_groups) = diff.map_or_else(Default::default, |d| (d.sections, d.groups));
+        let (diff_sections, diff_groups) =
+            diff.map_or_else(Default::default, |d| (d.sections, d.groups));
         FileView {
             file,
             status: file.status.name(),
@@ -340,7 +341,10 @@ pub fn text(report: &Report, color: bool) -> Result<String> {
                 )),
                 new: DiffSide::file(format!("{}:{}", report.head.name, file.path)),
             };
-            diffs.push((file, crate::render::diff_text(&summary.changes, &header, color)?));
+            diffs.push((
+                file,
+                crate::render::diff_text(&summary.changes, &header, color)?,
+            ));
         }
     }
     Ok(ReportText {
@@ -401,9 +405,7 @@ pub fn github(report: &Report) -> Result<String> {
             }),
             FileStatus::Changed => {}
         }
-        for change in file.changes.iter().filter(|c| {
-            c.significance == crate::diff::Significance::Substantive
-        }) {
+        for change in file.changes.iter().filter(|c| c.is_substantive()) {
             let claim_removed = change.kind == ChangeKind::Removed
                 && change.tags.contains(&crate::diff::Tag::Attribution);
             let text = change
