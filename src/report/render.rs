@@ -67,9 +67,7 @@ mod filters {
     /// A workflow command's property value: as data, plus `:` and `,`.
     #[askama::filter_fn]
     pub fn ghprop(text: impl Display, _: &dyn Values) -> Result<String> {
-        Ok(super::workflow_data(&text.to_string())
-            .replace(':', "%3A")
-            .replace(',', "%2C"))
+        Ok(super::workflow_property(&text.to_string()))
     }
 
     /// `@name` and `#123` with a zero-width space (as a character reference)
@@ -94,10 +92,20 @@ mod filters {
     }
 }
 
-fn workflow_data(text: &str) -> String {
+pub(crate) fn workflow_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+pub(crate) fn workflow_property(text: &str) -> String {
+    workflow_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+pub(crate) mod filters_for_tests {
+    pub(crate) use super::filters::neutralise_mentions;
+    pub(crate) use super::{workflow_data, workflow_property};
 }
 
 /// One file's row of the table.
