@@ -225,6 +225,7 @@ impl FileDelta {
 fn within(path: &str, limit: &str) -> bool {
     let limit = limit.trim_start_matches("./").trim_end_matches('/');
     limit.is_empty()
+        || limit == "."
         || path == limit
         || path
             .strip_prefix(limit)
