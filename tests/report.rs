@@ -35,7 +35,7 @@ title = \"How the peace talks work\"
 updated = 2025-03-01T09:00:00Z
 +++
 
-Delegations from both sides meet in Geneva. The talks are chaired by the UN envoy.
+Delegations from both sides meet in Geneva. The talks are chaired by the UN envoy. Mr Lavrov said the talks were useful.
 
 ## What has been agreed?
 
@@ -552,6 +552,25 @@ fn check_fails_a_stale_updated_and_a_moved_one() {
     repo.commit("Typo");
     let out = repo.run(&["check", "--base", "main"], 1);
     assert!(out.contains(":3: error: `updated` moved"), "{out}");
+}
+
+#[test]
+fn removing_an_attributed_claim_wants_the_note_to_name_the_speaker() {
+    let repo = ContentRepo::new();
+    repo.branch("claim");
+    repo.edit("explainers/talks.md", " Mr Lavrov said the talks were useful.", "");
+    repo.edit("explainers/talks.md", "2025-03-01T09:00:00Z", "2025-03-06T12:00:00Z");
+    repo.commit("Trim\n\nRedline-Note: Shortened the introduction");
+    let line = line_of(&repo.read("explainers/talks.md"), "Delegations");
+    let out = repo.run(&["check", "--base", "main"], 0);
+    assert_eq!(
+        out,
+        format!("explainers/talks.md:{line}: warning: an attributed claim was removed (“Mr Lavrov said the talks were useful.”): the change note should say so and name Mr Lavrov [removed_claim_noted]\nredline check: 1 explainer file, 0 errors, 1 warning: passed\n")
+    );
+    repo.edit("explainers/talks.md", "chaired", "led");
+    repo.commit("Reword\n\nRedline-Note: Removed Lavrov's remark, which he retracted");
+    let out = repo.run(&["check", "--base", "main"], 0);
+    assert!(out.ends_with("0 errors, 0 warnings: passed\n"), "{out}");
 }
 
 #[test]
