@@ -558,8 +558,16 @@ fn check_fails_a_stale_updated_and_a_moved_one() {
 fn removing_an_attributed_claim_wants_the_note_to_name_the_speaker() {
     let repo = ContentRepo::new();
     repo.branch("claim");
-    repo.edit("explainers/talks.md", " Mr Lavrov said the talks were useful.", "");
-    repo.edit("explainers/talks.md", "2025-03-01T09:00:00Z", "2025-03-06T12:00:00Z");
+    repo.edit(
+        "explainers/talks.md",
+        " Mr Lavrov said the talks were useful.",
+        "",
+    );
+    repo.edit(
+        "explainers/talks.md",
+        "2025-03-01T09:00:00Z",
+        "2025-03-06T12:00:00Z",
+    );
     repo.commit("Trim\n\nRedline-Note: Shortened the introduction");
     let line = line_of(&repo.read("explainers/talks.md"), "Delegations");
     let out = repo.run(&["check", "--base", "main"], 0);

@@ -163,7 +163,8 @@ fn note_mentions(notes: &[&str], speakers: &[String]) -> bool {
 /// `word` in `text` as a whole word.
 fn contains_word(text: &str, word: &str) -> bool {
     // Apostrophes split too: "Macron's" names Macron.
-    text.split(|c: char| !c.is_alphanumeric()).any(|w| w == word)
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == word)
 }
 
 #[cfg(test)]
