@@ -40,6 +40,10 @@ pub struct Cli {
     /// Publisher rules (boilerplate to strip). Defaults to ./redline.toml if present, else the shipped rules.
     #[arg(long, global = true)]
     pub rules: Option<PathBuf>,
+    /// `--store` was given on the command line (not taken from $REDLINE_STORE or
+    /// the default): `demo` keeps its store only when asked this way.
+    #[arg(skip)]
+    pub store_given: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -70,16 +74,19 @@ pub enum Command {
         slug: String,
         /// The new version (Markdown or plain-text capture).
         file: PathBuf,
-        /// Public change note shown to readers.
+        /// Public change note shown to readers (a major update needs one). Defaults to the file's [change] note.
         #[arg(long)]
-        note: String,
-        /// Mark the update as minor (typos, formatting); the default is major.
-        #[arg(long)]
+        note: Option<String>,
+        /// Mark the update as minor (typos, formatting). Defaults to the file's [change] kind, else major.
+        #[arg(long, conflicts_with = "major")]
         minor: bool,
-        /// Editor's name. Defaults to $REDLINE_EDITOR, else git's user.name, else $USER.
+        /// Mark the update as major, whatever the file's [change] table says.
+        #[arg(long)]
+        major: bool,
+        /// Editor's name. Defaults to the file's [change] editor, else $REDLINE_EDITOR, else git's user.name, else $USER.
         #[arg(long)]
         editor: Option<String>,
-        /// Updated time (2025-03-04 or 2025-03-04T16:00:00Z). Defaults to the file's `updated`, else now.
+        /// Updated time (2025-03-04 or 2025-03-04T16:00:00Z; 1970-01-01 to 2106-02-07 UTC, what git stores). Defaults to the file's `updated`, else now.
         #[arg(long)]
         updated: Option<String>,
         /// The version you edited (vN or commit id). If the explainer has moved on, the commit is refused (exit 3).
@@ -144,7 +151,7 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import the bundled demo history into a fresh temporary store and show what changed.
+    /// Import the bundled demo history into a fresh store and show what changed. The store is temporary unless --store names a new one to keep.
     Demo,
     /// Report what changed in the explainers of a pull request (`--base REF`: the git range
     /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
@@ -225,13 +232,14 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Ingest { file } => {
             let ingested = ingest::ingest_file(&file, &rules)?;
-            emit(&mut out, &ingest::stored_text(&ingested.document))?;
+            emit(&mut out, &verbatim(ingest::stored_text(&ingested.document)))?;
         }
         Command::Commit {
             slug,
             file,
             note,
             minor,
+            major,
             editor,
             updated,
             expect,
@@ -240,19 +248,29 @@ pub fn run(cli: Cli) -> Result<u8> {
             let store = Store::open(&cli.store)?;
             let mut ingested = ingest::ingest_file(&file, &rules)?;
             let updated = match updated {
-                Some(raw) => crate::model::parse_when(&raw)?,
+                Some(raw) => {
+                    let updated = crate::model::parse_when(&raw)?;
+                    crate::time_range::check_storable(&updated)
+                        .map_err(|problem| Error::Version(format!("--updated {raw}: {problem}")))?;
+                    updated
+                }
                 None => ingested.document.meta.updated.unwrap_or_else(now),
             };
             ingested.document.meta.updated = Some(updated);
+            // Flags win; the file's [change] table fills in what they leave out.
+            let from_file = ingested.change.take();
+            let kind = match (minor, major, &from_file) {
+                (true, _, _) => UpdateKind::Minor,
+                (_, true, _) => UpdateKind::Major,
+                (_, _, Some(change)) => change.kind,
+                (_, _, None) => UpdateKind::Major,
+            };
+            let from_file = from_file.unwrap_or_default();
             let request = UpdateRequest {
-                editor: editor.unwrap_or_else(default_editor),
+                editor: editor.or(from_file.editor).unwrap_or_else(default_editor),
                 updated,
-                note,
-                kind: if minor {
-                    UpdateKind::Minor
-                } else {
-                    UpdateKind::Major
-                },
+                note: change_note(note.or(from_file.note), kind)?,
+                kind,
                 expect: expect.map(|e| e.parse::<VersionRef>()).transpose()?,
             };
             let outcome = store.commit(&slug, &ingested.document, &request)?;
@@ -302,9 +320,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let store = Store::open(&cli.store)?;
             let snapshot = store.snapshot(&slug, &reference)?;
             if body {
-                emit(&mut out, &snapshot.document.body)?;
+                emit(&mut out, &verbatim(snapshot.document.body))?;
             } else {
-                emit(&mut out, &ingest::stored_text(&snapshot.document))?;
+                emit(&mut out, &verbatim(ingest::stored_text(&snapshot.document)))?;
             }
         }
         Command::Import { dir } => {
@@ -354,7 +372,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 ReportFormat::Text => render::diff_text(&changes, &header, use_color())?,
                 ReportFormat::Json => json(&changes)?,
                 ReportFormat::Markdown => render::diff_markdown(&changes, &header)?,
-                ReportFormat::Html => render::diff_html(&changes, &header)?,
+                ReportFormat::Html => verbatim(render::diff_html(&changes, &header)?),
             };
             emit(&mut out, &text)?;
         }
@@ -376,7 +394,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             let out_dir = report.out_dir.display().to_string();
             emit(&mut out, &render(&Status::Built { report, out_dir })?)?;
         }
-        Command::Demo => demo(&mut out, &rules)?,
+        Command::Demo => {
+            let keep = cli.store_given.then_some(cli.store.as_path());
+            demo(&mut out, &rules, keep)?
+        }
         Command::Report {
             range,
             limit,
@@ -470,13 +491,41 @@ fn write_whole(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn demo(out: &mut impl Write, rules: &Rules) -> Result<()> {
+impl Cli {
+    /// Parse the process's arguments (exiting with clap's message on a bad
+    /// command line), noting whether `--store` was given on the command line.
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.store_given =
+            matches.value_source("store") == Some(clap::parser::ValueSource::CommandLine);
+        cli
+    }
+}
+
+/// The note to record: readers are told about a major update by its note, so
+/// one without a note (or with only spaces) is refused; a minor one may go without.
+fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
+    let note = note.unwrap_or_default();
+    if kind == UpdateKind::Major && note.trim().is_empty() {
+        return Err(Error::Version(
+            "a major update needs a change note for readers: give --note TEXT (or note = \"…\" in the file's [change] table), or --minor for a fix readers need not be told about".into(),
+        ));
+    }
+    Ok(note)
+}
+
+/// Import the demo history and show it. The store is a temporary one, or `keep`
+/// (a new store the user named with `--store`, left in place to explore).
+fn demo(out: &mut impl Write, rules: &Rules, keep: Option<&Path>) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let store = Store::init(&dir.path().join("demo.git"))?;
+    let store = Store::init(&keep.map_or_else(|| dir.path().join("demo.git"), Path::to_path_buf))?;
     let files = demo_files();
     let report = import_with_progress(&store, &files, rules)?;
     let explainers = store.explainers()?;
-    emit(out, &render(&Status::DemoImported { report })?)?;
+    let kept = keep.map(|path| path.display().to_string());
+    emit(out, &render(&Status::DemoImported { report, kept })?)?;
     emit(
         out,
         &render(&ListView {
@@ -574,7 +623,7 @@ fn render_summary(summary: &Summary, format: ReportFormat) -> Result<String> {
         ReportFormat::Text => render::summary_text(summary, use_color()),
         ReportFormat::Json => json(summary),
         ReportFormat::Markdown => render::summary_markdown(summary),
-        ReportFormat::Html => render::summary_html(summary),
+        ReportFormat::Html => render::summary_html(summary).map(verbatim),
     }
 }
 
@@ -614,6 +663,33 @@ fn render(template: &impl Template) -> Result<String> {
     Ok(template.render()?)
 }
 
+/// Text printed as it is, not through a `.txt` template: a stored file or an
+/// HTML page, byte for byte into a pipe or file (`redline show x > x.md` must
+/// round-trip); on a terminal, control characters are dropped as the `.txt`
+/// templates drop them, so a stored explainer cannot drive the terminal.
+/// (JSON needs nothing: serde escapes control characters.)
+fn verbatim(text: String) -> String {
+    if std::io::stdout().is_terminal() {
+        crate::render::filters::strip_controls(&text)
+    } else {
+        text
+    }
+}
+
+/// The line `main` prints for an error, through the `.txt` templates' escaper:
+/// messages quote file names and file contents.
+pub fn error_line(error: &Error) -> String {
+    ErrorLine { error }
+        .render()
+        .unwrap_or_else(|_| "redline: error (its message could not be printed)".to_string())
+}
+
+#[derive(Template)]
+#[template(path = "cli/error.txt")]
+struct ErrorLine<'a> {
+    error: &'a Error,
+}
+
 fn emit(out: &mut impl Write, text: &str) -> Result<()> {
     match out.write_all(text.as_bytes()) {
         // A closed pipe (`redline log x | head`) is not an error worth reporting.
@@ -635,6 +711,8 @@ enum Status {
     },
     DemoImported {
         report: import::ImportReport,
+        /// The store the user named with `--store`, kept after the demo.
+        kept: Option<String>,
     },
     Built {
         report: site::BuildReport,

@@ -65,7 +65,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<ImportFile>> {
             .collect();
         names.sort();
         for path in names {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let bytes = crate::input_file::read_bounded(&path, ingest::MAX_INPUT_BYTES as u64)?;
             files.push(ImportFile { path, bytes });
         }
     }

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod error;
 pub mod import;
 pub mod ingest;
+pub mod input_file;
 mod markdown;
 pub mod model;
 pub mod render;
@@ -20,5 +21,6 @@ pub mod slug;
 pub mod store;
 pub mod structure;
 pub mod summary;
+pub mod time_range;
 
 pub use error::{Error, Result};

@@ -2,14 +2,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = redline::cli::Cli::parse();
+    let cli = redline::cli::Cli::parse_args();
     match redline::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("redline: error: {error}");
+            eprintln!("{}", redline::cli::error_line(&error));
             ExitCode::from(error.exit_code())
         }
     }

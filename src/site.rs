@@ -10,7 +10,11 @@
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
 //! <slug>/feed.xml                         Atom: the explainer's major updates
+//! .redline-manifest                       the files this build wrote (see `output`)
 //! ```
+//!
+//! Pages are renamed into place whole; pages of explainers no longer in the
+//! store are removed, and nothing redline did not write ([`output`]).
 //!
 //! Work per explainer: its history once, each version's document read once, one
 //! diff per consecutive pair, and one summary per distinct (base, head) pair
@@ -26,16 +30,20 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::diff::{self, ChangeSet, Span, SpanOp};
+use crate::diff::{self, ChangeSet};
 use crate::error::{Error, Result};
 use crate::model::{Document, UpdateKind, Version};
+use crate::render::track_changes::TrackedText;
 use crate::render::{
-    self, AskedView, Chrome, Crumb, DiffHeader, DiffView, HighlightView, Piece, RenderedMarkdown,
+    self, AskedView, Chrome, Crumb, DiffHeader, DiffView, HighlightView, RenderedMarkdown,
     SummaryView, VersionView,
 };
 use crate::slug::Slug;
 use crate::store::Store;
 use crate::summary::{self, Summary};
+
+mod output;
+use output::{write, Written};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +54,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Atom feeds written.
     pub feeds: usize,
+    /// Files an earlier build wrote that this one removed (pages the store no longer has).
+    pub removed: usize,
     /// The site's folder.
     pub out_dir: PathBuf,
 }
@@ -122,10 +132,15 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
     };
     let mut listed = Vec::new();
     let mut site_entries = Vec::new();
+    let mut pages = Written::default();
+    let mut feeds = Written::default();
+    let mut written = Vec::new();
     for (_, explainer) in built {
         report.explainers += 1;
-        report.pages += explainer.pages;
-        report.feeds += explainer.feeds;
+        report.pages += explainer.pages.count;
+        report.feeds += explainer.feeds.count;
+        written.extend(explainer.pages.paths);
+        written.extend(explainer.feeds.paths);
         let slug = explainer.listing.slug.clone();
         site_entries.extend(explainer.feed_entries.into_iter().map(|mut e| {
             e.href = format!("{slug}/{}", e.href);
@@ -143,7 +158,7 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         },
         explainers: &listed,
     };
-    write(out_dir, "index.html", &index.render()?, &mut report.pages)?;
+    write(out_dir, "index.html", &index.render()?, &mut pages)?;
 
     site_entries.sort_by(|a, b| {
         b.updated_at
@@ -162,7 +177,13 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         alternate: "index.html".to_string(),
         entries: &site_entries,
     };
-    write(out_dir, "feed.xml", &feed.render()?, &mut report.feeds)?;
+    write(out_dir, "feed.xml", &feed.render()?, &mut feeds)?;
+    report.pages += pages.count;
+    report.feeds += feeds.count;
+    written.extend(pages.paths);
+    written.extend(feeds.paths);
+    // Only after every page is in place: remove what no longer exists.
+    report.removed = output::finish(out_dir, &written)?;
     Ok(report)
 }
 
@@ -171,9 +192,9 @@ struct BuiltExplainer {
     listing: ListedExplainer,
     feed_entries: Vec<FeedEntry>,
     /// HTML pages written.
-    pages: usize,
+    pages: Written,
     /// Atom feeds written.
-    feeds: usize,
+    feeds: Written,
 }
 
 /// One line of the site index.
@@ -220,8 +241,8 @@ fn build_explainer(
     history: &[Version],
     out_dir: &Path,
 ) -> Result<BuiltExplainer> {
-    let mut pages = 0;
-    let mut feeds = 0;
+    let mut pages = Written::default();
+    let mut feeds = Written::default();
     let latest = history
         .last()
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
@@ -341,7 +362,7 @@ fn build_explainer(
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
             day,
-            blocks: marked_blocks(&summary.changes.spans),
+            body: TrackedText::new(&summary.changes.spans),
         };
         write(
             &dir,
@@ -475,113 +496,6 @@ fn root_to_explainer(root: &str) -> &str {
     root.strip_prefix("../").unwrap_or("")
 }
 
-fn write(dir: &Path, relative: &str, contents: &str, counter: &mut usize) -> Result<()> {
-    let path = dir.join(relative);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(&path, contents).map_err(|e| Error::io(&path, e))?;
-    *counter += 1;
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// Track changes: the whole newest text, changes since a date marked inline.
-
-/// One block of the track-changes view.
-struct MarkedBlock {
-    /// `p`, `h2`…`h6` or `blockquote`.
-    tag: &'static str,
-    /// `li` for list items (styled with a bullet), else empty.
-    class: &'static str,
-    /// Text pieces.
-    pieces: Vec<Piece>,
-}
-
-/// Split the lossless span list into display blocks at line breaks, strip each
-/// block's Markdown block marker (`## `, `> `, `- `, `1. `) and name its kind.
-fn marked_blocks(spans: &[Span]) -> Vec<MarkedBlock> {
-    let mut blocks = Vec::new();
-    let mut current: Vec<Span> = Vec::new();
-    for span in spans {
-        let mut lines = span.text.split('\n').peekable();
-        while let Some(line) = lines.next() {
-            if !line.is_empty() {
-                current.push(Span {
-                    op: span.op,
-                    text: line.to_string(),
-                });
-            }
-            if lines.peek().is_some() {
-                if let Some(block) = finish_block(std::mem::take(&mut current)) {
-                    blocks.push(block);
-                }
-            }
-        }
-    }
-    if let Some(block) = finish_block(current) {
-        blocks.push(block);
-    }
-    blocks
-}
-
-fn finish_block(mut spans: Vec<Span>) -> Option<MarkedBlock> {
-    if spans.iter().all(|s| s.text.trim().is_empty()) {
-        return None;
-    }
-    // The marker is read from the first span that is part of the newest text,
-    // or from the old text when the whole block was deleted.
-    let all_deleted = spans.iter().all(|s| s.op == SpanOp::Delete);
-    let first = spans
-        .iter()
-        .position(|s| all_deleted || s.op != SpanOp::Delete)
-        .unwrap_or(0);
-    let (tag, class, marker_len) = spans
-        .get(first)
-        .map(|s| block_marker(&s.text))
-        .unwrap_or(("p", "", 0));
-    if let Some(span) = spans.get_mut(first) {
-        span.text = span.text.get(marker_len..).unwrap_or_default().to_string();
-    }
-    Some(MarkedBlock {
-        tag,
-        class,
-        pieces: render::pieces(&spans),
-    })
-}
-
-/// Kind of a Markdown block from its first line, and the marker's length in bytes.
-fn block_marker(line: &str) -> (&'static str, &'static str, usize) {
-    let indent = line.len() - line.trim_start().len();
-    let rest = &line[indent..];
-    let hashes = rest.chars().take_while(|&c| c == '#').count();
-    if (1..=6).contains(&hashes) && rest[hashes..].starts_with(' ') {
-        // The page title is the h1, so body headings start at h2.
-        let tag = match hashes {
-            1 | 2 => "h2",
-            3 => "h3",
-            4 => "h4",
-            5 => "h5",
-            _ => "h6",
-        };
-        return (tag, "", indent + hashes + 1);
-    }
-    if let Some(after) = rest.strip_prefix('>') {
-        let space = usize::from(after.starts_with(' '));
-        return ("blockquote", "", indent + 1 + space);
-    }
-    for bullet in ["- ", "* ", "+ "] {
-        if rest.starts_with(bullet) {
-            return ("p", "li", indent + 2);
-        }
-    }
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
-        return ("p", "li", indent + digits + 2);
-    }
-    ("p", "", 0)
-}
-
 // ---------------------------------------------------------------------------
 // Atom.
 
@@ -681,7 +595,7 @@ struct TrackChanges<'a> {
     base: VersionView,
     head: VersionView,
     day: &'a str,
-    blocks: Vec<MarkedBlock>,
+    body: TrackedText,
 }
 
 #[derive(Template)]
@@ -704,54 +618,6 @@ struct FeedEntryContent<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn span(op: SpanOp, text: &str) -> Span {
-        Span {
-            op,
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn blocks_follow_lines_and_lose_their_markers() {
-        let blocks = marked_blocks(&[
-            span(SpanOp::Equal, "Lead text.\n\n## What next?\n\nMr Macron "),
-            span(SpanOp::Delete, "spoke"),
-            span(SpanOp::Insert, "said"),
-            span(SpanOp::Equal, ".\n\n"),
-            span(SpanOp::Delete, "- A removed item\n"),
-            span(SpanOp::Insert, "> A new quote\n"),
-        ]);
-        let tags: Vec<_> = blocks.iter().map(|b| (b.tag, b.class)).collect();
-        assert_eq!(
-            tags,
-            [
-                ("p", ""),
-                ("h2", ""),
-                ("p", ""),
-                ("p", "li"),
-                ("blockquote", "")
-            ]
-        );
-        assert_eq!(blocks[1].pieces[0].text, "What next?");
-        assert_eq!(blocks[3].pieces[0].text, "A removed item");
-        assert!(blocks[3].pieces[0].del);
-        assert_eq!(blocks[4].pieces[0].text, "A new quote");
-        let middle: Vec<_> = blocks[2]
-            .pieces
-            .iter()
-            .map(|p| (p.text.as_str(), p.ins, p.del))
-            .collect();
-        assert_eq!(
-            middle,
-            [
-                ("Mr Macron ", false, false),
-                ("spoke", false, true),
-                ("said", true, false),
-                (".", false, false)
-            ]
-        );
-    }
 
     #[test]
     fn days_start_at_midnight_utc() {

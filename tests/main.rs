@@ -2,6 +2,7 @@
 //! runs the real `redline` binary or library against real temporary git stores.
 
 mod cli;
+mod hardening;
 mod report;
 mod site;
 mod store;

@@ -209,7 +209,7 @@ fn markdown_report_of_a_pull_request() {
     );
     // Mentions and references are neutralised, raw HTML escaped.
     assert!(!markdown.contains("@press-office"), "{markdown}");
-    assert!(markdown.contains("@&#8203;press-office"), "{markdown}");
+    assert!(markdown.contains("@\u{2060}press-office"), "{markdown}");
     assert!(!markdown.contains("#12"), "{markdown}");
     assert!(!markdown.contains("<script>"), "{markdown}");
 }

@@ -206,8 +206,34 @@ fn demo_site_has_every_page_and_working_relative_links() {
         page.contains("What changed since 1 March 2025"),
         "box: since the previous major update"
     );
+    // Track changes: rendered Markdown, each replacement spelt out in its paragraph.
     let track = std::fs::read_to_string(ff.join("track-changes/2025-03-01.html")).unwrap();
-    assert!(track.contains("<ins>") && track.contains("no agreement"));
+    let track = scraper::Html::parse_document(&track);
+    let select = |css| scraper::Selector::parse(css).unwrap();
+    let text = |e: scraper::ElementRef<'_>| e.text().collect::<String>();
+    let headings: Vec<_> = track.select(&select(".track h2")).map(text).collect();
+    assert!(
+        headings
+            .iter()
+            .any(|h| h == "What talks have taken place and who is involved?"),
+        "{headings:?}"
+    );
+    let updated = track
+        .select(&select(".track > p"))
+        .map(text)
+        .find(|p| p.contains("last updated at"))
+        .unwrap();
+    assert!(
+        updated.contains(
+            "at deleted: 3pm inserted: 4pm on Tuesday deleted: 25 February inserted: 4 March and"
+        ),
+        "{updated}"
+    );
+    assert_eq!(
+        track.select(&select(".track > ins, .track > del")).count(),
+        0
+    );
+    assert!(track.select(&select(".track ins")).count() > 0);
     assert!(!page.contains("<script"), "the site needs no JavaScript");
 }
 

@@ -324,7 +324,7 @@ fn refuses_oversize_input() {
     let mut ok = b"Title\n".to_vec();
     ok.resize(MAX_INPUT_BYTES, b'a');
     assert!(ingest_parts(Path::new("limit.txt"), &ok, &Rules::shipped()).is_ok());
-    // A file is refused after reading at most one byte past the limit.
+    // A file is refused by its size, before it is read (crate::input_file).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.txt");
     std::fs::write(&path, vec![b'a'; MAX_INPUT_BYTES + 4096]).unwrap();
@@ -332,7 +332,7 @@ fn refuses_oversize_input() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains(&format!("({} bytes read)", MAX_INPUT_BYTES + 1)),
+        msg.contains(&format!("5 MB limit ({} bytes)", MAX_INPUT_BYTES + 4096)),
         "{msg}"
     );
 }

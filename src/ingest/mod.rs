@@ -29,7 +29,6 @@
 //! `updated` as a TOML offset datetime, `publisher`, `source_url`; absent ones left
 //! out), `+++`, then the body verbatim.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -52,7 +51,7 @@ pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;
 
 /// The `[change]` table of an import file: the update's editorial facts.
 /// Unknown keys are refused so a typo (`edtor`) cannot pass silently.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeMeta {
     /// Editor name.
@@ -99,12 +98,7 @@ impl InputFormat {
 
 /// Read and ingest a file (refusing bad UTF-8, NUL, empty, > 5 MB, naming the file).
 pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    // Read at most one byte past the limit: enough to refuse without loading a huge file.
-    let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(path, e))?;
+    let bytes = crate::input_file::read_bounded(path, MAX_INPUT_BYTES as u64)?;
     ingest_bytes(path, &bytes, rules)
 }
 
@@ -176,6 +170,12 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         publisher: facts.publisher.or(publisher),
         source_url: facts.source_url,
     };
+    if let Some(problem) = meta
+        .updated
+        .and_then(|t| crate::time_range::check_storable(&t).err())
+    {
+        return Err(Error::input(name, format!("updated {problem}")));
+    }
     Ok(IngestedParts {
         meta,
         body,

@@ -127,7 +127,7 @@ impl Rules {
 
     /// Load rules from a file, naming file and line on error.
     pub fn load(path: &Path) -> Result<Rules> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::input_file::read_bounded_text(path, crate::input_file::MAX_RULES_BYTES)?;
         Rules::parse(path, &text)
     }
 

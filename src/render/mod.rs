@@ -10,6 +10,10 @@
 //! ([`RenderedMarkdown`]); no template uses `|safe`.
 
 pub(crate) mod filters;
+pub(crate) mod track_changes;
+
+use askama::filters::Safe;
+use filters::Ansi;
 
 use std::fmt;
 
@@ -742,47 +746,48 @@ impl SummaryView {
 // ---------------------------------------------------------------------------
 // Templates.
 
-/// ANSI styles or plain markers for text output.
+/// ANSI styles or plain markers for text output (written as they are: the
+/// `.txt` templates' escaper drops control characters from everything else).
 pub(crate) struct TextStyle {
-    pub ins_open: &'static str,
-    pub ins_close: &'static str,
-    pub del_open: &'static str,
-    pub del_close: &'static str,
+    pub ins_open: Ansi,
+    pub ins_close: Ansi,
+    pub del_open: Ansi,
+    pub del_close: Ansi,
     /// Whole added sentence.
-    pub add_open: &'static str,
+    pub add_open: Ansi,
     /// Whole removed sentence.
-    pub rem_open: &'static str,
+    pub rem_open: Ansi,
     /// Closes `add_open`/`rem_open`/`bold`/`dim`.
-    pub reset: &'static str,
-    pub bold: &'static str,
-    pub dim: &'static str,
+    pub reset: Ansi,
+    pub bold: Ansi,
+    pub dim: Ansi,
 }
 
 impl TextStyle {
     fn new(color: bool) -> TextStyle {
         if color {
             TextStyle {
-                ins_open: "\x1b[32;1m",
-                ins_close: "\x1b[0m",
-                del_open: "\x1b[31;9m",
-                del_close: "\x1b[0m",
-                add_open: "\x1b[32m",
-                rem_open: "\x1b[31m",
-                reset: "\x1b[0m",
-                bold: "\x1b[1m",
-                dim: "\x1b[2m",
+                ins_open: Safe("\x1b[32;1m"),
+                ins_close: Safe("\x1b[0m"),
+                del_open: Safe("\x1b[31;9m"),
+                del_close: Safe("\x1b[0m"),
+                add_open: Safe("\x1b[32m"),
+                rem_open: Safe("\x1b[31m"),
+                reset: Safe("\x1b[0m"),
+                bold: Safe("\x1b[1m"),
+                dim: Safe("\x1b[2m"),
             }
         } else {
             TextStyle {
-                ins_open: "[+",
-                ins_close: "+]",
-                del_open: "[-",
-                del_close: "-]",
-                add_open: "",
-                rem_open: "",
-                reset: "",
-                bold: "",
-                dim: "",
+                ins_open: Safe("[+"),
+                ins_close: Safe("+]"),
+                del_open: Safe("[-"),
+                del_close: Safe("-]"),
+                add_open: Safe(""),
+                rem_open: Safe(""),
+                reset: Safe(""),
+                bold: Safe(""),
+                dim: Safe(""),
             }
         }
     }

@@ -42,21 +42,9 @@ mod filters {
 
     use askama::{Result, Values};
 
-    pub(crate) use crate::render::filters::plain;
-
-    /// Inline Markdown, escaped as `render`'s `md` filter does, with GitHub's
-    /// `@mention` and `#123` references neutralised (a zero-width space after the
-    /// sigil) so a report quoting an explainer pings nobody and links no issue.
-    ///
-    /// MERGE NOTE: the `hardout` branch adds mention neutralising to
-    /// `crate::render::filters::md`; once it is in main, replace this function by
-    /// `pub(crate) use crate::render::filters::md;` so there is one implementation.
-    #[askama::filter_fn]
-    pub fn md(text: impl Display, _: &dyn Values) -> Result<String> {
-        Ok(neutralise_mentions(&crate::markdown::escape_inline(
-            &text.to_string(),
-        )))
-    }
+    // Inline Markdown (mentions and issue references neutralised) and terminal
+    // text: the same filters as every other report.
+    pub(crate) use crate::render::filters::{md, plain};
 
     /// A workflow command's message: `%`, CR and LF encoded as the runner expects.
     #[askama::filter_fn]
@@ -68,27 +56,6 @@ mod filters {
     #[askama::filter_fn]
     pub fn ghprop(text: impl Display, _: &dyn Values) -> Result<String> {
         Ok(super::workflow_property(&text.to_string()))
-    }
-
-    /// `@name` and `#123` with a zero-width space (as a character reference)
-    /// after the sigil: GitHub no longer reads them as a mention or a reference,
-    /// readers see the same text.
-    pub(crate) fn neutralise_mentions(text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            out.push(c);
-            let next = chars.peek().copied();
-            let breaks = match c {
-                '@' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '-' || n == '_'),
-                '#' => next.is_some_and(|n| n.is_ascii_digit()),
-                _ => false,
-            };
-            if breaks {
-                out.push_str("&#8203;");
-            }
-        }
-        out
     }
 }
 
@@ -104,7 +71,6 @@ pub(crate) fn workflow_property(text: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod filters_for_tests {
-    pub(crate) use super::filters::neutralise_mentions;
     pub(crate) use super::{workflow_data, workflow_property};
 }
 
@@ -331,7 +297,10 @@ struct ReportText<'a> {
     base: String,
     head: String,
     rows: Vec<Row<'a>>,
-    diffs: Vec<(&'a FileReport, String)>,
+    /// Each changed file's diff as `render::diff_text` printed it: its own `.txt`
+    /// template already passed every user string through the terminal escaper,
+    /// and its colour codes are redline's, so it is inserted as it is.
+    diffs: Vec<(&'a FileReport, askama::filters::Safe<String>)>,
 }
 
 /// Terminal text: the table, then each changed file's diff (coloured when `color`).
@@ -349,10 +318,8 @@ pub fn text(report: &Report, color: bool) -> Result<String> {
                 )),
                 new: DiffSide::file(format!("{}:{}", report.head.name, file.path)),
             };
-            diffs.push((
-                file,
-                crate::render::diff_text(&summary.changes, &header, color)?,
-            ));
+            let diff = crate::render::diff_text(&summary.changes, &header, color)?;
+            diffs.push((file, askama::filters::Safe(diff)));
         }
     }
     Ok(ReportText {

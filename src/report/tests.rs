@@ -2,7 +2,7 @@
 //! (synthetic texts written for these tests); git ranges are tested end to end
 //! in `tests/report.rs`.
 
-use super::render::filters_for_tests::{neutralise_mentions, workflow_data, workflow_property};
+use super::render::filters_for_tests::{workflow_data, workflow_property};
 use super::*;
 
 fn side(file: &str) -> Side {
@@ -70,19 +70,6 @@ fn numbers_file(index: usize, n: usize) -> FileReport {
             .collect::<String>()
     };
     changed_file(&format!("explainers/f{index:02}.md"), &text(0), &text(1))
-}
-
-#[test]
-fn mentions_and_references_are_neutralised_other_text_kept() {
-    assert_eq!(neutralise_mentions("ask @jo-b now"), "ask @&#8203;jo-b now");
-    assert_eq!(
-        neutralise_mentions("see #12, org/repo#3"),
-        "see #&#8203;12, org/repo#&#8203;3"
-    );
-    assert_eq!(
-        neutralise_mentions("C# and # heading, a @ b"),
-        "C# and # heading, a @ b"
-    );
 }
 
 #[test]
@@ -179,5 +166,20 @@ fn front_matter_keys_are_found_in_either_syntax() {
     assert_eq!(
         front_matter_key_line("+++\nupdated_by = \"x\"\n+++\n", "updated"),
         None
+    );
+}
+
+#[test]
+fn text_keeps_redlines_colours_and_drops_the_contents_controls() {
+    let old = "Talks began in \u{1b}[2JGeneva with 3 rounds.\n";
+    let new = "Talks began in \u{1b}[2JGeneva with 4 rounds.\n";
+    let report = report_of(vec![changed_file("explainers/t.md", old, new)]);
+    let coloured = text(&report, true).unwrap();
+    assert!(coloured.contains("\u{1b}[31;9m3\u{1b}[0m"), "{coloured:?}");
+    assert!(!coloured.contains("\u{1b}[2J"), "{coloured:?}");
+    let plain = text(&report, false).unwrap();
+    assert!(
+        plain.contains("[-3-][+4+]") && !plain.contains('\u{1b}'),
+        "{plain:?}"
     );
 }

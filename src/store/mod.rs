@@ -545,6 +545,12 @@ impl Store {
                 "the change note contains a NUL character",
             ));
         }
+        if let Err(problem) = crate::time_range::check_storable(&request.updated) {
+            return Err(Error::input(
+                slug.store_path(),
+                format!("updated {problem}"),
+            ));
+        }
         let editor = request.editor.trim();
         let author = Signature::new(
             &message::author_name(editor),
