@@ -545,7 +545,7 @@ mod tests {
             "figure_markers = [\"Image\"]\nheading_max = 3\n",
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "my.toml: line 2: unknown field `heading_max`, expected one of `question_heading_max_words`, `plain_heading_max_words`, `figure_markers`, `figure_label_max_words`, `figure_label_max_chars`, `updated_prefixes`, `updated_search_lines`, `date_formats`, `zone`, `publisher`");
+        assert_eq!(err.to_string(), "my.toml: line 2: unknown field `heading_max`, expected one of `question_heading_max_words`, `plain_heading_max_words`, `figure_markers`, `figure_label_max_words`, `figure_label_max_chars`, `updated_prefixes`, `updated_search_lines`, `date_formats`, `zone`, `publisher`, `content`, `policy`");
         let err = Rules::parse(
             Path::new("my.toml"),
             "\n\n[[zone]]\nnames = [\"X\"]\nutc_offset_minutes = 0\ndst = \"mars\"\n",
