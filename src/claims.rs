@@ -92,6 +92,7 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
     found
         .iter()
         .zip(ends)
+        .filter(|(f, _)| plausible_speaker(&tokens, f.speaker.clone()))
         .map(|(f, end)| {
             let content = f.content_start.min(end)..end;
             let negated = content_negated(&tokens, content);
@@ -110,8 +111,66 @@ pub fn has_quotation(text: &str) -> bool {
     !quotations(text).is_empty()
 }
 
-/// The quoted passages (without their quote marks) that have at least two words.
+/// The quoted passages (without their quote marks) that read as speech: at
+/// least two words of letters, not a defined term ("the “data controller”",
+/// "(“End User Communications”)", a Title-Case name) and not code or a URL
+/// ("“Shared-Storage-Writable: ?1”"). One quoted word is a scare quote.
 pub fn quotations(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (start, quote) in quoted_spans(text) {
+        let words: Vec<&str> = quote
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let prose_words = words
+            .iter()
+            .filter(|w| {
+                w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+            })
+            .count();
+        let before = text.get(..start).unwrap_or("").trim_end();
+        let before = before.strip_suffix(['“', '"']).unwrap_or(before).trim_end();
+        let previous = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let defined_term = before.ends_with('(')
+            || [
+                "the", "a", "an", "as", "called", "term", "terms", "see", "(see", "or", "and",
+            ]
+            .contains(&previous.as_str())
+            || (words.len() <= 5
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase)));
+        let code = quote.contains("://") || quote.contains(['(', ')', '{', '}', '=', '<', '>']);
+        if prose_words >= 2 && prose_words * 2 >= words.len() && !defined_term && !code {
+            out.push(quote);
+        }
+    }
+    out
+}
+
+/// Quoted passages with at least `min_words` words, verbatim.
+fn quoted_passages(text: &str, min_words: usize) -> Vec<String> {
+    quoted_spans(text)
+        .into_iter()
+        .filter(|(_, inner)| {
+            inner
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .count()
+                >= min_words
+        })
+        .map(|(_, inner)| inner)
+        .collect()
+}
+
+/// Every quoted passage with a word in it, with the byte offset of its opening quote.
+fn quoted_spans(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
     for (at, c) in text.char_indices() {
@@ -120,13 +179,9 @@ pub fn quotations(text: &str) -> Vec<String> {
             (None, '"') => open = Some((at + 1, '"')),
             (Some((start, close)), c) if c == close => {
                 let inner = text.get(start..at).unwrap_or("");
-                if inner
-                    .split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphanumeric))
-                    .count()
-                    >= 2
-                {
-                    out.push(inner.to_string());
+                if inner.chars().any(char::is_alphanumeric) {
+                    let opening = start - if close == '”' { '“'.len_utf8() } else { 1 };
+                    out.push((opening, inner.to_string()));
                 }
                 open = None;
             }
@@ -138,10 +193,55 @@ pub fn quotations(text: &str) -> Vec<String> {
     out
 }
 
+/// Everything the diff's tags and the summary's ranking read in a sentence,
+/// from one tokenisation: the one lexical analysis of the crate, so a diff tag
+/// and a highlight class never disagree about what a sentence says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Figures that are not part of a date, as written ("30,000", "50 per cent", "$500").
+    pub numbers: Vec<String>,
+    /// Date phrases, as written ("Tuesday 4 March", "Feb. 17, 2025", "2014" in context).
+    pub dates: Vec<String>,
+    /// Quoted passages of at least one word, whitespace collapsed.
+    pub quotes: Vec<String>,
+    /// Negation words, lower case, in order ("not", "no", "n't").
+    pub negations: Vec<String>,
+    /// Obligation and permission phrases, lower case, in order ("must",
+    /// "may not", "will not", "shall", "required"): what a policy binds or allows.
+    pub obligations: Vec<String>,
+    /// Proper-name runs (see [`names`]).
+    pub names: Vec<String>,
+}
+
+/// The [`Facts`] of a sentence.
+pub fn facts(text: &str) -> Facts {
+    let tokens = tokenize(text);
+    let date_tokens = date_matches(&tokens);
+    Facts {
+        numbers: numbers_in(text, &tokens, &date_tokens),
+        dates: date_tokens
+            .iter()
+            .map(|r| slice(text, &tokens, r.clone()))
+            .collect(),
+        quotes: quoted_passages(text, 1)
+            .iter()
+            .map(|q| q.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect(),
+        negations: negation_words(&tokens),
+        obligations: obligation_phrases(&tokens),
+        names: names_in(text, &tokens),
+    }
+}
+
 /// How many negation words the text has: not, no, never, n't, neither, nor, cannot.
 /// "No. 10" (a number) is not a negation.
 pub fn negations(text: &str) -> usize {
-    let tokens = tokenize(text);
+    negation_words(&tokenize(text)).len()
+}
+
+/// Negation words, lower case with a straight apostrophe. "No 10 Downing
+/// Street" and "No. 10" are places, not negations.
+fn negation_words(tokens: &[Token<'_>]) -> Vec<String> {
     tokens
         .iter()
         .enumerate()
@@ -149,32 +249,92 @@ pub fn negations(text: &str) -> usize {
             if !t.is_word() {
                 return false;
             }
-            let w = t.text.to_lowercase();
-            if w == "no." {
-                return false;
-            }
+            let w = t.lower();
             if w == "no" {
-                // "No 10 Downing Street" is a place, not a negation.
                 return !tokens.get(k + 1).is_some_and(|n| n.is_number());
             }
-            matches!(w.as_str(), "not" | "never" | "neither" | "nor" | "cannot")
-                || w.ends_with("n't")
+            matches!(
+                w.as_str(),
+                "not"
+                    | "never"
+                    | "neither"
+                    | "nor"
+                    | "cannot"
+                    | "none"
+                    | "nobody"
+                    | "nothing"
+                    | "nowhere"
+            ) || w.ends_with("n't")
                 || w.ends_with("n’t")
         })
-        .count()
+        .map(|(_, t)| t.lower().replace('’', "'"))
+        .collect()
+}
+
+/// Obligation and permission phrases: "must", "shall", "required", "prohibited",
+/// and the negated modals "may not", "will not", "cannot", "won't".
+fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.is_word())
+        .map(|t| t.lower().replace('’', "'"))
+        .collect();
+    let mut k = 0;
+    while let Some(w) = words.get(k) {
+        let next_not = words.get(k + 1).is_some_and(|n| n == "not");
+        match w.as_str() {
+            "may" | "will" | "can" | "shall" | "must" | "should" if next_not => {
+                out.push(format!("{w} not"));
+                k += 2;
+                continue;
+            }
+            "must" | "mustn't" | "shall" | "shan't" | "cannot" | "can't" | "won't" | "required"
+            | "require" | "requires" | "prohibited" | "forbidden" | "obliged" | "obligated" => {
+                out.push(w.clone())
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    out
 }
 
 /// The figures in the text, as written: "30,000", "50 per cent", "5.2", "12%",
 /// "1,000 or more" → "1,000". Numbers that are part of a date ("12 February",
-/// "2014" as a year) are left to [`dates`].
+/// "2014" as a year) are left to [`dates`]. Identifiers that begin with a
+/// letter ("COVID-19", "H1N1") are not figures.
 pub fn numbers(text: &str) -> Vec<String> {
     let tokens = tokenize(text);
-    let date_tokens: Vec<Range<usize>> = date_matches(&tokens);
+    numbers_in(text, &tokens, &date_matches(&tokens))
+}
+
+/// The digits of an identifier such as "COVID-19" or "SARS-CoV-2": a number
+/// joined by a hyphen, without spaces, to a word of letters before it.
+fn identifier_tail(tokens: &[Token<'_>], k: usize) -> bool {
+    let (Some(hyphen), Some(word), Some(digits)) = (
+        k.checked_sub(1).and_then(|p| tokens.get(p)),
+        k.checked_sub(2).and_then(|p| tokens.get(p)),
+        tokens.get(k),
+    ) else {
+        return false;
+    };
+    matches!(hyphen.text, "-" | "‑")
+        && hyphen.end == digits.start
+        && word.end == hyphen.start
+        && word.is_word()
+        && word.text.chars().any(char::is_alphabetic)
+}
+
+fn numbers_in(text: &str, tokens: &[Token<'_>], date_tokens: &[Range<usize>]) -> Vec<String> {
     let mut out = Vec::new();
     let mut k = 0;
     while k < tokens.len() {
         let Some(t) = tokens.get(k) else { break };
-        if !t.is_number() || date_tokens.iter().any(|r| r.contains(&k)) {
+        if !t.is_number()
+            || date_tokens.iter().any(|r| r.contains(&k))
+            || identifier_tail(tokens, k)
+        {
             k += 1;
             continue;
         }
@@ -196,7 +356,7 @@ pub fn numbers(text: &str) -> Vec<String> {
         {
             start = k - 1;
         }
-        out.push(slice(text, &tokens, start..end));
+        out.push(slice(text, tokens, start..end));
         k = end;
     }
     out
@@ -218,7 +378,10 @@ pub fn dates(text: &str) -> Vec<String> {
 /// sentence or quotation (unless the run starts with an honorific such as "Mr"),
 /// excluding months, weekdays and capitalised function words.
 pub fn names(text: &str) -> Vec<String> {
-    let tokens = tokenize(text);
+    names_in(text, &tokenize(text))
+}
+
+fn names_in(text: &str, tokens: &[Token<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     let mut k = 0;
     while k < tokens.len() {
@@ -242,11 +405,11 @@ pub fn names(text: &str) -> Vec<String> {
             }
         }
         let mut start = k;
-        if at_sentence_start(&tokens, k) && !is_honorific(t.text) {
+        if at_sentence_start(tokens, k) && !is_honorific(t.text) {
             start += 1;
         }
         if start < end {
-            out.push(slice(text, &tokens, start..end));
+            out.push(slice(text, tokens, start..end));
         }
         k = end;
     }
@@ -549,6 +712,63 @@ fn at_sentence_start(tokens: &[Token<'_>], k: usize) -> bool {
             prev.text,
             "." | "!" | "?" | "“" | "\"" | "‘" | ":" | "(" | "—"
         )
+}
+
+/// Adverbs and determiners that open a sentence in a capital and are nobody.
+const NOT_SPEAKERS: &[&str] = &[
+    "only",
+    "just",
+    "even",
+    "each",
+    "every",
+    "any",
+    "such",
+    "other",
+    "further",
+    "these",
+    "those",
+    "users",
+    "data",
+    "information",
+    "promise",
+    "content",
+    "policy",
+    "please",
+    "note",
+];
+
+/// Speakers are people or organisations. A lone capitalised word that opens
+/// the sentence is only a word with a capital ("Only origins write …",
+/// "Origins write …", "APIs proposed …") when it is a plural or a common word;
+/// a single-word speaker elsewhere, a titled or multi-word phrase, an acronym
+/// ("NATO") or a pronoun stays.
+fn plausible_speaker(tokens: &[Token<'_>], speaker: Range<usize>) -> bool {
+    let words: Vec<&Token<'_>> = tokens
+        .get(speaker.clone())
+        .unwrap_or(&[])
+        .iter()
+        .filter(|t| t.is_word())
+        .collect();
+    let [word] = words.as_slice() else {
+        return !words.is_empty();
+    };
+    let lower = word.lower();
+    if NOT_SPEAKERS.contains(&lower.as_str()) {
+        return false;
+    }
+    if !at_sentence_start(tokens, speaker.start) || PRONOUNS.contains(&lower.as_str()) {
+        return true;
+    }
+    let chars: Vec<char> = word.text.chars().collect();
+    let acronym = chars.len() >= 2 && chars.iter().all(|c| c.is_uppercase() || c.is_ascii_digit());
+    // "Origins", "APIs", "Users": a plural noun, not a name ("Brussels" is the
+    // rare exception a summary can do without).
+    let plural = chars.len() > 3
+        && chars.last() == Some(&'s')
+        && chars
+            .get(chars.len().saturating_sub(2))
+            .is_some_and(|c| !matches!(c, 's' | 'u' | 'i'));
+    acronym || !plural
 }
 
 /// Find the speaker of the verb at `verb_start`, walking back over auxiliaries
@@ -1234,6 +1454,39 @@ mod tests {
         );
         assert_eq!(names("Russia has said no."), Vec::<String>::new());
         assert_eq!(names("It was held on 12 February in Paris."), vec!["Paris"]);
+    }
+
+    #[test]
+    fn speakers_are_people_or_organisations() {
+        // Cut from ../shared/corpus/shared-storage-explainer (README.md, 2023).
+        assert!(attributions("Origins write to their own shared storage.").is_empty());
+        assert!(attributions("Only origins write to the storage they own.").is_empty());
+        assert!(attributions("APIs proposed in this explainer are gated.").is_empty());
+        assert_eq!(
+            who("NATO said it was ready."),
+            vec![a("NATO", "said", false)]
+        );
+        assert_eq!(
+            who("Russia said it would not agree."),
+            vec![a("Russia", "said", true)]
+        );
+    }
+
+    #[test]
+    fn one_analysis_for_tags_and_ranking() {
+        // Synthetic, modelled on the legal text in ../shared/corpus/basecamp-privacy.
+        let f = facts("We may not sell data about COVID-19 or H1N1 cases, and you must tell us in May 2024; No 10 agreed.");
+        assert_eq!(f.dates, vec!["May 2024"]);
+        // "No 10" is a place with a number; the identifiers hold none.
+        assert_eq!(f.numbers, vec!["10"]);
+        assert_eq!(f.obligations, vec!["may not", "must"]);
+        assert_eq!(f.negations, vec!["not"]);
+        assert!(facts("We may share it.").dates.is_empty());
+        assert_eq!(numbers("capped at US $5,000"), vec!["$5,000"]);
+        assert_eq!(
+            facts("He called it “impossible”.").quotes,
+            vec!["impossible"]
+        );
     }
 
     proptest::proptest! {

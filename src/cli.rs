@@ -62,7 +62,11 @@ pub enum ListFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty store.
-    Init,
+    Init {
+        /// Make an existing bare git repository a store instead (versions go on its `main` branch).
+        #[arg(long)]
+        adopt: bool,
+    },
     /// Print the canonical stored form of FILE (front matter + Markdown body): exactly what `commit` would store.
     Ingest {
         /// A Markdown file (optionally with +++ TOML front matter) or a plain-text capture.
@@ -92,6 +96,9 @@ pub enum Command {
         /// The version you edited (vN or commit id). If the explainer has moved on, the commit is refused (exit 3).
         #[arg(long)]
         expect: Option<String>,
+        /// Record an updated time older than the newest version's (refused otherwise, exit 2).
+        #[arg(long)]
+        backdate: bool,
     },
     /// List explainers with their title, number of versions and last update.
     List {
@@ -141,6 +148,9 @@ pub enum Command {
         /// Stop at the version current then instead of the newest.
         #[arg(long)]
         until: Option<String>,
+        /// List every highlight and change (text and Markdown show about one screen by default).
+        #[arg(long)]
+        all: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
@@ -153,6 +163,8 @@ pub enum Command {
     },
     /// Import the bundled demo history into a fresh store and show what changed. The store is temporary unless --store names a new one to keep.
     Demo,
+    /// Check the store: rebuild every history from git, compare it with the history cache (which is rewritten), re-hash and parse every version. Exit 1 when anything differed or is unreadable.
+    Verify,
     /// Report what changed in the explainers of a pull request (`--base REF`: the git range
     /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
     Report {
@@ -225,8 +237,12 @@ pub fn run(cli: Cli) -> Result<u8> {
     let rules = load_rules(cli.rules.as_deref())?;
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Init => {
-            let store = Store::init(&cli.store)?;
+        Command::Init { adopt } => {
+            let store = if adopt {
+                Store::adopt(&cli.store)?
+            } else {
+                Store::init(&cli.store)?
+            };
             let path = store.path().display().to_string();
             emit(&mut out, &render(&Status::Initialised { path })?)?;
         }
@@ -243,19 +259,22 @@ pub fn run(cli: Cli) -> Result<u8> {
             editor,
             updated,
             expect,
+            backdate,
         } => {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
             let mut ingested = ingest::ingest_file(&file, &rules)?;
-            let updated = match updated {
+            let explicit = match updated {
                 Some(raw) => {
                     let updated = crate::model::parse_when(&raw)?;
                     crate::time_range::check_storable(&updated)
                         .map_err(|problem| Error::Version(format!("--updated {raw}: {problem}")))?;
-                    updated
+                    Some(updated)
                 }
-                None => ingested.document.meta.updated.unwrap_or_else(now),
+                None => None,
             };
+            let (updated, notice) =
+                store.updated_for_commit(&slug, explicit, ingested.document.meta.updated, now())?;
             ingested.document.meta.updated = Some(updated);
             // Flags win; the file's [change] table fills in what they leave out.
             let from_file = ingested.change.take();
@@ -273,11 +292,21 @@ pub fn run(cli: Cli) -> Result<u8> {
                 kind,
                 expect: expect.map(|e| e.parse::<VersionRef>()).transpose()?,
             };
-            let outcome = store.commit(&slug, &ingested.document, &request)?;
+            let order = if backdate {
+                crate::store::TimeOrder::Backdate
+            } else {
+                crate::store::TimeOrder::Append
+            };
+            let outcome = store.commit_with(&slug, &ingested.document, &request, order);
+            print_notices(&store);
+            let outcome = outcome?;
             let (version, written) = match outcome {
                 CommitOutcome::Committed(v) => (v, true),
                 CommitOutcome::Unchanged(v) => (v, false),
             };
+            if let Some(notice) = notice.filter(|_| written) {
+                eprintln!("redline: note: {}: {notice}", file.display());
+            }
             emit(
                 &mut out,
                 &render(&CommittedView {
@@ -289,7 +318,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::List { format } => {
             let store = Store::open(&cli.store)?;
-            let explainers = store.explainers()?;
+            let (explainers, unreadable) = store.readable_explainers()?;
+            for problem in &unreadable {
+                eprintln!("redline: warning: left out {problem}");
+            }
             match format {
                 ListFormat::Text => emit(
                     &mut out,
@@ -327,8 +359,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Import { dir } => {
             let store = Store::open(&cli.store)?;
-            let files = import::read_dir(&dir)?;
-            let report = import_with_progress(&store, &files, &rules)?;
+            let source = import::read_source(&dir)?;
+            let report = import_with_progress(&store, &source.files, &rules);
+            print_notices(&store);
+            let mut report = report?;
+            report.ignored = source.ignored;
             let source = dir.display().to_string();
             emit(&mut out, &render(&Status::Imported { report, source })?)?;
         }
@@ -380,23 +415,42 @@ pub fn run(cli: Cli) -> Result<u8> {
             slug,
             when,
             until,
+            all,
             format,
         } => {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
             let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
             let summary = summary::since(&store, &slug, &when.parse()?, until.as_ref())?;
-            emit(&mut out, &render_summary(&summary, format)?)?;
+            let detail = if all {
+                render::Detail::All
+            } else {
+                render::Detail::Short
+            };
+            emit(&mut out, &render_summary(&summary, format, detail)?)?;
         }
         Command::Build { out: out_dir } => {
             let store = Store::open(&cli.store)?;
             let report = site::build(&store, &out_dir, true)?;
+            for why in &report.left_out {
+                eprintln!("redline: warning: left out {why}");
+            }
             let out_dir = report.out_dir.display().to_string();
             emit(&mut out, &render(&Status::Built { report, out_dir })?)?;
         }
         Command::Demo => {
             let keep = cli.store_given.then_some(cli.store.as_path());
             demo(&mut out, &rules, keep)?
+        }
+        Command::Verify => {
+            let store = Store::open(&cli.store)?;
+            let report = store.verify()?;
+            let path = store.path().display().to_string();
+            let clean = report.differences.is_empty() && report.unreadable.is_empty();
+            emit(&mut out, &render(&Status::Verified { report, path })?)?;
+            if !clean {
+                return Ok(1);
+            }
         }
         Command::Report {
             range,
@@ -489,6 +543,13 @@ fn write_whole(path: &Path, text: &str) -> Result<()> {
         .map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// What the store did on the user's behalf (a recovered lock), on stderr.
+fn print_notices(store: &Store) {
+    for notice in store.take_notices() {
+        eprintln!("redline: note: {notice}");
+    }
 }
 
 impl Cli {
@@ -618,11 +679,15 @@ pub fn parse_target(target: &str) -> Result<(Slug, VersionRef)> {
     }
 }
 
-fn render_summary(summary: &Summary, format: ReportFormat) -> Result<String> {
+fn render_summary(
+    summary: &Summary,
+    format: ReportFormat,
+    detail: render::Detail,
+) -> Result<String> {
     match format {
-        ReportFormat::Text => render::summary_text(summary, use_color()),
+        ReportFormat::Text => render::summary_text_with(summary, use_color(), detail),
         ReportFormat::Json => json(summary),
-        ReportFormat::Markdown => render::summary_markdown(summary),
+        ReportFormat::Markdown => render::summary_markdown_with(summary, detail),
         ReportFormat::Html => render::summary_html(summary).map(verbatim),
     }
 }
@@ -633,7 +698,9 @@ fn use_color() -> bool {
 }
 
 fn now() -> DateTime<FixedOffset> {
-    Utc::now().fixed_offset()
+    // Whole seconds, as git keeps them: the stored front matter then says what `log` says.
+    let now = Utc::now().fixed_offset();
+    now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()))
 }
 
 fn default_editor() -> String {
@@ -717,6 +784,10 @@ enum Status {
     Built {
         report: site::BuildReport,
         out_dir: String,
+    },
+    Verified {
+        report: crate::store::VerifyReport,
+        path: String,
     },
 }
 

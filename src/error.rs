@@ -27,7 +27,7 @@ pub enum Error {
     #[error("no store at {path}: create one with `redline init --store {path}` (or set REDLINE_STORE)", path = .0.display())]
     MissingStore(PathBuf),
     /// Compare-and-swap refused the write: the explainer moved on since the expected version.
-    #[error("conflict: {slug} has moved on to {newer} since {expected}; nothing was written. Re-apply your edit to {newer} and commit with --expect {newer}")]
+    #[error("conflict: {slug} has moved on to {newer} since {expected}; nothing was written. {}", retry_advice(.newer))]
     Conflict {
         /// The explainer.
         slug: String,
@@ -36,6 +36,32 @@ pub enum Error {
         /// The newest version in the store.
         newer: String,
     },
+    /// A git repository that is not a redline store (see `redline init --adopt`).
+    #[error("{} is a git repository but not a redline store ({reason}); nothing was read or written. To use a bare repository as a store deliberately, run `redline init --adopt --store {}`", .path.display(), .path.display())]
+    NotAStore {
+        /// The repository.
+        path: PathBuf,
+        /// Why it is not recognised.
+        reason: String,
+    },
+    /// An update older than the explainer's newest version (without `--backdate`).
+    #[error("{slug}: updated {updated} is older than {newest_version}, updated {newest}; nothing was written. Versions are kept in time order: give a later --updated (or `updated` in the file), or add --backdate to record it anyway")]
+    TimeBackwards {
+        /// The explainer.
+        slug: String,
+        /// The time asked for.
+        updated: String,
+        /// The newest version, `v3 (abc1234)`.
+        newest_version: String,
+        /// Its updated time.
+        newest: String,
+    },
+    /// The store's file system refused a write (no space, permission denied, read-only).
+    #[error("cannot write to the store: {0}")]
+    StoreWrite(String),
+    /// Another writer holds a lock on the store.
+    #[error("store locked: {0}")]
+    Locked(String),
     /// Configuration file problem.
     #[error("{path}: {message}")]
     Config {
@@ -71,6 +97,8 @@ impl Error {
             Error::Input { .. }
             | Error::InvalidSlug(_)
             | Error::Version(_)
+            | Error::NotAStore { .. }
+            | Error::TimeBackwards { .. }
             | Error::Config { .. } => 2,
             _ => 1,
         }
@@ -91,11 +119,77 @@ impl Error {
             source,
         }
     }
+
+    /// A file-system failure while writing the store, saying the cause in words.
+    pub fn store_io(path: &std::path::Path, what: &str, source: std::io::Error) -> Self {
+        Error::StoreWrite(format!("{what} {}: {}", path.display(), io_cause(&source)))
+    }
+
+    /// A libgit2 failure while writing the store: the cause in words (no space
+    /// left, permission denied, lock held), never libgit2's bare "no error".
+    pub fn git_write(what: &str, e: &git2::Error) -> Self {
+        if e.code() == git2::ErrorCode::Locked {
+            return Error::Locked(format!("{what}: {}; nothing was written", e.message()));
+        }
+        Error::StoreWrite(format!("{what}: {}; nothing was written", git_cause(e)))
+    }
+}
+
+/// The advice closing a conflict message: exactly what `--expect` accepts.
+fn retry_advice(newer: &str) -> String {
+    // `newer` reads `v26 (22dce74)`, or says the explainer is gone.
+    match newer.split_once(" (") {
+        Some((label, _)) if label.starts_with('v') => {
+            format!("Re-apply your edit to {newer} and commit with --expect {label}")
+        }
+        _ => "Commit without --expect to start it again".to_string(),
+    }
+}
+
+/// An I/O error's cause in plain words.
+fn io_cause(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let plain = match e.kind() {
+        ErrorKind::StorageFull => "no space left on the device",
+        ErrorKind::PermissionDenied => "permission denied",
+        ErrorKind::ReadOnlyFilesystem => "read-only file system",
+        ErrorKind::QuotaExceeded => "disk quota exceeded",
+        ErrorKind::NotADirectory => "a file is where a folder must be",
+        _ => return e.to_string(),
+    };
+    plain.to_string()
+}
+
+/// A libgit2 error's cause: its message with the operating system's reason in
+/// plain words; libgit2 sometimes loses the reason ("no error"), which is then
+/// read back from the last OS error.
+fn git_cause(e: &git2::Error) -> String {
+    let message = e.message();
+    let lower = message.to_ascii_lowercase();
+    for (needle, plain) in [
+        ("no space left", "no space left on the device"),
+        ("permission denied", "permission denied"),
+        ("read-only file system", "read-only file system"),
+        ("quota exceeded", "disk quota exceeded"),
+        ("not a directory", "a file is where a folder must be"),
+    ] {
+        if lower.contains(needle) {
+            return format!("{plain} ({message})");
+        }
+    }
+    if message.is_empty() || lower == "no error" {
+        let os = std::io::Error::last_os_error();
+        if os.raw_os_error().is_some_and(|code| code != 0) {
+            return io_cause(&os);
+        }
+        return "the file system refused the write without saying why".to_string();
+    }
+    message.to_string()
 }
 
 impl From<git2::Error> for Error {
     fn from(e: git2::Error) -> Self {
-        Error::Git(e.message().to_string())
+        Error::Git(git_cause(&e))
     }
 }
 

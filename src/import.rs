@@ -1,7 +1,8 @@
 //! Import: build an explainer history from a folder of version files
 //! (`DIR/<slug>/<anything>.md|.txt`, each with front matter carrying `updated`
-//! and a `[change]` table). Versions are committed in updated-time order, and
-//! re-running an import adds nothing that is already stored.
+//! and a `[change]` table). Versions are committed in updated-time order (file
+//! name order among equal times) as one batch, and re-running an import adds
+//! nothing that is already stored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +11,9 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Ingested, Rules};
-use crate::model::{UpdateKind, Version};
+use crate::model::{Document, UpdateKind, Version};
 use crate::slug::Slug;
-use crate::store::{CommitOutcome, Store, UpdateRequest};
+use crate::store::{BatchVersion, Store};
 
 /// One version file to import: where it came from and its bytes.
 #[derive(Debug, Clone)]
@@ -32,9 +33,23 @@ pub struct ImportReport {
     pub skipped: usize,
     /// Explainers seen.
     pub explainers: usize,
+    /// Files whose text repeats the version before them, as
+    /// `<path>: no change from vN`: not stored, since readers could see no change.
+    pub unchanged: Vec<String>,
+    /// Entries of the folder that are not version files, as `<path>: <reason>`.
+    pub ignored: Vec<String>,
     /// Why packing what was written failed (see [`Store::pack`]), if it did:
     /// every version is stored all the same, only reads are slower.
     pub pack_error: Option<String>,
+}
+
+/// The version files of an import folder and the entries that are not.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSource {
+    /// Version files, by slug folder then file name.
+    pub files: Vec<ImportFile>,
+    /// Entries left out, as `<path>: <reason>`.
+    pub ignored: Vec<String>,
 }
 
 /// A version ready to commit, checked before anything is written.
@@ -48,28 +63,125 @@ struct PlannedVersion {
     kind: UpdateKind,
 }
 
+/// How often an import re-plans after other writers moved `main` under it.
+const MAX_IMPORT_ATTEMPTS: u32 = 100;
+
 /// Read every `*.md` / `*.txt` file one level below each `<slug>/` folder of `dir`.
 pub fn read_dir(dir: &Path) -> Result<Vec<ImportFile>> {
-    let mut files = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut slug_dirs: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    slug_dirs.sort();
-    for slug_dir in slug_dirs {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&slug_dir)
-            .map_err(|e| Error::io(&slug_dir, e))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && is_version_file(p))
-            .collect();
-        names.sort();
-        for path in names {
-            let bytes = crate::input_file::read_bounded(&path, ingest::MAX_INPUT_BYTES as u64)?;
-            files.push(ImportFile { path, bytes });
+    Ok(read_source(dir)?.files)
+}
+
+/// Read the version files of `dir` (`DIR/<slug>/<name>.md|.markdown|.txt`),
+/// and say why every other entry is left out. Symbolic links are followed
+/// only when they stay inside `dir`; one that leaves it refuses the import,
+/// since it would record a file the folder does not hold.
+pub fn read_source(dir: &Path) -> Result<ImportSource> {
+    let root = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    let mut source = ImportSource::default();
+    for (slug_dir, kind) in entries(dir, &root)? {
+        let Some(kind) = kind_or_ignore(&slug_dir, kind, &mut source.ignored) else {
+            continue;
+        };
+        if kind != EntryKind::Dir {
+            source.ignored.push(format!(
+                "{}: not inside a <slug>/ folder (import reads DIR/<slug>/<name>.md)",
+                slug_dir.display()
+            ));
+            continue;
+        }
+        let name = slug_dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if Slug::new(name).is_err() {
+            source.ignored.push(format!(
+                "{}: folder name is not a slug (lower-case letters, digits and '-')",
+                slug_dir.display()
+            ));
+            continue;
+        }
+        for (path, kind) in entries(&slug_dir, &root)? {
+            let Some(kind) = kind_or_ignore(&path, kind, &mut source.ignored) else {
+                continue;
+            };
+            if kind == EntryKind::Dir {
+                source.ignored.push(format!(
+                    "{}: nested folder (import reads only DIR/<slug>/<name>.md)",
+                    path.display()
+                ));
+            } else if !is_version_file(&path) {
+                source.ignored.push(format!(
+                    "{}: not a .md, .markdown or .txt file (extensions are lower-case)",
+                    path.display()
+                ));
+            } else {
+                let bytes = crate::input_file::read_bounded(&path, ingest::MAX_INPUT_BYTES as u64)?;
+                source.files.push(ImportFile { path, bytes });
+            }
         }
     }
-    Ok(files)
+    Ok(source)
+}
+
+/// What a folder entry is, symbolic links resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Dir,
+    File,
+    /// A FIFO, socket, device, broken link or hidden entry: the reason.
+    Other(&'static str),
+}
+
+/// Report an entry that is neither a file nor a folder; pass the others on.
+fn kind_or_ignore(path: &Path, kind: EntryKind, ignored: &mut Vec<String>) -> Option<EntryKind> {
+    match kind {
+        EntryKind::Other(reason) => {
+            ignored.push(format!("{}: {reason}", path.display()));
+            None
+        }
+        kind => Some(kind),
+    }
+}
+
+/// The entries of `dir`, sorted by name, with what each is. A symbolic link
+/// leaving `root` is an error naming the link and its target.
+fn entries(dir: &Path, root: &Path) -> Result<Vec<(PathBuf, EntryKind)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            out.push((path, EntryKind::Other("hidden entry")));
+            continue;
+        }
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+        let meta = if meta.file_type().is_symlink() {
+            let Ok(target) = path.canonicalize() else {
+                out.push((path, EntryKind::Other("broken symbolic link")));
+                continue;
+            };
+            if !target.starts_with(root) {
+                return Err(Error::input(
+                    &path,
+                    format!(
+                        "is a symbolic link to {}, outside {}; import reads only what the folder holds (copy the file in instead)",
+                        target.display(),
+                        root.display()
+                    ),
+                ));
+            }
+            std::fs::metadata(&target).map_err(|e| Error::io(&path, e))?
+        } else {
+            meta
+        };
+        let kind = if meta.is_dir() {
+            EntryKind::Dir
+        } else if meta.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other("not a regular file (a FIFO, socket or device)")
+        };
+        out.push((path, kind));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 fn is_version_file(path: &Path) -> bool {
@@ -79,8 +191,19 @@ fn is_version_file(path: &Path) -> bool {
     )
 }
 
-/// Import version files into the store. Every file is ingested and checked first,
-/// so bad input writes nothing; then versions are committed oldest first.
+/// Import version files into the store. Every file is ingested and checked
+/// first, so bad input writes nothing. Each explainer's files are ordered by
+/// `updated`, then by file name among equal times (so a sequence number in
+/// the name orders versions made in the same second or on the same day);
+/// the stored `updated` is what each file says. A file already stored (same
+/// time and text) is skipped, one repeating the version before it is reported
+/// as "no change from vN", and one older than a version stored after it is
+/// refused: import only appends, as `commit` does.
+///
+/// Everything new is written as one batch that moves `main` once by
+/// compare-and-swap: all of it lands or none. If another writer moved `main`
+/// meanwhile, the import is planned again against what is stored then, so
+/// concurrent imports of one folder store each version once.
 pub fn import(
     store: &Store,
     files: &[ImportFile],
@@ -95,79 +218,124 @@ pub fn import(
             .or_default()
             .push(planned);
     }
+    for versions in by_slug.values_mut() {
+        versions.sort_by(|a, b| (a.updated, &a.path).cmp(&(b.updated, &b.path)));
+    }
     let total: usize = by_slug.values().map(Vec::len).sum();
-    let mut report = ImportReport {
-        explainers: by_slug.len(),
-        ..ImportReport::default()
-    };
 
-    // Check every explainer against what is stored before writing anything.
-    let mut to_write = Vec::new();
-    for (slug, mut versions) in by_slug {
-        versions.sort_by_key(|v| v.updated);
-        if let Some(pair) = versions.windows(2).find(|w| w[0].updated == w[1].updated) {
-            return Err(Error::input(
-                &pair[1].path,
-                format!(
-                    "same updated time as {} ({})",
-                    pair[0].path.display(),
-                    pair[0].updated.to_rfc3339()
-                ),
-            ));
-        }
-        let stored = match store.history(&slug) {
-            Ok(history) => history,
-            Err(Error::UnknownExplainer(_)) => Vec::new(),
-            Err(e) => return Err(e),
+    for _ in 0..MAX_IMPORT_ATTEMPTS {
+        let (tip, histories) = store.histories_with_tip()?;
+        let mut report = ImportReport {
+            explainers: by_slug.len(),
+            ..ImportReport::default()
         };
-        let newest = stored.last().map(|v| v.updated);
-        for version in versions {
-            if stored.iter().any(|v| v.updated == version.updated)
-                || unchanged_when_imported(store, &slug, &stored, &version)?
+        let mut to_write: Vec<&PlannedVersion> = Vec::new();
+        for (slug, versions) in &by_slug {
+            let stored = histories.get(slug).map_or(&[][..], Vec::as_slice);
+            select_new(store, slug, stored, versions, &mut report, &mut to_write)?;
+        }
+        // One chain for all explainers, in time order (stable: each explainer's
+        // own order among equal times is kept).
+        to_write.sort_by_key(|v| v.updated);
+        let batch: Vec<BatchVersion<'_>> = to_write
+            .iter()
+            .map(|v| BatchVersion {
+                slug: &v.slug,
+                text: ingest::stored_text(&v.ingested.document),
+                editor: &v.editor,
+                updated: v.updated,
+                note: &v.note,
+                kind: v.kind,
+            })
+            .collect();
+        let already = total - batch.len();
+        progress(already, total);
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        if store.append_batch(tip.as_deref(), &batch, &|done| {
+            progress(already + done, total)
+        })? {
+            report.committed = batch.len();
+            // Every version is already on main: packing only speeds up reads.
+            report.pack_error = store.pack(tip.as_deref()).err().map(|e| e.to_string());
+            return Ok(report);
+        }
+        // Another writer moved main while this batch was built: plan again.
+    }
+    Err(Error::Git(format!(
+        "could not import: other writers moved main first {MAX_IMPORT_ATTEMPTS} times in a row; nothing was written"
+    )))
+}
+
+/// Sort one explainer's files (oldest first) into already stored, repeats of
+/// the version before them, and new versions to append (pushed to `to_write`).
+fn select_new<'p>(
+    store: &Store,
+    slug: &Slug,
+    stored: &[Version],
+    versions: &'p [PlannedVersion],
+    report: &mut ImportReport,
+    to_write: &mut Vec<&'p PlannedVersion>,
+) -> Result<()> {
+    let newest = stored.last();
+    let mut appended = 0;
+    // The version the next file follows: its number and document.
+    let mut previous: Option<(usize, Document)> = match newest {
+        Some(v) => Some((v.number, store.document_from_history(slug, v)?)),
+        None => None,
+    };
+    for version in versions {
+        let document = &version.ingested.document;
+        let blob = git2::Oid::hash_object(
+            git2::ObjectType::Blob,
+            ingest::stored_text(document).as_bytes(),
+        )?
+        .to_string();
+        // Stored already (same time, same file): later files follow it.
+        if let Some(same) = stored
+            .iter()
+            .find(|v| v.updated == version.updated && v.blob == blob)
+        {
+            report.skipped += 1;
+            previous = Some((same.number, store.document_from_history(slug, same)?));
+            continue;
+        }
+        if let Some((number, before)) = &previous {
+            if before
+                .meta
+                .same_content(&before.body, &document.meta, &document.body)
             {
-                report.skipped += 1;
+                report.unchanged.push(format!(
+                    "{}: no change from v{number}",
+                    version.path.display()
+                ));
                 continue;
             }
-            if let Some(newest) = newest {
-                if version.updated < newest {
-                    return Err(Error::input(
-                        &version.path,
-                        format!(
-                            "updated {} is older than the newest stored version of {} ({}); import only appends",
-                            version.updated.to_rfc3339(),
-                            slug,
-                            newest.to_rfc3339()
-                        ),
-                    ));
+        }
+        if let Some(newest) = newest {
+            if version.updated < newest.updated {
+                if unchanged_when_imported(store, slug, stored, version)? {
+                    report.skipped += 1;
+                    continue;
                 }
+                return Err(Error::input(
+                    &version.path,
+                    format!(
+                        "updated {} is older than {} of {slug}, updated {}; import only appends after the newest version",
+                        version.updated.to_rfc3339(),
+                        newest.label(),
+                        newest.updated.to_rfc3339()
+                    ),
+                ));
             }
-            to_write.push(version);
         }
+        let number = stored.len() + appended + 1;
+        appended += 1;
+        previous = Some((number, document.clone()));
+        to_write.push(version);
     }
-
-    let before = store.tip()?;
-    let mut done = report.skipped;
-    progress(done, total);
-    for version in to_write {
-        let request = UpdateRequest {
-            editor: version.editor,
-            updated: version.updated,
-            note: version.note,
-            kind: version.kind,
-            expect: None,
-        };
-        match store.commit(&version.slug, &version.ingested.document, &request)? {
-            CommitOutcome::Committed(_) => report.committed += 1,
-            CommitOutcome::Unchanged(_) => report.skipped += 1,
-        }
-        done += 1;
-        progress(done, total);
-    }
-    if report.committed > 0 {
-        // Every version is already committed: packing only speeds up reads.
-        report.pack_error = store.pack(before.as_deref()).err().map(|e| e.to_string());
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// An older file that repeats the version current at its time: the first import
@@ -182,10 +350,6 @@ fn unchanged_when_imported(
     let Some(current) = stored.iter().rev().find(|v| v.updated <= version.updated) else {
         return Ok(false);
     };
-    if stored.last().is_some_and(|newest| newest.id == current.id) {
-        // At or after the newest version: committing decides (and says "no change").
-        return Ok(false);
-    }
     let then = store.document_from_history(slug, current)?;
     let document = &version.ingested.document;
     Ok(then

@@ -58,6 +58,9 @@ pub struct BuildReport {
     pub removed: usize,
     /// The site's folder.
     pub out_dir: PathBuf,
+    /// Explainers left out because a stored version cannot be read (a malformed
+    /// file committed with plain git), each as `<file>@<commit>: <reason>`.
+    pub left_out: Vec<String>,
 }
 
 /// Build the whole static site from `store` into `out_dir` (created if needed).
@@ -86,7 +89,9 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
         .max(1);
     let next = AtomicUsize::new(0);
     let store_path = store.path();
-    let outcomes: Vec<Result<Vec<(usize, BuiltExplainer)>>> = std::thread::scope(|scope| {
+    // One unreadable explainer is left out (and reported), not a failure for all.
+    type Built = std::result::Result<BuiltExplainer, String>;
+    let outcomes: Vec<Result<Vec<(usize, Built)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -98,7 +103,8 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
                             break;
                         };
                         match build_explainer(&store, slug, history, out_dir) {
-                            Ok(explainer) => built.push((i, explainer)),
+                            Ok(explainer) => built.push((i, Ok(explainer))),
+                            Err(e @ Error::Input { .. }) => built.push((i, Err(e.to_string()))),
                             Err(e) => {
                                 // Stop the other workers at their next explainer.
                                 next.store(histories.len(), Ordering::Relaxed);
@@ -120,7 +126,7 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
             .collect()
     });
     bar.finish_and_clear();
-    let mut built: Vec<(usize, BuiltExplainer)> = Vec::new();
+    let mut built: Vec<(usize, Built)> = Vec::new();
     for outcome in outcomes {
         built.extend(outcome?);
     }
@@ -136,6 +142,13 @@ pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildRepor
     let mut feeds = Written::default();
     let mut written = Vec::new();
     for (_, explainer) in built {
+        let explainer = match explainer {
+            Ok(explainer) => explainer,
+            Err(why) => {
+                report.left_out.push(why);
+                continue;
+            }
+        };
         report.explainers += 1;
         report.pages += explainer.pages.count;
         report.feeds += explainer.feeds.count;
@@ -391,24 +404,35 @@ fn build_explainer(
     };
     write(&dir, "changes.html", &changes.render()?, &mut pages)?;
 
-    // The explainer page with its "what changed" box: since the previous major update.
-    let majors: Vec<&Version> = history
+    // The explainer page with its "what changed" box: since the day of the
+    // latest major update, exactly as that day's since page and `redline since
+    // <slug> <day>` mean it (the version current at the start of that day, up
+    // to the newest), so the box, its link and the CLI tell one story.
+    let latest_major = history
         .iter()
-        .filter(|v| v.kind == UpdateKind::Major)
-        .collect();
-    let whats_new = match majors.len().checked_sub(2).and_then(|i| majors.get(i)) {
-        Some(previous) => {
-            let summary = summaries.get(previous.number, head)?;
-            let day = render::day(&majors.last().map_or(latest.updated, |v| v.updated));
+        .rev()
+        .find(|v| v.kind == UpdateKind::Major && v.number > 1);
+    let whats_new = match latest_major.and_then(|major| {
+        let day = render::day(&major.updated);
+        since_days
+            .iter()
+            .find(|(d, _, _)| *d == day)
+            .map(|(d, base, start)| (d.clone(), *base, *start))
+    }) {
+        Some((day, base, start)) => {
+            let summary = summaries.get(base, head)?;
             let mut highlights = render::highlight_views(&summary.highlights);
             let more = highlights.len().saturating_sub(BOX_HIGHLIGHTS);
             highlights.truncate(BOX_HIGHLIGHTS);
+            let base = VersionView::new(&summary.base);
             Some(WhatsNew {
-                since: VersionView::new(previous),
+                asked: AskedView::new(&start, &base),
+                base,
+                head: VersionView::new(&summary.head),
                 highlights,
                 more,
                 updates: summary.updates.iter().map(VersionView::new).collect(),
-                since_page: since_days.iter().any(|(d, _, _)| *d == day).then_some(day),
+                since_page: day,
             })
         }
         None => None,
@@ -552,14 +576,21 @@ struct SiteIndex<'a> {
 /// How many highlights the explainer page's box shows before linking to the rest.
 const BOX_HIGHLIGHTS: usize = 5;
 
-/// The "what changed since the previous major update" box.
+/// The "what changed since the latest major update's day" box: the same window
+/// as the since page it links to.
 struct WhatsNew {
-    since: VersionView,
+    /// The day asked about, when it is not the base version's own day.
+    asked: Option<AskedView>,
+    /// The version compared with (current at the start of that day).
+    base: VersionView,
+    /// The newest version.
+    head: VersionView,
     highlights: Vec<HighlightView>,
     /// Highlights left out of the box.
     more: usize,
     updates: Vec<VersionView>,
-    since_page: Option<String>,
+    /// The since page of the same window: `since/<day>.html`.
+    since_page: String,
 }
 
 #[derive(Template)]

@@ -2,7 +2,9 @@
 //! runs the real `redline` binary or library against real temporary git stores.
 
 mod cli;
+mod crash;
 mod hardening;
 mod report;
 mod site;
 mod store;
+mod summary;

@@ -327,7 +327,7 @@ fn json_report_fields() {
     let talks = &files[4];
     assert_eq!(talks["substantive"], 0);
     assert_eq!(talks["cosmetic"], 1);
-    assert_eq!(talks["changes"][0]["spelling_fix"], true);
+    assert_eq!(talks["changes"][0]["significance"], "cosmetic");
     assert!(files[3]["substantive"].is_null());
 }
 

@@ -202,9 +202,19 @@ fn demo_site_has_every_page_and_working_relative_links() {
     assert!(page
         .contains("Last updated <time datetime=\"2025-03-04T16:00:00+00:00\">4 March 2025</time>"));
     assert!(page.contains("href=\"changes.html\">see all updates</a>"));
+    // The box answers "since 4 March" exactly as since/2025-03-04.html and
+    // `redline since … 2025-03-04` do: the version current at the start of
+    // that day (v3, 1 March) up to the newest (v4).
     assert!(
-        page.contains("What changed since 1 March 2025"),
-        "box: since the previous major update"
+        page.contains("<h2>What changed since 4 March 2025</h2>"),
+        "box: since the day of the latest major update"
+    );
+    assert!(page.contains("Compared with the version of <time datetime=\"2025-03-01T12:00:00+00:00\">1 March 2025</time> (v3), up to <time datetime=\"2025-03-04T16:00:00+00:00\">4 March 2025</time> (v4)"), "{page}");
+    assert!(page.contains("href=\"since/2025-03-04.html\""));
+    let since_page = std::fs::read_to_string(ff.join("since/2025-03-04.html")).unwrap();
+    assert!(
+        since_page.contains("compared with the version of <time datetime=\"2025-03-01T12:00:00+00:00\">1 March 2025</time> (v3), up to <time datetime=\"2025-03-04T16:00:00+00:00\">4 March 2025</time> (v4)"),
+        "{since_page}"
     );
     // Track changes: rendered Markdown, each replacement spelt out in its paragraph.
     let track = std::fs::read_to_string(ff.join("track-changes/2025-03-01.html")).unwrap();

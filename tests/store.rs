@@ -1029,3 +1029,732 @@ fn a_stale_lock_fails_clearly_and_writes_nothing() {
     );
     assert_eq!(v.number, 5);
 }
+
+// ---------------------------------------------------------------------------
+// Hardening (issue 10 items 2, 3, 4, 5, 7, 11, 12, 13, 14; issue 8 bullet 8):
+// the real binary against real temporary stores. All inputs are synthetic.
+
+pub mod hardening {
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use crate::cli::Workspace;
+
+    /// A synthetic version file for `import` (front matter with `[change]`).
+    pub fn version_file(updated: &str, note: &str, body: &str) -> String {
+        format!(
+            "+++\ntitle = \"Synthetic\"\nupdated = {updated}\n\n[change]\neditor = \"Ed Itor\"\nkind = \"major\"\nnote = \"{note}\"\n+++\n{body}\n"
+        )
+    }
+
+    /// A synthetic document for `commit`.
+    fn document(updated: Option<&str>, body: &str) -> String {
+        match updated {
+            Some(t) => format!("+++\ntitle = \"Synthetic\"\nupdated = {t}\n+++\n{body}\n"),
+            None => format!("+++\ntitle = \"Synthetic\"\n+++\n{body}\n"),
+        }
+    }
+
+    fn commit_args<'a>(slug: &'a str, file: &'a Path, note: &'a str) -> Vec<&'a str> {
+        vec![
+            "commit",
+            slug,
+            file.to_str().unwrap(),
+            "--note",
+            note,
+            "--editor",
+            "Ann",
+        ]
+    }
+
+    /// `log --format json` as (note, updated) pairs.
+    fn log(ws: &Workspace, slug: &str) -> Vec<(String, String)> {
+        let json: serde_json::Value =
+            serde_json::from_str(&ws.stdout(&["log", slug, "--format", "json"])).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["note"].as_str().unwrap().to_string(),
+                    v["updated"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+        String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+    }
+
+    fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+        String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+    }
+
+    fn fsck(store: &Path) {
+        let out = Command::new("git")
+            .arg("--git-dir")
+            .arg(store)
+            .args(["fsck", "--strict", "--no-dangling"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "fsck: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A folder `DIR/<slug>/NNNN.md` of `count` synthetic versions, one hour apart.
+    pub fn import_folder(root: &Path, slug: &str, count: usize) -> PathBuf {
+        let dir = root.join("import");
+        std::fs::create_dir_all(dir.join(slug)).unwrap();
+        let start = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap();
+        for i in 0..count {
+            let when = (start + chrono::Duration::hours(i as i64)).to_rfc3339();
+            std::fs::write(
+                dir.join(slug).join(format!("{i:04}.md")),
+                version_file(
+                    &when,
+                    &format!("update {i}"),
+                    &format!("Paragraph number {i}."),
+                ),
+            )
+            .unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn time_going_backwards_is_refused_and_the_show_edit_commit_loop_takes_now() {
+        let ws = Workspace::new();
+        let first = ws.write(
+            "a.md",
+            document(Some("2025-03-04T10:00:00Z"), "First text."),
+        );
+        ws.redline(&commit_args("x", &first, "first"))
+            .assert()
+            .success();
+        let before = ws.main_ref();
+
+        // Older than the newest version: refused, naming both times and the override.
+        let older = ws.write("b.md", document(None, "Second text."));
+        let mut args = commit_args("x", &older, "second");
+        args.extend(["--updated", "2020-01-01"]);
+        let refused = ws.redline(&args).assert().code(2);
+        let msg = stderr_of(&refused);
+        for part in [
+            "2020-01-01T00:00:00+00:00",
+            "2025-03-04T10:00:00+00:00",
+            "--backdate",
+            "v1",
+        ] {
+            assert!(msg.contains(part), "{part:?} missing: {msg}");
+        }
+        assert_eq!(msg.trim().lines().count(), 1, "{msg}");
+        assert_eq!(ws.main_ref(), before);
+        // The same from the file's front matter.
+        let old_file = ws.write(
+            "c.md",
+            document(Some("2020-01-01T00:00:00Z"), "Second text."),
+        );
+        ws.redline(&commit_args("x", &old_file, "second"))
+            .assert()
+            .code(2);
+        assert_eq!(ws.main_ref(), before);
+
+        // show > e.md; edit; commit: the file carries v1's own time, so "now" is taken, and said.
+        let shown = ws.stdout(&["show", "x"]);
+        let edited = ws.write("e.md", shown.replace("First text.", "Edited text."));
+        let start = chrono::Utc::now() - chrono::Duration::seconds(1);
+        let done = ws
+            .redline(&commit_args("x", &edited, "edited"))
+            .assert()
+            .success();
+        assert!(
+            stderr_of(&done).contains("recorded as updated now"),
+            "{}",
+            stderr_of(&done)
+        );
+        let history = log(&ws, "x");
+        assert_eq!(history.len(), 2);
+        let v2 = chrono::DateTime::parse_from_rfc3339(&history[1].1).unwrap();
+        assert!(v2 >= start, "v2 updated {v2} should be now");
+        assert!(ws.stdout(&["show", "x"]).contains(&format!(
+            "updated = {}",
+            history[1].1.replace("+00:00", "Z")
+        )));
+
+        // The override records it, after the newest.
+        let mut args = commit_args("x", &older, "backdated");
+        args.extend(["--updated", "2020-01-01", "--backdate"]);
+        ws.redline(&args).assert().success();
+        assert_eq!(log(&ws, "x").len(), 3);
+
+        // Import appends only: a file older than the newest stored version is refused.
+        let dir = ws.dir.path().join("imp");
+        std::fs::create_dir_all(dir.join("x")).unwrap();
+        std::fs::write(
+            dir.join("x/0001.md"),
+            // Older than v3, backdated to 2020-01-01, the newest by position.
+            version_file("2019-06-01T00:00:00Z", "late", "Late text."),
+        )
+        .unwrap();
+        let refused = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
+        assert!(
+            stderr_of(&refused).contains("import only appends"),
+            "{}",
+            stderr_of(&refused)
+        );
+        assert_eq!(log(&ws, "x").len(), 3);
+    }
+
+    #[test]
+    fn import_orders_equal_and_date_only_times_by_name_and_reports_repeats() {
+        let ws = Workspace::new();
+        let dir = ws.dir.path().join("imp");
+        std::fs::create_dir_all(dir.join("x")).unwrap();
+        let files = [
+            // Two versions the same day (date-only), one the same second, one repeat.
+            ("0001.md", "2025-03-01", "one", "Text one."),
+            ("0002.md", "2025-03-01", "two", "Text two."),
+            ("0003.md", "2025-03-02T09:00:00Z", "three", "Text two."),
+            ("0004.md", "2025-03-02T09:00:00Z", "four", "Text four."),
+            ("0005.md", "2025-03-02T09:00:00Z", "five", "Text five."),
+        ];
+        for (name, updated, note, body) in files {
+            std::fs::write(dir.join("x").join(name), version_file(updated, note, body)).unwrap();
+        }
+        let done = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        let out = stdout_of(&done);
+        assert!(out.contains("imported 4 new version(s)"), "{out}");
+        assert!(out.contains("0003.md: no change from v2"), "{out}");
+        assert!(
+            !out.contains("already stored)\nnot stored: ") || out.contains("(0 already stored)"),
+            "{out}"
+        );
+        let history = log(&ws, "x");
+        let notes: Vec<&str> = history.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(notes, ["one", "two", "four", "five"]);
+        // The stored `updated` is what each file says.
+        assert_eq!(history[0].1, history[1].1);
+        assert_eq!(history[0].1, "2025-03-01T00:00:00Z");
+        assert_eq!(history[2].1, history[3].1);
+        assert!(ws
+            .stdout(&["show", "x@v2"])
+            .contains("updated = 2025-03-01"));
+
+        // Re-running adds nothing and says the same about the repeat.
+        let again = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        let out = stdout_of(&again);
+        assert!(
+            out.contains("imported 0 new version(s)") && out.contains("(4 already stored)"),
+            "{out}"
+        );
+        assert!(out.contains("0003.md: no change from v2"), "{out}");
+        assert_eq!(log(&ws, "x").len(), 4);
+        fsck(&ws.store());
+    }
+
+    #[test]
+    fn concurrent_imports_of_one_folder_store_each_version_once() {
+        let count = 60;
+        for trial in 0..2 {
+            let ws = Workspace::new();
+            let dir = import_folder(ws.dir.path(), "x", count);
+            let children: Vec<_> = (0..2)
+                .map(|_| {
+                    Command::new(env!("CARGO_BIN_EXE_redline"))
+                        .arg("--store")
+                        .arg(ws.store())
+                        .arg("import")
+                        .arg(&dir)
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for child in children {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "trial {trial}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let history = log(&ws, "x");
+            let notes: Vec<String> = history.into_iter().map(|(n, _)| n).collect();
+            let expected: Vec<String> = (0..count).map(|i| format!("update {i}")).collect();
+            assert_eq!(notes, expected, "trial {trial}");
+            fsck(&ws.store());
+        }
+    }
+
+    #[test]
+    fn an_import_is_all_or_nothing() {
+        // A file that cannot be recorded (an editor name git cannot hold) at
+        // the end of the batch: nothing of the batch lands.
+        let ws = Workspace::new();
+        let dir = import_folder(ws.dir.path(), "x", 5);
+        std::fs::write(
+            dir.join("x/0009.md"),
+            version_file("2025-01-01T00:00:00Z", "bad", "Bad.").replace("Ed Itor", "Ed\\nItor"),
+        )
+        .unwrap();
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .failure();
+        assert_eq!(ws.main_ref(), None);
+    }
+
+    #[test]
+    fn a_lock_left_by_a_killed_redline_is_recovered_and_other_locks_are_not_broken() {
+        let ws = Workspace::new();
+        let a = ws.write("a.md", document(Some("2025-03-01T00:00:00Z"), "One."));
+        ws.redline(&commit_args("x", &a, "one")).assert().success();
+        let main_lock = ws.store().join("refs/heads/main.lock");
+
+        // A redline killed while moving main: its record says `updating` and it is gone.
+        let mut dead = Command::new("true").spawn().unwrap();
+        let dead_pid = dead.id();
+        dead.wait().unwrap();
+        std::fs::write(
+            ws.store().join("redline.lock"),
+            format!("pid={dead_pid} start=1 state=updating\n"),
+        )
+        .unwrap();
+        std::fs::write(&main_lock, "").unwrap();
+        let b = ws.write("b.md", document(Some("2025-03-02T00:00:00Z"), "Two."));
+        let done = ws.redline(&commit_args("x", &b, "two")).assert().success();
+        assert!(
+            stderr_of(&done).contains("main.lock"),
+            "{}",
+            stderr_of(&done)
+        );
+        assert!(!main_lock.exists());
+        assert_eq!(log(&ws, "x").len(), 2);
+
+        // A main.lock no redline left (plain git holds it): never removed, a clear message.
+        std::fs::write(&main_lock, "").unwrap();
+        let before = ws.main_ref();
+        let c = ws.write("c.md", document(Some("2025-03-03T00:00:00Z"), "Three."));
+        let refused = ws.redline(&commit_args("x", &c, "three")).assert().code(1);
+        let msg = stderr_of(&refused);
+        assert!(
+            msg.contains("main.lock")
+                && msg.contains("other than redline")
+                && msg.contains("nothing was written"),
+            "{msg}"
+        );
+        assert!(main_lock.exists());
+        assert_eq!(ws.main_ref(), before);
+        std::fs::remove_file(&main_lock).unwrap();
+
+        // A live writer's lock is waited for, not broken.
+        let mut holder = Command::new("flock")
+            .arg(ws.store().join("redline.lock"))
+            .args(["sleep", "2"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let start = Instant::now();
+        ws.redline(&commit_args("x", &c, "three"))
+            .assert()
+            .success();
+        assert!(
+            start.elapsed() >= Duration::from_millis(1200),
+            "{:?}",
+            start.elapsed()
+        );
+        holder.wait().unwrap();
+        assert_eq!(log(&ws, "x").len(), 3);
+        fsck(&ws.store());
+    }
+
+    #[test]
+    fn an_edited_history_cache_is_not_trusted_and_verify_reports_it() {
+        let ws = Workspace::new();
+        for (i, t) in ["2025-03-01", "2025-03-02", "2025-03-03"]
+            .iter()
+            .enumerate()
+        {
+            let f = ws.write("v.md", document(Some(t), &format!("Text {i}.")));
+            ws.redline(&commit_args("x", &f, &format!("note {i}")))
+                .assert()
+                .success();
+        }
+        let truth = log(&ws, "x");
+        let cache = ws.store().join("redline-histories.json");
+        let forge = || {
+            let mut json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+            let versions = json["histories"]["x"].as_array_mut().unwrap();
+            versions[0][5] = "FORGED note".into();
+            versions[1][3] = "Forged Editor".into();
+            versions.pop();
+            std::fs::write(&cache, serde_json::to_vec(&json).unwrap()).unwrap();
+        };
+        forge();
+        assert_eq!(log(&ws, "x"), truth);
+        assert!(!ws.stdout(&["list"]).contains("FORGED"));
+
+        forge();
+        let found = ws.redline(&["verify"]).assert().code(1);
+        let out = stdout_of(&found);
+        assert!(out.contains("checksum"), "{out}");
+        assert!(out.contains("x v1") && out.contains("note"), "{out}");
+        assert!(out.contains("editor"), "{out}");
+        // Repaired: a second run finds nothing.
+        let clean = ws.redline(&["verify"]).assert().success();
+        assert!(
+            stdout_of(&clean).contains("3 version(s)")
+                && stdout_of(&clean).contains("no differences")
+        );
+        assert_eq!(log(&ws, "x"), truth);
+    }
+
+    #[test]
+    fn only_redline_stores_are_opened_and_adopting_one_is_deliberate() {
+        let ws = Workspace::new();
+        let root = ws.dir.path();
+        let git = |dir: &Path, args: &[&str]| {
+            let out = Command::new("git")
+                .current_dir(dir)
+                .args(["-c", "user.name=T", "-c", "user.email=t@example.invalid"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let work = root.join("work");
+        std::fs::create_dir(&work).unwrap();
+        git(&work, &["init", "-q", "-b", "main"]);
+        std::fs::write(work.join("README"), "a project").unwrap();
+        git(&work, &["add", "README"]);
+        git(&work, &["commit", "-qm", "readme"]);
+        git(root, &["clone", "-q", "--bare", "work", "bare.git"]);
+        let a = ws.write("a.md", document(Some("2025-03-01"), "One."));
+
+        for other in [root.join("bare.git"), work.join(".git"), work.clone()] {
+            let store = other.to_str().unwrap();
+            let refused = ws.redline(&["--store", store, "list"]).assert().code(2);
+            let msg = stderr_of(&refused);
+            assert!(
+                msg.contains("not a redline store") && msg.contains("init --adopt"),
+                "{msg}"
+            );
+            let mut args = vec!["--store", store];
+            args.extend(commit_args("x", &a, "one"));
+            ws.redline(&args).assert().code(2);
+        }
+        assert!(!root.join("bare.git/redline-histories.json").exists());
+        assert!(!work.join(".git/redline-histories.json").exists());
+
+        // A work tree cannot be adopted; a bare repository can, and keeps its files.
+        let refused = ws
+            .redline(&["--store", work.to_str().unwrap(), "init", "--adopt"])
+            .assert()
+            .code(2);
+        assert!(stderr_of(&refused).contains("work tree"));
+        let bare = root.join("bare.git");
+        ws.redline(&["--store", bare.to_str().unwrap(), "init", "--adopt"])
+            .assert()
+            .success();
+        let mut args = vec!["--store", bare.to_str().unwrap()];
+        args.extend(commit_args("x", &a, "one"));
+        ws.redline(&args).assert().success();
+        let tree = Command::new("git")
+            .arg("--git-dir")
+            .arg(&bare)
+            .args(["ls-tree", "-r", "--name-only", "main"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(tree.stdout).unwrap(),
+            "README\nexplainers/x.md\n"
+        );
+
+        // A store made before the marker existed (no key, only explainers/) still opens.
+        ws.redline(&commit_args("x", &a, "one")).assert().success();
+        ws.git(&["config", "--unset", "redline.store"]);
+        assert!(ws.stdout(&["list"]).contains("x  (1 version"));
+    }
+
+    #[test]
+    fn import_refuses_links_out_of_the_folder_and_reports_what_it_skips() {
+        let ws = Workspace::new();
+        let dir = import_folder(ws.dir.path(), "x", 2);
+        let outside = ws.write(
+            "outside.md",
+            version_file("2030-01-01", "outside", "Elsewhere."),
+        );
+        std::fs::write(dir.join("x/UPPER.MD"), "x").unwrap();
+        std::fs::create_dir(dir.join("x/nested")).unwrap();
+        std::fs::write(dir.join("stray.md"), "x").unwrap();
+        // A link inside the folder is fine.
+        std::os::unix::fs::symlink(dir.join("x/0001.md"), dir.join("x/0002-link.md")).unwrap();
+        let done = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        let out = stdout_of(&done);
+        for skipped in [
+            "x/UPPER.MD: not a .md",
+            "x/nested: nested folder",
+            "stray.md: not inside a <slug>/ folder",
+        ] {
+            assert!(out.contains(skipped), "{skipped:?} not reported: {out}");
+        }
+        assert!(out.contains("0002-link.md: no change from v2"), "{out}");
+        assert_eq!(log(&ws, "x").len(), 2);
+
+        // A link to a file outside: refused, nothing written.
+        let before = ws.main_ref();
+        std::os::unix::fs::symlink(&outside, dir.join("x/0009.md")).unwrap();
+        let refused = ws
+            .redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
+        let msg = stderr_of(&refused);
+        assert!(msg.contains("0009.md") && msg.contains("outside"), "{msg}");
+        std::fs::remove_file(dir.join("x/0009.md")).unwrap();
+        // A symlinked slug folder outside: refused too.
+        let elsewhere = ws.dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(
+            elsewhere.join("0001.md"),
+            version_file("2030-01-01", "o", "O."),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.join("y")).unwrap();
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .code(2);
+        assert_eq!(ws.main_ref(), before);
+    }
+
+    #[test]
+    fn write_failures_name_the_cause() {
+        let ws = Workspace::new();
+        let a = ws.write("a.md", document(Some("2025-03-01"), "One."));
+        ws.redline(&commit_args("x", &a, "one")).assert().success();
+        let before = ws.main_ref();
+        let b = ws.write("b.md", document(Some("2025-03-02"), "Two."));
+        // Permission denied: as root, run the writer as another user (root ignores modes).
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .unwrap()
+            .stdout
+            == b"0\n";
+        let mut cmd = if root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_redline"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_redline"))
+        };
+        if !root {
+            for dir in ["objects", "refs/heads"] {
+                let p = ws.store().join(dir);
+                let mut perm = std::fs::metadata(&p).unwrap().permissions();
+                std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o555);
+                std::fs::set_permissions(&p, perm).unwrap();
+            }
+        }
+        // Others must reach the store and the input to get as far as writing.
+        let mut perm = std::fs::metadata(ws.dir.path()).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+        std::fs::set_permissions(ws.dir.path(), perm).unwrap();
+        // git refuses repositories owned by another user unless told they are safe.
+        let home = ws.dir.path().join("home");
+        std::fs::create_dir(&home).unwrap();
+        std::fs::write(home.join(".gitconfig"), "[safe]\n\tdirectory = *\n").unwrap();
+        let out = cmd
+            .env("HOME", &home)
+            .arg("--store")
+            .arg(ws.store())
+            .args(commit_args("x", &b, "two"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let msg = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{msg}");
+        assert!(
+            msg.contains("cannot write to the store")
+                && msg.contains("permission denied")
+                && msg.contains("nothing was written"),
+            "{msg}"
+        );
+        assert_eq!(msg.trim().lines().count(), 1, "{msg}");
+        assert_eq!(ws.main_ref(), before);
+
+        // No space left: a tiny tmpfs in a private mount namespace, where the
+        // machine allows one (root, or user namespaces); skipped, saying so, elsewhere.
+        let script = format!(
+            "mount -t tmpfs -o size=256k tmpfs {dir} || exit 99; \
+             {bin} --store {dir}/s.git init >/dev/null && \
+             {bin} --store {dir}/s.git commit x {a} --note one --editor Ann >/dev/null && \
+             (dd if=/dev/zero of={dir}/fill bs=1k 2>/dev/null; true) && \
+             {bin} --store {dir}/s.git commit x {b} --note two --editor Ann; echo \"rc=$?\"; \
+             git --git-dir={dir}/s.git rev-list --count main",
+            dir = ws.dir.path().join("full").display(),
+            bin = env!("CARGO_BIN_EXE_redline"),
+            a = a.display(),
+            b = b.display(),
+        );
+        std::fs::create_dir(ws.dir.path().join("full")).unwrap();
+        let out = Command::new("unshare")
+            .args(["-m", "sh", "-c", &script])
+            .output();
+        match out {
+            Ok(out) if out.status.code() != Some(99) && out.status.success() => {
+                let msg = String::from_utf8_lossy(&out.stderr);
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert!(stdout.contains("rc=1\n1\n"), "{stdout} {msg}");
+                assert!(
+                    msg.contains("no space left on the device")
+                        && msg.contains("nothing was written"),
+                    "{msg}"
+                );
+            }
+            _ => eprintln!("disk-full case skipped: no private mount namespace here"),
+        }
+    }
+
+    #[test]
+    fn one_malformed_explainer_does_not_hide_the_others() {
+        let ws = Workspace::new();
+        let a = ws.write("a.md", document(Some("2025-03-01"), "One."));
+        ws.redline(&commit_args("good", &a, "one"))
+            .assert()
+            .success();
+        // A plain-git commit of a file with broken front matter.
+        let blob = {
+            let mut child = Command::new("git")
+                .arg("--git-dir")
+                .arg(ws.store())
+                .args(["hash-object", "-w", "--stdin"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"+++\ntitle = \n+++\nBody.\n")
+                .unwrap();
+            String::from_utf8(child.wait_with_output().unwrap().stdout)
+                .unwrap()
+                .trim()
+                .to_string()
+        };
+        let parent = ws.main_ref().unwrap();
+        let index = ws.dir.path().join("index");
+        let git_env = |args: &[&str], stdin: Option<&str>| {
+            let mut cmd = Command::new("git");
+            cmd.arg("--git-dir")
+                .arg(ws.store())
+                .args(args)
+                .env("GIT_INDEX_FILE", &index);
+            cmd.env("GIT_AUTHOR_NAME", "T")
+                .env("GIT_AUTHOR_EMAIL", "t@x.invalid");
+            cmd.env("GIT_COMMITTER_NAME", "T")
+                .env("GIT_COMMITTER_EMAIL", "t@x.invalid");
+            let _ = stdin;
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        git_env(&["read-tree", "main"], None);
+        git_env(
+            &[
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("100644,{blob},explainers/broken.md"),
+            ],
+            None,
+        );
+        let tree = git_env(&["write-tree"], None);
+        let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"], None);
+        git_env(&["update-ref", "refs/heads/main", &commit], None);
+
+        let listed = ws.redline(&["list"]).assert().success();
+        let out = stdout_of(&listed);
+        assert!(out.contains("good  (1 version"), "{out}");
+        assert!(!out.contains("broken"), "{out}");
+        let warn = stderr_of(&listed);
+        assert!(
+            warn.contains("explainers/broken.md v1") && warn.contains(&commit[..7]),
+            "{warn}"
+        );
+        assert_eq!(warn.trim().lines().count(), 1, "{warn}");
+        // The site is built for the others.
+        let site = ws.dir.path().join("site");
+        let built = ws
+            .redline(&["build", "--out", site.to_str().unwrap()])
+            .assert()
+            .success();
+        let warn = stderr_of(&built);
+        assert!(
+            warn.contains(&format!("explainers/broken.md@{}", &commit[..7])),
+            "{warn}"
+        );
+        assert!(site.join("good/index.html").exists() || site.join("good.html").exists());
+        assert!(!std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("broken"));
+        // verify names it too, and exits 1.
+        let verified = ws.redline(&["verify"]).assert().code(1);
+        assert!(stdout_of(&verified).contains("unreadable: explainers/broken.md v1"));
+    }
+
+    #[test]
+    fn the_conflict_message_suggests_exactly_what_expect_accepts() {
+        let ws = Workspace::new();
+        let a = ws.write("a.md", document(Some("2025-03-01"), "One."));
+        ws.redline(&commit_args("x", &a, "one")).assert().success();
+        let b = ws.write("b.md", document(Some("2025-03-02"), "Two."));
+        let mut args = commit_args("x", &b, "two");
+        args.extend(["--expect", "v1"]);
+        ws.redline(&args).assert().success();
+        let c = ws.write("c.md", document(Some("2025-03-03"), "Three."));
+        let mut args = commit_args("x", &c, "three");
+        args.extend(["--expect", "v1"]);
+        let conflict = ws.redline(&args).assert().code(3);
+        let msg = stderr_of(&conflict);
+        let suggested = msg
+            .split("--expect ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no suggestion: {msg}"))
+            .trim()
+            .to_string();
+        let mut args = commit_args("x", &c, "three");
+        args.extend(["--expect", &suggested]);
+        ws.redline(&args).assert().success();
+        assert_eq!(log(&ws, "x").len(), 3);
+    }
+}

@@ -1,155 +1,9 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
-use super::text::{folded_words, is_word, normalise, tokens, words, FastMap};
+use super::text::{folded_words, FastMap};
 use super::{ChangeKind, Significance, Tag};
-use crate::calendar::{is_month, is_weekday};
-
-const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "nor", "none", "nobody", "nothing", "neither", "cannot", "nowhere",
-];
-
-/// Lexical facts about one sentence.
-#[derive(Debug, Default)]
-pub(crate) struct Facts {
-    /// Figures that are not part of a date ("30,000", "5.2", "50").
-    pub numbers: Vec<String>,
-    /// Date phrases ("Saturday 1 March", "12 February", "2022").
-    pub dates: Vec<String>,
-    /// Quoted passages (between double quotes), normalised.
-    pub quotes: Vec<String>,
-    /// Negation words, in order.
-    pub negations: Vec<String>,
-    /// Proper names: runs of capitalised words, not sentence-initial, titles
-    /// ("Mr", "Sir") and dates left out ("Volodymyr Zelenskyy", "Kremlin").
-    pub names: Vec<String>,
-}
-
-/// Case-insensitive membership without allocating (called for every word).
-fn one_of(list: &[&str], w: &str) -> bool {
-    w.len() <= 9 && list.iter().any(|m| m.eq_ignore_ascii_case(w))
-}
-
-fn is_year(w: &str) -> bool {
-    w.len() == 4
-        && w.chars().all(|c| c.is_ascii_digit())
-        && (w.starts_with("19") || w.starts_with("20"))
-}
-
-fn is_day(w: &str) -> bool {
-    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    !digits.is_empty()
-        && digits.len() <= 2
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && matches!(w.get(digits.len()..), Some("" | "st" | "nd" | "rd" | "th"))
-}
-
-fn is_negation(w: &str) -> bool {
-    let contraction = |suffix: &str| {
-        w.len() > suffix.len()
-            && w.get(w.len() - suffix.len()..)
-                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
-    };
-    one_of(NEGATIONS, w) || contraction("n't") || contraction("n’t")
-}
-
-impl Facts {
-    pub(crate) fn of(text: &str) -> Facts {
-        let words: Vec<&str> = words(text).collect();
-        let mut facts = Facts::default();
-        // Date phrases: maximal runs of weekday / day / month / year with a month or
-        // weekday or year in them ("Tuesday 4 March", "24 February", "2022").
-        let mut i = 0;
-        while i < words.len() {
-            let w = words[i];
-            let datey = |w: &str| is_month(w) || is_weekday(w) || is_year(w) || is_day(w);
-            if datey(w) {
-                let start = i;
-                while i < words.len() && datey(words[i]) {
-                    i += 1;
-                }
-                let run = &words[start..i];
-                let anchored = run
-                    .iter()
-                    .any(|w| is_month(w) || is_weekday(w) || is_year(w));
-                if anchored {
-                    facts.dates.push(run.join(" "));
-                } else {
-                    facts.numbers.extend(run.iter().map(|w| w.to_string()));
-                }
-                continue;
-            }
-            if w.chars().any(|c| c.is_ascii_digit()) {
-                facts.numbers.push(w.to_string());
-            }
-            if is_negation(w) {
-                facts.negations.push(normalise(w).to_lowercase());
-            }
-            i += 1;
-        }
-        facts.names = name_phrases(text);
-        facts.quotes = quotations(text);
-        facts
-    }
-}
-
-/// Titles that precede a name but are not one.
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "sir", "dame", "prof", "st", "lord", "lady",
-];
-
-/// Runs of capitalised words separated by single spaces (see [`Facts::names`]).
-fn name_phrases(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    // The current run as a byte range of `text`, so "Vladimir V. Putin" stays verbatim.
-    let mut run: Option<(usize, usize)> = None;
-    let mut first_word = true;
-    let mut previous_word = "";
-    let mut flush = |run: &mut Option<(usize, usize)>| {
-        if let Some((a, b)) = run.take() {
-            out.push(text.get(a..b).unwrap_or("").to_string());
-        }
-    };
-    let mut offset = 0;
-    for token in tokens(text) {
-        let at = offset;
-        offset += token.len();
-        if token == " " {
-            continue;
-        }
-        let initial = previous_word.chars().nth(1).is_none();
-        if token == "." && initial && run.is_some() {
-            // "V." inside a name.
-            continue;
-        }
-        let capitalised = token.chars().next().is_some_and(char::is_uppercase);
-        let is_name = is_word(token)
-            && capitalised
-            && !first_word
-            && token != "I"
-            && !one_of(TITLES, token)
-            && !one_of(NEGATIONS, token)
-            && !is_month(token)
-            && !is_weekday(token);
-        if is_word(token) {
-            first_word = false;
-            previous_word = token;
-        } else if matches!(token, "!" | "?" | ":" | "“" | "\"" | "‘")
-            || (token == "." && !one_of(TITLES, previous_word) && !initial)
-        {
-            // A new sentence or a quotation starts with a capital that is no name
-            // (but "Mr. Putin" and "Vladimir V. Putin" go on).
-            first_word = true;
-        }
-        if is_name {
-            run = Some(run.map_or((at, offset), |(a, _)| (a, offset)));
-        } else {
-            flush(&mut run);
-        }
-    }
-    flush(&mut run);
-    out
-}
+use crate::claims;
 
 /// Name phrases of `a` that share no word with any name in `b` (case-insensitive):
 /// "Mr Trump" next to "Donald Trump" is no new name.
@@ -166,34 +20,6 @@ fn new_names(a: &[String], b: &[String]) -> Vec<String> {
         }
     }
     out
-}
-
-/// Passages between double quotes (curly or straight), normalised.
-fn quotations(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '“' => open = Some(i + c.len_utf8()),
-            '”' => {
-                if let Some(start) = open.take() {
-                    push_quote(&mut out, text.get(start..i).unwrap_or(""));
-                }
-            }
-            '"' => match open.take() {
-                Some(start) => push_quote(&mut out, text.get(start..i).unwrap_or("")),
-                None => open = Some(i + 1),
-            },
-            _ => {}
-        }
-    }
-    out
-}
-
-fn push_quote(out: &mut Vec<String>, quote: &str) {
-    if words(quote).next().is_some() {
-        out.push(normalise(quote));
-    }
 }
 
 /// What is in `a` and not in `b` (multiset difference), in `a`'s order. Linear:
@@ -223,6 +49,114 @@ fn arrow(removed: &[String], added: &[String]) -> String {
     }
 }
 
+/// How an edit that changes no meaning differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
+    /// Punctuation, case or typography only.
+    PunctuationOrCase,
+    /// Misspelt words corrected ("Polices" → "Policies"): same words otherwise.
+    Spelling(Vec<(String, String)>),
+    /// Only a leading section number changed ("2.5.2" → "2.5.1"), as in a table of contents.
+    Numbering(String, String),
+}
+
+/// Words that carry meaning however close their spelling: a one-letter change
+/// between them ("not" → "now", "must" → "most") is no typo fix.
+const MEANINGFUL: &[&str] = &[
+    "not", "no", "now", "never", "must", "most", "may", "can", "cannot", "shall", "will", "would",
+    "should", "could", "might", "none", "nor", "and", "or", "all", "any", "only", "always", "more",
+    "less", "before", "after", "above", "below", "within", "without",
+];
+
+/// A section number: "2.5.1", "8.", "2.5.1.".
+fn is_section_number(word: &str) -> bool {
+    let core = word.trim_end_matches('.');
+    !core.is_empty()
+        && core
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && (core.contains('.') || word.ends_with('.'))
+}
+
+/// The edit changes form, not meaning: only a leading section number, or only
+/// misspellings (each changed word within a small edit distance of its
+/// replacement, letters only, at least four letters, no negation or modal).
+fn form_only(old: &[String], new: &[String]) -> Option<Form> {
+    if old.len() != new.len() || old.is_empty() {
+        return None;
+    }
+    let changed: Vec<(usize, &String, &String)> = old
+        .iter()
+        .zip(new)
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, (x, y))| (i, x, y))
+        .collect();
+    if let [(0, x, y)] = changed.as_slice() {
+        if is_section_number(x) && is_section_number(y) {
+            return Some(Form::Numbering(x.to_string(), y.to_string()));
+        }
+    }
+    // A sentence with most of its words respelt is rewritten, not corrected.
+    if changed.is_empty() || changed.len() > 2.max(old.len() / 8) {
+        return None;
+    }
+    let typo = |x: &str, y: &str| {
+        let letters = |w: &str| {
+            w.chars().count() >= 4
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        };
+        // A prefix or an ending added ("possible" → "impossible", "term" →
+        // "terms") changes meaning, not spelling.
+        let affixed = x.starts_with(y) || y.starts_with(x) || x.ends_with(y) || y.ends_with(x);
+        let distance = edit_distance(x, y);
+        letters(x)
+            && letters(y)
+            && !affixed
+            && !MEANINGFUL.contains(&x)
+            && !MEANINGFUL.contains(&y)
+            && distance <= 2
+            && distance * 4 <= x.chars().count().max(y.chars().count())
+    };
+    changed.iter().all(|(_, x, y)| typo(x, y)).then(|| {
+        Form::Spelling(
+            changed
+                .iter()
+                .map(|(_, x, y)| (x.to_string(), y.to_string()))
+                .collect(),
+        )
+    })
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit
+/// ("form" / "from"), on characters. Words are short; quadratic is fine.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        d[at(i, 0)] = i;
+    }
+    for j in 0..=b.len() {
+        d[at(0, j)] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[at(i - 1, j)] + 1)
+                .min(d[at(i, j - 1)] + 1)
+                .min(d[at(i - 1, j - 1)] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[at(i - 2, j - 2)] + 1);
+            }
+            d[at(i, j)] = best;
+        }
+    }
+    d[at(a.len(), b.len())]
+}
+
 /// Who said what, comparable across versions: (speaker, verb) pairs.
 pub(crate) type Speakers = Vec<(String, String)>;
 
@@ -238,10 +172,18 @@ pub(crate) fn classify(
     let mut reasons: Vec<String> = Vec::new();
     match (old, new) {
         (Some(old), Some(new)) => {
-            let (a, b) = (Facts::of(old), Facts::of(new));
-            let cosmetic = folded_words(old) == folded_words(new);
+            let (a, b) = (claims::facts(old), claims::facts(new));
+            let (folded_old, folded_new) = (folded_words(old), folded_words(new));
+            let form = if folded_old == folded_new {
+                Some(Form::PunctuationOrCase)
+            } else {
+                form_only(&folded_old, &folded_new)
+            };
+            let cosmetic = form.is_some();
             let numbers = (minus(&a.numbers, &b.numbers), minus(&b.numbers, &a.numbers));
-            if !numbers.0.is_empty() || !numbers.1.is_empty() {
+            if !matches!(form, Some(Form::Numbering(..)))
+                && (!numbers.0.is_empty() || !numbers.1.is_empty())
+            {
                 tags.push(Tag::Number);
                 reasons.push(format!("number changed: {}", arrow(&numbers.0, &numbers.1)));
             }
@@ -299,6 +241,30 @@ pub(crate) fn classify(
             } else {
                 Significance::Substantive
             };
+            let obligations = (
+                minus(&a.obligations, &b.obligations),
+                minus(&b.obligations, &a.obligations),
+            );
+            if !cosmetic && (!obligations.0.is_empty() || !obligations.1.is_empty()) {
+                reasons.push(format!(
+                    "obligation changed: {}",
+                    arrow(&obligations.0, &obligations.1)
+                ));
+            }
+            match &form {
+                Some(Form::Spelling(pairs)) => reasons.push(format!(
+                    "spelling fixed: {}",
+                    pairs
+                        .iter()
+                        .map(|(x, y)| format!("{x} → {y}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                Some(Form::Numbering(x, y)) => {
+                    reasons.push(format!("numbering changed: {x} → {y}"))
+                }
+                _ => {}
+            }
             if reasons.is_empty() {
                 reasons.push(match (kind, cosmetic) {
                     (ChangeKind::Moved, true) => "moved, text unchanged".to_string(),
@@ -313,7 +279,7 @@ pub(crate) fn classify(
         }
         (None, Some(text)) | (Some(text), None) => {
             let added = old.is_none();
-            let facts = Facts::of(text);
+            let facts = claims::facts(text);
             let attributed = !(if added { speakers.1 } else { speakers.0 }).is_empty();
             let quoted = !facts.quotes.is_empty();
             if !facts.numbers.is_empty() {
@@ -356,9 +322,9 @@ mod tests {
 
     #[test]
     fn numbers_and_dates() {
-        let f = Facts::of("On Saturday 1 March, up to 30,000 troops and 5.2 per cent in 2022.");
+        let f = claims::facts("On Saturday 1 March, up to 30,000 troops and 5.2 per cent in 2022.");
         assert_eq!(f.dates, vec!["Saturday 1 March", "2022"]);
-        assert_eq!(f.numbers, vec!["30,000", "5.2"]);
+        assert_eq!(f.numbers, vec!["30,000", "5.2 per cent"]);
         let (tags, sig, reason) = classify(
             ChangeKind::Edited,
             Some("up to 30,000 European troops"),
@@ -374,7 +340,8 @@ mod tests {
             Some("last updated at 4pm on Tuesday 4 March"),
             (&none(), &none()),
         );
-        assert_eq!(tags, vec![Tag::Number, Tag::Date]);
+        // "12pm" is a time of day, not a figure.
+        assert_eq!(tags, vec![Tag::Date]);
         assert!(
             reason.contains("date changed: Saturday 1 March → Tuesday 4 March"),
             "{reason}"
@@ -407,10 +374,8 @@ mod tests {
         );
         assert_eq!(tags, vec![Tag::Name]);
         assert_eq!(
-            name_phrases(
-                "It was Mr. Trump’s deal. They met President Vladimir V. Putin. “The talks”"
-            ),
-            vec!["Trump’s", "President Vladimir V. Putin"]
+            claims::names("It was Mr. Trump’s deal. They met President Vladimir V. Putin."),
+            vec!["Mr. Trump’s", "President Vladimir V. Putin"]
         );
         let (tags, sig, reason) = classify(
             ChangeKind::Edited,
@@ -435,5 +400,87 @@ mod tests {
         assert_eq!(tags, vec![Tag::Quote, Tag::Attribution]);
         assert_eq!(sig, Significance::Substantive);
         assert_eq!(reason, "new attributed quotation");
+    }
+
+    /// Synthetic sentences modelled on legal and technical texts of the corpus.
+    #[test]
+    fn modal_may_identifiers_and_places_are_not_tags() {
+        let none = none();
+        let (tags, ..) = classify(
+            ChangeKind::Edited,
+            Some("We may share your data with partners."),
+            Some("We may share your personal data with partners."),
+            (&none, &none),
+        );
+        assert!(!tags.contains(&Tag::Date), "{tags:?}");
+        let (tags, ..) = classify(
+            ChangeKind::Added,
+            None,
+            Some("This file covers COVID-19 and H1N1 deaths."),
+            (&none, &none),
+        );
+        assert!(!tags.contains(&Tag::Number), "{tags:?}");
+        // "No 10" is Downing Street in the diff as in claims.
+        let (tags, ..) = classify(
+            ChangeKind::Edited,
+            Some("Officials at Downing Street said so."),
+            Some("Officials at No 10 said so."),
+            (&none, &none),
+        );
+        assert!(!tags.contains(&Tag::Negation), "{tags:?}");
+    }
+
+    #[test]
+    fn typos_and_numbering_are_cosmetic_but_figures_are_not() {
+        let none = none();
+        let (tags, sig, reason) = classify(
+            ChangeKind::Edited,
+            Some("Basecamp Polices apply to every account."),
+            Some("Basecamp Policies apply to every account."),
+            (&none, &none),
+        );
+        assert_eq!(sig, Significance::Cosmetic, "{reason}");
+        assert!(tags.is_empty());
+        assert_eq!(reason, "spelling fixed: polices → policies");
+        let (tags, sig, reason) = classify(
+            ChangeKind::Edited,
+            Some("2.5.2 Using Response Headers"),
+            Some("2.5.1 Using Response Headers"),
+            (&none, &none),
+        );
+        assert_eq!(sig, Significance::Cosmetic, "{reason}");
+        assert!(tags.is_empty(), "{tags:?}");
+        assert_eq!(reason, "numbering changed: 2.5.2 → 2.5.1");
+        let (tags, sig, _) = classify(
+            ChangeKind::Edited,
+            Some("Our liability is capped at US $5,000 per claim."),
+            Some("Our liability is capped at US $500 per claim."),
+            (&none, &none),
+        );
+        assert_eq!(sig, Significance::Substantive);
+        assert_eq!(tags, vec![Tag::Number]);
+        // A changed modal is meaning, however short the edit.
+        let (_, sig, reason) = classify(
+            ChangeKind::Edited,
+            Some("You must keep a copy."),
+            Some("You may keep a copy."),
+            (&none, &none),
+        );
+        assert_eq!(sig, Significance::Substantive);
+        assert!(
+            reason.contains("obligation changed: removed must"),
+            "{reason}"
+        );
+        assert_eq!(edit_distance("form", "from"), 1);
+        // Cut from ../shared/corpus/opensource-guide-legal (v41 → v42).
+        let (tags, sig, _) = classify(
+            ChangeKind::Edited,
+            Some("If your project uses others' code that does't have an open source license, ask."),
+            Some(
+                "If your project uses others' code that doesn't have an open source license, ask.",
+            ),
+            (&none, &none),
+        );
+        assert_eq!((tags, sig), (Vec::new(), Significance::Cosmetic));
     }
 }

@@ -105,6 +105,17 @@ pub fn plain(text: impl Display, _: &dyn Values) -> Result<String> {
     Ok(strip_controls(&text.to_string()))
 }
 
+/// Keep user text on one line (a change note or a code line in a list item):
+/// runs of whitespace with a line break become one space.
+#[askama::filter_fn]
+pub fn oneline(text: impl Display, _: &dyn Values) -> Result<String> {
+    let text = text.to_string();
+    if !text.contains(['\n', '\r']) {
+        return Ok(text);
+    }
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Remove control characters except newline and tab.
 pub(crate) fn strip_controls(text: &str) -> String {
     text.chars().filter(|&c| !is_terminal_control(c)).collect()

@@ -104,9 +104,15 @@ pub fn diff_html(changes: &ChangeSet, header: &DiffHeader) -> Result<String> {
     diff_page(&view, Chrome::standalone(&header.title), None)
 }
 
-/// Terminal text of a "what changed since" summary.
+/// Terminal text of a "what changed since" summary: about one screen (the top
+/// highlights, the latest updates, counts of the rest).
 pub fn summary_text(summary: &Summary, color: bool) -> Result<String> {
-    let view = SummaryView::new(summary);
+    summary_text_with(summary, color, Detail::Short)
+}
+
+/// Terminal text of a summary at the given detail.
+pub fn summary_text_with(summary: &Summary, color: bool, detail: Detail) -> Result<String> {
+    let view = SummaryView::with_detail(summary, detail);
     Ok(SummaryText {
         view: &view,
         style: TextStyle::new(color),
@@ -114,9 +120,14 @@ pub fn summary_text(summary: &Summary, color: bool) -> Result<String> {
     .render()?)
 }
 
-/// Markdown of a "what changed since" summary.
+/// Markdown of a "what changed since" summary, as short as the text one.
 pub fn summary_markdown(summary: &Summary) -> Result<String> {
-    let view = SummaryView::new(summary);
+    summary_markdown_with(summary, Detail::Short)
+}
+
+/// Markdown of a summary at the given detail.
+pub fn summary_markdown_with(summary: &Summary, detail: Detail) -> Result<String> {
+    let view = SummaryView::with_detail(summary, detail);
     Ok(SummaryMarkdown { view: &view }.render()?)
 }
 
@@ -598,16 +609,30 @@ impl DiffView {
 /// A highlight for display.
 #[derive(Debug, Clone)]
 pub(crate) struct HighlightView {
-    /// Reader-facing label of the ranking class.
+    /// 1-based rank.
+    pub rank: usize,
+    /// Reader-facing label of the ranking class and direction ("Claim removed").
     pub label: &'static str,
     /// CSS class of the ranking class.
     pub class: &'static str,
+    /// Direction: "added", "removed", "edited", "moved".
+    pub change: &'static str,
+    /// The direction as the first word of a sentence: "Removed in the update of …".
+    pub verb: &'static str,
+    /// One-character sign for text output.
+    pub sign: &'static str,
     /// Section heading.
     pub section: String,
-    /// Verbatim text (word-level pieces for edited sentences).
+    /// Sections the same change was also made in (collapsed repeats).
+    pub also_in: usize,
+    /// Verbatim text (word-level pieces for edited sentences; one deleted piece for removals).
     pub pieces: Vec<Piece>,
     /// Speakers named.
     pub speakers: Vec<String>,
+    /// Who makes the claim.
+    pub claimant: Vec<String>,
+    /// Who disputes it.
+    pub disputed_by: Vec<String>,
     /// Tags.
     pub tags: Vec<&'static str>,
     /// The update that introduced it.
@@ -630,34 +655,88 @@ pub(crate) fn highlight_views(highlights: &[Highlight]) -> Vec<HighlightView> {
         .collect()
 }
 
+/// Text on one line: a code line or a stray newline must not break a list.
+fn one_line(text: &str) -> String {
+    if !text.contains(['\n', '\r']) {
+        return text.to_string();
+    }
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.starts_with(char::is_whitespace) {
+        out.insert(0, ' ');
+    }
+    if text.ends_with(char::is_whitespace) && !out.is_empty() {
+        out.push(' ');
+    }
+    out
+}
+
 impl HighlightView {
     pub(crate) fn new(highlight: &Highlight) -> HighlightView {
-        let (label, class) = match highlight.kind {
-            HighlightKind::ContestedClaim => ("New claim, disputed", "contested-claim"),
-            HighlightKind::Claim => ("New claim", "claim"),
-            HighlightKind::Correction => ("Correction", "correction"),
-            HighlightKind::RemovedClaim => ("Claim removed", "removed-claim"),
-            HighlightKind::NewSection => ("New section", "new-section"),
-            HighlightKind::Other => ("Change", "other"),
+        let (change, verb, sign) = match highlight.change {
+            ChangeKind::Added => ("added", "Added", "+"),
+            ChangeKind::Removed => ("removed", "Removed", "-"),
+            ChangeKind::Edited => ("edited", "Edited", "~"),
+            ChangeKind::Moved => ("moved", "Moved", ">"),
+        };
+        let (label, class) = match (highlight.kind, highlight.change) {
+            (HighlightKind::ContestedClaim, _) => ("New claim, disputed", "contested-claim"),
+            (HighlightKind::Claim, _) => ("New claim", "claim"),
+            (HighlightKind::Correction, _) => ("Correction", "correction"),
+            (HighlightKind::RemovedClaim, _) => ("Claim removed", "removed-claim"),
+            (HighlightKind::Obligation, change) => {
+                let binds = highlight
+                    .score
+                    .evidence
+                    .iter()
+                    .any(|e| e.starts_with("obligation"));
+                let label = match (binds, change) {
+                    (true, ChangeKind::Added) => "New obligation",
+                    (true, ChangeKind::Removed) => "Obligation removed",
+                    (true, _) => "Obligation changed",
+                    (false, ChangeKind::Added) => "Added, with a negation",
+                    (false, ChangeKind::Removed) => "Removed, with a negation",
+                    (false, _) => "Negation changed",
+                };
+                (label, "obligation")
+            }
+            (HighlightKind::NewSection, _) => ("New section", "new-section"),
+            (HighlightKind::Other, ChangeKind::Added) => ("Added", "other"),
+            (HighlightKind::Other, ChangeKind::Removed) => ("Removed", "other"),
+            (HighlightKind::Other, ChangeKind::Edited) => ("Edited", "other"),
+            (HighlightKind::Other, ChangeKind::Moved) => ("Moved", "other"),
+            (HighlightKind::Cosmetic, _) => ("Minor change", "cosmetic"),
         };
         let pieces = if highlight.words.is_empty() {
-            let op = match highlight.kind {
-                HighlightKind::RemovedClaim => SpanOp::Delete,
+            let op = match highlight.change {
+                ChangeKind::Removed => SpanOp::Delete,
                 _ => SpanOp::Equal,
             };
-            vec![Piece::new(op, highlight.text.clone())]
+            vec![Piece::new(op, one_line(&highlight.text))]
         } else {
             pieces(&highlight.words)
+                .into_iter()
+                .map(|p| Piece {
+                    text: one_line(&p.text),
+                    ..p
+                })
+                .collect()
         };
         let mut tags = highlight.tags.clone();
         tags.sort();
         tags.dedup();
         HighlightView {
+            rank: highlight.rank,
             label,
             class,
+            change,
+            verb,
+            sign,
             section: section_name(&highlight.section),
+            also_in: highlight.also_in.len(),
             pieces,
             speakers: highlight.speakers.clone(),
+            claimant: highlight.claimant.clone(),
+            disputed_by: highlight.disputed_by.clone(),
             tags: tags.into_iter().map(tag_name).collect(),
             version: VersionView::new(&highlight.version),
             show_note: true,
@@ -685,6 +764,36 @@ impl WithdrawnView {
     }
 }
 
+/// How many highlights a reader is shown before the rest are counted by section.
+pub(crate) const SHOWN_HIGHLIGHTS: usize = 10;
+
+/// How many updates' notes a short summary shows (the latest), counting the rest.
+const SHOWN_UPDATES: usize = 3;
+
+/// How many withdrawn changes a short summary shows, counting the rest.
+const SHOWN_WITHDRAWN: usize = 3;
+
+/// How many sections a short summary names in its counts of the other changes.
+const COUNTED_SECTIONS: usize = 5;
+
+/// How much of a summary a reader is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// About one screen: the top highlights, the latest updates, counts of the rest.
+    Short,
+    /// Every highlight and every change.
+    All,
+}
+
+/// Changes not shown, counted in one section.
+#[derive(Debug, Clone)]
+pub(crate) struct SectionCount {
+    /// Heading ("Introduction" for the lead).
+    pub heading: String,
+    /// Changes not shown there.
+    pub count: usize,
+}
+
 /// A whole summary for display.
 #[derive(Debug, Clone)]
 pub(crate) struct SummaryView {
@@ -694,48 +803,145 @@ pub(crate) struct SummaryView {
     pub asked: Option<AskedView>,
     pub base: VersionView,
     pub head: VersionView,
+    /// Updates shown (all, or the latest few in a short summary), oldest first.
     pub updates: Vec<VersionView>,
+    /// Earlier updates not shown.
+    pub earlier_updates: usize,
+    /// The top highlights.
     pub highlights: Vec<HighlightView>,
+    /// The other highlights (listed in full output and HTML; counted otherwise).
+    pub more_highlights: Vec<HighlightView>,
+    /// All highlights there are.
+    pub total_highlights: usize,
     pub withdrawn: Vec<WithdrawnView>,
+    /// Withdrawn changes not shown.
+    pub more_withdrawn: usize,
     pub sections: Vec<SectionNote>,
-    /// Changes not already shown as highlights, by section.
+    /// Changes not already shown as highlights, by section (full output only).
     pub others: Vec<SectionGroup>,
+    /// Short output: changes not shown as a top highlight, counted by section,
+    /// biggest first.
+    pub rest: Vec<SectionCount>,
+    /// Short output: changes not shown in sections beyond `rest`.
+    pub rest_elsewhere: SectionCount,
+    /// Every change is listed (no counts).
+    pub full: bool,
     /// Nothing changed at all.
     pub unchanged: bool,
 }
 
 impl SummaryView {
+    /// The full view: every highlight and change (HTML pages, `--all`).
     pub(crate) fn new(summary: &Summary) -> SummaryView {
-        let highlighted = |change: &&Change| {
-            summary.highlights.iter().any(|h| {
-                h.section == change.section
+        SummaryView::with_detail(summary, Detail::All)
+    }
+
+    pub(crate) fn with_detail(summary: &Summary, detail: Detail) -> SummaryView {
+        let full = detail == Detail::All;
+        let highlighted = |change: &&Change, shown: &[Highlight]| {
+            shown.iter().any(|h| {
+                (h.section == change.section || h.also_in.contains(&change.section))
                     && (change.new_text.as_deref() == Some(h.text.as_str())
                         || (change.kind == ChangeKind::Removed
                             && change.old_text.as_deref() == Some(h.text.as_str())))
             })
         };
-        let others = group(
-            summary.changes.changes.iter().filter(|c| !highlighted(c)),
-            &summary.changes.sections,
-        );
+        let top = summary
+            .highlights
+            .get(..SHOWN_HIGHLIGHTS.min(summary.highlights.len()))
+            .unwrap_or(&[]);
+        let mut views = highlight_views(&summary.highlights);
+        let more_highlights = views.split_off(top.len());
+        let others = if full {
+            group(
+                summary
+                    .changes
+                    .changes
+                    .iter()
+                    .filter(|c| !highlighted(c, &summary.highlights)),
+                &summary.changes.sections,
+            )
+        } else {
+            Vec::new()
+        };
+        // Short output: every change and section change no top highlight shows, by section.
+        let mut rest: Vec<SectionCount> = Vec::new();
+        if !full {
+            let unshown = summary
+                .changes
+                .changes
+                .iter()
+                .filter(|c| !highlighted(c, top))
+                .map(|c| section_name(&c.section))
+                .chain(
+                    summary
+                        .changes
+                        .sections
+                        .iter()
+                        .filter(|s| {
+                            !top.iter().any(|h| {
+                                s.new_heading.as_deref() == Some(h.text.as_str())
+                                    || s.old_heading.as_deref() == Some(h.text.as_str())
+                            })
+                        })
+                        .map(|s| section_name(&s.new_heading.clone().or(s.old_heading.clone()))),
+                );
+            for heading in unshown {
+                match rest.iter_mut().find(|r| r.heading == heading) {
+                    Some(r) => r.count += 1,
+                    None => rest.push(SectionCount { heading, count: 1 }),
+                }
+            }
+            rest.sort_by_key(|r| std::cmp::Reverse(r.count));
+        }
+        let elsewhere = rest.split_off(COUNTED_SECTIONS.min(rest.len()));
+        let rest_elsewhere = SectionCount {
+            heading: elsewhere.len().to_string(),
+            count: elsewhere.iter().map(|r| r.count).sum(),
+        };
+        let mut updates: Vec<VersionView> = summary.updates.iter().map(VersionView::new).collect();
+        let earlier_updates = if full {
+            0
+        } else {
+            updates.len().saturating_sub(SHOWN_UPDATES)
+        };
+        updates.drain(..earlier_updates);
+        let mut withdrawn: Vec<WithdrawnView> =
+            summary.withdrawn.iter().map(WithdrawnView::new).collect();
+        let more_withdrawn = if full {
+            0
+        } else {
+            withdrawn.len().saturating_sub(SHOWN_WITHDRAWN)
+        };
+        withdrawn.truncate(withdrawn.len() - more_withdrawn);
         let base = VersionView::new(&summary.base);
         SummaryView {
             title: summary.title.clone(),
             asked: summary.asked.and_then(|t| AskedView::new(&t, &base)),
             base,
             head: VersionView::new(&summary.head),
-            updates: summary.updates.iter().map(VersionView::new).collect(),
-            highlights: highlight_views(&summary.highlights),
-            withdrawn: summary.withdrawn.iter().map(WithdrawnView::new).collect(),
-            // A new section already shown as a highlight is not listed again.
-            sections: section_notes(summary.changes.sections.iter().filter(|s| {
-                !(s.kind == SectionChangeKind::Added
-                    && summary.highlights.iter().any(|h| {
-                        h.kind == HighlightKind::NewSection
-                            && s.new_heading.as_deref() == Some(h.text.as_str())
-                    }))
-            })),
+            updates,
+            earlier_updates,
+            highlights: views,
+            more_highlights,
+            total_highlights: summary.highlights.len(),
+            withdrawn,
+            more_withdrawn,
+            // A section already shown as a highlight is not listed again.
+            sections: if full {
+                section_notes(summary.changes.sections.iter().filter(|s| {
+                    !summary.highlights.iter().any(|h| {
+                        s.new_heading.as_deref() == Some(h.text.as_str())
+                            || s.old_heading.as_deref() == Some(h.text.as_str())
+                    })
+                }))
+            } else {
+                Vec::new()
+            },
             others,
+            rest,
+            rest_elsewhere,
+            full,
             unchanged: summary.changes.changes.is_empty()
                 && summary.changes.sections.is_empty()
                 && summary.withdrawn.is_empty(),

@@ -133,15 +133,47 @@ fn summary() -> Summary {
         base: v2.clone(),
         head: v4.clone(),
         updates: vec![v3.clone(), v4.clone()],
-        highlights: vec![Highlight {
-            kind: HighlightKind::ContestedClaim,
-            section: Some("What happens next?".into()),
-            text: TRUCE.into(),
-            words: Vec::new(),
-            speakers: vec!["Mr Macron".into(), "the UK government".into()],
-            tags: vec![Tag::Quote, Tag::Attribution],
-            version: v4.clone(),
-        }],
+        highlights: vec![
+            Highlight {
+                rank: 1,
+                kind: HighlightKind::ContestedClaim,
+                change: ChangeKind::Added,
+                score: crate::summary::Score {
+                    class: HighlightKind::ContestedClaim,
+                    evidence: vec!["attribution: Mr Macron said".into()],
+                },
+                section: Some("What happens next?".into()),
+                also_in: Vec::new(),
+                text: TRUCE.into(),
+                old_text: None,
+                words: Vec::new(),
+                speakers: vec!["Mr Macron".into(), "the UK government".into()],
+                claimant: vec!["Mr Macron".into()],
+                disputed_by: vec!["the UK government".into()],
+                tags: vec![Tag::Quote, Tag::Attribution],
+                version: v4.clone(),
+            },
+            // Synthetic removal: shown as removed in every format.
+            Highlight {
+                rank: 2,
+                kind: HighlightKind::Obligation,
+                change: ChangeKind::Removed,
+                score: crate::summary::Score {
+                    class: HighlightKind::Obligation,
+                    evidence: vec!["negation removed: no".into()],
+                },
+                section: Some("What happens next?".into()),
+                also_in: vec![Some("Troops".into())],
+                text: "No truce has been proposed.".into(),
+                old_text: None,
+                words: Vec::new(),
+                speakers: Vec::new(),
+                claimant: Vec::new(),
+                disputed_by: Vec::new(),
+                tags: Vec::new(),
+                version: v3.clone(),
+            },
+        ],
         withdrawn: vec![Withdrawn {
             section: None,
             text: "The deal will be signed on Friday.".into(),
@@ -180,6 +212,56 @@ fn summary_outputs() {
     insta::assert_snapshot!("summary_text_plain", summary_text(&s, false).unwrap());
     insta::assert_snapshot!("summary_markdown", summary_markdown(&s).unwrap());
     insta::assert_snapshot!("summary_html", summary_html(&s).unwrap());
+}
+
+#[test]
+fn a_removal_is_said_to_be_removed_everywhere() {
+    let s = summary();
+    let text = summary_text(&s, false).unwrap();
+    assert!(
+        text.contains("   - \"[-No truce has been proposed.-]\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("Removed in the update of 1 March 2025 (v3)"),
+        "{text}"
+    );
+    assert!(!text.contains("Added in the update of 1 March"), "{text}");
+    let md = summary_markdown(&s).unwrap();
+    assert!(
+        md.contains("> <del>No truce has been proposed.</del>"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Removed in the update of 1 March 2025 (v3)"),
+        "{md}"
+    );
+    let html = summary_html(&s).unwrap();
+    // The removed highlight's own list item strikes its text through.
+    let item = html
+        .split("<li class=\"highlight ")
+        .find(|li| li.starts_with("obligation removed"))
+        .and_then(|li| li.split("</li>").next())
+        .unwrap_or_default();
+    assert!(
+        item.contains("<blockquote><p><del>No truce has been proposed.</del></p></blockquote>"),
+        "{html}"
+    );
+    assert!(item.contains("Removed in the update of"), "{item}");
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["highlights"][1]["change"], "removed");
+    assert_eq!(json["highlights"][1]["rank"], 2);
+    assert_eq!(json["highlights"][0]["claimant"][0], "Mr Macron");
+    assert_eq!(json["highlights"][0]["disputed_by"][0], "the UK government");
+    assert_eq!(json["highlights"][0]["score"]["class"], "contested_claim");
+}
+
+#[test]
+fn full_detail_lists_every_change() {
+    let s = summary();
+    let all = summary_text_with(&s, false, Detail::All).unwrap();
+    insta::assert_snapshot!("summary_text_all", all);
+    assert!(!all.contains("Not shown above"));
 }
 
 #[test]

@@ -14,7 +14,6 @@ mod git;
 mod lines;
 mod policy;
 mod render;
-mod spelling;
 
 #[cfg(test)]
 mod tests;
@@ -116,7 +115,7 @@ pub struct FileReport {
     pub title: String,
     /// Sentence-level changes that change meaning (None for added/deleted files).
     pub substantive: Option<usize>,
-    /// Sentence-level changes of punctuation, case, typography or spelling only.
+    /// Sentence-level changes of punctuation, case, typography or spelling only (cosmetic).
     pub cosmetic: Option<usize>,
     /// Front matter `updated` at base and head.
     pub updated: UpdatedPair,
@@ -152,6 +151,8 @@ pub struct UpdatedPair {
 pub struct ReportHighlight {
     /// Ranking class.
     pub kind: HighlightKind,
+    /// Direction: added, removed, edited or moved.
+    pub change: ChangeKind,
     /// Section heading (`None` = the lead).
     pub section: Option<String>,
     /// The sentence verbatim.
@@ -181,10 +182,6 @@ pub struct ReportChange {
     pub significance: Significance,
     /// Why it matters, in a few words.
     pub reason: String,
-    /// Only spelling corrections (every changed word replaced by a near-identical
-    /// one, no tag): counted as cosmetic by reports and the policy, whatever
-    /// `significance` says.
-    pub spelling_fix: bool,
     /// Line in the head file (for removals: where the text used to be).
     pub line: usize,
     /// Line in the base file, for removed, edited and moved text.
@@ -455,7 +452,6 @@ fn file_report(
             tags: c.tags.clone(),
             significance: c.significance,
             reason: c.reason.clone(),
-            spelling_fix: spelling::is_spelling_fix(c),
             line: new_lines.line_at(new_offset(c, changes)),
             old_line: c.old_range.as_ref().map(|r| old_lines.line_at(r.start)),
         })
@@ -465,6 +461,7 @@ fn file_report(
         .iter()
         .map(|h| ReportHighlight {
             kind: h.kind,
+            change: h.change,
             section: h.section.clone(),
             text: h.text.clone(),
             speakers: h.speakers.clone(),
@@ -545,8 +542,9 @@ impl FileReport {
 }
 
 impl ReportChange {
-    /// Changes meaning: substantive to the diff and not only a spelling fix.
+    /// Changes meaning (the diff's significance: typos, punctuation, case and
+    /// typography are cosmetic).
     pub fn is_substantive(&self) -> bool {
-        self.significance == Significance::Substantive && !self.spelling_fix
+        self.significance == Significance::Substantive
     }
 }

@@ -10,6 +10,13 @@
 //! missing, unreadable or foreign-format cache is ignored; failing to write
 //! one (a read-only mirror) is harmless. Writes go to a unique temporary file
 //! renamed into place, so concurrent writers never leave a torn cache.
+//!
+//! The file is not trusted: it carries a checksum keyed by a random key kept
+//! in the store's git config (`redline.cachekey`), so a cache edited by hand
+//! or by another program (still valid JSON) no longer matches and is ignored;
+//! the histories are then replayed from git and the cache rewritten. Its tip
+//! must also be on `main`'s first-parent chain (else everything is replayed),
+//! and `redline verify` compares it with a replay from scratch.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,7 +36,10 @@ const CACHE_FILE: &str = "redline-histories.json";
 
 /// Bump whenever what a history contains or how commits are read changes, so
 /// caches written by older builds are ignored instead of trusted.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
+
+/// The git config key holding the checksum key.
+const KEY_CONFIG: &str = "redline.cachekey";
 
 /// What is written to disk.
 #[derive(Serialize, Deserialize)]
@@ -41,6 +51,97 @@ struct CacheFile {
     /// Titles already read, so `redline list` need not open every file.
     #[serde(default)]
     titles: Titles,
+    /// SHA-1 of the key and this file written with an empty checksum.
+    #[serde(default)]
+    checksum: String,
+}
+
+/// The checksum key, made (and kept in the config) on first use; `None` when
+/// it can be neither read nor made (a read-only store: no cache then).
+fn key(repo: &Repository) -> Option<String> {
+    let mut config = repo.config().ok()?;
+    if let Ok(key) = config.get_string(KEY_CONFIG) {
+        if !key.is_empty() {
+            return Some(key);
+        }
+    }
+    // Unpredictable enough to tell a forged file from ours: this process,
+    // the time to the nanosecond and the store's path, hashed.
+    let seed = format!(
+        "{} {:?} {}",
+        std::process::id(),
+        std::time::SystemTime::now(),
+        repo.path().display()
+    );
+    let key = Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes())
+        .ok()?
+        .to_string();
+    config.set_str(KEY_CONFIG, &key).ok()?;
+    // Another process may have set its own key at the same moment: use what is stored.
+    repo.config()
+        .ok()?
+        .snapshot()
+        .ok()?
+        .get_string(KEY_CONFIG)
+        .ok()
+}
+
+/// The checksum of `file` (whose own checksum field is ignored) under `key`.
+fn checksum(file: &CacheFile, key: &str) -> Option<String> {
+    let unsigned = CacheFile {
+        format: file.format,
+        tip: file.tip.clone(),
+        histories: BTreeMap::new(),
+        titles: Titles::new(),
+        checksum: String::new(),
+    };
+    // Serialise the big parts by reference rather than cloning them.
+    let mut bytes = key.as_bytes().to_vec();
+    bytes.push(b'\n');
+    bytes.extend(serde_json::to_vec(&unsigned).ok()?);
+    bytes.extend(serde_json::to_vec(&file.histories).ok()?);
+    bytes.extend(serde_json::to_vec(&file.titles).ok()?);
+    Some(
+        Oid::hash_object(git2::ObjectType::Blob, &bytes)
+            .ok()?
+            .to_string(),
+    )
+}
+
+/// The cache file as written, checksum unchecked (for `verify`), if it parses
+/// in this format; `Err` says why it does not.
+pub(crate) fn load_unchecked(
+    repo: &Repository,
+) -> Result<Option<(Oid, Histories, Titles, bool)>, String> {
+    let bytes = match std::fs::read(cache_path(repo)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let file: CacheFile =
+        serde_json::from_slice(&bytes).map_err(|e| format!("not a cache file: {e}"))?;
+    if file.format != FORMAT {
+        // Written by another version of redline: not a difference, just not usable.
+        return Ok(None);
+    }
+    let signed = key(repo).is_some_and(|k| checksum(&file, &k).as_deref() == Some(&file.checksum));
+    let tip =
+        Oid::from_str(&file.tip).map_err(|_| format!("tip {:?} is not a commit id", file.tip))?;
+    let histories = decode(file.histories).ok_or("a version has an impossible time or offset")?;
+    Ok(Some((tip, histories, file.titles, signed)))
+}
+
+fn decode(histories: BTreeMap<Slug, Vec<CachedVersion>>) -> Option<Histories> {
+    let mut out = Histories::new();
+    for (slug, cached) in histories {
+        let versions = cached
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.into_version(i + 1))
+            .collect::<Option<Vec<Version>>>()?;
+        out.insert(slug, versions);
+    }
+    Some(out)
 }
 
 /// Each explainer's title as of one version: slug → (commit id, title).
@@ -90,29 +191,20 @@ fn cache_path(repo: &Repository) -> PathBuf {
 /// The cached histories, the commit they describe and the titles known, if a
 /// usable cache exists.
 pub(crate) fn load(repo: &Repository) -> Option<(Oid, Histories, Titles)> {
-    let bytes = std::fs::read(cache_path(repo)).ok()?;
-    let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
-    if file.format != FORMAT {
-        return None;
+    match load_unchecked(repo) {
+        Ok(Some((tip, histories, titles, true))) => Some((tip, histories, titles)),
+        _ => None,
     }
-    let tip = Oid::from_str(&file.tip).ok()?;
-    let mut histories = Histories::new();
-    for (slug, cached) in file.histories {
-        let versions = cached
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| c.into_version(i + 1))
-            .collect::<Option<Vec<Version>>>()?;
-        histories.insert(slug, versions);
-    }
-    Some((tip, histories, file.titles))
 }
 
 /// Record the histories as of `tip`; best effort, errors are ignored because
 /// the cache can always be rebuilt from the repository.
 pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &Titles) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let file = CacheFile {
+    let Some(key) = key(repo) else {
+        return;
+    };
+    let mut file = CacheFile {
         format: FORMAT,
         tip: tip.to_string(),
         histories: histories
@@ -130,7 +222,12 @@ pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &
             .filter(|(slug, _)| histories.contains_key(*slug))
             .map(|(slug, title)| (slug.clone(), title.clone()))
             .collect(),
+        checksum: String::new(),
     };
+    let Some(sum) = checksum(&file, &key) else {
+        return;
+    };
+    file.checksum = sum;
     let Ok(json) = serde_json::to_vec(&file) else {
         return;
     };

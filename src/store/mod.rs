@@ -18,6 +18,16 @@
 //! re-reads `main` and rebuilds its tree on top, unless its own explainer moved
 //! on, in which case the write is refused as [`Error::Conflict`].
 //!
+//! A store is recognisable: `init` sets the git config key `redline.store`
+//! (see [`Store::open`] for stores made before it existed), and anything else
+//! is refused rather than written into. Writers take the store's writers' lock
+//! (the `lock` submodule) around each move of `main`, so a lock file left by a
+//! killed writer is recovered and a live writer's is never broken.
+//!
+//! Time order: an update older than the explainer's newest version is refused
+//! unless the writer asks for it ([`TimeOrder::Backdate`]); see
+//! [`Store::updated_for_commit`] for the `show` → edit → `commit` loop.
+//!
 //! Histories are derived from the trees (the `history` submodule), never from
 //! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
 //! keyed by commit id; the `cache` submodule) so commands read only the
@@ -25,6 +35,7 @@
 
 mod cache;
 mod history;
+mod lock;
 mod message;
 
 use std::cell::{Cell, RefCell};
@@ -46,6 +57,9 @@ use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
 
+/// The git config key `init` sets to mark a repository as a redline store.
+const MARKER_KEY: &str = "redline.store";
+
 /// How often a writer re-reads `main` and tries again after losing a race to
 /// another writer before giving up (nothing is written when it gives up).
 const MAX_WRITE_ATTEMPTS: u32 = 1000;
@@ -53,6 +67,10 @@ const MAX_WRITE_ATTEMPTS: u32 = 1000;
 /// How long a writer waits for another writer's lock on `main` before it
 /// reports the lock (a writer holds it for milliseconds; longer means a crash).
 const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// How old a `main.lock` left by a killed redline must be before it is removed
+/// (see [`Store::remove_stale_main_lock`]).
+const STALE_LOCK_AGE: Duration = Duration::from_secs(1);
 
 /// An open redline store.
 ///
@@ -71,6 +89,56 @@ pub struct Store {
     /// Titles read so far (and from the cache), and whether any is new.
     titles: RefCell<cache::Titles>,
     titles_changed: Cell<bool>,
+    /// Things done on the user's behalf worth telling them (a recovered lock).
+    notices: RefCell<Vec<String>>,
+}
+
+/// Whether an update may be older than the explainer's newest version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeOrder {
+    /// Refuse an `updated` older than the newest version's ([`Error::TimeBackwards`]).
+    #[default]
+    Append,
+    /// Record it anyway, after the newest version (`--backdate`).
+    Backdate,
+}
+
+/// One version of an explainer that could not be read (a malformed file
+/// committed with plain git): reported, while the other explainers are served.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    /// The explainer.
+    pub slug: Slug,
+    /// The version.
+    pub version: Version,
+    /// Why it cannot be read.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} ({}): {}",
+            self.slug.store_path(),
+            self.version.label(),
+            self.version.short_id(),
+            self.reason
+        )
+    }
+}
+
+/// What `redline verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VerifyReport {
+    /// Explainers on `main`.
+    pub explainers: usize,
+    /// Versions checked.
+    pub versions: usize,
+    /// Where the history cache disagreed with git (all repaired: the cache is rebuilt).
+    pub differences: Vec<String>,
+    /// Versions whose stored file cannot be read (or whose object is damaged).
+    pub unreadable: Vec<String>,
 }
 
 /// Replaying more commits than this writes the cache at once rather than when
@@ -102,6 +170,17 @@ pub struct UpdateRequest {
     pub kind: UpdateKind,
     /// The version the editor started from; `None` applies to the current head.
     pub expect: Option<VersionRef>,
+}
+
+/// One version of a bulk append ([`Store::append_batch`]).
+pub(crate) struct BatchVersion<'a> {
+    pub slug: &'a Slug,
+    /// The stored file.
+    pub text: String,
+    pub editor: &'a str,
+    pub updated: DateTime<FixedOffset>,
+    pub note: &'a str,
+    pub kind: UpdateKind,
 }
 
 /// Result of a commit.
@@ -228,28 +307,104 @@ impl Store {
         let mut options = RepositoryInitOptions::new();
         options.bare(true).initial_head("main").mkpath(true);
         let repo = Repository::init_opts(path, &options).map_err(|e| {
-            Error::Git(format!(
-                "cannot create a store at {}: {}",
-                path.display(),
-                e.message()
-            ))
+            Error::git_write(&format!("cannot create a store at {}", path.display()), &e)
         })?;
+        mark(&repo, path)?;
         Ok(Store::with_repo(path, repo))
     }
 
-    /// Open an existing store; `Error::MissingStore` if absent.
-    pub fn open(path: &Path) -> Result<Store> {
-        if !path.is_dir() {
-            return Err(Error::MissingStore(path.to_path_buf()));
+    /// Make an existing bare git repository a store, deliberately: sets the
+    /// marker [`Store::open`] looks for. Versions are then committed on its
+    /// `refs/heads/main`, on top of whatever that branch holds (other files are
+    /// kept). A repository with a work tree is refused: redline writes commits
+    /// without updating any work tree or index.
+    pub fn adopt(path: &Path) -> Result<Store> {
+        let repo = open_repo(path)?;
+        if !repo.is_bare() {
+            return Err(Error::NotAStore {
+                path: path.to_path_buf(),
+                reason: "it has a work tree, which redline would leave out of date; adopt a bare clone instead (`git clone --bare`)".into(),
+            });
         }
-        // NO_SEARCH: a path inside some other repository must not open that repository.
-        let repo = Repository::open_ext(
-            path,
-            RepositoryOpenFlags::NO_SEARCH,
-            std::iter::empty::<&str>(),
-        )
-        .map_err(|_| Error::MissingStore(path.to_path_buf()))?;
+        mark(&repo, path)?;
         Ok(Store::with_repo(path, repo))
+    }
+
+    /// Open an existing store; `Error::MissingStore` if absent,
+    /// `Error::NotAStore` for a git repository redline did not make.
+    ///
+    /// A store is recognised by the `redline.store` config key. Stores made
+    /// before the key existed are recognised by their shape (bare, and `main`
+    /// unborn or holding nothing but `explainers/`) and get the key on the way.
+    pub fn open(path: &Path) -> Result<Store> {
+        let repo = open_repo(path)?;
+        if repo
+            .config()
+            .and_then(|c| c.get_bool(MARKER_KEY))
+            .unwrap_or(false)
+        {
+            return Ok(Store::with_repo(path, repo));
+        }
+        if !repo.is_bare() {
+            return Err(Error::NotAStore {
+                path: path.to_path_buf(),
+                reason: "it has a work tree, and redline stores are bare repositories made by `redline init`".into(),
+            });
+        }
+        if let Some(reason) = foreign_shape(&repo)? {
+            return Err(Error::NotAStore {
+                path: path.to_path_buf(),
+                reason,
+            });
+        }
+        // Made by an older redline: mark it (best effort: a read-only mirror stays as it is).
+        let _ = repo.config().and_then(|mut c| c.set_bool(MARKER_KEY, true));
+        Ok(Store::with_repo(path, repo))
+    }
+
+    /// What this handle did on the user's behalf since last asked (for example
+    /// a lock left by a killed writer that it removed), to be shown as notes.
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut self.notices.borrow_mut())
+    }
+
+    /// The `updated` time to record for a commit, and a note when it is not
+    /// the one the file gave. An explicit time (`--updated`) is used as given.
+    /// A file whose `updated` equals the newest version's is, in practice, that
+    /// version saved with `redline show` and edited: its time is the old
+    /// version's, so the new version is recorded as `now` instead (and the note
+    /// says so). Any other file time is used as given (an older one is then
+    /// refused by the commit unless backdated). No time at all means `now`.
+    pub fn updated_for_commit(
+        &self,
+        slug: &Slug,
+        explicit: Option<DateTime<FixedOffset>>,
+        from_file: Option<DateTime<FixedOffset>>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(DateTime<FixedOffset>, Option<String>)> {
+        if let Some(t) = explicit {
+            return Ok((t, None));
+        }
+        let Some(t) = from_file else {
+            return Ok((now, None));
+        };
+        let newest = match self.history(slug) {
+            Ok(history) => history.last().cloned(),
+            Err(Error::UnknownExplainer(_)) => None,
+            Err(e) => return Err(e),
+        };
+        match newest {
+            Some(v) if v.updated == t => Ok((
+                now,
+                Some(format!(
+                    "the file's updated time ({}) is {}'s own, so this version is recorded as updated now ({}); give --updated to choose another time",
+                    t.to_rfc3339(),
+                    describe(&v),
+                    now.to_rfc3339()
+                )),
+            )),
+            _ => Ok((t, None)),
+        }
     }
 
     /// Store path.
@@ -270,6 +425,18 @@ impl Store {
         document: &Document,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
+        self.commit_with(slug, document, request, TimeOrder::Append)
+    }
+
+    /// [`Store::commit`], saying whether an `updated` older than the newest
+    /// version is refused ([`TimeOrder::Append`], what `commit` does) or recorded.
+    pub fn commit_with(
+        &self,
+        slug: &Slug,
+        document: &Document,
+        request: &UpdateRequest,
+        order: TimeOrder,
+    ) -> Result<CommitOutcome> {
         let same_content = |head_text: &str| {
             crate::ingest::parse_stored_parts(Path::new(&slug.store_path()), head_text)
                 .is_ok_and(|(meta, body)| meta.same_content(&body, &document.meta, &document.body))
@@ -278,6 +445,7 @@ impl Store {
             slug,
             &crate::ingest::stored_text(document),
             request,
+            order,
             &same_content,
         )
     }
@@ -299,6 +467,129 @@ impl Store {
             });
         }
         Ok(entries)
+    }
+
+    /// [`Store::explainers`] for a reader that serves what it can: an
+    /// explainer whose newest version cannot be read (a malformed file
+    /// committed with plain git) is left out and reported, not an error for all.
+    pub fn readable_explainers(&self) -> Result<(Vec<ExplainerEntry>, Vec<Unreadable>)> {
+        let (_, histories) = self.current()?;
+        let mut entries = Vec::new();
+        let mut unreadable = Vec::new();
+        for (slug, versions) in histories.iter() {
+            let Some(latest) = versions.last().cloned() else {
+                continue;
+            };
+            match self.title(slug, &latest) {
+                Ok(title) => entries.push(ExplainerEntry {
+                    slug: slug.clone(),
+                    title,
+                    versions: versions.len(),
+                    latest,
+                }),
+                Err(e) => unreadable.push(Unreadable {
+                    slug: slug.clone(),
+                    version: latest,
+                    reason: reason_of(&e),
+                }),
+            }
+        }
+        Ok((entries, unreadable))
+    }
+
+    /// Check everything from git: replay every history from scratch, compare
+    /// the history cache with it (the cache is then rewritten from the
+    /// replay), re-hash every version's stored file and parse it. Differences
+    /// are repaired (the cache is disposable); unreadable versions are listed.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let Some(tip) = history::main_tip(&self.repo)? else {
+            return Ok(report);
+        };
+        let (truth, _) = history::histories_at(&self.repo, tip, None)?;
+        let mut titles = cache::Titles::new();
+        match cache::load_unchecked(&self.repo) {
+            Ok(None) => {}
+            Err(why) => report
+                .differences
+                .push(format!("the cache file cannot be used: {why}")),
+            Ok(Some((cached_tip, cached, cached_titles, signed))) => {
+                if !signed {
+                    report.differences.push(
+                        "the cache file's checksum does not match its contents (edited outside redline)".into(),
+                    );
+                }
+                // A cache for an older commit is normal: compare what it says
+                // once brought up to date the way a reader would.
+                let (replayed, _) =
+                    history::histories_at(&self.repo, tip, Some((cached_tip, cached)))?;
+                report
+                    .differences
+                    .extend(history_differences(&replayed, &truth));
+                titles = cached_titles;
+            }
+        }
+        // Titles: the cached ones are checked against each newest version's file.
+        let cached_titles = std::mem::take(&mut titles);
+        for (slug, versions) in &truth {
+            report.explainers += 1;
+            for version in versions {
+                report.versions += 1;
+                if let Err(why) = self.check_version(slug, version) {
+                    report.unreadable.push(
+                        Unreadable {
+                            slug: slug.clone(),
+                            version: version.clone(),
+                            reason: why,
+                        }
+                        .to_string(),
+                    );
+                }
+            }
+            if let (Some(latest), Some((id, title))) = (versions.last(), cached_titles.get(slug)) {
+                if *id == latest.id {
+                    let name = format!("{}@{}", slug.store_path(), latest.short_id());
+                    let actual = self
+                        .text_from_history(slug, latest)
+                        .and_then(|text| crate::ingest::parse_stored_parts(Path::new(&name), &text))
+                        .map(|(meta, _)| meta.title);
+                    match actual {
+                        Ok(actual) if actual == *title => {
+                            titles.insert(slug.clone(), (id.clone(), actual));
+                        }
+                        Ok(actual) => report.differences.push(format!(
+                            "{slug}: cache says the title is {title:?}, the file says {actual:?}"
+                        )),
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        cache::save(&self.repo, tip, &truth, &titles);
+        self.cached_tip.set(Some(tip));
+        self.titles.replace(titles);
+        self.titles_changed.set(false);
+        *self.memo.borrow_mut() = Some((tip, Arc::new(truth)));
+        Ok(report)
+    }
+
+    /// Re-hash one version's stored file and parse it.
+    fn check_version(&self, slug: &Slug, version: &Version) -> std::result::Result<(), String> {
+        let oid = Oid::from_str(&version.blob).map_err(|_| "no blob id".to_string())?;
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(|e| format!("its file cannot be read: {}", e.message()))?;
+        let rehashed = Oid::hash_object(ObjectType::Blob, blob.content())
+            .map_err(|e| e.message().to_string())?;
+        if rehashed != oid {
+            return Err(format!(
+                "its file's object is damaged (it hashes to {rehashed})"
+            ));
+        }
+        let text = utf8_file(slug, version, blob.content()).map_err(|e| reason_of(&e))?;
+        parse_version(slug, version, &text).map_err(|e| reason_of(&e))?;
+        Ok(())
     }
 
     /// Every explainer's versions (oldest first), from one walk of `main`:
@@ -468,6 +759,7 @@ impl Store {
             cached_tip: Cell::new(None),
             titles: RefCell::new(cache::Titles::new()),
             titles_changed: Cell::new(false),
+            notices: RefCell::new(Vec::new()),
         }
     }
 
@@ -510,7 +802,92 @@ impl Store {
         Ok(histories)
     }
 
-    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal).
+    /// Every history as of `main`'s tip, with that tip's id: what a bulk writer
+    /// plans against before [`Store::append_batch`].
+    pub(crate) fn histories_with_tip(&self) -> Result<(Option<String>, Arc<Histories>)> {
+        let (tip, histories) = self.current()?;
+        Ok((tip.map(|t| t.to_string()), histories))
+    }
+
+    /// Append `batch` as consecutive commits on top of commit `base` (`None`:
+    /// the store is empty), then move `main` once, by compare-and-swap: all of
+    /// the batch lands or none of it. `Ok(false)` when `main` is no longer at
+    /// `base` (another writer got there first): nothing is on `main`, and the
+    /// caller re-plans against what is stored now. Objects of a batch that did
+    /// not land are unreferenced; `git gc` removes them.
+    pub(crate) fn append_batch(
+        &self,
+        base: Option<&str>,
+        batch: &[BatchVersion<'_>],
+        progress: &dyn Fn(usize),
+    ) -> Result<bool> {
+        let writing = format!("could not import into {}", self.path.display());
+        let base = base
+            .map(|b| {
+                Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id")))
+            })
+            .transpose()?;
+        let mut parent = base.map(|b| self.repo.find_commit(b)).transpose()?;
+        let mut tree = match &parent {
+            Some(c) => c.tree()?,
+            None => {
+                let empty = self
+                    .repo
+                    .treebuilder(None)?
+                    .write()
+                    .map_err(|e| Error::git_write(&writing, &e))?;
+                self.repo.find_tree(empty)?
+            }
+        };
+        for (done, version) in batch.iter().enumerate() {
+            let path = version.slug.store_path();
+            if let Some(problem) = message::editor_problem(version.editor) {
+                return Err(Error::input(
+                    &path,
+                    format!("cannot record an update by {:?}: {problem}", version.editor),
+                ));
+            }
+            if version.note.contains('\0') {
+                return Err(Error::input(
+                    &path,
+                    "the change note contains a NUL character",
+                ));
+            }
+            let editor = version.editor.trim();
+            let author = author_signature(editor, &version.updated)?;
+            let commit_message = message::compose(version.note, version.kind, version.slug, editor);
+            let blob = self
+                .repo
+                .blob(version.text.as_bytes())
+                .map_err(|e| Error::git_write(&writing, &e))?;
+            let tree_id = git2::build::TreeUpdateBuilder::new()
+                .upsert(&path, blob, FileMode::Blob)
+                .create_updated(&self.repo, &tree)
+                .map_err(|e| Error::git_write(&writing, &e))?;
+            tree = self.repo.find_tree(tree_id)?;
+            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            let id = self
+                .repo
+                .commit(None, &author, &committer, &commit_message, &tree, &parents)
+                .map_err(|e| Error::git_write(&writing, &e))?;
+            parent = Some(self.repo.find_commit(id)?);
+            progress(done + 1);
+        }
+        let Some(new) = parent.map(|c| c.id()) else {
+            return Ok(true);
+        };
+        let reflog = format!("redline: import of {} versions", batch.len());
+        let moved =
+            self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
+        if moved {
+            self.histories_as_of(new)?;
+        }
+        Ok(moved)
+    }
+
+    /// [`Store::commit`] of a raw stored text (unchanged only if byte-equal),
+    /// in any time order (tests mix it with plain-git commits made now).
     #[cfg(test)]
     pub(crate) fn commit_text(
         &self,
@@ -518,7 +895,7 @@ impl Store {
         text: &str,
         request: &UpdateRequest,
     ) -> Result<CommitOutcome> {
-        self.write(slug, text, request, &|_| false)
+        self.write(slug, text, request, TimeOrder::Backdate, &|_| false)
     }
 
     /// Record `text` as the new content of `explainers/<slug>.md`: blob, tree
@@ -531,6 +908,7 @@ impl Store {
         slug: &Slug,
         text: &str,
         request: &UpdateRequest,
+        order: TimeOrder,
         same_content: &dyn Fn(&str) -> bool,
     ) -> Result<CommitOutcome> {
         if let Some(problem) = message::editor_problem(&request.editor) {
@@ -552,11 +930,7 @@ impl Store {
             ));
         }
         let editor = request.editor.trim();
-        let author = Signature::new(
-            &message::author_name(editor),
-            &message::editor_email(editor),
-            &message::time_to_git(&request.updated),
-        )?;
+        let author = author_signature(editor, &request.updated)?;
         let commit_message = message::compose(&request.note, request.kind, slug, editor);
         let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
         let mut blob_written = false;
@@ -599,6 +973,14 @@ impl Store {
                 }
             };
             if let Some(h) = head {
+                if order == TimeOrder::Append && request.updated < h.updated {
+                    return Err(Error::TimeBackwards {
+                        slug: slug.to_string(),
+                        updated: request.updated.to_rfc3339(),
+                        newest_version: describe(h),
+                        newest: h.updated.to_rfc3339(),
+                    });
+                }
                 let current = base_tree
                     .get_path(Path::new(&slug.store_path()))
                     .ok()
@@ -614,19 +996,24 @@ impl Store {
                 }
             }
 
+            let writing = format!("could not record {slug} in {}", self.path.display());
             if !blob_written {
-                self.repo.blob(text.as_bytes())?;
+                self.repo
+                    .blob(text.as_bytes())
+                    .map_err(|e| Error::git_write(&writing, &e))?;
                 blob_written = true;
             }
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(slug.store_path(), new_blob, FileMode::Blob)
-                .create_updated(&self.repo, &base_tree)?;
+                .create_updated(&self.repo, &base_tree)
+                .map_err(|e| Error::git_write(&writing, &e))?;
             let tree = self.repo.find_tree(tree_id)?;
             let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
             let parents: Vec<&git2::Commit<'_>> = tip_commit.iter().collect();
-            let new_id =
-                self.repo
-                    .commit(None, &author, &committer, &commit_message, &tree, &parents)?;
+            let new_id = self
+                .repo
+                .commit(None, &author, &committer, &commit_message, &tree, &parents)
+                .map_err(|e| Error::git_write(&writing, &e))?;
 
             // Zero as the old value means "only if main does not exist yet".
             let old = tip.unwrap_or(Oid::ZERO_SHA1);
@@ -634,26 +1021,81 @@ impl Store {
             let reflog = format!("redline: {slug} v{number}");
             // Release this view so the replay below extends it in place instead of copying it.
             drop(histories);
-            match self.move_main(new_id, old, &reflog) {
-                Ok(true) => {
-                    // Replays just the new commit on top of `tip`, and refreshes the cache.
-                    let after = self.histories_as_of(new_id)?;
-                    let version = match after.get(slug).and_then(|v| v.last()) {
-                        Some(v) => v.clone(),
-                        None => {
-                            history::version_from_commit(&self.repo.find_commit(new_id)?, number)
-                        }
-                    };
-                    return Ok(CommitOutcome::Committed(version));
-                }
-                // Another writer moved main first: re-read it and try again.
-                Ok(false) => {}
-                Err(e) => return Err(self.write_error(slug, e)),
+            // `false`: another writer moved main first; re-read it and try again.
+            if self.move_main_locked(slug.as_str(), new_id, old, &reflog)? {
+                // Replays just the new commit on top of `tip`, and refreshes the cache.
+                let after = self.histories_as_of(new_id)?;
+                let version = match after.get(slug).and_then(|v| v.last()) {
+                    Some(v) => v.clone(),
+                    None => history::version_from_commit(&self.repo.find_commit(new_id)?, number),
+                };
+                return Ok(CommitOutcome::Committed(version));
             }
         }
         Err(Error::Git(format!(
             "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
+    }
+
+    /// [`Store::move_main`] under the writers' lock: recovers a `main.lock`
+    /// left by a redline killed while moving `main` (see the `lock` submodule),
+    /// and maps failures to one line naming the cause. `what` names the write.
+    fn move_main_locked(&self, what: &str, new: Oid, old: Oid, reflog: &str) -> Result<bool> {
+        let mut writers = lock::WriterLock::acquire(self.repo.path())?;
+        if let Some(dead) = writers.previous_died_updating.take() {
+            self.remove_stale_main_lock(dead.pid)?;
+        }
+        writers.record(true)?;
+        let moved = self
+            .move_main(new, old, reflog)
+            .map_err(|e| self.write_error(what, e));
+        // Not recorded as finished when it failed to say so: the next writer
+        // then checks for a leftover `main.lock`, which is harmless.
+        let _ = writers.record(false);
+        moved
+    }
+
+    /// Remove the `main.lock` a redline killed while moving `main` left (it
+    /// is known dead: see the `lock` submodule). Such a file is at least as old
+    /// as the crash; one younger than [`STALE_LOCK_AGE`] may instead be a plain
+    /// git's that took the lock after the crash (git holds it for
+    /// milliseconds), so it is waited for rather than removed.
+    fn remove_stale_main_lock(&self, dead_pid: u32) -> Result<()> {
+        let stale = self.main_lock_path();
+        loop {
+            let age = match std::fs::metadata(&stale) {
+                Ok(meta) => meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .unwrap_or_default(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(e) => return Err(Error::store_io(&stale, "cannot read", e)),
+            };
+            if age < STALE_LOCK_AGE {
+                std::thread::sleep(STALE_LOCK_AGE - age);
+                continue;
+            }
+            return match std::fs::remove_file(&stale) {
+                Ok(()) => {
+                    self.notices.borrow_mut().push(format!(
+                        "removed {}, left by redline process {dead_pid} which was killed while moving {MAIN_REF}",
+                        stale.display()
+                    ));
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(Error::store_io(
+                    &stale,
+                    "cannot remove the lock left by a killed redline:",
+                    e,
+                )),
+            };
+        }
+    }
+
+    fn main_lock_path(&self) -> PathBuf {
+        self.repo.path().join(MAIN_REF).with_extension("lock")
     }
 
     /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
@@ -686,20 +1128,168 @@ impl Store {
     }
 
     /// A failed ref update as one line that says what to do.
-    fn write_error(&self, slug: &Slug, e: git2::Error) -> Error {
+    fn write_error(&self, what: &str, e: git2::Error) -> Error {
         if e.code() == ErrorCode::Locked {
-            Error::Git(format!(
-                "could not record {slug}: {} has been locked for over {} s by another writer, or is left over from one that crashed (if no redline is running, delete it); nothing was written",
-                self.path.join(MAIN_REF).with_extension("lock").display(),
+            // Taken under the writers' lock: no live redline holds it.
+            Error::Locked(format!(
+                "could not record {what}: {} has been held for over {} s by a program other than redline (such as git), or was left by one that crashed; no redline writer holds the store, so if no git command is running, delete that file; nothing was written",
+                self.main_lock_path().display(),
                 LOCK_WAIT.as_secs()
             ))
         } else {
-            Error::Git(format!(
-                "could not record {slug}: moving {MAIN_REF} failed: {}; nothing was written",
-                e.message()
-            ))
+            Error::git_write(
+                &format!("could not record {what}: moving {MAIN_REF} failed"),
+                &e,
+            )
         }
     }
+}
+
+/// Open the repository at `path` (exactly there: a path inside some other
+/// repository must not open that repository).
+fn open_repo(path: &Path) -> Result<Repository> {
+    if !path.is_dir() {
+        return Err(Error::MissingStore(path.to_path_buf()));
+    }
+    Repository::open_ext(
+        path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&str>(),
+    )
+    .map_err(|e| match e.code() {
+        ErrorCode::Owner => Error::Git(format!(
+            "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
+            path.display()
+        )),
+        ErrorCode::NotFound => Error::MissingStore(path.to_path_buf()),
+        _ if e.message().contains("not owned by current user") => Error::Git(format!(
+            "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
+            path.display()
+        )),
+        _ => Error::Git(format!("cannot open {}: {}", path.display(), e.message())),
+    })
+}
+
+/// Set the store marker.
+fn mark(repo: &Repository, path: &Path) -> Result<()> {
+    repo.config()
+        .and_then(|mut c| c.set_bool(MARKER_KEY, true))
+        .map_err(|e| {
+            Error::git_write(
+                &format!("cannot mark {} as a redline store", path.display()),
+                &e,
+            )
+        })
+}
+
+/// Why an unmarked bare repository does not look like a store made by an
+/// older redline, or `None` when it does: `main` unborn with no other branch
+/// or tag, or `main` holding nothing but an `explainers` folder.
+fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
+    match history::main_tip(repo)? {
+        None => {
+            let any_ref = repo.references()?.flatten().next().is_some();
+            let head_on_main = repo
+                .find_reference("HEAD")
+                .ok()
+                .and_then(|h| h.symbolic_target().ok().flatten().map(|t| t == MAIN_REF))
+                .unwrap_or(false);
+            Ok(if any_ref {
+                Some("it has branches or tags but no main branch".to_string())
+            } else if !head_on_main {
+                Some("its HEAD is not refs/heads/main".to_string())
+            } else {
+                None
+            })
+        }
+        Some(tip) => {
+            let tree = repo.find_commit(tip)?.tree()?;
+            let foreign: Vec<String> = tree
+                .iter()
+                .filter(|e| {
+                    !(e.name().ok() == Some(history::EXPLAINERS_DIR)
+                        && e.kind() == Some(ObjectType::Tree))
+                })
+                .take(3)
+                .map(|e| String::from_utf8_lossy(e.name_bytes()).into_owned())
+                .collect();
+            Ok((!foreign.is_empty()).then(|| {
+                format!(
+                    "its main branch holds files outside explainers/: {}",
+                    foreign.join(", ")
+                )
+            }))
+        }
+    }
+}
+
+/// The commit author for an update: the editor at the update's time.
+fn author_signature(editor: &str, updated: &DateTime<FixedOffset>) -> Result<Signature<'static>> {
+    Ok(Signature::new(
+        &message::author_name(editor),
+        &message::editor_email(editor),
+        &message::time_to_git(updated),
+    )?)
+}
+
+/// An error's text without the `path@id: ` an [`Unreadable`] already names.
+fn reason_of(e: &Error) -> String {
+    match e {
+        Error::Input { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Where `cached` (histories as the cache gives them) differs from `truth`
+/// (a replay from git), one line each.
+fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
+    let mut out = Vec::new();
+    for slug in cached.keys().filter(|s| !truth.contains_key(*s)) {
+        out.push(format!("{slug}: listed in the cache, not in git"));
+    }
+    for (slug, real) in truth {
+        let Some(said) = cached.get(slug) else {
+            out.push(format!("{slug}: missing from the cache"));
+            continue;
+        };
+        if said.len() != real.len() {
+            out.push(format!(
+                "{slug}: cache has {} version(s), git has {}",
+                said.len(),
+                real.len()
+            ));
+        }
+        for (c, r) in said.iter().zip(real) {
+            let mut fields = Vec::new();
+            if c.id != r.id {
+                fields.push("commit id");
+            }
+            if c.updated != r.updated {
+                fields.push("updated time");
+            }
+            if c.editor != r.editor {
+                fields.push("editor");
+            }
+            if c.kind != r.kind {
+                fields.push("kind");
+            }
+            if c.note != r.note {
+                fields.push("note");
+            }
+            if c.blob != r.blob {
+                fields.push("file (blob id)");
+            }
+            if !fields.is_empty() {
+                out.push(format!(
+                    "{slug} {} ({}): cache differs in {}",
+                    r.label(),
+                    r.short_id(),
+                    fields.join(", ")
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Parse a stored file read back, naming it `<path>@<short id>` in errors.

@@ -433,3 +433,65 @@ fn unusable_caches_are_ignored() {
         "an open handle sees later commits"
     );
 }
+
+#[test]
+fn the_cache_is_used_only_while_its_keyed_checksum_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let s = slug("alpha");
+    for (i, when) in ["2025-03-01T10:00:00Z", "2025-03-02T10:00:00Z"]
+        .iter()
+        .enumerate()
+    {
+        store
+            .commit_text(&s, &format!("text {i}\n"), &request("Ann", when, "n", None))
+            .unwrap();
+    }
+    drop(store);
+    let store = Store::open(&dir.path().join("s.git")).unwrap();
+    let (tip, histories, _) = cache::load(&store.repo).expect("a fresh cache is used");
+    assert_eq!(Some(tip), history::main_tip(&store.repo).unwrap());
+    assert_eq!(histories[&s].len(), 2);
+
+    // Any edit that keeps valid JSON breaks the checksum.
+    let path = store.repo.path().join("redline-histories.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("\"Ann\"", "\"Eve\"", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&path, &edited).unwrap();
+    assert!(cache::load(&store.repo).is_none());
+    assert!(matches!(
+        cache::load_unchecked(&store.repo),
+        Ok(Some((_, _, _, false)))
+    ));
+    // A checksum made without the store's key does not pass either.
+    store
+        .repo
+        .config()
+        .unwrap()
+        .set_str("redline.cachekey", "another key")
+        .unwrap();
+    std::fs::write(&path, &text).unwrap();
+    assert!(cache::load(&store.repo).is_none());
+}
+
+#[test]
+fn an_update_older_than_the_newest_is_refused_unless_backdated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let s = slug("alpha");
+    let doc = |body: &str| Document::new(crate::model::DocumentMeta::default(), body.to_string());
+    let newer = request("Ann", "2025-03-02T10:00:00Z", "n", None);
+    let older = request("Ann", "2025-03-01T10:00:00Z", "n", None);
+    store.commit(&s, &doc("One.\n"), &newer).unwrap();
+    let err = store.commit(&s, &doc("Two.\n"), &older).unwrap_err();
+    assert!(matches!(err, Error::TimeBackwards { .. }), "{err}");
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(store.history(&s).unwrap().len(), 1);
+    // Equal times are not backwards.
+    store.commit(&s, &doc("Two.\n"), &newer).unwrap();
+    store
+        .commit_with(&s, &doc("Three.\n"), &older, TimeOrder::Backdate)
+        .unwrap();
+    assert_eq!(store.history(&s).unwrap().len(), 3);
+}

@@ -22,13 +22,13 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::diff::{ChangeSet, Span, Tag};
+use crate::diff::{ChangeKind, ChangeSet, Span, Tag};
 use crate::error::{Error, Result};
 use crate::model::{Document, Version, VersionRef};
 use crate::slug::Slug;
 use crate::store::Store;
 
-pub use rank::{normalise, rank_highlights, PendingHighlight, Trace};
+pub use rank::{normalise, rank_highlights, PendingHighlight, Score, Trace};
 use timeline::{index_body, IndexedBody};
 pub use timeline::{Timeline, WithdrawnSpan};
 
@@ -60,16 +60,31 @@ pub struct Summary {
 /// One highlight: verbatim text from the explainer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Highlight {
+    /// Position in the ranking, 1 = most important.
+    pub rank: usize,
     /// Ranking class.
     pub kind: HighlightKind,
+    /// Direction: `added`, `removed`, `edited` or `moved` text.
+    pub change: ChangeKind,
+    /// Why it ranks where it does: class and lexical evidence.
+    pub score: Score,
     /// Section heading (`None` = the lead).
     pub section: Option<String>,
-    /// The sentence verbatim (new text; old text for removed claims).
+    /// Other sections where the very same change was made, collapsed into this
+    /// highlight ("in 14 sections").
+    pub also_in: Vec<Option<String>>,
+    /// The sentence verbatim: new text; the old text for removals.
     pub text: String,
+    /// The sentence before an edit (`None` unless edited).
+    pub old_text: Option<String>,
     /// Word-level change for edited sentences (empty otherwise).
     pub words: Vec<Span>,
     /// Speakers named, in order ("Mr Macron", "the UK government").
     pub speakers: Vec<String>,
+    /// Who makes the claim ("Mr Macron").
+    pub claimant: Vec<String>,
+    /// Who disputes it, for contested claims ("the UK government").
+    pub disputed_by: Vec<String>,
     /// Diff tags.
     pub tags: Vec<Tag>,
     /// The update that introduced it.
@@ -77,21 +92,25 @@ pub struct Highlight {
 }
 
 /// Highlight ranking classes, in display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HighlightKind {
     /// A new attributed claim with its rebuttal or denial.
     ContestedClaim,
     /// A new attributed claim.
     Claim,
-    /// Numbers, dates, names changed in an existing sentence.
+    /// An existing figure, date or name replaced in an edited sentence.
     Correction,
     /// An attributed claim removed.
     RemovedClaim,
+    /// An obligation or negation added, removed or changed ("must", "may not").
+    Obligation,
     /// A new section.
     NewSection,
-    /// Everything else.
+    /// Every other substantive change.
     Other,
+    /// Code, spelling fixes, renumbering: shown last, never above substance.
+    Cosmetic,
 }
 
 /// A change that appeared and was withdrawn inside the window.
@@ -205,7 +224,7 @@ fn assemble(
     };
     let last = window.len() - 1;
     let changes = crate::diff::diff(base_doc, head_doc);
-    let ranked = rank_highlights(&changes, &head_doc.body);
+    let ranked = rank_highlights(&changes, base_doc, head_doc);
     let mut timeline = if window.len() > 2 {
         let mut timeline = Timeline::new(window.len());
         timeline.add_known(0, &base_doc.body);
@@ -218,13 +237,21 @@ fn assemble(
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
     let highlights = ranked
         .into_iter()
-        .map(|h| Highlight {
+        .enumerate()
+        .map(|(i, h)| Highlight {
             version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
+            rank: i + 1,
             kind: h.kind,
+            change: h.change,
+            score: h.score,
             section: h.section,
+            also_in: h.also_in,
             text: h.text,
+            old_text: h.old_text,
             words: h.words,
             speakers: h.speakers,
+            claimant: h.claimant,
+            disputed_by: h.disputed_by,
             tags: h.tags,
         })
         .collect();
@@ -233,6 +260,8 @@ fn assemble(
         .map(Timeline::withdrawn)
         .unwrap_or_default()
         .into_iter()
+        // A "last updated" stamp that came and went is page furniture.
+        .filter(|w| !rank::is_stamp_line(&w.text))
         .map(|w| Withdrawn {
             section: w.section,
             text: w.text,

@@ -2,10 +2,15 @@
 //! first. Pure (no store I/O), so the rules are testable on hand-built change
 //! sets; [`super::since`] then ties each highlight to the update that made it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
 
 use crate::claims::{self, Attribution};
-use crate::diff::{ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, Tag};
+use crate::diff::{
+    Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag,
+};
+use crate::model::{BlockKind, Document};
 
 use super::HighlightKind;
 
@@ -32,8 +37,14 @@ impl Trace {
 pub struct PendingHighlight {
     /// Ranking class.
     pub kind: HighlightKind,
+    /// Direction: added, removed, edited or moved text.
+    pub change: ChangeKind,
+    /// Why it ranks where it does.
+    pub score: Score,
     /// Section heading (`None` = the lead).
     pub section: Option<String>,
+    /// Other sections where the very same change was made (collapsed into this one).
+    pub also_in: Vec<Option<String>>,
     /// The sentence (or heading) verbatim: new text; old text for removals.
     pub text: String,
     /// The sentence before an edit, verbatim (`None` unless edited).
@@ -42,10 +53,25 @@ pub struct PendingHighlight {
     pub words: Vec<Span>,
     /// Speakers named, in order, without repeats.
     pub speakers: Vec<String>,
+    /// Who makes the claim (contested and plain claims).
+    pub claimant: Vec<String>,
+    /// Who denies or rebuts it (contested claims).
+    pub disputed_by: Vec<String>,
     /// Diff tags.
     pub tags: Vec<Tag>,
     /// How to find the introducing update.
     pub trace: Trace,
+}
+
+/// Why a highlight ranks where it does: its class and the lexical evidence
+/// found, as `key: value` strings ("number: $5,000 → $500", "obligation
+/// removed: must", "block: code", "denial: the UK government denied").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Score {
+    /// The ranking class (the same as the highlight's `kind`).
+    pub class: HighlightKind,
+    /// Evidence, strongest first within each kind.
+    pub evidence: Vec<String>,
 }
 
 /// What the ranking knows about one sentence-level change.
@@ -59,6 +85,10 @@ struct Reading {
     attributions: Vec<Attribution>,
     /// A new (or, for removals, removed) quotation.
     quotation: bool,
+    /// The sentence sits in prose (not code, a table, raw HTML or a figure).
+    prose: bool,
+    /// The block it sits in, when known.
+    block: Option<BlockKind>,
 }
 
 impl Reading {
@@ -83,6 +113,17 @@ impl Reading {
     }
 }
 
+/// The kind of block a change sits in (head's for new text, base's for removed
+/// text); `None` when its range is in no block (or it has no range).
+fn block_kind(change: &Change, base: &Document, head: &Document) -> Option<BlockKind> {
+    let block = match (&change.new_range, &change.old_range) {
+        (Some(r), _) if change.kind != ChangeKind::Removed => head.block_at(r.start),
+        (_, Some(r)) => base.block_at(r.start),
+        _ => None,
+    };
+    block.map(|b| b.kind)
+}
+
 /// Rank the changes of a net change set into highlights, in display order:
 ///
 /// 1. `ContestedClaim`: a new sentence (added, or edited so that it gains an
@@ -90,59 +131,101 @@ impl Reading {
 ///    the sentence itself or in an adjacent new sentence of the same section
 ///    (then both sentences are contested claims);
 /// 2. `Claim`: any other new attribution (speaker + reporting verb) or new quotation;
-/// 3. `Correction`: an edited sentence whose numbers, dates or names changed;
+/// 3. `Correction`: an edited sentence in which an existing figure, date or
+///    name was replaced (an added clause with a new figure is no correction);
 /// 4. `RemovedClaim`: a removed sentence that carried an attribution or quotation;
-/// 5. `NewSection`: an added section (text = its heading);
-/// 6. `Other`: every other substantive added, removed or edited sentence, then
-///    removed and renamed sections.
+/// 5. `Obligation`: an obligation or negation added, removed or changed ("must",
+///    "may not", "will not", "not"), in either direction;
+/// 6. `NewSection`: an added section (text = its heading);
+/// 7. `Other`: every other substantive added, removed or edited sentence, then
+///    removed and renamed sections;
+/// 8. `Cosmetic`: code, tables, markup, spelling fixes and renumbering.
 ///
-/// Within a class, document order. Cosmetic edits and pure moves change no words a
-/// reader reads and are left to the change list. `head_body` is the new body the
-/// change ranges index; it decides whether two new sentences are adjacent.
-pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighlight> {
+/// Only prose can be a claim, correction or obligation. Within a class,
+/// changes with figures, dates or names come before those without, then
+/// document order. Punctuation-only edits, pure moves and page furniture (a
+/// "last updated" line) are no highlights. A sentence changed the same way in
+/// several sections is one highlight (`also_in` names the others). `base` and
+/// `head` are the documents the change ranges index.
+pub fn rank_highlights(
+    changes: &ChangeSet,
+    base: &Document,
+    head: &Document,
+) -> Vec<PendingHighlight> {
+    // A sentence removed in one place and added, identical, in another is still
+    // there for the reader: a move the alignment did not pair, no highlight.
+    let key = |t: Option<&String>| t.map(|t| normalise(t));
+    let added: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Removed)
+        .filter_map(|c| key(c.new_text.as_ref()))
+        .collect();
+    let removed: BTreeSet<String> = changes
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Removed)
+        .filter_map(|c| key(c.old_text.as_ref()))
+        .collect();
+    let relocated = |c: &Change| match c.kind {
+        ChangeKind::Removed => key(c.old_text.as_ref()).is_some_and(|t| added.contains(&t)),
+        ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
+        _ => false,
+    };
     let readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
-        .filter_map(|(index, change)| read_change(index, change))
+        .filter(|(_, change)| !relocated(change))
+        .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
 
-    let mut out: Vec<PendingHighlight> = Vec::new();
+    let mut out: Vec<(u8, PendingHighlight)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
         let Some(change) = changes.changes.get(reading.index) else {
             continue;
         };
-        let neighbours = [pos.checked_sub(1), pos.checked_add(1)]
+        let neighbours: Vec<&Reading> = [pos.checked_sub(1), pos.checked_add(1)]
             .into_iter()
             .flatten()
             .filter_map(|p| readings.get(p))
-            .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, head_body));
-        let kind = if reading.fresh {
-            let mut contested = reading.contests_itself();
+            .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, &head.body))
+            .collect();
+        let facts = Evidence::of(change, reading.block);
+        let mut rebuttals: Vec<&Reading> = Vec::new();
+        let kind = if reading.block == Some(BlockKind::Code)
+            || change.significance == Significance::Cosmetic
+        {
+            // Code is shown, never read as claims; spelling and numbering fixes change no meaning.
+            HighlightKind::Cosmetic
+        } else if !reading.prose {
+            // A table, markup or a figure: shown after the prose it illustrates.
+            HighlightKind::Other
+        } else if change.significance == Significance::Cosmetic {
+            HighlightKind::Cosmetic
+        } else if reading.fresh {
             // A pure claim next to a pure rebuttal (or the reverse) contest each
             // other; a sentence that carries both rebuts itself, not its neighbours.
             let pure_claim = |r: &Reading| r.claims() && !r.denies();
             let pure_denial = |r: &Reading| r.denies() && !r.claims();
-            for n in neighbours {
-                contested |=
-                    pure_claim(reading) && pure_denial(n) || pure_denial(reading) && pure_claim(n);
+            for n in &neighbours {
+                if pure_claim(reading) && pure_denial(n) || pure_denial(reading) && pure_claim(n) {
+                    rebuttals.push(n);
+                }
             }
-            if contested {
+            if reading.contests_itself() || !rebuttals.is_empty() {
                 HighlightKind::ContestedClaim
             } else if !reading.attributions.is_empty() || reading.quotation {
                 HighlightKind::Claim
-            } else if change.kind == ChangeKind::Edited && corrects(change) {
-                HighlightKind::Correction
             } else {
-                HighlightKind::Other
+                facts.class(change.kind)
             }
         } else {
             match change.kind {
-                ChangeKind::Edited if corrects(change) => HighlightKind::Correction,
                 ChangeKind::Removed if !reading.attributions.is_empty() || reading.quotation => {
                     HighlightKind::RemovedClaim
                 }
-                _ => HighlightKind::Other,
+                kind => facts.class(kind),
             }
         };
         let removed = change.kind == ChangeKind::Removed;
@@ -152,79 +235,422 @@ pub fn rank_highlights(changes: &ChangeSet, head_body: &str) -> Vec<PendingHighl
             change.new_text.clone()
         };
         let Some(text) = text else { continue };
-        let mut speakers: Vec<String> = Vec::new();
         let spoken = if change.kind == ChangeKind::Edited {
             // An edited sentence names everyone in it, not only the new speakers.
             claims::attributions(&text)
         } else {
             reading.attributions.clone()
         };
-        for a in spoken {
+        let mut speakers: Vec<String> = Vec::new();
+        let (mut claimant, mut disputed_by) = (Vec::new(), Vec::new());
+        let mut evidence = Vec::new();
+        for a in spoken
+            .iter()
+            .chain(rebuttals.iter().flat_map(|n| n.attributions.iter()))
+        {
             // A bare pronoun names nobody a reader can place ("Said by he").
-            let pronoun = ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str());
-            if !pronoun && !speakers.contains(&a.speaker) {
-                speakers.push(a.speaker);
+            if ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str()) {
+                continue;
+            }
+            evidence.push(format!(
+                "{}: {} {}",
+                if a.denial { "denial" } else { "attribution" },
+                a.speaker,
+                a.verb
+            ));
+            let role = if a.denial {
+                &mut disputed_by
+            } else {
+                &mut claimant
+            };
+            if !role.contains(&a.speaker) {
+                role.push(a.speaker.clone());
             }
         }
-        out.push(PendingHighlight {
-            kind,
-            section: change.section.clone(),
-            trace: if removed {
-                Trace::Disappears(text.clone())
-            } else {
-                Trace::Appears(text.clone())
+        for a in &spoken {
+            let pronoun = ["he", "she", "they"].contains(&a.speaker.to_lowercase().as_str());
+            if !pronoun && !speakers.contains(&a.speaker) {
+                speakers.push(a.speaker.clone());
+            }
+        }
+        if kind != HighlightKind::ContestedClaim {
+            // Roles are only told for a contest; a plain claim names its speakers.
+            disputed_by.clear();
+        }
+        evidence.extend(facts.evidence);
+        out.push((
+            facts.weight,
+            PendingHighlight {
+                kind,
+                change: change.kind,
+                score: Score {
+                    class: kind,
+                    evidence,
+                },
+                section: change.section.clone(),
+                also_in: Vec::new(),
+                trace: if removed {
+                    Trace::Disappears(text.clone())
+                } else {
+                    Trace::Appears(text.clone())
+                },
+                old_text: (change.kind == ChangeKind::Edited)
+                    .then(|| change.old_text.clone())
+                    .flatten(),
+                words: if change.kind == ChangeKind::Edited {
+                    change.words.clone()
+                } else {
+                    Vec::new()
+                },
+                speakers,
+                claimant,
+                disputed_by,
+                tags: change.tags.clone(),
+                text,
             },
-            old_text: (change.kind == ChangeKind::Edited)
-                .then(|| change.old_text.clone())
-                .flatten(),
-            words: if change.kind == ChangeKind::Edited {
-                change.words.clone()
-            } else {
-                Vec::new()
-            },
-            speakers,
-            tags: change.tags.clone(),
-            text,
-        });
+        ));
     }
 
     for section in &changes.sections {
-        let (kind, text, trace) = match (section.kind, &section.new_heading, &section.old_heading) {
-            (SectionChangeKind::Added, Some(h), _) => {
-                (HighlightKind::NewSection, h, Trace::Appears(h.clone()))
-            }
-            (SectionChangeKind::Renamed, Some(h), _) => {
-                (HighlightKind::Other, h, Trace::Appears(h.clone()))
-            }
-            (SectionChangeKind::Removed, _, Some(h)) => {
-                (HighlightKind::Other, h, Trace::Disappears(h.clone()))
-            }
-            _ => continue,
-        };
-        out.push(PendingHighlight {
-            kind,
-            section: Some(text.clone()),
-            text: text.clone(),
-            old_text: match section.kind {
-                SectionChangeKind::Renamed => section.old_heading.clone(),
-                _ => None,
+        let (kind, change, text, trace) =
+            match (section.kind, &section.new_heading, &section.old_heading) {
+                (SectionChangeKind::Added, Some(h), _) => (
+                    HighlightKind::NewSection,
+                    ChangeKind::Added,
+                    h,
+                    Trace::Appears(h.clone()),
+                ),
+                (SectionChangeKind::Renamed, Some(h), _) => (
+                    HighlightKind::Other,
+                    ChangeKind::Edited,
+                    h,
+                    Trace::Appears(h.clone()),
+                ),
+                (SectionChangeKind::Removed, _, Some(h)) => (
+                    HighlightKind::Other,
+                    ChangeKind::Removed,
+                    h,
+                    Trace::Disappears(h.clone()),
+                ),
+                _ => continue,
+            };
+        out.push((
+            1,
+            PendingHighlight {
+                kind,
+                change,
+                score: Score {
+                    class: kind,
+                    evidence: vec![format!("section {}", change_name(change))],
+                },
+                section: Some(text.clone()),
+                also_in: Vec::new(),
+                text: text.clone(),
+                old_text: match section.kind {
+                    SectionChangeKind::Renamed => section.old_heading.clone(),
+                    _ => None,
+                },
+                words: Vec::new(),
+                speakers: Vec::new(),
+                claimant: Vec::new(),
+                disputed_by: Vec::new(),
+                tags: Vec::new(),
+                trace,
             },
-            words: Vec::new(),
-            speakers: Vec::new(),
-            tags: Vec::new(),
-            trace,
-        });
+        ));
     }
 
-    // Stable: document order survives within each class.
-    out.sort_by_key(|h| h.kind);
+    // Stable: document order survives within each class and weight.
+    out.sort_by_key(|(weight, h)| (h.kind, *weight));
+    collapse_repeats(out.into_iter().map(|(_, h)| h).collect())
+}
+
+/// One highlight for a sentence changed the same way in several sections
+/// (boilerplate repeated under every heading): the first keeps the others'
+/// sections in `also_in`.
+fn collapse_repeats(ranked: Vec<PendingHighlight>) -> Vec<PendingHighlight> {
+    let mut first: HashMap<(HighlightKind, ChangeKind, String, String), usize> = HashMap::new();
+    let mut out: Vec<PendingHighlight> = Vec::with_capacity(ranked.len());
+    for h in ranked {
+        let key = (
+            h.kind,
+            h.change,
+            normalise(&h.text),
+            normalise(h.old_text.as_deref().unwrap_or("")),
+        );
+        match first.get(&key).and_then(|&i| out.get_mut(i)) {
+            Some(kept) if h.kind != HighlightKind::NewSection => kept.also_in.push(h.section),
+            _ => {
+                first.insert(key, out.len());
+                out.push(h);
+            }
+        }
+    }
     out
 }
 
+/// A block kind's name in evidence.
+fn block_name(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Paragraph => "paragraph",
+        BlockKind::Quote => "quote",
+        BlockKind::ListItem => "list item",
+        BlockKind::Figure => "figure",
+        BlockKind::Code => "code",
+        BlockKind::Table => "table",
+        BlockKind::Html => "html",
+        BlockKind::Other => "other",
+    }
+}
+
+/// "added", "removed", "edited", "moved".
+fn change_name(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Edited => "edited",
+        ChangeKind::Moved => "moved",
+    }
+}
+
+/// The lexical evidence of a change that is not a claim.
+struct Evidence {
+    /// An existing figure, date or name was replaced by another.
+    replaced: bool,
+    /// An obligation or negation came, went or changed.
+    binding: bool,
+    /// 0: figures, dates, names or obligations involved; 1: plain words; 2: a fragment of
+    /// one or two words (a file name, a table cell).
+    weight: u8,
+    evidence: Vec<String>,
+}
+
+impl Evidence {
+    fn of(change: &Change, block: Option<BlockKind>) -> Evidence {
+        let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
+        let new = claims::facts(change.new_text.as_deref().unwrap_or(""));
+        let mut evidence = Vec::new();
+        let prose = block.is_none_or(BlockKind::is_prose);
+        if let Some(kind) = block.filter(|_| !prose) {
+            evidence.push(format!("block: {}", block_name(kind)));
+        }
+        if change.significance == Significance::Cosmetic {
+            evidence.push(format!("cosmetic: {}", change.reason));
+        }
+        let edited = change.kind == ChangeKind::Edited;
+        let mut replaced = false;
+        let mut figures = false;
+        for (what, gone, came) in [
+            (
+                "number",
+                minus(&old.numbers, &new.numbers),
+                minus(&new.numbers, &old.numbers),
+            ),
+            (
+                "date",
+                minus(&old.dates, &new.dates),
+                minus(&new.dates, &old.dates),
+            ),
+            (
+                "name",
+                new_names(&old.names, &new.names),
+                new_names(&new.names, &old.names),
+            ),
+        ] {
+            if gone.is_empty() && came.is_empty() {
+                continue;
+            }
+            replaced |= !gone.is_empty() && !came.is_empty();
+            // A capitalised word in a new sentence says little; a new figure or date does.
+            figures |= what != "name" || edited;
+            evidence.push(if edited {
+                format!("{what}: {} → {}", gone.join(", "), came.join(", "))
+            } else {
+                format!(
+                    "{what}: {}",
+                    gone.iter()
+                        .chain(&came)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            });
+        }
+        // Obligations bind in any direction; a negation matters where an edit flips it.
+        let mut binding = false;
+        for (what, a, b) in [
+            ("obligation", &old.obligations, &new.obligations),
+            ("negation", &old.negations, &new.negations),
+        ] {
+            let (gone, came) = (minus(a, b), minus(b, a));
+            if !gone.is_empty() {
+                evidence.push(format!("{what} removed: {}", gone.join(", ")));
+            }
+            if !came.is_empty() {
+                evidence.push(format!("{what} added: {}", came.join(", ")));
+            }
+            let changed = !gone.is_empty() || !came.is_empty();
+            binding |= changed && (what == "obligation" || edited);
+            figures |= changed;
+        }
+        let text = change
+            .new_text
+            .as_deref()
+            .or(change.old_text.as_deref())
+            .unwrap_or("");
+        let fragment = text.split_whitespace().count() < 3;
+        if fragment {
+            evidence.push("fragment".to_string());
+        }
+        Evidence {
+            replaced,
+            binding,
+            weight: if fragment || !prose {
+                2
+            } else if figures || binding {
+                0
+            } else {
+                1
+            },
+            evidence,
+        }
+    }
+
+    /// The class of a prose change that is not a claim.
+    fn class(&self, kind: ChangeKind) -> HighlightKind {
+        match kind {
+            ChangeKind::Edited if self.replaced => HighlightKind::Correction,
+            _ if self.binding => HighlightKind::Obligation,
+            _ => HighlightKind::Other,
+        }
+    }
+}
+
+/// Names of `a` that share no word with any name of `b`, compared without case
+/// or full stops: "Mr Trump" next to "Donald Trump", "U.S." next to "US" are no new names.
+fn new_names(a: &[String], b: &[String]) -> Vec<String> {
+    let key = |w: &str| w.replace('.', "").to_lowercase();
+    let known: BTreeSet<String> = b
+        .iter()
+        .flat_map(|n| n.split_whitespace())
+        .map(key)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in a {
+        if !name.split_whitespace().any(|w| known.contains(&key(w))) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// What is in `a` and not in `b` (multiset difference), in `a`'s order.
+fn minus(a: &[String], b: &[String]) -> Vec<String> {
+    let mut left: HashMap<&str, usize> = HashMap::new();
+    for y in b {
+        *left.entry(y.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for x in a {
+        match left.get_mut(x.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(x.clone()),
+        }
+    }
+    out
+}
+
+/// A stamp line on its own ("*Last updated: 4 May 2020*"): page furniture
+/// wherever it appears (highlights, withdrawn changes).
+pub fn is_stamp_line(text: &str) -> bool {
+    is_stamped(text) && text.split_whitespace().count() <= 12
+}
+
+fn is_stamped(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "last updated",
+        "last modified",
+        "last revised",
+        "last reviewed",
+        "last changed",
+        "updated on",
+        "updated at",
+        "updated:",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// Page furniture: a "last updated" line whose only news is its own time.
+/// It is in the change list, never a highlight.
+fn is_furniture(change: &Change) -> bool {
+    let text = change
+        .new_text
+        .as_deref()
+        .or(change.old_text.as_deref())
+        .unwrap_or("");
+    if !is_stamped(text) {
+        return false;
+    }
+    match change.kind {
+        // Only the time changed: every changed word is part of a date or time.
+        ChangeKind::Edited => change
+            .words
+            .iter()
+            .filter(|s| s.op != SpanOp::Equal)
+            .all(|s| s.text.split_whitespace().all(is_time_word)),
+        _ => is_stamp_line(text),
+    }
+}
+
+/// A word of a date or time: digits, months, weekdays, "am"/"pm", joiners.
+fn is_time_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    w.is_empty()
+        || w.chars().any(|c| c.is_ascii_digit())
+        || crate::calendar::is_month(w)
+        || crate::calendar::is_weekday(w)
+        || [
+            "am", "pm", "at", "on", "of", "the", "utc", "gmt", "bst", "et",
+        ]
+        .contains(&w.to_lowercase().as_str())
+}
+
 /// What a change says about claims, or `None` when it is no highlight at all.
-fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
-    if change.significance == Significance::Cosmetic || change.kind == ChangeKind::Moved {
+fn read_change(
+    index: usize,
+    change: &crate::diff::Change,
+    base: &Document,
+    head: &Document,
+) -> Option<Reading> {
+    if change.kind == ChangeKind::Moved || is_furniture(change) {
         return None;
+    }
+    let block = block_kind(change, base, head);
+    let prose = block.is_none_or(BlockKind::is_prose);
+    if change.significance == Significance::Cosmetic {
+        // Punctuation and case alone change nothing a reader reads.
+        let letters = |t: Option<&str>| -> String {
+            t.unwrap_or("")
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        if letters(change.old_text.as_deref()) == letters(change.new_text.as_deref()) {
+            return None;
+        }
+    }
+    if !prose || change.significance == Significance::Cosmetic {
+        return Some(Reading {
+            index,
+            fresh: false,
+            attributions: Vec::new(),
+            quotation: false,
+            prose,
+            block,
+        });
     }
     match change.kind {
         ChangeKind::Added => {
@@ -234,6 +660,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: true,
                 attributions: claims::attributions(text),
                 quotation: claims::has_quotation(text),
+                prose,
+                block,
             })
         }
         ChangeKind::Removed => {
@@ -243,6 +671,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: false,
                 attributions: claims::attributions(text),
                 quotation: claims::has_quotation(text),
+                prose,
+                block,
             })
         }
         ChangeKind::Edited => {
@@ -269,6 +699,8 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
                 fresh: !gained.is_empty() || new_quote,
                 attributions: gained,
                 quotation: new_quote,
+                prose,
+                block,
             })
         }
         ChangeKind::Moved => None,
@@ -279,22 +711,6 @@ fn read_change(index: usize, change: &crate::diff::Change) -> Option<Reading> {
 fn speaker_key(a: &Attribution) -> (String, String) {
     let last = a.speaker.split_whitespace().last().unwrap_or_default();
     (last.to_lowercase(), a.verb.to_lowercase())
-}
-
-/// True when an edit changed a figure, date or name.
-fn corrects(change: &crate::diff::Change) -> bool {
-    if change
-        .tags
-        .iter()
-        .any(|t| matches!(t, Tag::Number | Tag::Date | Tag::Name))
-    {
-        return true;
-    }
-    let old = change.old_text.as_deref().unwrap_or("");
-    let new = change.new_text.as_deref().unwrap_or("");
-    claims::numbers(old) != claims::numbers(new)
-        || claims::dates(old) != claims::dates(new)
-        || claims::names(old) != claims::names(new)
 }
 
 /// Two changes are adjacent when they sit in the same section and only
@@ -357,6 +773,10 @@ mod tests {
         change(ChangeKind::Added, Some(section), None, Some(text))
     }
 
+    fn doc(body: &str) -> Document {
+        Document::new(crate::model::DocumentMeta::default(), body.to_string())
+    }
+
     fn set(changes: Vec<Change>) -> ChangeSet {
         ChangeSet {
             changes,
@@ -375,7 +795,7 @@ mod tests {
             added(TALKS, LAVROV),
             added(TALKS, TRUCE),
         ]);
-        let h = rank_highlights(&cs, "");
+        let h = rank_highlights(&cs, &doc(""), &doc(""));
         assert_eq!(
             kinds(&h),
             vec![
@@ -393,7 +813,7 @@ mod tests {
     #[test]
     fn a_speaker_qualifying_their_own_claim_is_no_contest() {
         let s = "Mr Trump has said that Europe should be responsible for providing security guarantees, and has also suggested that he will not discuss guarantees until a peace deal has been agreed.";
-        let h = rank_highlights(&set(vec![added("Troops", s)]), "");
+        let h = rank_highlights(&set(vec![added("Troops", s)]), &doc(""), &doc(""));
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, s)]);
     }
 
@@ -406,7 +826,7 @@ mod tests {
         a.new_range = Some(0..claim.len());
         let mut b = added("Territory", denial);
         b.new_range = Some(claim.len() + 1..body.len());
-        let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &body);
+        let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
             vec![
@@ -417,7 +837,7 @@ mod tests {
         // Not adjacent (an unchanged sentence between): each stands alone as a claim.
         let body = format!("{claim} Unchanged text. {denial}");
         b.new_range = Some(claim.len() + 17..body.len());
-        let h = rank_highlights(&set(vec![a, b]), &body);
+        let h = rank_highlights(&set(vec![a, b]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
             vec![
@@ -502,7 +922,7 @@ mod tests {
             old_heading: Some("Old section".into()),
             new_heading: None,
         });
-        let h = rank_highlights(&cs, "");
+        let h = rank_highlights(&cs, &doc(""), &doc(""));
         assert_eq!(
             kinds(&h),
             vec![
@@ -539,13 +959,14 @@ mod tests {
                 Some(old),
                 Some(new),
             )]),
-            "",
+            &doc(""),
+            &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
         assert_eq!(h.first().unwrap().speakers, vec!["Mr Zelenskyy"]);
         // An unresolved pronoun is no speaker to show.
         let new = "However, he later clarified his comments, saying “everything is on the table”.";
-        let h = rank_highlights(&set(vec![added("NATO", new)]), "");
+        let h = rank_highlights(&set(vec![added("NATO", new)]), &doc(""), &doc(""));
         assert_eq!(kinds(&h), vec![(HighlightKind::Claim, new)]);
         assert!(h.first().unwrap().speakers.is_empty());
         // An edit that keeps the same speaker and verb is no new claim.
@@ -553,17 +974,19 @@ mod tests {
         let new = "Mr Lavrov said the talks went very well.";
         let h = rank_highlights(
             &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
-            "",
+            &doc(""),
+            &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
-        // A retitled speaker is a correction of names, not a new claim.
+        // A retitled speaker is no new claim, and no correction either: the name stays.
         let old = "Both German Chancellor Olaf Scholz and opposition leader Friedrich Merz have said it is “too early”.";
         let new = "Both the outgoing German Chancellor Olaf Scholz and likely incoming Chancellor Friedrich Merz have said it is “too early”.";
         let h = rank_highlights(
             &set(vec![change(ChangeKind::Edited, None, Some(old), Some(new))]),
-            "",
+            &doc(""),
+            &doc(""),
         );
-        assert_eq!(kinds(&h), vec![(HighlightKind::Correction, new)]);
+        assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
     }
 
     #[test]
@@ -572,5 +995,126 @@ mod tests {
             normalise("“no  agreement”\u{a0}—it’s"),
             normalise("\"no agreement\" -it's")
         );
+    }
+
+    /// Rank the real diff of two synthetic bodies.
+    fn ranked(old: &str, new: &str) -> Vec<PendingHighlight> {
+        let (a, b) = (doc(old), doc(new));
+        rank_highlights(&crate::diff::diff(&a, &b), &a, &b)
+    }
+
+    #[test]
+    fn a_cut_liability_cap_outranks_a_typo_fix() {
+        // Synthetic, modelled on a terms-of-service text.
+        let old = "## Policies\n\nBasecamp Polices apply to all accounts.\n\n## Liability\n\nOur liability is capped at US $5,000 per claim.\n";
+        let new = "## Policies\n\nBasecamp Policies apply to all accounts.\n\n## Liability\n\nOur liability is capped at US $500 per claim.\n";
+        let h = ranked(old, new);
+        assert_eq!(
+            kinds(&h),
+            vec![
+                (
+                    HighlightKind::Correction,
+                    "Our liability is capped at US $500 per claim."
+                ),
+                (
+                    HighlightKind::Cosmetic,
+                    "Basecamp Policies apply to all accounts."
+                ),
+            ]
+        );
+        assert_eq!(h[0].change, ChangeKind::Edited);
+        assert!(
+            h[0].score
+                .evidence
+                .iter()
+                .any(|e| e == "number: $5,000 → $500"),
+            "{:?}",
+            h[0].score
+        );
+    }
+
+    #[test]
+    fn a_removal_keeps_its_direction_and_old_text() {
+        let old = "## Talks\n\nNo truce has been proposed.\n\nTalks go on.\n";
+        let new = "## Talks\n\nTalks go on.\n";
+        let h = ranked(old, new);
+        let gone = h.first().unwrap();
+        assert_eq!(gone.change, ChangeKind::Removed);
+        assert_eq!(gone.text, "No truce has been proposed.");
+        assert_eq!(
+            gone.trace,
+            Trace::Disappears("No truce has been proposed.".into())
+        );
+        // A removed obligation ranks with an added one.
+        let with = "## Data\n\nWe will not sell your data to advertisers.\n\nBackups are kept.\n";
+        let without = "## Data\n\nBackups are kept.\n";
+        let removed = ranked(with, without);
+        let added = ranked(without, with);
+        assert!(
+            removed
+                .iter()
+                .any(|h| h.kind == HighlightKind::Obligation && h.change == ChangeKind::Removed),
+            "{removed:?}"
+        );
+        assert!(
+            added
+                .iter()
+                .any(|h| h.kind == HighlightKind::Obligation && h.change == ChangeKind::Added),
+            "{added:?}"
+        );
+    }
+
+    #[test]
+    fn code_never_ranks_as_a_claim_or_correction() {
+        let old = "## Example\n\nCall the API as shown.\n\n```js\nconst limit = 5000; // said \"the owner\"\n```\n";
+        let new = "## Example\n\nCall the API as shown.\n\n```js\nconst limit = 500; // said \"the owner\"\n```\n";
+        let h = ranked(old, new);
+        assert!(!h.is_empty());
+        for h in &h {
+            assert!(
+                matches!(h.kind, HighlightKind::Cosmetic | HighlightKind::Other),
+                "{h:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_sentences_collapse_into_one_highlight() {
+        // Synthetic, modelled on ../shared/corpus/buzzfeed-nics-readme boilerplate.
+        let note = "This file does not currently contain information on probable deaths.";
+        let old = "## A\n\nOne.\n\n## B\n\nTwo.\n\n## C\n\nThree.\n";
+        let new = format!("## A\n\nOne. {note}\n\n## B\n\nTwo. {note}\n\n## C\n\nThree. {note}\n");
+        let h = ranked(old, &new);
+        let repeated: Vec<&PendingHighlight> = h.iter().filter(|h| h.text == note).collect();
+        assert_eq!(repeated.len(), 1, "{h:?}");
+        assert_eq!(repeated[0].section.as_deref(), Some("A"));
+        assert_eq!(
+            repeated[0].also_in,
+            vec![Some("B".to_string()), Some("C".to_string())]
+        );
+    }
+
+    #[test]
+    fn timestamps_are_furniture_and_added_clauses_no_corrections() {
+        let old = "*Last updated: 4 May 2020*\n\nThe plan covers Ukraine.\n";
+        let new = "*Last updated: 9 June 2021*\n\nThe plan covers Ukraine, and a truce agreed with Mr Trump.\n";
+        let h = ranked(old, new);
+        assert_eq!(
+            kinds(&h),
+            vec![(
+                HighlightKind::Other,
+                "The plan covers Ukraine, and a truce agreed with Mr Trump."
+            )]
+        );
+        assert_eq!(h[0].change, ChangeKind::Edited);
+    }
+
+    #[test]
+    fn contested_claims_keep_their_roles() {
+        let h = rank_highlights(&set(vec![added(TALKS, TRUCE)]), &doc(""), &doc(""));
+        let truce = h.first().unwrap();
+        assert_eq!(truce.claimant, vec!["Mr Macron"]);
+        assert_eq!(truce.disputed_by, vec!["the UK government"]);
+        assert_eq!(truce.score.class, HighlightKind::ContestedClaim);
     }
 }

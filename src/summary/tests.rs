@@ -55,7 +55,22 @@ fn since_first_march_leads_with_the_contested_truce() {
     assert_eq!(first.kind, HighlightKind::ContestedClaim);
     assert_eq!(first.text, TRUCE);
     assert_eq!(first.speakers, vec!["Mr Macron", "the UK government"]);
+    assert_eq!(first.claimant, vec!["Mr Macron"]);
+    assert_eq!(first.disputed_by, vec!["the UK government"]);
+    assert_eq!((first.rank, first.change), (1, ChangeKind::Added));
     assert_eq!(first.section.as_deref(), Some(TALKS));
+    // The timestamp line is furniture and the added clause an edit: no correction.
+    assert!(
+        !s.highlights
+            .iter()
+            .any(|h| h.kind == HighlightKind::Correction),
+        "{:?}",
+        s.highlights
+    );
+    assert!(!s
+        .highlights
+        .iter()
+        .any(|h| h.text.contains("last updated at")));
     assert_eq!(day(&first.version), "2025-03-04");
     assert_eq!(first.version, s.head);
 
