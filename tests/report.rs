@@ -661,6 +661,32 @@ fn paths_limit_the_report_and_a_bare_repository_works() {
 }
 
 #[test]
+fn a_bad_explainer_is_named_with_its_commit_and_an_empty_range_passes() {
+    let repo = ContentRepo::new();
+    repo.branch("empty");
+    let out = repo.run(&["report", "--base", "main"], 0);
+    assert!(out.contains("No explainer files changed."), "{out}");
+    let out = repo.run(&["check", "--base", "main"], 0);
+    assert_eq!(
+        out,
+        "redline check: 0 explainer files, 0 errors, 0 warnings: passed\n"
+    );
+
+    repo.branch("broken");
+    repo.edit("explainers/talks.md", "title = ", "title = = ");
+    repo.commit("Break the front matter");
+    let err = repo.redline(&["report", "--base", "main"]).assert().code(2);
+    let stderr = String::from_utf8(err.get_output().stderr.clone()).unwrap();
+    let expected = format!(
+        "redline: error: explainers/talks.md (at {}): front matter line 2: ",
+        repo.short("broken")
+    );
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(err.get_output().stdout.is_empty());
+}
+
+#[test]
 fn store_range_reports_like_a_pull_request() {
     let ws = tempfile::tempdir().unwrap();
     let store = ws.path().join("store.git");
