@@ -507,6 +507,38 @@ fn check_fails_a_substantive_change_without_a_note() {
 }
 
 #[test]
+fn a_note_left_from_an_earlier_update_is_no_note() {
+    let repo = ContentRepo::new();
+    repo.edit(
+        "explainers/talks.md",
+        "+++\n\n",
+        "\n[change]\nnote = \"First published\"\n+++\n\n",
+    );
+    repo.commit("Note the first publication");
+    number_branch(
+        &repo,
+        "stale-note",
+        Some("2025-03-06T12:00:00Z"),
+        "",
+        "More rounds",
+    );
+    let out = repo.run(&["check", "--base", "main"], 1);
+    assert!(out.contains("without a change note"), "{out}");
+    repo.edit(
+        "explainers/talks.md",
+        "First published",
+        "A fourth round was held",
+    );
+    repo.commit("Say why");
+    let out = repo.run(&["check", "--base", "main", "--format", "json"], 0);
+    assert_eq!(out, "[]\n");
+    let report = repo.run(&["report", "--base", "main", "--format", "json"], 0);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["files"][0]["change_note"], "A fourth round was held");
+    assert_eq!(report["files"][0]["marked_minor"], false);
+}
+
+#[test]
 fn check_fails_a_minor_flag_over_a_changed_number() {
     let repo = ContentRepo::new();
     number_branch(

@@ -119,9 +119,13 @@ pub struct FileReport {
     pub cosmetic: Option<usize>,
     /// Front matter `updated` at base and head.
     pub updated: UpdatedPair,
-    /// The front matter's `[change]` table at head, when it differs from base's
-    /// (a change note written for this change, not left from an earlier one).
-    pub change: Option<ingest::ChangeMeta>,
+    /// The change note written in this range: the front matter's note at head
+    /// (`[change] note`, or a YAML `change_note`), when it differs from base's, so
+    /// a note left from an earlier update does not count.
+    pub change_note: Option<String>,
+    /// The front matter's change table at head says `kind = "minor"` and was
+    /// written in this range (it differs from base's).
+    pub marked_minor: bool,
     /// Line of the `updated` key in the head file's front matter, if any.
     pub updated_line: Option<usize>,
     /// Ranked highlights, as readers will see them.
@@ -364,6 +368,14 @@ struct Side {
     change: Option<ingest::ChangeMeta>,
 }
 
+impl Side {
+    /// The front matter's change note: the change table's `note`, else a
+    /// top-level `change_note` key.
+    fn note(&self) -> Option<&str> {
+        self.change.as_ref().and_then(|c| c.note.as_deref())
+    }
+}
+
 fn read_side(path: &str, bytes: &[u8], rules: &Rules, label: &str) -> Result<Side> {
     let ingested = ingest::ingest_bytes(Path::new(path), bytes, rules).map_err(|e| match e {
         Error::Input { message, .. } => Error::input(label, message),
@@ -422,7 +434,8 @@ fn file_report(
         substantive: None,
         cosmetic: None,
         updated,
-        change: None,
+        change_note: None,
+        marked_minor: false,
         updated_line,
         highlights: Vec::new(),
         sections: Vec::new(),
@@ -433,10 +446,15 @@ fn file_report(
     let (Some(old), Some(new)) = (old, new) else {
         return Ok(report);
     };
-    report.change = new
-        .change
-        .clone()
-        .filter(|c| Some(c) != old.change.as_ref());
+    report.change_note = new
+        .note()
+        .filter(|note| Some(*note) != old.note() && !note.trim().is_empty())
+        .map(str::to_string);
+    report.marked_minor = new.change != old.change
+        && new
+            .change
+            .as_ref()
+            .is_some_and(|c| c.kind == UpdateKind::Minor);
     let summary = summarize(&old.document, &new.document)?;
     let new_lines = LineMap::new(&new.file, &new.document.body);
     let old_lines = LineMap::new(&old.file, &old.document.body);

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use super::config::{Policy, Severity};
 use super::{FileReport, FileStatus, Report};
-use crate::model::UpdateKind;
 
 /// One breach of the policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,9 +39,8 @@ pub fn check(report: &Report, policy: &Policy) -> Vec<Violation> {
 fn check_file(report: &Report, file: &FileReport, policy: &Policy, found: &mut Vec<Violation>) {
     let substantive = file.first_substantive();
     let notes: Vec<&str> = file
-        .change
-        .as_ref()
-        .and_then(|c| c.note.as_deref())
+        .change_note
+        .as_deref()
         .into_iter()
         .chain(report.notes.iter().map(String::as_str))
         .filter(|n| !n.trim().is_empty())
@@ -70,12 +68,7 @@ fn check_file(report: &Report, file: &FileReport, policy: &Policy, found: &mut V
                 ),
             );
         }
-        let minor = report.marked_minor
-            || file
-                .change
-                .as_ref()
-                .is_some_and(|c| c.kind == UpdateKind::Minor);
-        if minor {
+        if report.marked_minor || file.marked_minor {
             add(
                 "minor_is_minor",
                 policy.minor_is_minor,
