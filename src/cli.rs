@@ -378,8 +378,8 @@ pub fn run(cli: Cli) -> Result<u8> {
                         "diff --files takes two files: OLD NEW".into(),
                     ));
                 };
-                let old_doc = ingest::ingest_file(Path::new(old), &rules)?.document;
-                let new_doc = ingest::ingest_file(Path::new(new), &rules)?.document;
+                let (old_doc, new_doc) =
+                    ingest::ingest_pair(Path::new(old), Path::new(new), &rules)?;
                 let header = DiffHeader {
                     title: new_doc.meta.title.clone(),
                     old: DiffSide::file(old.as_str()),

@@ -2,6 +2,7 @@
 //! (a `Document`: facts + canonical Markdown body + its outline) and what the
 //! store knows about each update (`Version`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -22,16 +23,23 @@ pub struct DocumentMeta {
     pub publisher: Option<String>,
     /// The public page the text comes from.
     pub source_url: Option<String>,
+    /// Front-matter keys redline does not map to a fact (`permalink`, `layout`,
+    /// a site's own `date` when `lastmod` gave the updated time, ...), as text:
+    /// strings as written, other scalars as written in the source, lists and
+    /// maps as JSON. Kept so nothing in the input is lost; never shown as content.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, String>,
 }
 
 impl DocumentMeta {
     /// Whether two versions would read the same: same body and same facts. A
-    /// different `updated` time alone is not a change readers could see, so
-    /// committing it writes nothing.
+    /// different `updated` time or site metadata (`extra`) alone is not a change
+    /// readers could see, so committing it writes nothing.
     pub fn same_content(&self, body: &str, other: &DocumentMeta, other_body: &str) -> bool {
         body == other_body
             && DocumentMeta {
                 updated: other.updated,
+                extra: other.extra.clone(),
                 ..self.clone()
             } == *other
     }

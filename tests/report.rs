@@ -539,6 +539,41 @@ fn a_note_left_from_an_earlier_update_is_no_note() {
 }
 
 #[test]
+fn yaml_front_matter_gives_updated_and_the_change_note() {
+    let repo = ContentRepo::new();
+    repo.branch("yaml");
+    repo.edit("explainers/ceasefire.md", "30,000", "35,000");
+    repo.commit("More displaced");
+    let out = repo.run(&["check", "--base", "main"], 1);
+    let updated_line = line_of(CEASEFIRE, "updated:");
+    assert!(out.contains("without a change note"), "{out}");
+    assert!(
+        out.contains(&format!("explainers/ceasefire.md:{updated_line}: error: substantive change, but `updated` did not move forward (2025-03-01T10:00:00+00:00 at base, 2025-03-01T10:00:00+00:00 now)")),
+        "{out}"
+    );
+    repo.edit(
+        "explainers/ceasefire.md",
+        "updated: 2025-03-01T10:00:00Z\n",
+        "updated: 2025-03-06T12:00:00Z\nchange_note: The displacement figure rose to 35,000\n",
+    );
+    repo.commit("Note it");
+    let out = repo.run(&["check", "--base", "main"], 0);
+    assert!(out.ends_with("0 errors, 0 warnings: passed\n"), "{out}");
+    // The change table form works in YAML too, and marks a change minor.
+    repo.edit(
+        "explainers/ceasefire.md",
+        "change_note: The displacement figure rose to 35,000\n",
+        "change:\n  kind: minor\n  note: Figures\n",
+    );
+    repo.commit("Call it minor");
+    let out = repo.run(&["check", "--base", "main"], 1);
+    assert!(
+        out.contains("[minor_is_minor]") && !out.contains("[change_note]"),
+        "{out}"
+    );
+}
+
+#[test]
 fn check_fails_a_minor_flag_over_a_changed_number() {
     let repo = ContentRepo::new();
     number_branch(

@@ -30,6 +30,7 @@ fn doc(title: &str, body: &str) -> Document {
             updated: None,
             publisher: Some("Full Fact".into()),
             source_url: None,
+            extra: Default::default(),
         },
         body: body.into(),
         sections: vec![],
@@ -939,6 +940,7 @@ fn snapshots_read_documents_back_with_their_outline() {
         updated: Some(when("2025-03-04T16:00:00Z")),
         publisher: Some("Full Fact".into()),
         source_url: Some("https://fullfact.org/x".into()),
+        extra: Default::default(),
     };
     let first = Document::new(
         meta.clone(),

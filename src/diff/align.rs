@@ -9,7 +9,7 @@ use similar::{Algorithm, DiffOp};
 
 use super::text::{dice, key, merge_bags, normalise, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind};
-use crate::model::Document;
+use crate::model::{BlockKind, Document};
 
 /// Word similarity (Dice over words) at or above which two leftover sentences near
 /// each other are the same sentence, edited. NewsEdits matched sentences under
@@ -45,6 +45,8 @@ pub(crate) struct Unit<'a> {
     pub section: usize,
     /// Global index of its block.
     pub block: usize,
+    /// Kind of its block (code, table and markup units are never read as prose).
+    pub kind: BlockKind,
     /// Plain text.
     pub text: &'a str,
     /// Source byte range in the body.
@@ -95,6 +97,7 @@ impl<'a> Side<'a> {
                     units.push(Unit {
                         section: s,
                         block: block_index,
+                        kind: block.kind,
                         text: &sentence.text,
                         key: key(&sentence.text),
                         span,

@@ -21,6 +21,7 @@
 //! fallback (no pairing, delete + insert instead of word diffs) and `coarse` is set.
 
 mod align;
+mod markup;
 mod tags;
 mod text;
 
@@ -51,6 +52,16 @@ use align::{PairKind, Side};
 ///   added/removed sections are listed too (as added/removed), each with its section.
 /// - Typography (whitespace, wrapping, curly/straight quotes, dash variants, NBSP)
 ///   and Markdown-only edits produce no `Change`, but the `spans` still show the bytes.
+///   The exception is a link or image target: a sentence whose only change is the
+///   URL of a link it already had is an edited change, cosmetic, reason
+///   "link changed: old → new".
+/// - Changes in code, tables and raw HTML (see [`crate::model::BlockKind::is_prose`])
+///   carry no lexical tags: code is cosmetic "code changed" (aligned line by line;
+///   a run of adjacent changed lines of one block on the same side is one change),
+///   a table row says which cells changed ("row 'Daily values': 'numerator' →
+///   'denominator'"), a figure says what about its images changed ("figure changed:
+///   alt text …"), other markup is cosmetic "markup changed". Their ranges lie
+///   inside those blocks, so `Document::block_at` tells them from prose.
 /// - A moved change has `old_section` (where it was), `section` (where it is) and
 ///   both ranges; `words` is empty when the text is unchanged, else a word diff.
 ///   Consecutive sentences that moved together form one moved change. In `spans`
@@ -303,7 +314,14 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     let mut ordered: Vec<((usize, u8, usize), Change)> = Vec::new();
     for pair in &alignment.pairs {
         match pair.kind {
-            PairKind::Equal => {}
+            PairKind::Equal => {
+                if let Some(change) = link_change(&old_side, &new_side, pair, &budget) {
+                    ordered.push((
+                        (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
+                        change,
+                    ));
+                }
+            }
             PairKind::Edited => {
                 if let Some(change) = paired_change(&old_side, &new_side, pair, &budget) {
                     ordered.push((
@@ -356,7 +374,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     let spans = lossless_spans(&old_side, &new_side, &anchors, &budget);
     ChangeSet {
         sections: sections.changes,
-        changes: ordered.into_iter().map(|(_, c)| c).collect(),
+        changes: markup::merge_code_hunks(ordered.into_iter().map(|(_, c)| c), old, new, &budget),
         spans,
         coarse: budget.over(),
     }
@@ -425,12 +443,23 @@ fn paired_change(
     } else {
         (speakers(&old_text, budget), speakers(&new_text, budget))
     };
-    let (tags, significance, mut reason) = tags::classify(
-        kind,
-        Some(&old_text),
-        Some(&new_text),
-        (&old_speakers, &new_speakers),
-    );
+    let (tags, significance, mut reason) = match markup::kind_of(
+        old.units.get(pair.old.start).map(|u| u.kind),
+        new.units.get(pair.new.start).map(|u| u.kind),
+    ) {
+        Some(block) => markup::classify(
+            block,
+            kind,
+            Some((&old_text, source(old, &pair.old))),
+            Some((&new_text, source(new, &pair.new))),
+        ),
+        None => tags::classify(
+            kind,
+            Some(&old_text),
+            Some(&new_text),
+            (&old_speakers, &new_speakers),
+        ),
+    };
     let old_section = old
         .units
         .get(pair.old.start)
@@ -469,13 +498,29 @@ fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize, budget: &Budge
     let unit = side.units.get(index);
     let text = unit.map(|u| u.text.to_string()).unwrap_or_default();
     let heading = unit.and_then(|u| side.heading(u.section));
-    let who = speakers(&text, budget);
-    let none = Vec::new();
     let added = kind == ChangeKind::Added;
-    let (tags, significance, reason) = if added {
-        tags::classify(kind, None, Some(&text), (&none, &who))
-    } else {
-        tags::classify(kind, Some(&text), None, (&who, &none))
+    let markup = markup::kind_of(None, unit.map(|u| u.kind));
+    let (tags, significance, reason) = match (markup, unit) {
+        (Some(block), Some(u)) => {
+            let side_text = Some((
+                text.as_str(),
+                side.doc.body.get(u.span.clone()).unwrap_or(""),
+            ));
+            if added {
+                markup::classify(block, kind, None, side_text)
+            } else {
+                markup::classify(block, kind, side_text, None)
+            }
+        }
+        _ => {
+            let who = speakers(&text, budget);
+            let none = Vec::new();
+            if added {
+                tags::classify(kind, None, Some(&text), (&none, &who))
+            } else {
+                tags::classify(kind, Some(&text), None, (&who, &none))
+            }
+        }
     };
     let range = unit.map(|u| u.span.clone());
     Change {
@@ -491,6 +536,59 @@ fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize, budget: &Budge
         old_range: if added { None } else { range.clone() },
         new_range: if added { range } else { None },
     }
+}
+
+/// Source bytes of a run of units.
+fn source<'a>(side: &Side<'a>, r: &Range<usize>) -> &'a str {
+    side.doc.body.get(unit_bytes(side, r)).unwrap_or("")
+}
+
+/// A sentence that reads the same but whose link or image targets changed: a
+/// cosmetic "link changed" (a plain-text diff cannot see it).
+fn link_change(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    pair: &align::Pair,
+    budget: &Budget,
+) -> Option<Change> {
+    let (old_src, new_src) = (source(old, &pair.old), source(new, &pair.new));
+    if old_src == new_src || !(old_src.contains("](") || new_src.contains("](")) {
+        return None;
+    }
+    let (before, after) = (
+        crate::structure::link_targets(old_src),
+        crate::structure::link_targets(new_src),
+    );
+    // Only a link whose target changed: adding or removing a link around the same
+    // words is Markdown-only, like emphasis.
+    if before == after || before.len() != after.len() {
+        return None;
+    }
+    let detail = before
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("{a} → {b}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let old_text = unit_text(old, &pair.old);
+    let new_text = unit_text(new, &pair.new);
+    Some(Change {
+        kind: ChangeKind::Edited,
+        section: new
+            .units
+            .get(pair.new.start)
+            .and_then(|u| new.heading(u.section)),
+        old_section: None,
+        words: words::diff_text(&old_text, &new_text, budget),
+        old_text: Some(old_text),
+        new_text: Some(new_text),
+        tags: Vec::new(),
+        significance: Significance::Cosmetic,
+        reason: format!("link changed: {detail}"),
+        old_range: Some(unit_bytes(old, &pair.old)),
+        new_range: Some(unit_bytes(new, &pair.new)),
+    })
 }
 
 /// Moved sentences that travelled together (consecutive on both sides, same block

@@ -301,15 +301,99 @@ fn refuses_empty_inputs() {
         fixture_refusal("whitespace-only.md"),
         "whitespace-only.md: is empty: nothing to ingest"
     );
-    let msg = fixture_refusal("front-matter-only.md");
-    assert!(msg.contains("front matter but no body"), "{msg}");
-    let msg = refusal("title-only.md", b"# Just a title\n\n");
-    assert!(msg.contains("no content besides its title"), "{msg}");
-    let msg = refusal(
-        "furniture.txt",
-        "Honesty in public debate matters\n".as_bytes(),
+}
+
+#[test]
+fn title_only_documents_are_stubs_with_an_empty_body() {
+    let parts = ingest_parts(
+        Path::new("front-matter-only.md"),
+        &std::fs::read(format!(
+            "{}/tests/fixtures/ingest/front-matter-only.md",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+        &Rules::shipped(),
+    )
+    .unwrap();
+    assert_eq!(parts.meta.title, "Only front matter");
+    assert_eq!(parts.body, "");
+    // Synthetic stubs: a bare title heading, and a capture whose only line is furniture.
+    let parts = ingest("title-only.md", "# Just a title\n\n");
+    assert_eq!(parts.meta.title, "Just a title");
+    assert_eq!(parts.body, "");
+    let parts = ingest("furniture.txt", "Honesty in public debate matters\n");
+    assert_eq!(parts.body, "");
+    // A YAML front matter alone (shape of ../shared/corpus/jekyll-permalinks) is a stub too.
+    let parts = ingest(
+        "stub.md",
+        "---\ntitle: Permalinks\npermalink: /docs/permalinks/\n---\n",
     );
-    assert!(msg.contains("no content"), "{msg}");
+    assert_eq!(parts.meta.title, "Permalinks");
+    assert_eq!(parts.body, "");
+    assert_eq!(
+        parts.meta.extra.get("permalink").map(String::as_str),
+        Some("/docs/permalinks/")
+    );
+}
+
+#[test]
+fn yaml_front_matter_never_reaches_the_body() {
+    // Cut from ../shared/corpus/basecamp-privacy/0042_*.md (opening `--- ` with a trailing space).
+    let text = "--- \ntitle: Privacy policy\ndescription: The privacy of your data is a big deal to us.\n---\n\n# Privacy policy\n\nWe take it seriously.\n";
+    let parts = ingest("index.md", text);
+    assert_eq!(parts.meta.title, "Privacy policy");
+    assert_eq!(parts.body, "We take it seriously.\n");
+    assert!(parts.meta.extra.contains_key("description"));
+    let doc = crate::model::Document::new(parts.meta, parts.body);
+    assert_eq!(doc.sections.len(), 1);
+    assert_eq!(doc.sections[0].heading, None);
+}
+
+#[test]
+fn yaml_front_matter_inside_an_import_wrapper_is_metadata_too() {
+    // The audit's import files: redline's `+++` facts around a page that has its own
+    // `---` front matter (page cut from ../shared/corpus/jekyll-permalinks/0030_*.md).
+    let text = "+++\ntitle = \"jekyll-permalinks\"\nupdated = 2019-03-22T10:00:00Z\n\n[change]\neditor = \"rev a\"\n+++\n---\ntitle: Permalinks\npermalink: /docs/permalinks/\ndate: 2018-01-01\n---\n\nPermalinks refer to the URLs.\n";
+    let parts = ingest("0030.md", text);
+    assert_eq!(parts.meta.title, "jekyll-permalinks");
+    assert_eq!(
+        parts.meta.updated.unwrap().to_rfc3339(),
+        "2019-03-22T10:00:00+00:00"
+    );
+    assert_eq!(parts.body, "Permalinks refer to the URLs.\n");
+    assert_eq!(
+        parts.meta.extra.get("permalink").map(String::as_str),
+        Some("/docs/permalinks/")
+    );
+    // The inner `date` lost to the outer `updated`, so it stays as metadata.
+    assert_eq!(
+        parts.meta.extra.get("date").map(String::as_str),
+        Some("2018-01-01")
+    );
+    assert_eq!(parts.change.unwrap().editor.as_deref(), Some("rev a"));
+    // An inner error names the line in the file (line 6: `updated: soon`).
+    let msg = refusal(
+        "w.md",
+        b"+++\ntitle = \"t\"\n+++\n---\ntitle: x\nupdated: soon\n---\nBody.\n",
+    );
+    assert!(
+        msg.starts_with("w.md: front matter line 6: updated"),
+        "{msg}"
+    );
+    // A body that only opens with a rule stays body.
+    let parts = ingest(
+        "r.md",
+        "+++\ntitle = \"t\"\n+++\n---\n\nText after a rule.\n",
+    );
+    assert_eq!(parts.body, "---\n\nText after a rule.\n");
+}
+
+#[test]
+fn malformed_yaml_front_matter_names_file_and_line() {
+    // Synthetic: line 3 of the file has a tab-indented key YAML refuses.
+    let msg = refusal("bad.md", b"---\ntitle: t\n\tbad: [\n---\nBody.\n");
+    assert!(msg.starts_with("bad.md: front matter line "), "{msg}");
+    assert_eq!(msg.lines().count(), 1, "{msg}");
 }
 
 #[test]

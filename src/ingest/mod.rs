@@ -1,5 +1,7 @@
-//! Ingest: turn an input file (Markdown with optional TOML front matter, or a
-//! plain-text capture of a web page) into a `Document` in canonical stored form.
+//! Ingest: turn an input file (Markdown with optional front matter, TOML `+++` or
+//! YAML `---`, or a plain-text capture of a web page) into a `Document` in
+//! canonical stored form. Front matter keys redline does not map are kept in
+//! [`DocumentMeta::extra`]; front matter never reaches the body.
 //!
 //! Input checks come first (size, NUL, UTF-8, emptiness) so a wrong file is refused
 //! with its name before anything is parsed. Line ends become LF and a BOM goes, so
@@ -27,7 +29,8 @@
 //!
 //! Stored file ([`stored_text`] / [`parse_stored`]): `+++`, the TOML facts (`title`,
 //! `updated` as a TOML offset datetime, `publisher`, `source_url`; absent ones left
-//! out), `+++`, then the body verbatim.
+//! out; then an `[extra]` table of quoted keys and string values, if any), `+++`,
+//! then the body verbatim.
 
 use std::path::Path;
 
@@ -102,6 +105,43 @@ pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
     ingest_bytes(path, &bytes, rules)
 }
 
+/// The two sides of a file comparison (`diff --files OLD NEW`). `/dev/null` or a
+/// missing file on one side means the file was added (or deleted): that side is an
+/// empty document with the other side's title, so every sentence shows as added
+/// (or removed). Both sides absent is an error naming them.
+pub fn ingest_pair(old: &Path, new: &Path, rules: &Rules) -> Result<(Document, Document)> {
+    let read = |path: &Path| -> Result<Option<Document>> {
+        if path == Path::new("/dev/null") || !path.exists() {
+            return Ok(None);
+        }
+        Ok(Some(ingest_file(path, rules)?.document))
+    };
+    let empty_like = |other: &Document| {
+        Document::new(
+            DocumentMeta {
+                title: other.meta.title.clone(),
+                ..DocumentMeta::default()
+            },
+            String::new(),
+        )
+    };
+    match (read(old)?, read(new)?) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        (None, Some(b)) => Ok((empty_like(&b), b)),
+        (Some(a), None) => {
+            let b = empty_like(&a);
+            Ok((a, b))
+        }
+        (None, None) => Err(Error::input(
+            old,
+            format!(
+                "neither this nor {} exists: nothing to compare",
+                new.display()
+            ),
+        )),
+    }
+}
+
 /// Ingest bytes that came from `name` (used for messages and to pick the format by extension).
 pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested> {
     let parts = ingest_parts(name, bytes, rules)?;
@@ -116,7 +156,7 @@ pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
 pub struct IngestedParts {
     /// Document facts for the front matter.
     pub meta: DocumentMeta,
-    /// Canonical Markdown body (non-empty, one final newline).
+    /// Canonical Markdown body (one final newline; empty for a title-only stub).
     pub body: String,
     /// The `[change]` table, if any.
     pub change: Option<ChangeMeta>,
@@ -125,11 +165,21 @@ pub struct IngestedParts {
 /// [`ingest_bytes`] without building the outline: checks, front matter, body.
 pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
     let text = checked_text(name, bytes)?;
-    let split = frontmatter::split(name, &text)?;
-    let facts = match split.front {
-        Some((toml, first_line)) => frontmatter::parse_input(name, toml, first_line)?,
+    let mut split = frontmatter::split(name, &text)?;
+    let mut facts = match &split.front {
+        Some(front) => frontmatter::parse_front(name, front)?,
         None => frontmatter::InputFacts::default(),
     };
+    if split.front.is_some() {
+        // A file with its own front matter wrapped in another (an import's `+++`
+        // facts around a Jekyll page): the inner one is metadata too, never body.
+        let before = text.len() - split.body.len();
+        let lines_before = text.get(..before).unwrap_or("").matches('\n').count();
+        if let Some((inner, rest)) = frontmatter::nested(name, split.body, lines_before)? {
+            facts = facts.or(inner);
+            split.body = rest;
+        }
+    }
     let known_title = facts
         .title
         .as_deref()
@@ -151,14 +201,12 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
             (capture.title, body, capture.updated, capture.publisher)
         }
     };
-    if body.trim().is_empty() {
-        let what = if split.front.is_some() {
-            "has front matter but no body text"
-        } else {
-            "has no content besides its title"
-        };
-        return Err(Error::input(name, format!("{what}: nothing to ingest")));
-    }
+    // A title-only document (a stub) is a valid version with an empty body.
+    let body = if body.trim().is_empty() {
+        String::new()
+    } else {
+        body
+    };
 
     let title = known_title
         .map(str::to_string)
@@ -169,6 +217,7 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         updated: facts.updated.or(lifted),
         publisher: facts.publisher.or(publisher),
         source_url: facts.source_url,
+        extra: facts.extra,
     };
     if let Some(problem) = meta
         .updated
@@ -233,8 +282,21 @@ pub fn parse_stored(name: &Path, text: &str) -> Result<Document> {
 /// A file without front matter (e.g. written with plain git) is all body, titled by its stem.
 pub fn parse_stored_parts(name: &Path, text: &str) -> Result<(DocumentMeta, String)> {
     let split = frontmatter::split(name, text)?;
-    let meta = match split.front {
-        Some((toml, first_line)) => frontmatter::parse_meta(name, toml, first_line)?,
+    let meta = match &split.front {
+        Some(front) if front.format == frontmatter::FrontFormat::Toml => {
+            frontmatter::parse_meta(name, front.text, front.first_line)?
+        }
+        // A YAML front matter (a file written with plain git) reads like an input's.
+        Some(front) => {
+            let facts = frontmatter::parse_front(name, front)?;
+            DocumentMeta {
+                title: facts.title.unwrap_or_else(|| file_stem(name)),
+                updated: facts.updated,
+                publisher: facts.publisher,
+                source_url: facts.source_url,
+                extra: facts.extra,
+            }
+        }
         None => DocumentMeta {
             title: file_stem(name),
             ..DocumentMeta::default()
@@ -276,6 +338,7 @@ mod tests {
             updated: Some(DateTime::parse_from_rfc3339("2025-02-17T05:15:00-05:00").unwrap()),
             publisher: Some("The New York Times".into()),
             source_url: Some("https://www.nytimes.com/x".into()),
+            extra: Default::default(),
         }
     }
 
@@ -315,10 +378,12 @@ mod tests {
             body in "(\\PC|\n|\r|[+]{3}\n){0,60}",
             seconds in 0i64..4_000_000_000,
             offset_minutes in -900i32..900,
+            extra in proptest::collection::vec(("(\\PC|\n|[+]{3}|\\[|=){0,12}", "(\\PC|\n|\r|[+]{3}\n){0,20}"), 0..4),
         ) {
             let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
             let updated = chrono::DateTime::from_timestamp(seconds, 0).unwrap().with_timezone(&offset);
-            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None };
+            let extra = extra.into_iter().collect();
+            let meta = DocumentMeta { title, updated: Some(updated), publisher, source_url: None, extra };
             let text = stored_text_parts(&meta, &body);
             let (m, b) = parse_stored_parts(Path::new("x.md"), &text).unwrap();
             proptest::prop_assert_eq!(b, body);
@@ -350,6 +415,35 @@ mod tests {
             err.to_string().contains("line 3") && err.to_string().contains("change"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_missing_or_null_side_is_an_added_or_deleted_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.md");
+        // Synthetic document.
+        std::fs::write(&file, "# Page\n\nOne sentence. Two.\n").unwrap();
+        let rules = Rules::shipped();
+        let (old, new) = ingest_pair(Path::new("/dev/null"), &file, &rules).unwrap();
+        assert_eq!(old.body, "");
+        assert_eq!(old.meta.title, "Page");
+        let set = crate::diff::diff(&old, &new);
+        assert_eq!(set.new_text(), new.body);
+        assert!(set
+            .changes
+            .iter()
+            .all(|c| c.kind == crate::diff::ChangeKind::Added));
+        assert_eq!(set.changes.len(), 2);
+        let missing = dir.path().join("gone.md");
+        let (old, new) = ingest_pair(&file, &missing, &rules).unwrap();
+        assert_eq!(new.body, "");
+        let set = crate::diff::diff(&old, &new);
+        assert!(set
+            .changes
+            .iter()
+            .all(|c| c.kind == crate::diff::ChangeKind::Removed));
+        let err = ingest_pair(&missing, Path::new("/dev/null"), &rules).unwrap_err();
+        assert!(err.to_string().contains("nothing to compare"), "{err}");
     }
 
     #[test]

@@ -372,7 +372,16 @@ impl Side {
     /// The front matter's change note: the change table's `note`, else a
     /// top-level `change_note` key.
     fn note(&self) -> Option<&str> {
-        self.change.as_ref().and_then(|c| c.note.as_deref())
+        self.change
+            .as_ref()
+            .and_then(|c| c.note.as_deref())
+            .or_else(|| {
+                self.document
+                    .meta
+                    .extra
+                    .get("change_note")
+                    .map(String::as_str)
+            })
     }
 }
 
