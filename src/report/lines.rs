@@ -9,6 +9,8 @@
 //! Markdown) takes the line of the previous match, so a number is never past the
 //! text it points at.
 
+use std::collections::HashMap;
+
 use crate::diff::{Span, SpanOp};
 
 /// The file line (1-based) of each body line.
@@ -25,6 +27,15 @@ impl LineMap {
     pub fn new(file: &str, body: &str) -> LineMap {
         let file = file.strip_prefix('\u{feff}').unwrap_or(file);
         let file_lines: Vec<&str> = file.split('\n').map(str::trim_end).collect();
+        // Where each distinct line occurs, in order: finding the next occurrence
+        // is a binary search, so a body with no matching lines (a rebuilt
+        // plain-text capture) costs n log n, not n².
+        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, line) in file_lines.iter().enumerate() {
+            if !line.is_empty() {
+                positions.entry(line).or_default().push(index);
+            }
+        }
         let mut next = front_matter_end(&file_lines);
         let mut last = next;
         let mut body_starts = Vec::new();
@@ -37,12 +48,9 @@ impl LineMap {
             let found = if wanted.is_empty() {
                 None
             } else {
-                file_lines
-                    .iter()
-                    .enumerate()
-                    .skip(next)
-                    .find(|(_, l)| **l == wanted)
-                    .map(|(i, _)| i)
+                positions
+                    .get(wanted)
+                    .and_then(|at| at.get(at.partition_point(|i| *i < next)).copied())
             };
             let index = match found {
                 Some(i) => {
