@@ -18,6 +18,7 @@ mod render;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
@@ -483,6 +484,20 @@ fn file_report(
             old_line: c.old_range.as_ref().map(|r| old_lines.line_at(r.start)),
         })
         .collect();
+    // A highlight quotes its change's text (the old text for a removal): the
+    // first change of that section with that text gives its line.
+    let mut lines_by_text: HashMap<(&Option<String>, &str), usize> = HashMap::new();
+    for (change, entry) in changes.changes.iter().zip(&report.changes) {
+        let text = match change.kind {
+            ChangeKind::Removed => change.old_text.as_deref(),
+            _ => change.new_text.as_deref(),
+        };
+        if let Some(text) = text {
+            lines_by_text
+                .entry((&change.section, text))
+                .or_insert(entry.line);
+        }
+    }
     report.highlights = summary
         .highlights
         .iter()
@@ -493,17 +508,7 @@ fn file_report(
             text: h.text.clone(),
             speakers: h.speakers.clone(),
             tags: h.tags.clone(),
-            line: changes
-                .changes
-                .iter()
-                .zip(&report.changes)
-                .find(|(c, _)| {
-                    c.section == h.section
-                        && (c.new_text.as_deref() == Some(h.text.as_str())
-                            || (c.kind == ChangeKind::Removed
-                                && c.old_text.as_deref() == Some(h.text.as_str())))
-                })
-                .map(|(_, r)| r.line),
+            line: lines_by_text.get(&(&h.section, h.text.as_str())).copied(),
         })
         .collect();
     let substantive = report.changes.iter().filter(|c| c.is_substantive()).count();
