@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::blame;
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFile};
@@ -165,6 +166,24 @@ pub enum Command {
     Demo,
     /// Check the store: rebuild every history from git, compare it with the history cache (which is rewritten), re-hash and parse every version. Exit 1 when anything differed or is unreadable.
     Verify,
+    /// Every sentence of a version (SLUG or SLUG@VERSION) with the update that gave it its current wording.
+    Blame {
+        /// SLUG[@VERSION] (VERSION: anything `show` accepts; default the newest).
+        target: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PageFormat::Text)]
+        format: PageFormat,
+    },
+    /// The history of every sentence containing TEXT, in any version: added, edited, removed, with each update's note.
+    History {
+        /// Explainer slug.
+        slug: String,
+        /// Some words of the sentence (case and typography aside).
+        text: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PageFormat::Text)]
+        format: PageFormat,
+    },
     /// Report what changed in the explainers of a pull request (`--base REF`: the git range
     /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
     Report {
@@ -451,6 +470,26 @@ pub fn run(cli: Cli) -> Result<u8> {
             if !clean {
                 return Ok(1);
             }
+        }
+        Command::Blame { target, format } => {
+            let (slug, reference) = parse_target(&target)?;
+            let blame = blame::blame(&Store::open(&cli.store)?, &slug, &reference)?;
+            let text = match format {
+                PageFormat::Text => blame::render::blame_text(&blame)?,
+                PageFormat::Json => json(&blame)?,
+                PageFormat::Html => blame::render::blame_html(&blame)?,
+            };
+            emit(&mut out, &text)?;
+        }
+        Command::History { slug, text, format } => {
+            let slug = Slug::new(&slug)?;
+            let history = blame::history(&Store::open(&cli.store)?, &slug, &text)?;
+            let text = match format {
+                PageFormat::Text => blame::render::history_text(&history)?,
+                PageFormat::Json => json(&history)?,
+                PageFormat::Html => blame::render::history_html(&history)?,
+            };
+            emit(&mut out, &text)?;
         }
         Command::Report {
             range,
@@ -810,4 +849,15 @@ struct CommittedView<'a> {
     slug: &'a Slug,
     version: &'a Version,
     written: bool,
+}
+
+/// Output formats of blame and history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PageFormat {
+    /// Terminal text.
+    Text,
+    /// JSON (serde), for programs.
+    Json,
+    /// A standalone HTML page.
+    Html,
 }

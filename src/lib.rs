@@ -4,6 +4,7 @@
 //! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
 #![warn(missing_docs)]
 
+pub mod blame;
 mod calendar;
 pub mod claims;
 pub mod cli;

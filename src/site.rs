@@ -7,6 +7,7 @@
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
+//! <slug>/blame/vN.html                    newest text, each paragraph's last change
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
 //! <slug>/feed.xml                         Atom: the explainer's major updates
@@ -225,6 +226,8 @@ struct Summaries<'a> {
     history: &'a [Version],
     documents: &'a [Document],
     cache: HashMap<(usize, usize), Summary>,
+    /// The sentence timeline of the whole history (credits, withdrawn, blame).
+    sentences: &'a crate::blame::SentenceTimeline,
 }
 
 impl Summaries<'_> {
@@ -239,7 +242,7 @@ impl Summaries<'_> {
                     self.slug
                 )));
             };
-            let summary = summary::summarize(self.slug, window, documents)?;
+            let summary = summary::summarize_with(self.slug, window, documents, self.sentences)?;
             self.cache.insert((base, head), summary);
         }
         self.cache
@@ -268,12 +271,26 @@ fn build_explainer(
         .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
     let title = newest.meta.title.clone();
     let dir = out_dir.join(slug.as_str());
+    let sentences = crate::blame::load(store, slug, history, Some(&documents))?;
     let mut summaries = Summaries {
         slug,
         history,
         documents: &documents,
         cache: HashMap::new(),
+        sentences: &sentences,
     };
+
+    // Blame page of the newest version (older versions: `redline blame SLUG@vN`;
+    // one page per explainer keeps the build's cost flat in history length).
+    let blame = crate::blame::blame_in(&sentences, history, latest, newest)?;
+    let chrome = page_chrome(&format!("{title}: who changed what"), "../../", &title);
+    let html = crate::blame::render::blame_page(&blame, chrome)?;
+    write(
+        &dir,
+        &format!("blame/v{}.html", latest.number),
+        &html,
+        &mut pages,
+    )?;
     let head = latest.number;
 
     // Diff pages: one per consecutive pair. A major update's step summary (needed

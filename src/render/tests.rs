@@ -152,6 +152,7 @@ fn summary() -> Summary {
                 disputed_by: vec!["the UK government".into()],
                 tags: vec![Tag::Quote, Tag::Attribution],
                 version: v4.clone(),
+                credits: Vec::new(),
             },
             // Synthetic removal: shown as removed in every format.
             Highlight {
@@ -172,6 +173,7 @@ fn summary() -> Summary {
                 disputed_by: Vec::new(),
                 tags: Vec::new(),
                 version: v3.clone(),
+                credits: Vec::new(),
             },
         ],
         withdrawn: vec![Withdrawn {

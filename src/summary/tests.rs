@@ -322,10 +322,9 @@ fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
 
 #[test]
 fn long_windows_are_read_in_parallel_in_order() {
-    // More intermediate versions than PARALLEL_FROM: the threaded reader runs,
-    // and what it feeds the timeline is still in window order.
+    // A long window (40 versions): the sentence timeline keeps window order.
     let mut bodies: Vec<String> = Vec::new();
-    for n in 0..(PARALLEL_FROM + 8) {
+    for n in 0..40 {
         let mut body = String::from("## Talks\n\nThe talks began.\n");
         if n % 10 == 5 {
             body.push_str(&format!("\nMr Lavrov said round {n} went well.\n"));
@@ -343,5 +342,5 @@ fn long_windows_are_read_in_parallel_in_order() {
         .map(|w| (w.added_in.number, w.removed_in.number))
         .collect();
     assert_eq!(spans, vec![(6, 7), (16, 17), (26, 27), (36, 37)]);
-    assert!(s.updates.len() > PARALLEL_FROM);
+    assert_eq!(s.updates.len(), 39);
 }
