@@ -16,6 +16,7 @@ pub mod input_file;
 mod markdown;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod site;
 pub mod slug;
 pub mod store;

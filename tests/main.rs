@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod hardening;
 mod inputs;
+mod report;
 mod site;
 mod store;
 mod summary;
