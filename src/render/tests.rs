@@ -152,6 +152,8 @@ fn summary() -> Summary {
                 disputed_by: vec!["the UK government".into()],
                 tags: vec![Tag::Quote, Tag::Attribution],
                 version: v4.clone(),
+                changes: Vec::new(),
+                group: None,
             },
             // Synthetic removal: shown as removed in every format.
             Highlight {
@@ -172,6 +174,8 @@ fn summary() -> Summary {
                 disputed_by: Vec::new(),
                 tags: Vec::new(),
                 version: v3.clone(),
+                changes: Vec::new(),
+                group: None,
             },
         ],
         withdrawn: vec![Withdrawn {

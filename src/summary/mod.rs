@@ -28,7 +28,9 @@ use crate::model::{Document, Version, VersionRef};
 use crate::slug::Slug;
 use crate::store::Store;
 
-pub use rank::{normalise, rank_highlights, PendingHighlight, Score, Trace};
+pub use rank::{
+    normalise, rank_highlights, BlockGroup, GroupMember, PendingHighlight, Score, Trace,
+};
 use timeline::{index_body, IndexedBody};
 pub use timeline::{Timeline, WithdrawnSpan};
 
@@ -89,6 +91,11 @@ pub struct Highlight {
     pub tags: Vec<Tag>,
     /// The update that introduced it.
     pub version: Version,
+    /// Indices into `changes.changes` of every change this highlight shows.
+    pub changes: Vec<usize>,
+    /// Changed rows of one table or lines of one code block told as one item
+    /// (`null` for a single change).
+    pub group: Option<BlockGroup>,
 }
 
 /// Highlight ranking classes, in display order.
@@ -253,6 +260,8 @@ fn assemble(
             claimant: h.claimant,
             disputed_by: h.disputed_by,
             tags: h.tags,
+            changes: h.changes,
+            group: h.group,
         })
         .collect();
     let withdrawn = timeline
