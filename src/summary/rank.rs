@@ -1339,3 +1339,89 @@ mod tests {
         assert_eq!(truce.score.class, HighlightKind::ContestedClaim);
     }
 }
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        Document::new(crate::model::DocumentMeta::default(), body.to_string())
+    }
+
+    fn rank(old: &str, new: &str) -> (ChangeSet, Vec<PendingHighlight>) {
+        let (base, head) = (doc(old), doc(new));
+        let changes = crate::diff::diff(&base, &head);
+        let ranked = rank_highlights(&changes, &base, &head);
+        (changes, ranked)
+    }
+
+    // Synthetic, shaped like jekyll-permalinks v41→v42: a table's rows replaced by one loop row.
+    const TABLE_OLD: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `:year` | Year from the post's filename with four digits. |\n| `:month` | Month from the post's filename, from 01 to 12. |\n| `:day` | Day from the post's filename, from 01 to 31. |\n| `:title` | Title from the document's filename. |\n";
+    const TABLE_NEW: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `{{ row.name }}` | {{ row.description }} |\n";
+
+    #[test]
+    fn rows_of_one_table_are_one_highlight_listing_every_member() {
+        let (changes, h) = rank(TABLE_OLD, TABLE_NEW);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let table = h.first().unwrap();
+        let group = table.group.as_ref().expect("a group");
+        assert_eq!(group.block, BlockKind::Table);
+        assert_eq!(
+            (group.removed, group.added + group.edited),
+            (4 - group.edited, 1),
+            "{group:#?}"
+        );
+        // Every change of the table is a member, by index, in document order.
+        assert_eq!(table.changes.len(), changes.changes.len());
+        assert_eq!(
+            group.members.iter().map(|m| m.index).collect::<Vec<_>>(),
+            table.changes
+        );
+        let first = group.members.first().unwrap();
+        assert_eq!(
+            (table.change, table.text.as_str()),
+            (first.change, first.text.as_str())
+        );
+        assert!(table.score.evidence.contains(&"block: table".to_string()));
+    }
+
+    #[test]
+    fn prose_between_tables_keeps_them_apart_and_ranks_first() {
+        // Synthetic: two tables in one section, a changed sentence between them.
+        let old = "## Part\n\n| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n\nThe limit is 5 days.\n\n| c | d |\n| - | - |\n| 3 | three |\n| 4 | four |\n";
+        let new =
+            "## Part\n\n| a | b |\n| - | - |\n\nThe limit is 9 days.\n\n| c | d |\n| - | - |\n";
+        let (_, h) = rank(old, new);
+        let groups: Vec<_> = h.iter().filter_map(|h| h.group.as_ref()).collect();
+        assert_eq!(groups.len(), 2, "{h:#?}");
+        assert!(groups
+            .iter()
+            .all(|g| g.removed == 2 && g.members.len() == 2));
+        assert!(h.first().unwrap().group.is_none(), "prose first: {h:#?}");
+    }
+
+    #[test]
+    fn changed_lines_of_one_code_block_are_one_cosmetic_highlight() {
+        // Synthetic: two separated edits in one fenced block.
+        let old = "Run this:\n\n```sh\nmake build\necho one\nmake test\necho two\n```\n";
+        let new = "Run this:\n\n```sh\nmake release\necho one\nmake check\necho two\n```\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let code = h.first().unwrap();
+        assert_eq!(code.kind, HighlightKind::Cosmetic);
+        let group = code.group.as_ref().expect("a group");
+        assert_eq!((group.block, group.members.len()), (BlockKind::Code, 2));
+    }
+
+    #[test]
+    fn a_single_row_stays_a_plain_highlight() {
+        // Synthetic.
+        let old = "| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n";
+        let new = "| a | b |\n| - | - |\n| 1 | one |\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1);
+        let row = h.first().unwrap();
+        assert!(row.group.is_none());
+        assert_eq!(row.change, ChangeKind::Removed);
+    }
+}
