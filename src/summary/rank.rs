@@ -1414,6 +1414,28 @@ mod group_tests {
     }
 
     #[test]
+    fn a_removed_pull_quote_is_a_removed_highlight_not_markup() {
+        // Cut from ../shared/corpus/opensource-guide-legal (an `<aside>` pull quote), shortened.
+        let quote = "We have eliminated the CLA for Node.js. Doing this lowers the barrier to entry for Node.js contributors.";
+        let old = format!("Lead text.\n\n<aside markdown=\"1\" class=\"pquote\">\n  <img src=\"https://avatars.githubusercontent.com/bcantrill?s=180\" class=\"pquote-avatar\" alt=\"avatar\">\n    {quote}\n</aside>\n\nTail text.\n");
+        let new = "Lead text.\n\nTail text.\n";
+        let (_, h) = rank(&old, new);
+        let removed: Vec<&str> = h
+            .iter()
+            .filter(|h| h.change == ChangeKind::Removed)
+            .map(|h| h.text.as_str())
+            .collect();
+        assert!(
+            removed.contains(&"We have eliminated the CLA for Node.js."),
+            "{h:#?}"
+        );
+        assert!(
+            h.iter().all(|h| h.kind != HighlightKind::Cosmetic),
+            "{h:#?}"
+        );
+    }
+
+    #[test]
     fn a_single_row_stays_a_plain_highlight() {
         // Synthetic.
         let old = "| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n";
