@@ -710,10 +710,26 @@ impl GroupView {
         .into_iter()
         .filter(|(n, _)| *n > 0)
         .collect();
-        let samples = group
-            .members
+        // The first member of each direction, then the next in document order,
+        // so "1 added" always shows what was added.
+        let mut chosen: Vec<usize> = Vec::new();
+        for change in [ChangeKind::Removed, ChangeKind::Added, ChangeKind::Edited] {
+            if let Some(at) = group.members.iter().position(|m| m.change == change) {
+                chosen.push(at);
+            }
+        }
+        for at in 0..group.members.len() {
+            if chosen.len() >= GROUP_SAMPLES {
+                break;
+            }
+            if !chosen.contains(&at) {
+                chosen.push(at);
+            }
+        }
+        chosen.sort_unstable();
+        let samples = chosen
             .iter()
-            .take(GROUP_SAMPLES)
+            .filter_map(|&at| group.members.get(at))
             .map(|m| {
                 let (sign, op) = match m.change {
                     ChangeKind::Removed => ("-", SpanOp::Delete),
@@ -728,7 +744,7 @@ impl GroupView {
             unit,
             counts,
             samples,
-            more: group.members.len().saturating_sub(GROUP_SAMPLES),
+            more: group.members.len().saturating_sub(chosen.len()),
         }
     }
 }

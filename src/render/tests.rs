@@ -389,7 +389,7 @@ fn a_table_group_is_one_item_with_counts_and_its_first_rows() {
     let s = summary_with_table_group();
     let text = summary_text(&s, false).unwrap();
     assert!(
-        text.contains("3. Table in \"Placeholders\": 4 rows removed, 1 added\n   - \"[-`:year` | Year-]\"\n   - \"[-`:month` | Month-]\"\n   - \"[-`:day` | Day-]\"\n   and 2 more\n   Removed in the update of"),
+        text.contains("3. Table in \"Placeholders\": 4 rows removed, 1 added\n   - \"[-`:year` | Year-]\"\n   - \"[-`:month` | Month-]\"\n   + \"`{{ row.name }}` | {{ row.description }}\"\n   and 2 more\n   Removed in the update of"),
         "{text}"
     );
     let md = summary_markdown(&s).unwrap();
@@ -409,11 +409,12 @@ fn a_table_group_is_one_item_with_counts_and_its_first_rows() {
     assert_eq!(text_of("p.kind"), ["Table: 4 rows removed, 1 added"]);
     assert_eq!(
         text_of("ul.group-samples del"),
-        [
-            "removed: `:year` | Year",
-            "removed: `:month` | Month",
-            "removed: `:day` | Day"
-        ]
+        ["removed: `:year` | Year", "removed: `:month` | Month"]
+    );
+    // The added row is quoted even though removals come first: "1 added" shows what.
+    assert_eq!(
+        text_of("ul.group-samples ins"),
+        ["added: `{{ row.name }}` | {{ row.description }}"]
     );
     assert_eq!(text_of("ul.group-samples li.meta"), ["and 2 more"]);
 }
