@@ -179,7 +179,7 @@ fn text_keeps_redlines_colours_and_drops_the_contents_controls() {
     assert!(!coloured.contains("\u{1b}[2J"), "{coloured:?}");
     let plain = text(&report, false).unwrap();
     assert!(
-        plain.contains("[-3-][+4+]") && !plain.contains('\u{1b}'),
+        plain.contains("[-3-] [+4+]") && !plain.contains('\u{1b}'),
         "{plain:?}"
     );
 }
