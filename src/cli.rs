@@ -211,6 +211,58 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = PageFormat::Text)]
         format: PageFormat,
     },
+    /// Report what changed in the explainers of a pull request (`--base REF`: the git range
+    /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
+    Report {
+        /// Which range, which files, which format.
+        #[command(flatten)]
+        range: RangeArgs,
+        /// Markdown: most characters to print (GitHub's comment limit is 65,536).
+        #[arg(long, default_value_t = crate::report::COMMENT_LIMIT)]
+        limit: usize,
+        /// Markdown: also write the whole report, uncut, to FILE (e.g. a CI artifact).
+        #[arg(long)]
+        full_out: Option<PathBuf>,
+    },
+    /// Check a pull request (same arguments as `report`) against the `[policy]` of redline.toml:
+    /// one line per violation, exit status 1 when any rule set to "error" is broken.
+    Check {
+        /// Which range, which files, which format.
+        #[command(flatten)]
+        range: RangeArgs,
+    },
+}
+
+/// The range of `report` and `check`.
+#[derive(Debug, clap::Args)]
+pub struct RangeArgs {
+    /// The content repository (working tree or bare).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// The branch the pull request goes into; files are compared from the merge base of BASE and HEAD.
+    #[arg(long)]
+    pub base: Option<String>,
+    /// The pull request's head.
+    #[arg(long, default_value = "HEAD")]
+    pub head: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RangeFormat::Text)]
+    pub format: RangeFormat,
+    /// With --base: only these explainer paths (files or folders). Without: SLUG FROM TO in the store.
+    pub paths: Vec<String>,
+}
+
+/// Output formats of `report` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RangeFormat {
+    /// Terminal text.
+    Text,
+    /// GitHub-flavoured Markdown for a pull-request comment.
+    Markdown,
+    /// JSON (`"schema": 1`).
+    Json,
+    /// GitHub Actions workflow commands (annotations on the changed lines).
+    Github,
 }
 
 /// `redline token …`.
@@ -538,8 +590,97 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             emit(&mut out, &text)?;
         }
+        Command::Report {
+            range,
+            limit,
+            full_out,
+        } => {
+            let (report, _) = range_report(&range, &cli.store, cli.rules.as_deref())?;
+            let text = match range.format {
+                RangeFormat::Text => crate::report::text(&report, use_color())?,
+                RangeFormat::Json => crate::report::json(&report)?,
+                RangeFormat::Github => crate::report::github(&report)?,
+                RangeFormat::Markdown => crate::report::markdown(&report, limit)?.text,
+            };
+            if let Some(path) = full_out {
+                write_whole(&path, &crate::report::markdown(&report, usize::MAX)?.text)?;
+            }
+            emit(&mut out, &text)?;
+        }
+        Command::Check { range } => {
+            let (report, config) = range_report(&range, &cli.store, cli.rules.as_deref())?;
+            let violations = crate::report::check(&report, &config.policy);
+            let text = match range.format {
+                RangeFormat::Json => json(&violations)?,
+                format => {
+                    crate::report::check_text(&report, &violations, format == RangeFormat::Github)?
+                }
+            };
+            emit(&mut out, &text)?;
+            let failed = violations
+                .iter()
+                .any(|v| v.severity == crate::report::Severity::Error);
+            return Ok(u8::from(failed));
+        }
     }
     Ok(0)
+}
+
+/// The report `report` and `check` work on: a git range with --base, else a store range.
+fn range_report(
+    range: &RangeArgs,
+    store: &Path,
+    rules_path: Option<&Path>,
+) -> Result<(crate::report::Report, crate::report::ReportConfig)> {
+    use crate::report::{self, ReportConfig};
+    let explicit = rules_path
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (p, t))
+                .map_err(|e| Error::io(p, e))
+        })
+        .transpose()?;
+    if let Some(base) = &range.base {
+        let request = report::GitRequest {
+            repo: &range.repo,
+            base,
+            head: &range.head,
+            paths: &range.paths,
+            config: explicit.as_ref().map(|(p, t)| (*p, t.as_str())),
+        };
+        return report::git_report(&request);
+    }
+    let [slug, from, to] = range.paths.as_slice() else {
+        return Err(Error::Version(
+            "give --base REF (a git range of a content repository) or SLUG FROM TO (a store explainer)"
+                .into(),
+        ));
+    };
+    let config = match &explicit {
+        Some((path, text)) => ReportConfig::parse(path, text)?,
+        None if Path::new("redline.toml").is_file() => {
+            let path = Path::new("redline.toml");
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            ReportConfig::parse(path, &text)?
+        }
+        None => ReportConfig::default(),
+    };
+    let store = Store::open(store)?;
+    let report = report::store_report(&store, &Slug::new(slug)?, &from.parse()?, &to.parse()?)?;
+    Ok((report, config))
+}
+
+/// Write a whole file or nothing: a temporary file beside it, renamed into place.
+fn write_whole(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// What the store did on the user's behalf (a recovered lock), on stderr.

@@ -17,6 +17,7 @@ mod markdown;
 pub mod model;
 pub mod pages;
 pub mod render;
+pub mod report;
 pub mod serve;
 pub mod site;
 pub mod slug;

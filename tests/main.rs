@@ -6,6 +6,7 @@ mod cli;
 mod crash;
 mod hardening;
 mod inputs;
+mod report;
 mod serve;
 mod site;
 mod store;

@@ -26,8 +26,8 @@ use crate::diff::{
     Tag,
 };
 use crate::error::Result;
-use crate::model::{UpdateKind, Version};
-use crate::summary::{Highlight, HighlightKind, Summary, Withdrawn};
+use crate::model::{BlockKind, UpdateKind, Version};
+use crate::summary::{BlockGroup, Highlight, HighlightKind, Summary, Withdrawn};
 
 /// What a diff compares: a title and the two sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,6 +363,13 @@ pub(crate) struct Piece {
     pub ins: bool,
     /// Deleted.
     pub del: bool,
+    /// An insertion right after a deletion with no whitespace between them:
+    /// the templates put a space there so "post's" → "posts" does not read
+    /// "post'sposts" (as the track-changes page does).
+    pub gap: bool,
+    /// Starts with screen-reader words ("deleted: ", "inserted: ") in HTML:
+    /// set inside an edit, where colour alone tells the two apart.
+    pub label: bool,
 }
 
 impl Piece {
@@ -371,6 +378,30 @@ impl Piece {
             text,
             ins: op == SpanOp::Insert,
             del: op == SpanOp::Delete,
+            gap: false,
+            label: false,
+        }
+    }
+}
+
+/// Mark every insertion that directly follows a deletion, with no whitespace
+/// at the seam, as needing a gap; label the changed pieces of an edit for
+/// screen readers.
+fn mark_gaps(pieces: &mut [Piece]) {
+    let edit = pieces.len() > 1;
+    for piece in pieces.iter_mut() {
+        piece.label = edit && (piece.ins || piece.del);
+    }
+    for i in 1..pieces.len() {
+        let Some((before, after)) = pieces.get(i - 1..=i).and_then(|w| w.split_first()) else {
+            continue;
+        };
+        let Some(after) = after.first() else { continue };
+        let seam = before.text.ends_with(char::is_whitespace)
+            || after.text.starts_with(char::is_whitespace);
+        let gap = before.del && after.ins && !seam;
+        if let Some(piece) = pieces.get_mut(i) {
+            piece.gap = gap;
         }
     }
 }
@@ -388,9 +419,12 @@ pub(crate) fn pieces(spans: &[Span]) -> Vec<Piece> {
             _ => out.push((span.op, span.text.clone())),
         }
     }
-    out.into_iter()
+    let mut pieces: Vec<Piece> = out
+        .into_iter()
         .map(|(op, text)| Piece::new(op, text))
-        .collect()
+        .collect();
+    mark_gaps(&mut pieces);
+    pieces
 }
 
 /// Name of a diff tag for readers.
@@ -640,6 +674,79 @@ pub(crate) struct HighlightView {
     /// Show the update's change note here: only at the first highlight from
     /// each update, so a long note is not repeated under every quote.
     pub show_note: bool,
+    /// Rows of one table or lines of one code block, told as one item.
+    pub group: Option<GroupView>,
+}
+
+/// How many rows (lines) of a grouped table (code) highlight are quoted.
+const GROUP_SAMPLES: usize = 3;
+
+/// A table or code block told as one highlight.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupView {
+    /// "Table" or "Code".
+    pub what: &'static str,
+    /// "row" or "line".
+    pub unit: &'static str,
+    /// Non-zero counts with their verbs, removals first: (35, "removed"), (1, "added").
+    pub counts: Vec<(usize, &'static str)>,
+    /// The first few members: sign and one piece (deleted for a removal).
+    pub samples: Vec<(&'static str, Piece)>,
+    /// Members not quoted.
+    pub more: usize,
+}
+
+impl GroupView {
+    fn new(group: &BlockGroup) -> GroupView {
+        let (what, unit) = match group.block {
+            BlockKind::Code => ("Code", "line"),
+            _ => ("Table", "row"),
+        };
+        let counts = [
+            (group.removed, "removed"),
+            (group.added, "added"),
+            (group.edited, "edited"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .collect();
+        // The first member of each direction, then the next in document order,
+        // so "1 added" always shows what was added.
+        let mut chosen: Vec<usize> = Vec::new();
+        for change in [ChangeKind::Removed, ChangeKind::Added, ChangeKind::Edited] {
+            if let Some(at) = group.members.iter().position(|m| m.change == change) {
+                chosen.push(at);
+            }
+        }
+        for at in 0..group.members.len() {
+            if chosen.len() >= GROUP_SAMPLES {
+                break;
+            }
+            if !chosen.contains(&at) {
+                chosen.push(at);
+            }
+        }
+        chosen.sort_unstable();
+        let samples = chosen
+            .iter()
+            .filter_map(|&at| group.members.get(at))
+            .map(|m| {
+                let (sign, op) = match m.change {
+                    ChangeKind::Removed => ("-", SpanOp::Delete),
+                    ChangeKind::Added => ("+", SpanOp::Insert),
+                    _ => ("~", SpanOp::Equal),
+                };
+                (sign, Piece::new(op, one_line(&m.text)))
+            })
+            .collect();
+        GroupView {
+            what,
+            unit,
+            counts,
+            samples,
+            more: group.members.len().saturating_sub(chosen.len()),
+        }
+    }
 }
 
 /// Highlights for display, in rank order, each update's note shown once.
@@ -740,6 +847,7 @@ impl HighlightView {
             tags: tags.into_iter().map(tag_name).collect(),
             version: VersionView::new(&highlight.version),
             show_note: true,
+            group: highlight.group.as_ref().map(GroupView::new),
         }
     }
 }
@@ -838,12 +946,13 @@ impl SummaryView {
 
     pub(crate) fn with_detail(summary: &Summary, detail: Detail) -> SummaryView {
         let full = detail == Detail::All;
-        let highlighted = |change: &&Change, shown: &[Highlight]| {
+        let highlighted = |index: usize, change: &Change, shown: &[Highlight]| {
             shown.iter().any(|h| {
-                (h.section == change.section || h.also_in.contains(&change.section))
-                    && (change.new_text.as_deref() == Some(h.text.as_str())
-                        || (change.kind == ChangeKind::Removed
-                            && change.old_text.as_deref() == Some(h.text.as_str())))
+                h.changes.contains(&index)
+                    || (h.section == change.section || h.also_in.contains(&change.section))
+                        && (change.new_text.as_deref() == Some(h.text.as_str())
+                            || (change.kind == ChangeKind::Removed
+                                && change.old_text.as_deref() == Some(h.text.as_str())))
             })
         };
         let top = summary
@@ -858,7 +967,9 @@ impl SummaryView {
                     .changes
                     .changes
                     .iter()
-                    .filter(|c| !highlighted(c, &summary.highlights)),
+                    .enumerate()
+                    .filter(|(i, c)| !highlighted(*i, c, &summary.highlights))
+                    .map(|(_, c)| c),
                 &summary.changes.sections,
             )
         } else {
@@ -871,8 +982,9 @@ impl SummaryView {
                 .changes
                 .changes
                 .iter()
-                .filter(|c| !highlighted(c, top))
-                .map(|c| section_name(&c.section))
+                .enumerate()
+                .filter(|(i, c)| !highlighted(*i, c, top))
+                .map(|(_, c)| section_name(&c.section))
                 .chain(
                     summary
                         .changes

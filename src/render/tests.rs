@@ -153,6 +153,8 @@ fn summary() -> Summary {
                 tags: vec![Tag::Quote, Tag::Attribution],
                 version: v4.clone(),
                 credits: Vec::new(),
+                changes: Vec::new(),
+                group: None,
             },
             // Synthetic removal: shown as removed in every format.
             Highlight {
@@ -174,6 +176,8 @@ fn summary() -> Summary {
                 tags: Vec::new(),
                 version: v3.clone(),
                 credits: Vec::new(),
+                changes: Vec::new(),
+                group: None,
             },
         ],
         withdrawn: vec![Withdrawn {
@@ -204,7 +208,10 @@ fn coloured_text_uses_ansi_and_no_markers() {
     );
     assert!(!text.contains("[+"));
     let plain = diff_text(&change_set(), &header(), false).unwrap();
-    assert!(plain.contains("[-on 1-][+at 4pm on Tuesday 4+]"), "{plain}");
+    assert!(
+        plain.contains("[-on 1-] [+at 4pm on Tuesday 4+]"),
+        "{plain}"
+    );
     assert!(!plain.contains('\x1b'));
 }
 
@@ -336,4 +343,112 @@ fn neighbouring_spans_of_one_kind_merge() {
     assert_eq!(merged[0].text, "new words");
     assert!(merged[0].ins);
     assert_eq!(merged[1].text, " here");
+}
+
+/// Synthetic: the demo summary plus one table whose rows were removed, told as one highlight.
+fn summary_with_table_group() -> Summary {
+    let mut s = summary();
+    let rows = [
+        "`:year` | Year",
+        "`:month` | Month",
+        "`:day` | Day",
+        "`:hour` | Hour",
+    ];
+    let members: Vec<crate::summary::GroupMember> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, text)| crate::summary::GroupMember {
+            index: 100 + index,
+            change: ChangeKind::Removed,
+            text: (*text).to_string(),
+        })
+        .chain(std::iter::once(crate::summary::GroupMember {
+            index: 104,
+            change: ChangeKind::Added,
+            text: "`{{ row.name }}` | {{ row.description }}".into(),
+        }))
+        .collect();
+    let mut table = s.highlights.get(1).unwrap().clone();
+    table.rank = 3;
+    table.kind = HighlightKind::Other;
+    table.section = Some("Placeholders".into());
+    table.also_in = Vec::new();
+    table.text = rows[0].into();
+    table.changes = (100..105).collect();
+    table.group = Some(crate::summary::BlockGroup {
+        block: crate::model::BlockKind::Table,
+        added: 1,
+        removed: 4,
+        edited: 0,
+        members,
+    });
+    s.highlights.push(table);
+    s
+}
+
+#[test]
+fn a_table_group_is_one_item_with_counts_and_its_first_rows() {
+    let s = summary_with_table_group();
+    let text = summary_text(&s, false).unwrap();
+    assert!(
+        text.contains("3. Table in \"Placeholders\": 4 rows removed, 1 added\n   - \"[-`:year` | Year-]\"\n   - \"[-`:month` | Month-]\"\n   + \"`{{ row.name }}` | {{ row.description }}\"\n   and 2 more\n   Removed in the update of"),
+        "{text}"
+    );
+    let md = summary_markdown(&s).unwrap();
+    assert!(
+        md.contains("3. **Table** in “Placeholders”: 4 rows removed, 1 added"),
+        "{md}"
+    );
+    assert!(md.contains("    - <del>\\`:year\\` \\| Year</del>"), "{md}");
+    assert!(md.contains("    - and 2 more"), "{md}");
+    let html = scraper::Html::parse_document(&summary_html(&s).unwrap());
+    let item = scraper::Selector::parse("li.highlight[value='3']").unwrap();
+    let item = html.select(&item).next().expect("the table's highlight");
+    let text_of = |sel: &str| -> Vec<String> {
+        let sel = scraper::Selector::parse(sel).unwrap();
+        item.select(&sel).map(|e| e.text().collect()).collect()
+    };
+    assert_eq!(text_of("p.kind"), ["Table: 4 rows removed, 1 added"]);
+    assert_eq!(
+        text_of("ul.group-samples del"),
+        ["removed: `:year` | Year", "removed: `:month` | Month"]
+    );
+    // The added row is quoted even though removals come first: "1 added" shows what.
+    assert_eq!(
+        text_of("ul.group-samples ins"),
+        ["added: `{{ row.name }}` | {{ row.description }}"]
+    );
+    assert_eq!(text_of("ul.group-samples li.meta"), ["and 2 more"]);
+}
+
+#[test]
+fn a_replacement_reads_with_a_gap_and_spoken_words() {
+    let pieces = pieces(&[
+        Span {
+            op: SpanOp::Equal,
+            text: "the ".into(),
+        },
+        Span {
+            op: SpanOp::Delete,
+            text: "post's".into(),
+        },
+        Span {
+            op: SpanOp::Insert,
+            text: "posts".into(),
+        },
+        Span {
+            op: SpanOp::Equal,
+            text: " name".into(),
+        },
+    ]);
+    let gaps: Vec<bool> = pieces.iter().map(|p| p.gap).collect();
+    assert_eq!(gaps, [false, false, true, false]);
+    let html = diff_html(&change_set(), &header()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let li = scraper::Selector::parse("li.change.edited").unwrap();
+    let first: String = doc.select(&li).next().unwrap().text().collect();
+    assert!(
+        first.contains("last updated deleted: on 1 inserted: at 4pm on Tuesday 4 March."),
+        "{first}"
+    );
 }

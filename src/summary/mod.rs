@@ -26,7 +26,9 @@ use crate::model::{Document, Version, VersionRef};
 use crate::slug::Slug;
 use crate::store::Store;
 
-pub use rank::{normalise, rank_highlights, PendingHighlight, Score, Trace};
+pub use rank::{
+    normalise, rank_highlights, BlockGroup, GroupMember, PendingHighlight, Score, Trace,
+};
 pub use timeline::{Credits, Timeline, WindowCredit, WithdrawnSpan};
 
 /// What changed in an explainer between two moments.
@@ -86,6 +88,11 @@ pub struct Highlight {
     pub tags: Vec<Tag>,
     /// The update that introduced it.
     pub version: Version,
+    /// Indices into `changes.changes` of every change this highlight shows.
+    pub changes: Vec<usize>,
+    /// Changed rows of one table or lines of one code block told as one item
+    /// (`null` for a single change).
+    pub group: Option<BlockGroup>,
     /// Every update of the window that made it, oldest first (an edit spread
     /// over several updates names each, with its word change).
     pub credits: Vec<crate::blame::Credit>,
@@ -277,6 +284,8 @@ fn assemble<'t>(
                 claimant: h.claimant,
                 disputed_by: h.disputed_by,
                 tags: h.tags,
+                changes: h.changes,
+                group: h.group,
                 credits: credits
                     .all
                     .into_iter()

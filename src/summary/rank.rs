@@ -61,6 +61,41 @@ pub struct PendingHighlight {
     pub tags: Vec<Tag>,
     /// How to find the introducing update.
     pub trace: Trace,
+    /// Indices into `ChangeSet::changes` of every change this highlight
+    /// stands for (several for a group or a collapsed repeat; none for a section).
+    pub changes: Vec<usize>,
+    /// Changed rows of one table or lines of one code block, shown as one item.
+    pub group: Option<BlockGroup>,
+}
+
+/// Consecutive changes inside one table or one code block, told as one
+/// highlight ("Table in 'Placeholders': 35 rows removed, 1 added") rather than
+/// one per row or line: a reader wants to know the table changed, then see a
+/// few of its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockGroup {
+    /// `table` or `code`.
+    pub block: BlockKind,
+    /// Rows (lines) added.
+    pub added: usize,
+    /// Rows (lines) removed.
+    pub removed: usize,
+    /// Rows (lines) edited.
+    pub edited: usize,
+    /// Every member change in document order: its direction and text (new
+    /// text; old text for a removal).
+    pub members: Vec<GroupMember>,
+}
+
+/// One row or line of a [`BlockGroup`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupMember {
+    /// Index into `ChangeSet::changes`.
+    pub index: usize,
+    /// Direction.
+    pub change: ChangeKind,
+    /// New text; old text for a removal.
+    pub text: String,
 }
 
 /// Why a highlight ranks where it does: its class and the lexical evidence
@@ -89,6 +124,43 @@ struct Reading {
     prose: bool,
     /// The block it sits in, when known.
     block: Option<BlockKind>,
+}
+
+/// Where a change of a table or code block sits: the block's start in the
+/// base (old text) and in the head (new text), so changes of one block can be told as one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BlockPlace {
+    section: Option<String>,
+    kind: BlockKind,
+    base: Option<usize>,
+    head: Option<usize>,
+}
+
+impl BlockPlace {
+    /// The table or code block a change sits in; `None` for any other block.
+    fn of(change: &Change, base: &Document, head: &Document) -> Option<BlockPlace> {
+        let kind = block_kind(change, base, head)?;
+        if !matches!(kind, BlockKind::Table | BlockKind::Code) {
+            return None;
+        }
+        let start = |doc: &Document, range: &Option<std::ops::Range<usize>>| {
+            range
+                .as_ref()
+                .and_then(|r| doc.block_at(r.start))
+                .filter(|b| b.kind == kind)
+                .map(|b| b.span.start)
+        };
+        Some(BlockPlace {
+            section: change.section.clone(),
+            kind,
+            base: start(base, &change.old_range),
+            head: if change.kind == ChangeKind::Removed {
+                None
+            } else {
+                start(head, &change.new_range)
+            },
+        })
+    }
 }
 
 impl Reading {
@@ -180,7 +252,7 @@ pub fn rank_highlights(
         .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
 
-    let mut out: Vec<(u8, PendingHighlight)> = Vec::new();
+    let mut out: Vec<(u8, PendingHighlight, Option<BlockPlace>)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
         let Some(change) = changes.changes.get(reading.index) else {
             continue;
@@ -307,9 +379,13 @@ pub fn rank_highlights(
                 disputed_by,
                 tags: change.tags.clone(),
                 text,
+                changes: vec![reading.index],
+                group: None,
             },
+            BlockPlace::of(change, base, head),
         ));
     }
+    let mut out = group_blocks(out);
 
     for section in &changes.sections {
         let (kind, change, text, trace) =
@@ -356,6 +432,8 @@ pub fn rank_highlights(
                 disputed_by: Vec::new(),
                 tags: Vec::new(),
                 trace,
+                changes: Vec::new(),
+                group: None,
             },
         ));
     }
@@ -363,6 +441,142 @@ pub fn rank_highlights(
     // Stable: document order survives within each class and weight.
     out.sort_by_key(|(weight, h)| (h.kind, *weight));
     collapse_repeats(out.into_iter().map(|(_, h)| h).collect())
+}
+
+/// Consecutive highlights (in document order) from one table or one code
+/// block become one: it ranks as its strongest member would, and keeps every
+/// member (index, direction, text). Rows removed from the base's table and
+/// rows added to the head's belong together when nothing else changed between them.
+fn group_blocks(
+    ranked: Vec<(u8, PendingHighlight, Option<BlockPlace>)>,
+) -> Vec<(u8, PendingHighlight)> {
+    // Runs of highlights of one block: (place of the run, base starts, head starts, members).
+    type Run = (
+        BlockPlace,
+        Vec<usize>,
+        Vec<usize>,
+        Vec<(u8, PendingHighlight)>,
+    );
+    let mut runs: Vec<Result<Run, (u8, PendingHighlight)>> = Vec::new();
+    for (weight, highlight, place) in ranked {
+        let Some(place) = place else {
+            runs.push(Err((weight, highlight)));
+            continue;
+        };
+        if let Some(Ok((first, bases, heads, members))) = runs.last_mut() {
+            // Another block's start on either side means another block.
+            let fits = |at: Option<usize>, seen: &[usize]| {
+                at.is_none_or(|at| seen.is_empty() || seen.contains(&at))
+            };
+            if first.section == place.section
+                && first.kind == place.kind
+                && fits(place.base, bases)
+                && fits(place.head, heads)
+            {
+                bases.extend(place.base);
+                heads.extend(place.head);
+                members.push((weight, highlight));
+                continue;
+            }
+        }
+        let (bases, heads) = (
+            place.base.into_iter().collect(),
+            place.head.into_iter().collect(),
+        );
+        runs.push(Ok((place, bases, heads, vec![(weight, highlight)])));
+    }
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        match run {
+            Err(single) => out.push(single),
+            Ok((place, _, _, members)) => out.extend(join_run(place.kind, members)),
+        }
+    }
+    out
+}
+
+/// One highlight for a run of changes in one block (the highlight itself when
+/// the run has one member).
+fn join_run(
+    block: BlockKind,
+    members: Vec<(u8, PendingHighlight)>,
+) -> Option<(u8, PendingHighlight)> {
+    if members.len() < 2 {
+        return members.into_iter().next();
+    }
+    let weight = members.iter().map(|(w, _)| *w).min().unwrap_or(2);
+    let kind = members
+        .iter()
+        .map(|(_, h)| h.kind)
+        .min()
+        .unwrap_or(HighlightKind::Other);
+    let count = |k: ChangeKind| members.iter().filter(|(_, h)| h.change == k).count();
+    let (added, removed, edited) = (
+        count(ChangeKind::Added),
+        count(ChangeKind::Removed),
+        count(ChangeKind::Edited),
+    );
+    let mut group = BlockGroup {
+        block,
+        added,
+        removed,
+        edited,
+        members: Vec::with_capacity(members.len()),
+    };
+    let mut evidence = vec![
+        format!("block: {}", block_name(block)),
+        format!("group: {added} added, {removed} removed, {edited} edited"),
+    ];
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut changes = Vec::new();
+    // The first member's own evidence (every member's would flood it).
+    if let Some((_, first)) = members.first() {
+        evidence.extend(
+            first
+                .score
+                .evidence
+                .iter()
+                .filter(|e| !e.starts_with("block: "))
+                .cloned(),
+        );
+    }
+    for (_, h) in &members {
+        for t in &h.tags {
+            if !tags.contains(t) {
+                tags.push(*t);
+            }
+        }
+        changes.extend(h.changes.iter().copied());
+        group
+            .members
+            .extend(h.changes.iter().map(|&index| GroupMember {
+                index,
+                change: h.change,
+                text: h.text.clone(),
+            }));
+    }
+    // `text`, `change` and `trace` stay the first member's, so the quoted row,
+    // its direction and the update credited with it agree; `group` tells the rest.
+    let (_, first) = members.into_iter().next()?;
+    Some((
+        weight,
+        PendingHighlight {
+            kind,
+            score: Score {
+                class: kind,
+                evidence,
+            },
+            old_text: None,
+            words: Vec::new(),
+            speakers: Vec::new(),
+            claimant: Vec::new(),
+            disputed_by: Vec::new(),
+            tags,
+            changes,
+            group: Some(group),
+            ..first
+        },
+    ))
 }
 
 /// One highlight for a sentence changed the same way in several sections
@@ -379,7 +593,14 @@ fn collapse_repeats(ranked: Vec<PendingHighlight>) -> Vec<PendingHighlight> {
             normalise(h.old_text.as_deref().unwrap_or("")),
         );
         match first.get(&key).and_then(|&i| out.get_mut(i)) {
-            Some(kept) if h.kind != HighlightKind::NewSection => kept.also_in.push(h.section),
+            Some(kept)
+                if h.kind != HighlightKind::NewSection
+                    && h.group.is_none()
+                    && kept.group.is_none() =>
+            {
+                kept.also_in.push(h.section);
+                kept.changes.extend(h.changes);
+            }
             _ => {
                 first.insert(key, out.len());
                 out.push(h);
@@ -1116,5 +1337,113 @@ mod tests {
         assert_eq!(truce.claimant, vec!["Mr Macron"]);
         assert_eq!(truce.disputed_by, vec!["the UK government"]);
         assert_eq!(truce.score.class, HighlightKind::ContestedClaim);
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        Document::new(crate::model::DocumentMeta::default(), body.to_string())
+    }
+
+    fn rank(old: &str, new: &str) -> (ChangeSet, Vec<PendingHighlight>) {
+        let (base, head) = (doc(old), doc(new));
+        let changes = crate::diff::diff(&base, &head);
+        let ranked = rank_highlights(&changes, &base, &head);
+        (changes, ranked)
+    }
+
+    // Synthetic, shaped like jekyll-permalinks v41→v42: a table's rows replaced by one loop row.
+    const TABLE_OLD: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `:year` | Year from the post's filename with four digits. |\n| `:month` | Month from the post's filename, from 01 to 12. |\n| `:day` | Day from the post's filename, from 01 to 31. |\n| `:title` | Title from the document's filename. |\n";
+    const TABLE_NEW: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `{{ row.name }}` | {{ row.description }} |\n";
+
+    #[test]
+    fn rows_of_one_table_are_one_highlight_listing_every_member() {
+        let (changes, h) = rank(TABLE_OLD, TABLE_NEW);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let table = h.first().unwrap();
+        let group = table.group.as_ref().expect("a group");
+        assert_eq!(group.block, BlockKind::Table);
+        assert_eq!(
+            (group.removed, group.added + group.edited),
+            (4 - group.edited, 1),
+            "{group:#?}"
+        );
+        // Every change of the table is a member, by index, in document order.
+        assert_eq!(table.changes.len(), changes.changes.len());
+        assert_eq!(
+            group.members.iter().map(|m| m.index).collect::<Vec<_>>(),
+            table.changes
+        );
+        let first = group.members.first().unwrap();
+        assert_eq!(
+            (table.change, table.text.as_str()),
+            (first.change, first.text.as_str())
+        );
+        assert!(table.score.evidence.contains(&"block: table".to_string()));
+    }
+
+    #[test]
+    fn prose_between_tables_keeps_them_apart_and_ranks_first() {
+        // Synthetic: two tables in one section, a changed sentence between them.
+        let old = "## Part\n\n| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n\nThe limit is 5 days.\n\n| c | d |\n| - | - |\n| 3 | three |\n| 4 | four |\n";
+        let new =
+            "## Part\n\n| a | b |\n| - | - |\n\nThe limit is 9 days.\n\n| c | d |\n| - | - |\n";
+        let (_, h) = rank(old, new);
+        let groups: Vec<_> = h.iter().filter_map(|h| h.group.as_ref()).collect();
+        assert_eq!(groups.len(), 2, "{h:#?}");
+        assert!(groups
+            .iter()
+            .all(|g| g.removed == 2 && g.members.len() == 2));
+        assert!(h.first().unwrap().group.is_none(), "prose first: {h:#?}");
+    }
+
+    #[test]
+    fn changed_lines_of_one_code_block_are_one_cosmetic_highlight() {
+        // Synthetic: two separated edits in one fenced block.
+        let old = "Run this:\n\n```sh\nmake build\necho one\nmake test\necho two\n```\n";
+        let new = "Run this:\n\n```sh\nmake release\necho one\nmake check\necho two\n```\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let code = h.first().unwrap();
+        assert_eq!(code.kind, HighlightKind::Cosmetic);
+        let group = code.group.as_ref().expect("a group");
+        assert_eq!((group.block, group.members.len()), (BlockKind::Code, 2));
+    }
+
+    #[test]
+    fn a_removed_pull_quote_is_a_removed_highlight_not_markup() {
+        // Cut from ../shared/corpus/opensource-guide-legal (an `<aside>` pull quote), shortened.
+        let quote = "We have eliminated the CLA for Node.js. Doing this lowers the barrier to entry for Node.js contributors.";
+        let old = format!("Lead text.\n\n<aside markdown=\"1\" class=\"pquote\">\n  <img src=\"https://avatars.githubusercontent.com/bcantrill?s=180\" class=\"pquote-avatar\" alt=\"avatar\">\n    {quote}\n</aside>\n\nTail text.\n");
+        let new = "Lead text.\n\nTail text.\n";
+        let (_, h) = rank(&old, new);
+        let removed: Vec<&str> = h
+            .iter()
+            .filter(|h| h.change == ChangeKind::Removed)
+            .map(|h| h.text.as_str())
+            .collect();
+        assert!(
+            removed.contains(&"We have eliminated the CLA for Node.js."),
+            "{h:#?}"
+        );
+        assert!(
+            h.iter().all(|h| h.kind != HighlightKind::Cosmetic),
+            "{h:#?}"
+        );
+    }
+
+    #[test]
+    fn a_single_row_stays_a_plain_highlight() {
+        // Synthetic.
+        let old = "| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n";
+        let new = "| a | b |\n| - | - |\n| 1 | one |\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1);
+        let row = h.first().unwrap();
+        assert!(row.group.is_none());
+        assert_eq!(row.change, ChangeKind::Removed);
     }
 }
