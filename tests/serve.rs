@@ -491,7 +491,14 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
         StatusCode::NOT_FOUND
     );
     // If-Match on an explainer that does not exist: 412, nothing written.
-    let r = put(&client, &server, slug, Some(&jane), Some("\"abcdef0\""), &first);
+    let r = put(
+        &client,
+        &server,
+        slug,
+        Some(&jane),
+        Some("\"abcdef0\""),
+        &first,
+    );
     assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
     assert!(versions_or_none(&client, &server, slug).is_none());
 
