@@ -378,6 +378,16 @@ fn json_api_reads_explainers_versions_diffs_and_summaries() {
     assert_eq!(since["base"]["number"], json!(1));
     assert_eq!(since["head"]["number"], json!(3));
 
+    let blame = get(&format!("/api/explainers/{FULLFACT}/blame?at=v2"));
+    assert_eq!(blame.status(), StatusCode::OK);
+    let blame: Value = blame.json().unwrap();
+    assert!(blame.to_string().contains("\"number\":2"), "{blame}");
+    let history = get(&format!(
+        "/api/explainers/{FULLFACT}/history?text=Zelenskyy"
+    ));
+    assert_eq!(history.status(), StatusCode::OK);
+    assert!(history.text().unwrap().contains("Zelenskyy"));
+
     // Errors: problem documents with the CLI's message.
     for (path, status) in [
         (
@@ -400,6 +410,14 @@ fn json_api_reads_explainers_versions_diffs_and_summaries() {
         (
             format!("/api/explainers/{FULLFACT}/since"),
             StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/history"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/blame?at=v9"),
+            StatusCode::NOT_FOUND,
         ),
         (
             format!("/api/explainers/{FULLFACT}/since?when=v3&until=v1"),

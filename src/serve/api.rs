@@ -34,6 +34,8 @@ pub(super) fn routes() -> Router<Shared> {
         .route("/api/explainers/{slug}/versions/{version}", get(version))
         .route("/api/explainers/{slug}/diff", get(diff_of))
         .route("/api/explainers/{slug}/since", get(since))
+        .route("/api/explainers/{slug}/blame", get(blame))
+        .route("/api/explainers/{slug}/history", get(history))
         .route("/api/preview/{slug}", post(preview))
         // One byte over the input limit still reaches the handler as 413.
         .layer(DefaultBodyLimit::max(MAX_BODY + 64 * 1024))
@@ -231,6 +233,61 @@ async fn since(
         .await
     {
         Ok(summary) => json_response(StatusCode::OK, &summary),
+        Err(e) => error_response(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct At {
+    at: Option<String>,
+}
+
+/// `…/blame?at=…` (default: the newest version): each sentence's last change.
+async fn blame(
+    State(state): State<Shared>,
+    Path(slug): Path<String>,
+    Query(at): Query<At>,
+) -> Response {
+    let slug = match slug_of(&slug) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let reference = match at.at.as_deref().map(reference).transpose() {
+        Ok(r) => r.unwrap_or(VersionRef::Latest),
+        Err(r) => return r,
+    };
+    match state
+        .blocking(move |_, store| crate::blame::blame(store, &slug, &reference))
+        .await
+    {
+        Ok(blame) => json_response(StatusCode::OK, &blame),
+        Err(e) => error_response(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Fragment {
+    text: Option<String>,
+}
+
+/// `…/history?text=…`: every version of the sentences containing the text.
+async fn history(
+    State(state): State<Shared>,
+    Path(slug): Path<String>,
+    Query(fragment): Query<Fragment>,
+) -> Response {
+    let slug = match slug_of(&slug) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(text) = fragment.text.filter(|t| !t.trim().is_empty()) else {
+        return bad_request("give ?text= (words of the sentence to follow)");
+    };
+    match state
+        .blocking(move |_, store| crate::blame::history(store, &slug, &text))
+        .await
+    {
+        Ok(history) => json_response(StatusCode::OK, &history),
         Err(e) => error_response(&e),
     }
 }
