@@ -126,6 +126,13 @@ pub(crate) struct Session {
 
 type Shared = Arc<AppState>;
 
+// The handle pool moves `Store`s between blocking threads: that needs `Send`
+// (which `Store` is), not `Sync` (which it is not yet: issue 11).
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Store>();
+};
+
 impl AppState {
     /// Run `work` with a store handle on the blocking pool.
     pub(crate) async fn blocking<T, F>(self: &Arc<Self>, work: F) -> Result<T>
