@@ -164,6 +164,33 @@ pub enum Command {
     },
     /// Import the bundled demo history into a fresh store and show what changed. The store is temporary unless --store names a new one to keep.
     Demo,
+    /// Serve the readers' pages, a JSON API and (with --tokens) editors' writes over HTTP.
+    Serve {
+        /// Address to listen on (port 0 picks a free one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Tokens file (see `redline token add`). Without it the server is read-only.
+        #[arg(long)]
+        tokens: Option<PathBuf>,
+        /// Refuse writes even with --tokens.
+        #[arg(long)]
+        read_only: bool,
+        /// The site's public URL, for feeds' absolute links and tag URIs.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Serve a read-only mirror of this primary store (git URL or path), fetched regularly.
+        #[arg(long)]
+        mirror_of: Option<String>,
+        /// How often a mirror fetches, in seconds (30s, 500ms and 2m also read).
+        #[arg(long, default_value = "30s", value_parser = parse_interval)]
+        fetch_interval: std::time::Duration,
+        /// Shared secret of `POST /hooks/fetch` (a mirror fetches when the primary calls it).
+        #[arg(long, env = "REDLINE_HOOK_SECRET")]
+        hook_secret: Option<String>,
+    },
+    /// Manage the tokens file of `redline serve`.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Check the store: rebuild every history from git, compare it with the history cache (which is rewritten), re-hash and parse every version. Exit 1 when anything differed or is unreadable.
     Verify,
     /// Every sentence of a version (SLUG or SLUG@VERSION) with the update that gave it its current wording.
@@ -236,6 +263,44 @@ pub enum RangeFormat {
     Json,
     /// GitHub Actions workflow commands (annotations on the changed lines).
     Github,
+}
+
+/// `redline token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Add a token for NAME and print it once (only its hash is stored).
+    Add {
+        /// The owner's name, recorded as the editor of their updates.
+        name: String,
+        /// editor (may publish) or reader (may read).
+        #[arg(long, default_value = "editor")]
+        role: String,
+        /// The tokens file (created if absent).
+        #[arg(long)]
+        tokens: PathBuf,
+    },
+}
+
+/// `30s`, `500ms`, `2m` or plain seconds.
+fn parse_interval(raw: &str) -> std::result::Result<std::time::Duration, String> {
+    let raw = raw.trim();
+    let (number, unit) = match raw.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => raw.split_at(i),
+        None => (raw, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{raw:?}: give a duration like 30s, 500ms or 2m"))?;
+    let d = match unit {
+        "ms" => std::time::Duration::from_millis(n),
+        "s" => std::time::Duration::from_secs(n),
+        "m" => std::time::Duration::from_secs(n * 60),
+        _ => return Err(format!("{raw:?}: give a duration like 30s, 500ms or 2m")),
+    };
+    if d.is_zero() {
+        return Err(format!("{raw:?}: the interval must be above zero"));
+    }
+    Ok(d)
 }
 
 /// Output formats of reports (diffs and summaries).
@@ -461,6 +526,40 @@ pub fn run(cli: Cli) -> Result<u8> {
             let keep = cli.store_given.then_some(cli.store.as_path());
             demo(&mut out, &rules, keep)?
         }
+        Command::Serve {
+            listen,
+            tokens,
+            read_only,
+            base_url,
+            mirror_of,
+            fetch_interval,
+            hook_secret,
+        } => {
+            crate::serve::run(crate::serve::Config {
+                store: cli.store.clone(),
+                listen,
+                tokens,
+                read_only,
+                base_url,
+                mirror_of,
+                fetch_interval,
+                hook_secret,
+                rules,
+            })?;
+        }
+        Command::Token(TokenCommand::Add { name, role, tokens }) => {
+            let role: crate::serve::tokens::Role = role.parse()?;
+            let token = crate::serve::tokens::add(&tokens, &name, role)?;
+            eprintln!(
+                "redline: added {} token for {name} to {}; it is shown once, here:",
+                match role {
+                    crate::serve::tokens::Role::Editor => "an editor",
+                    crate::serve::tokens::Role::Reader => "a reader",
+                },
+                tokens.display()
+            );
+            emit(&mut out, &verbatim(format!("{token}\n")))?;
+        }
         Command::Verify => {
             let store = Store::open(&cli.store)?;
             let report = store.verify()?;
@@ -606,7 +705,7 @@ impl Cli {
 
 /// The note to record: readers are told about a major update by its note, so
 /// one without a note (or with only spaces) is refused; a minor one may go without.
-fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
+pub(crate) fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
     let note = note.unwrap_or_default();
     if kind == UpdateKind::Major && note.trim().is_empty() {
         return Err(Error::Version(
@@ -736,7 +835,7 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn now() -> DateTime<FixedOffset> {
+pub(crate) fn now() -> DateTime<FixedOffset> {
     // Whole seconds, as git keeps them: the stored front matter then says what `log` says.
     let now = Utc::now().fixed_offset();
     now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()))

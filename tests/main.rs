@@ -7,6 +7,7 @@ mod crash;
 mod hardening;
 mod inputs;
 mod report;
+mod serve;
 mod site;
 mod store;
 mod summary;
