@@ -465,7 +465,10 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     assert!(!out.join("gone/index.html").exists(), "stale page kept");
     assert!(!out.join("gone/changes.html").exists(), "stale page kept");
     assert!(!out.join("gone/feed.xml").exists(), "stale feed kept");
-    assert!(!out.join("gone/blame/v1.html").exists(), "stale blame page kept");
+    assert!(
+        !out.join("gone/blame/v1.html").exists(),
+        "stale blame page kept"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("gone/notes.txt")).unwrap(),
         "mine"

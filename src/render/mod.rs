@@ -26,8 +26,8 @@ use crate::diff::{
     Tag,
 };
 use crate::error::Result;
-use crate::model::{BlockKind, UpdateKind, Version};
-use crate::summary::{BlockGroup, Highlight, HighlightKind, Summary, Withdrawn};
+use crate::model::{UpdateKind, Version};
+use crate::summary::{BlockGroup, GroupBlock, Highlight, HighlightKind, Summary, Withdrawn};
 
 /// What a diff compares: a title and the two sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -686,8 +686,10 @@ const GROUP_SAMPLES: usize = 3;
 pub(crate) struct GroupView {
     /// "Table" or "Code".
     pub what: &'static str,
-    /// "row" or "line".
+    /// "row", "line" or "entry".
     pub unit: &'static str,
+    /// Its plural: "rows", "lines", "entries".
+    pub units: &'static str,
     /// Non-zero counts with their verbs, removals first: (35, "removed"), (1, "added").
     pub counts: Vec<(usize, &'static str)>,
     /// The first few members: sign and one piece (deleted for a removal).
@@ -698,9 +700,10 @@ pub(crate) struct GroupView {
 
 impl GroupView {
     fn new(group: &BlockGroup) -> GroupView {
-        let (what, unit) = match group.block {
-            BlockKind::Code => ("Code", "line"),
-            _ => ("Table", "row"),
+        let (what, unit, units) = match group.block {
+            GroupBlock::Code => ("Code", "line", "lines"),
+            GroupBlock::Table => ("Table", "row", "rows"),
+            GroupBlock::Contents => ("Table of contents", "entry", "entries"),
         };
         let counts = [
             (group.removed, "removed"),
@@ -742,6 +745,7 @@ impl GroupView {
         GroupView {
             what,
             unit,
+            units,
             counts,
             samples,
             more: group.members.len().saturating_sub(chosen.len()),

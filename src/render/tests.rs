@@ -133,6 +133,7 @@ fn summary() -> Summary {
         base: v2.clone(),
         head: v4.clone(),
         updates: vec![v3.clone(), v4.clone()],
+        minor: Vec::new(),
         highlights: vec![
             Highlight {
                 rank: 1,
@@ -376,7 +377,7 @@ fn summary_with_table_group() -> Summary {
     table.text = rows[0].into();
     table.changes = (100..105).collect();
     table.group = Some(crate::summary::BlockGroup {
-        block: crate::model::BlockKind::Table,
+        block: crate::summary::GroupBlock::Table,
         added: 1,
         removed: 4,
         edited: 0,
