@@ -270,13 +270,14 @@ pub fn rank_highlights(
         ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
         _ => false,
     };
-    let readings: Vec<Reading> = changes
+    let mut readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
         .filter(|(_, change)| !relocated(change))
         .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
+    credit_quotations(&mut readings, changes, &head.body);
 
     let mut out: Vec<(u8, PendingHighlight, Option<BlockPlace>)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
@@ -1089,6 +1090,56 @@ fn read_change(
             })
         }
         ChangeKind::Moved => None,
+    }
+}
+
+/// A new credit line under a pull quote ("— Heather Meeker, “Title”")
+/// attributes the new sentence just before it, with nothing but markup between
+/// them (`</p><p class="pquote-credit">`): that sentence is Heather Meeker's
+/// quotation. The credit line itself claims nothing.
+fn credit_quotations(readings: &mut [Reading], changes: &ChangeSet, head_body: &str) {
+    for at in 1..readings.len() {
+        let (Some(quote), Some(credit)) = (readings.get(at - 1), readings.get(at)) else {
+            continue;
+        };
+        let (Some(q), Some(c)) = (
+            changes.changes.get(quote.index),
+            changes.changes.get(credit.index),
+        ) else {
+            continue;
+        };
+        let Some(name) = (c.kind == ChangeKind::Added)
+            .then(|| c.new_text.as_deref().and_then(claims::credit_line))
+            .flatten()
+        else {
+            continue;
+        };
+        let between = match (&q.new_range, &c.new_range) {
+            (Some(a), Some(b)) if a.end <= b.start => head_body.get(a.end..b.start),
+            _ => None,
+        };
+        let only_markup = between.is_some_and(|gap| {
+            let mut inside = false;
+            gap.chars().all(|ch| {
+                match ch {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    _ => {}
+                }
+                inside || ch == '>' || ch.is_whitespace()
+            })
+        });
+        if q.kind != ChangeKind::Added || q.section != c.section || !quote.prose || !only_markup {
+            continue;
+        }
+        if let Some(quote) = readings.get_mut(at - 1) {
+            quote.quotation = true;
+            quote.attributions.push(Attribution {
+                speaker: name,
+                verb: "—".to_string(),
+                denial: false,
+            });
+        }
     }
 }
 
