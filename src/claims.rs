@@ -1545,3 +1545,30 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod credit_line_tests {
+    use super::*;
+
+    #[test]
+    fn a_link_title_in_quotes_is_no_quotation() {
+        // Cut from opensource-guide-legal (corpus): a credit line under a pull quote.
+        let credit = "— Heather Meeker, [\"Open Source Software: Compliance Basics And Best Practices\"](https://techcrunch.com/2012/12/14/open-source-software-compliance-basics-and-best-practices/)";
+        assert!(quotations(credit).is_empty());
+        assert!(attributions(credit).is_empty());
+        assert_eq!(credit_line(credit).as_deref(), Some("Heather Meeker"));
+        assert_eq!(
+            credit_line("— @benbalter, a title").as_deref(),
+            Some("@benbalter")
+        );
+        // Synthetic: a linked quotation outside a credit line is a title too,
+        // while speech in quotes stays speech.
+        assert!(quotations("Read [\"how we review code\"](https://example.org) first.").is_empty());
+        assert_eq!(
+            quotations("The minister said “no agreement had been reached” on Friday."),
+            vec!["no agreement had been reached"]
+        );
+        assert!(credit_line("The minister said so, later.").is_none());
+        assert!(credit_line("— and then, nothing").is_none());
+    }
+}

@@ -1661,4 +1661,87 @@ mod group_tests {
         assert!(row.group.is_none());
         assert_eq!(row.change, ChangeKind::Removed);
     }
+
+    // Cut from basecamp-privacy (corpus, 0042_2023-05-02): the table of
+    // contents that version added above sections that were already there.
+    const CONTENTS_OLD: &str = "# Privacy policy\n\nWe care about your privacy.\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+    const CONTENTS_NEW: &str = "# Privacy policy\n\nWe care about your privacy. This policy is split into sections. For your convenience, links to each of those sections is as follows:\n\n* [Privacy policy](#privacy-policy)\n* [What we collect and why](#what-we-collect-and-why)\n* [How we secure your data](#how-we-secure-your-data)\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+
+    #[test]
+    fn a_table_of_contents_is_one_cosmetic_group() {
+        let (changes, h) = rank(CONTENTS_OLD, CONTENTS_NEW);
+        let contents: Vec<&PendingHighlight> = h
+            .iter()
+            .filter(|h| {
+                h.group
+                    .as_ref()
+                    .is_some_and(|g| g.block == GroupBlock::Contents)
+            })
+            .collect();
+        assert_eq!(contents.len(), 1, "{h:#?}");
+        let group = contents[0].group.as_ref().unwrap();
+        assert_eq!((group.added, group.members.len()), (3, 3));
+        assert_eq!(contents[0].kind, HighlightKind::Cosmetic);
+        // No entry is a highlight of its own; the prose added next to it is.
+        assert!(!h
+            .iter()
+            .any(|h| h.group.is_none() && h.text == "How we secure your data"));
+        assert!(h
+            .iter()
+            .any(|h| h.text == "This policy is split into sections."
+                && h.kind == HighlightKind::Other));
+        // Every entry stays in the change list.
+        assert!(changes
+            .changes
+            .iter()
+            .any(|c| c.new_text.as_deref() == Some("What we collect and why")));
+    }
+
+    #[test]
+    fn a_list_of_ordinary_links_is_no_table_of_contents() {
+        // Synthetic: links to other pages are content, not a contents list.
+        let old = "Intro.\n\n## Read more\n\nSee these.\n";
+        let new = "Intro.\n\n## Read more\n\nSee these.\n\n* [The full government guidance on licences](https://example.org/guidance)\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        assert!(h[0].group.is_none() && h[0].kind != HighlightKind::Cosmetic);
+    }
+
+    #[test]
+    fn fragments_are_no_highlights() {
+        // Synthetic, shaped like shared-storage-explainer and opensource-guide-legal:
+        // a code-only list item, a bare URL, a two-word lead-in.
+        let old = "Intro.\n\n## Methods\n\nThe methods are below.\n";
+        let new = "Intro.\n\n## Methods\n\nThe methods are below.\n\n* `sharedStorage.length()`\n\nhttps://example.org/spec\n\nOptions include:\n\n* Returns the number of entries stored for the origin.\n* Version 2\n";
+        let (changes, h) = rank(old, new);
+        let texts: Vec<&str> = h.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Returns the number of entries stored for the origin.",
+                "Version 2"
+            ],
+            "a figure keeps a short item; only substance is a highlight"
+        );
+        assert!(changes.changes.len() >= 5, "fragments stay changes");
+    }
+
+    #[test]
+    fn a_pull_quote_credit_line_attributes_the_quote_and_claims_nothing() {
+        // Cut from opensource-guide-legal (corpus, 0066 version): a pull quote with its credit line.
+        let old = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n";
+        let new = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n\n<aside markdown=\"1\" class=\"pquote\">\n  Unless absolutely required, avoid custom, modified, or non-standard terms, which will serve as a barrier to downstream use of the agency code.\n  <p markdown=\"1\" class=\"pquote-credit\">\n\u{2014} @benbalter, [\"Everything a government attorney needs to know about open source software&nbsp;licensing\"](https://ben.balter.com/2014/10/08/open-source-licensing-for-government-attorneys/)\n  </p>\n</aside>\n";
+        let (_, h) = rank(old, new);
+        let credit = h.iter().find(|h| h.text.contains("@benbalter,"));
+        assert!(
+            credit.is_none_or(|c| c.kind != HighlightKind::Claim),
+            "{h:#?}"
+        );
+        let quote = h
+            .iter()
+            .find(|h| h.text.starts_with("Unless absolutely required"))
+            .unwrap();
+        assert_eq!(quote.kind, HighlightKind::Claim);
+        assert_eq!(quote.speakers, vec!["@benbalter"]);
+    }
 }
