@@ -684,6 +684,9 @@ pub(crate) struct HighlightView {
 /// How many word changes of one update a credit line quotes.
 const CREDIT_EDITS: usize = 3;
 
+/// The longest word change (in words) a credit line quotes.
+const CREDIT_WORDS: usize = 12;
+
 /// One update's part in a highlight: "v12 changed 'thirty' → '32'".
 #[derive(Debug, Clone)]
 pub(crate) struct CreditView {
@@ -735,6 +738,12 @@ impl CreditView {
             }
         }
         edits.retain(|(old, new)| !old.is_empty() || !new.is_empty());
+        // A rewrite (or a split's other half) is told by the verb alone: a
+        // credit line quotes word changes, not whole sentences.
+        let long = |t: &str| t.split_whitespace().count() > CREDIT_WORDS;
+        if edits.iter().any(|(old, new)| long(old) || long(new)) {
+            edits.clear();
+        }
         let more = edits.len().saturating_sub(CREDIT_EDITS);
         edits.truncate(CREDIT_EDITS);
         CreditView {
