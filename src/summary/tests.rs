@@ -402,7 +402,10 @@ fn cosmetic_changes_are_minor_not_highlights() {
     assert_eq!(s.highlights[0].text, "Talks resume in Geneva on 4 May.");
     assert_eq!(s.minor.len(), 1);
     assert_eq!(s.minor[0].kind, HighlightKind::Cosmetic);
-    assert_eq!((s.minor[0].rank, s.minor[0].version.number), (1, s.head.number));
+    assert_eq!(
+        (s.minor[0].rank, s.minor[0].version.number),
+        (1, s.head.number)
+    );
     let view = crate::render::summary_text(&s, false).unwrap();
     assert!(
         view.contains("1 minor change (spelling), never highlights"),
