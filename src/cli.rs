@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::blame;
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::import::{self, ImportFile};
@@ -163,8 +164,143 @@ pub enum Command {
     },
     /// Import the bundled demo history into a fresh store and show what changed. The store is temporary unless --store names a new one to keep.
     Demo,
+    /// Serve the readers' pages, a JSON API and (with --tokens) editors' writes over HTTP.
+    Serve {
+        /// Address to listen on (port 0 picks a free one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Tokens file (see `redline token add`). Without it the server is read-only.
+        #[arg(long)]
+        tokens: Option<PathBuf>,
+        /// Refuse writes even with --tokens.
+        #[arg(long)]
+        read_only: bool,
+        /// The site's public URL, for feeds' absolute links and tag URIs.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Serve a read-only mirror of this primary store (git URL or path), fetched regularly.
+        #[arg(long)]
+        mirror_of: Option<String>,
+        /// How often a mirror fetches, in seconds (30s, 500ms and 2m also read).
+        #[arg(long, default_value = "30s", value_parser = parse_interval)]
+        fetch_interval: std::time::Duration,
+        /// Shared secret of `POST /hooks/fetch` (a mirror fetches when the primary calls it).
+        #[arg(long, env = "REDLINE_HOOK_SECRET")]
+        hook_secret: Option<String>,
+    },
+    /// Manage the tokens file of `redline serve`.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Check the store: rebuild every history from git, compare it with the history cache (which is rewritten), re-hash and parse every version. Exit 1 when anything differed or is unreadable.
     Verify,
+    /// Every sentence of a version (SLUG or SLUG@VERSION) with the update that gave it its current wording.
+    Blame {
+        /// SLUG[@VERSION] (VERSION: anything `show` accepts; default the newest).
+        target: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PageFormat::Text)]
+        format: PageFormat,
+    },
+    /// The history of every sentence containing TEXT, in any version: added, edited, removed, with each update's note.
+    History {
+        /// Explainer slug.
+        slug: String,
+        /// Some words of the sentence (case and typography aside).
+        text: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PageFormat::Text)]
+        format: PageFormat,
+    },
+    /// Report what changed in the explainers of a pull request (`--base REF`: the git range
+    /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
+    Report {
+        /// Which range, which files, which format.
+        #[command(flatten)]
+        range: RangeArgs,
+        /// Markdown: most characters to print (GitHub's comment limit is 65,536).
+        #[arg(long, default_value_t = crate::report::COMMENT_LIMIT)]
+        limit: usize,
+        /// Markdown: also write the whole report, uncut, to FILE (e.g. a CI artifact).
+        #[arg(long)]
+        full_out: Option<PathBuf>,
+    },
+    /// Check a pull request (same arguments as `report`) against the `[policy]` of redline.toml:
+    /// one line per violation, exit status 1 when any rule set to "error" is broken.
+    Check {
+        /// Which range, which files, which format.
+        #[command(flatten)]
+        range: RangeArgs,
+    },
+}
+
+/// The range of `report` and `check`.
+#[derive(Debug, clap::Args)]
+pub struct RangeArgs {
+    /// The content repository (working tree or bare).
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+    /// The branch the pull request goes into; files are compared from the merge base of BASE and HEAD.
+    #[arg(long)]
+    pub base: Option<String>,
+    /// The pull request's head.
+    #[arg(long, default_value = "HEAD")]
+    pub head: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RangeFormat::Text)]
+    pub format: RangeFormat,
+    /// With --base: only these explainer paths (files or folders). Without: SLUG FROM TO in the store.
+    pub paths: Vec<String>,
+}
+
+/// Output formats of `report` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RangeFormat {
+    /// Terminal text.
+    Text,
+    /// GitHub-flavoured Markdown for a pull-request comment.
+    Markdown,
+    /// JSON (`"schema": 1`).
+    Json,
+    /// GitHub Actions workflow commands (annotations on the changed lines).
+    Github,
+}
+
+/// `redline token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Add a token for NAME and print it once (only its hash is stored).
+    Add {
+        /// The owner's name, recorded as the editor of their updates.
+        name: String,
+        /// editor (may publish) or reader (may read).
+        #[arg(long, default_value = "editor")]
+        role: String,
+        /// The tokens file (created if absent).
+        #[arg(long)]
+        tokens: PathBuf,
+    },
+}
+
+/// `30s`, `500ms`, `2m` or plain seconds.
+fn parse_interval(raw: &str) -> std::result::Result<std::time::Duration, String> {
+    let raw = raw.trim();
+    let (number, unit) = match raw.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => raw.split_at(i),
+        None => (raw, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{raw:?}: give a duration like 30s, 500ms or 2m"))?;
+    let d = match unit {
+        "ms" => std::time::Duration::from_millis(n),
+        "s" => std::time::Duration::from_secs(n),
+        "m" => std::time::Duration::from_secs(n * 60),
+        _ => return Err(format!("{raw:?}: give a duration like 30s, 500ms or 2m")),
+    };
+    if d.is_zero() {
+        return Err(format!("{raw:?}: the interval must be above zero"));
+    }
+    Ok(d)
 }
 
 /// Output formats of reports (diffs and summaries).
@@ -392,6 +528,40 @@ pub fn run(cli: Cli) -> Result<u8> {
             let keep = cli.store_given.then_some(cli.store.as_path());
             demo(&mut out, &rules()?, keep)?
         }
+        Command::Serve {
+            listen,
+            tokens,
+            read_only,
+            base_url,
+            mirror_of,
+            fetch_interval,
+            hook_secret,
+        } => {
+            crate::serve::run(crate::serve::Config {
+                store: cli.store.clone(),
+                listen,
+                tokens,
+                read_only,
+                base_url,
+                mirror_of,
+                fetch_interval,
+                hook_secret,
+                rules: rules()?,
+            })?;
+        }
+        Command::Token(TokenCommand::Add { name, role, tokens }) => {
+            let role: crate::serve::tokens::Role = role.parse()?;
+            let token = crate::serve::tokens::add(&tokens, &name, role)?;
+            eprintln!(
+                "redline: added {} token for {name} to {}; it is shown once, here:",
+                match role {
+                    crate::serve::tokens::Role::Editor => "an editor",
+                    crate::serve::tokens::Role::Reader => "a reader",
+                },
+                tokens.display()
+            );
+            emit(&mut out, &verbatim(format!("{token}\n")))?;
+        }
         Command::Verify => {
             let store = Store::open(&cli.store)?;
             let report = store.verify()?;
@@ -402,8 +572,117 @@ pub fn run(cli: Cli) -> Result<u8> {
                 return Ok(1);
             }
         }
+        Command::Blame { target, format } => {
+            let (slug, reference) = parse_target(&target)?;
+            let blame = blame::blame(&Store::open(&cli.store)?, &slug, &reference)?;
+            let text = match format {
+                PageFormat::Text => blame::render::blame_text(&blame)?,
+                PageFormat::Json => json(&blame)?,
+                PageFormat::Html => blame::render::blame_html(&blame)?,
+            };
+            emit(&mut out, &text)?;
+        }
+        Command::History { slug, text, format } => {
+            let slug = Slug::new(&slug)?;
+            let history = blame::history(&Store::open(&cli.store)?, &slug, &text)?;
+            let text = match format {
+                PageFormat::Text => blame::render::history_text(&history)?,
+                PageFormat::Json => json(&history)?,
+                PageFormat::Html => blame::render::history_html(&history)?,
+            };
+            emit(&mut out, &text)?;
+        }
+        Command::Report {
+            range,
+            limit,
+            full_out,
+        } => {
+            let (report, _) = range_report(&range, &cli.store, cli.rules.as_deref())?;
+            let text = match range.format {
+                RangeFormat::Text => crate::report::text(&report, use_color())?,
+                RangeFormat::Json => crate::report::json(&report)?,
+                RangeFormat::Github => crate::report::github(&report)?,
+                RangeFormat::Markdown => crate::report::markdown(&report, limit)?.text,
+            };
+            if let Some(path) = full_out {
+                write_whole(&path, &crate::report::markdown(&report, usize::MAX)?.text)?;
+            }
+            emit(&mut out, &text)?;
+        }
+        Command::Check { range } => {
+            let (report, config) = range_report(&range, &cli.store, cli.rules.as_deref())?;
+            let violations = crate::report::check(&report, &config.policy);
+            let text = match range.format {
+                RangeFormat::Json => json(&violations)?,
+                format => {
+                    crate::report::check_text(&report, &violations, format == RangeFormat::Github)?
+                }
+            };
+            emit(&mut out, &text)?;
+            let failed = violations
+                .iter()
+                .any(|v| v.severity == crate::report::Severity::Error);
+            return Ok(u8::from(failed));
+        }
     }
     Ok(0)
+}
+
+/// The report `report` and `check` work on: a git range with --base, else a store range.
+fn range_report(
+    range: &RangeArgs,
+    store: &Path,
+    rules_path: Option<&Path>,
+) -> Result<(crate::report::Report, crate::report::ReportConfig)> {
+    use crate::report::{self, ReportConfig};
+    let explicit = rules_path
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|t| (p, t))
+                .map_err(|e| Error::io(p, e))
+        })
+        .transpose()?;
+    if let Some(base) = &range.base {
+        let request = report::GitRequest {
+            repo: &range.repo,
+            base,
+            head: &range.head,
+            paths: &range.paths,
+            config: explicit.as_ref().map(|(p, t)| (*p, t.as_str())),
+        };
+        return report::git_report(&request);
+    }
+    let [slug, from, to] = range.paths.as_slice() else {
+        return Err(Error::Version(
+            "give --base REF (a git range of a content repository) or SLUG FROM TO (a store explainer)"
+                .into(),
+        ));
+    };
+    let config = match &explicit {
+        Some((path, text)) => ReportConfig::parse(path, text)?,
+        None if Path::new("redline.toml").is_file() => {
+            let path = Path::new("redline.toml");
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            ReportConfig::parse(path, &text)?
+        }
+        None => ReportConfig::default(),
+    };
+    let store = Store::open(store)?;
+    let report = report::store_report(&store, &Slug::new(slug)?, &from.parse()?, &to.parse()?)?;
+    Ok((report, config))
+}
+
+/// Write a whole file or nothing: a temporary file beside it, renamed into place.
+fn write_whole(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
+    file.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// What the store did on the user's behalf (a recovered lock), on stderr.
@@ -428,7 +707,7 @@ impl Cli {
 
 /// The note to record: readers are told about a major update by its note, so
 /// one without a note (or with only spaces) is refused; a minor one may go without.
-fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
+pub(crate) fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
     let note = note.unwrap_or_default();
     if kind == UpdateKind::Major && note.trim().is_empty() {
         return Err(Error::Version(
@@ -558,7 +837,7 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn now() -> DateTime<FixedOffset> {
+pub(crate) fn now() -> DateTime<FixedOffset> {
     // Whole seconds, as git keeps them: the stored front matter then says what `log` says.
     let now = Utc::now().fixed_offset();
     now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()))
@@ -671,4 +950,15 @@ struct CommittedView<'a> {
     slug: &'a Slug,
     version: &'a Version,
     written: bool,
+}
+
+/// Output formats of blame and history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PageFormat {
+    /// Terminal text.
+    Text,
+    /// JSON (serde), for programs.
+    Json,
+    /// A standalone HTML page.
+    Html,
 }

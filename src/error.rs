@@ -86,6 +86,38 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is: what a caller maps to an exit code
+/// or an HTTP status, without reading its prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Something named does not exist (an explainer, a version, a store).
+    NotFound,
+    /// The request itself is malformed or its content is refused (the input,
+    /// a version reference, a time out of order, configuration).
+    BadInput,
+    /// The explainer moved on since the version the writer started from.
+    Conflict,
+    /// Another writer holds the store's lock.
+    Busy,
+    /// The store could not be read or written (file system, git).
+    Storage,
+    /// A failure of redline itself (rendering).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status a service answers with for this kind of failure.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::NotFound => 404,
+            ErrorKind::BadInput => 422,
+            ErrorKind::Conflict => 412,
+            ErrorKind::Busy => 503,
+            ErrorKind::Storage | ErrorKind::Internal => 500,
+        }
+    }
+}
+
 /// Library result alias.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -101,6 +133,26 @@ impl Error {
             | Error::TimeBackwards { .. }
             | Error::Config { .. } => 2,
             _ => 1,
+        }
+    }
+
+    /// The kind of failure, for exit codes and HTTP statuses.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::UnknownExplainer(_) | Error::MissingStore(_) => ErrorKind::NotFound,
+            // A well-formed version reference that matches nothing is "not
+            // found"; its shape is checked (as bad input) before a store is read.
+            Error::Version(message) if is_no_such_version(message) => ErrorKind::NotFound,
+            Error::Input { .. }
+            | Error::InvalidSlug(_)
+            | Error::Version(_)
+            | Error::TimeBackwards { .. }
+            | Error::Config { .. }
+            | Error::NotAStore { .. } => ErrorKind::BadInput,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Locked(_) => ErrorKind::Busy,
+            Error::StoreWrite(_) | Error::Git(_) | Error::Io { .. } => ErrorKind::Storage,
+            Error::Render(_) => ErrorKind::Internal,
         }
     }
 
@@ -133,6 +185,15 @@ impl Error {
         }
         Error::StoreWrite(format!("{what}: {}; nothing was written", git_cause(e)))
     }
+}
+
+/// Whether a [`Error::Version`] message says a version does not exist (the
+/// messages `store::resolve_in` writes), rather than that it cannot be read.
+fn is_no_such_version(message: &str) -> bool {
+    message.contains("; there is no v")
+        || message.starts_with("no version of ")
+        || message.contains(" has no version at or before ")
+        || message.contains(" has no version with commit id ")
 }
 
 /// The advice closing a conflict message: exactly what `--expect` accepts.
@@ -196,5 +257,52 @@ impl From<git2::Error> for Error {
 impl From<askama::Error> for Error {
     fn from(e: askama::Error) -> Self {
         Error::Render(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Version, VersionRef};
+    use crate::slug::Slug;
+
+    /// The kinds a service maps to statuses, from the errors the library
+    /// really raises (a store's resolver, the version parser, a conflict).
+    #[test]
+    fn errors_have_the_kind_a_service_maps_to_its_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::init(&dir.path().join("s.git")).unwrap();
+        let slug = Slug::new("rates").unwrap();
+        let missing = store.history(&slug).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        assert_eq!(missing.kind().http_status(), 404);
+
+        let malformed = "yesterday".parse::<VersionRef>().unwrap_err();
+        assert_eq!(malformed.kind(), ErrorKind::BadInput);
+        assert_eq!(malformed.kind().http_status(), 422);
+
+        let version = Version {
+            number: 1,
+            id: "abcdef0123456789abcdef0123456789abcdef01".into(),
+            updated: chrono::DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap(),
+            editor: "Jane".into(),
+            kind: crate::model::UpdateKind::Major,
+            note: "n".into(),
+            blob: String::new(),
+        };
+        let history = [version];
+        for reference in ["v2", "beef", "2025-02-01"] {
+            let e = crate::store::resolve_for_tests(&slug, &history, &reference.parse().unwrap())
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::NotFound, "{reference}: {e}");
+        }
+        let conflict = Error::Conflict {
+            slug: "rates".into(),
+            expected: "v1 (abcdef0)".into(),
+            newer: "v2 (1234567)".into(),
+        };
+        assert_eq!(conflict.kind().http_status(), 412);
+        assert_eq!(Error::Locked("x".into()).kind().http_status(), 503);
+        assert_eq!(Error::Git("x".into()).kind().http_status(), 500);
     }
 }

@@ -4,6 +4,7 @@
 //! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
 #![warn(missing_docs)]
 
+pub mod blame;
 mod calendar;
 pub mod claims;
 pub mod cli;
@@ -14,7 +15,10 @@ pub mod ingest;
 pub mod input_file;
 mod markdown;
 pub mod model;
+pub mod pages;
 pub mod render;
+pub mod report;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod store;

@@ -1007,13 +1007,61 @@ impl<'a> Outliner<'a> {
                 (BlockKind::Table, rows)
             }
             html::HtmlKind::Figure => (BlockKind::Figure, vec![whole(reading.text)]),
-            html::HtmlKind::Html => (BlockKind::Html, vec![whole(reading.text)]),
+            html::HtmlKind::Html => match html::prose(source) {
+                // Text inside markup (a pull quote, a note, `<details>`) is read as prose.
+                Some(parts) => return self.push_html_prose(block_span.start, parts),
+                None => (BlockKind::Html, vec![whole(reading.text)]),
+            },
         };
         self.current.blocks.push(Block {
             kind,
             span: block_span,
             sentences,
         });
+    }
+
+    /// An HTML block that holds prose, as blocks of sentences (one per
+    /// paragraph-level element) whose ranges point into the body; each image
+    /// in it is a figure of its own. `start` is the block's offset in the body.
+    fn push_html_prose(&mut self, start: usize, parts: Vec<html::ProsePart>) {
+        let kind = self.leaf_kind();
+        let mut leaf: Option<Leaf> = None;
+        for part in parts {
+            match part {
+                html::ProsePart::Text(r, text) => {
+                    let src = start + r.start..start + r.end;
+                    leaf.get_or_insert_with(|| Leaf::new(kind, src.start))
+                        .push(self.body, &text, src);
+                }
+                html::ProsePart::Space(r) => {
+                    if let Some(l) = leaf.as_mut() {
+                        l.push(self.body, " ", start + r.start..start + r.end);
+                    }
+                }
+                html::ProsePart::Break => self.push_prose_leaf(leaf.take()),
+                html::ProsePart::Image(r, image) => {
+                    self.push_prose_leaf(leaf.take());
+                    if let Some(span) = trim_range(self.body, start + r.start..start + r.end) {
+                        self.current.blocks.push(Block {
+                            kind: BlockKind::Figure,
+                            span: span.clone(),
+                            sentences: vec![Sentence {
+                                span,
+                                text: html::describe(&image),
+                            }],
+                        });
+                    }
+                }
+            }
+        }
+        self.push_prose_leaf(leaf);
+    }
+
+    /// A paragraph read from inside HTML, if it holds text.
+    fn push_prose_leaf(&mut self, leaf: Option<Leaf>) {
+        if let Some(block) = leaf.and_then(|l| l.into_block(self.body)) {
+            self.current.blocks.push(block);
+        }
     }
 
     /// Pipe-table events (the table is open).
@@ -1540,7 +1588,8 @@ pub(crate) mod tests {
     #[test]
     fn html_comments_are_no_block_and_html_is_markup() {
         // Synthetic, shaped like the corpus' markdownlint comments and figures.
-        let body = "<!-- markdownlint-disable -->\n\nText here.\n\n<figure>\n  <img src=\"a.png\" alt=\"A chart\">\n</figure>\n\n<div class=\"note\">\nA note.\n</div>\n\nTail <!-- inline --> words.\n";
+        // A `<div>` holding text is read as prose; a wrapper line alone is markup.
+        let body = "<!-- markdownlint-disable -->\n\nText here.\n\n<figure>\n  <img src=\"a.png\" alt=\"A chart\">\n</figure>\n\n<div class=\"note\">\nA note.\n</div>\n\nTail <!-- inline --> words.\n\n<div class=\"wrapper\">\n\n";
         let b = blocks(body);
         let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
         assert_eq!(
@@ -1548,10 +1597,12 @@ pub(crate) mod tests {
             vec![
                 BlockKind::Paragraph,
                 BlockKind::Figure,
-                BlockKind::Html,
-                BlockKind::Paragraph
+                BlockKind::Paragraph,
+                BlockKind::Paragraph,
+                BlockKind::Html
             ]
         );
+        assert_eq!(&body[b[2].sentences[0].span.clone()], "A note.");
         assert_eq!(b[1].sentences[0].text, "Image: A chart (a.png)");
         assert_eq!(b[2].sentences[0].text, "A note.");
         assert_eq!(b[3].sentences[0].text, "Tail words.");
@@ -1560,6 +1611,69 @@ pub(crate) mod tests {
                 assert!(!s.text.contains("<!--"), "{}", s.text);
             }
         }
+    }
+
+    #[test]
+    fn prose_inside_html_is_read_as_sentences_pointing_into_the_body() {
+        // Cut from ../shared/corpus/opensource-guide-legal (a pull quote, link shortened).
+        let body = "Intro.\n\n<aside markdown=\"1\" class=\"pquote\">\n  <img src=\"https://avatars.githubusercontent.com/benbalter?s=180\" class=\"pquote-avatar\" alt=\"avatar\">\n  A standardized license serves as a proxy for those without legal training to know precisely what they can and can't do with the software. Unless absolutely required, avoid custom, modified, or non-standard terms.\n  <p markdown=\"1\" class=\"pquote-credit\">\n— @benbalter, &quot;Everything a government attorney needs to know&quot;\n  </p>\n</aside>\n";
+        let b = blocks(body);
+        let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Figure,
+                BlockKind::Paragraph,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(
+            b[1].sentences[0].text,
+            "Image: avatar (https://avatars.githubusercontent.com/benbalter?s=180)"
+        );
+        let quote: Vec<&str> = b[2].sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            quote,
+            [
+                "A standardized license serves as a proxy for those without legal training to know precisely what they can and can't do with the software.",
+                "Unless absolutely required, avoid custom, modified, or non-standard terms."
+            ]
+        );
+        for s in &b[2].sentences {
+            assert_eq!(&body[s.span.clone()], s.text, "spans point into the body");
+        }
+        // Entities are decoded in the text; the span covers the source.
+        let credit = &b[3].sentences[0];
+        assert_eq!(
+            credit.text,
+            "— @benbalter, \"Everything a government attorney needs to know\""
+        );
+        assert_eq!(
+            &body[credit.span.clone()],
+            "— @benbalter, &quot;Everything a government attorney needs to know&quot;"
+        );
+    }
+
+    #[test]
+    fn details_are_prose_and_scripts_styles_and_breaks_stay_markup() {
+        // Synthetic.
+        let body = "<details>\n<summary>Why it matters</summary>\nThe fee is $5 per month.\n</details>\n\n<script>\nvar note = \"Not prose at all here\";\n</script>\n\n<style>\np { color: red; } /* words words words */\n</style>\n\n<br>\n\n<div><span>Mixed</span> <script>var a = 'b c d';</script></div>\n";
+        let b = blocks(body);
+        let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Paragraph,
+                BlockKind::Html,
+                BlockKind::Html,
+                BlockKind::Html,
+                BlockKind::Html
+            ]
+        );
+        assert_eq!(b[0].sentences[0].text, "Why it matters");
+        assert_eq!(b[1].sentences[0].text, "The fee is $5 per month.");
     }
 
     #[test]

@@ -452,7 +452,7 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "removed 3 file(s) of an earlier build the store no longer has",
+            "removed 4 file(s) of an earlier build the store no longer has",
         ));
     assert_eq!(
         std::fs::read_to_string(out.join("reader-copy.html")).unwrap(),
@@ -465,6 +465,10 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     assert!(!out.join("gone/index.html").exists(), "stale page kept");
     assert!(!out.join("gone/changes.html").exists(), "stale page kept");
     assert!(!out.join("gone/feed.xml").exists(), "stale feed kept");
+    assert!(
+        !out.join("gone/blame/v1.html").exists(),
+        "stale blame page kept"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("gone/notes.txt")).unwrap(),
         "mine"

@@ -22,6 +22,8 @@
 
 mod align;
 mod markup;
+// The sentence pairing, for the sentence timeline (blame).
+pub(crate) mod pairs;
 mod tags;
 mod text;
 

@@ -40,6 +40,24 @@ pub struct Rules {
     pub zone: Vec<Zone>,
     /// Publishers and their page furniture.
     pub publisher: Vec<Publisher>,
+    /// `[content]`: which files of a content repository are explainers. Read by
+    /// `crate::report` (checked there, unknown keys refused); ingest ignores it.
+    #[serde(skip_serializing)]
+    pub content: OtherTable,
+    /// `[policy]`: editorial policy of `redline check`, read by `crate::report`.
+    #[serde(skip_serializing)]
+    pub policy: OtherTable,
+}
+
+/// A table of `redline.toml` that another module reads and checks; ingest
+/// accepts it without looking inside.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OtherTable;
+
+impl<'de> Deserialize<'de> for OtherTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| OtherTable)
+    }
 }
 
 /// A named time zone with its standard offset and daylight-saving rule.
@@ -93,6 +111,8 @@ impl Default for Rules {
             date_formats: vec!["%d %B %Y".into(), "%B %d %Y".into(), "%Y-%m-%d".into()],
             zone: Vec::new(),
             publisher: Vec::new(),
+            content: OtherTable,
+            policy: OtherTable,
         }
     }
 }
@@ -528,7 +548,7 @@ mod tests {
             "figure_markers = [\"Image\"]\nheading_max = 3\n",
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "my.toml: line 2: unknown field `heading_max`, expected one of `question_heading_max_words`, `plain_heading_max_words`, `figure_markers`, `figure_label_max_words`, `figure_label_max_chars`, `updated_prefixes`, `updated_search_lines`, `date_formats`, `zone`, `publisher`");
+        assert_eq!(err.to_string(), "my.toml: line 2: unknown field `heading_max`, expected one of `question_heading_max_words`, `plain_heading_max_words`, `figure_markers`, `figure_label_max_words`, `figure_label_max_chars`, `updated_prefixes`, `updated_search_lines`, `date_formats`, `zone`, `publisher`, `content`, `policy`");
         let err = Rules::parse(
             Path::new("my.toml"),
             "\n\n[[zone]]\nnames = [\"X\"]\nutc_offset_minutes = 0\ndst = \"mars\"\n",

@@ -27,7 +27,7 @@ use crate::diff::{
 };
 use crate::error::Result;
 use crate::model::{UpdateKind, Version};
-use crate::summary::{Highlight, HighlightKind, Summary, Withdrawn};
+use crate::summary::{BlockGroup, GroupBlock, Highlight, HighlightKind, Summary, Withdrawn};
 
 /// What a diff compares: a title and the two sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -363,6 +363,13 @@ pub(crate) struct Piece {
     pub ins: bool,
     /// Deleted.
     pub del: bool,
+    /// An insertion right after a deletion with no whitespace between them:
+    /// the templates put a space there so "post's" → "posts" does not read
+    /// "post'sposts" (as the track-changes page does).
+    pub gap: bool,
+    /// Starts with screen-reader words ("deleted: ", "inserted: ") in HTML:
+    /// set inside an edit, where colour alone tells the two apart.
+    pub label: bool,
 }
 
 impl Piece {
@@ -371,6 +378,30 @@ impl Piece {
             text,
             ins: op == SpanOp::Insert,
             del: op == SpanOp::Delete,
+            gap: false,
+            label: false,
+        }
+    }
+}
+
+/// Mark every insertion that directly follows a deletion, with no whitespace
+/// at the seam, as needing a gap; label the changed pieces of an edit for
+/// screen readers.
+fn mark_gaps(pieces: &mut [Piece]) {
+    let edit = pieces.len() > 1;
+    for piece in pieces.iter_mut() {
+        piece.label = edit && (piece.ins || piece.del);
+    }
+    for i in 1..pieces.len() {
+        let Some((before, after)) = pieces.get(i - 1..=i).and_then(|w| w.split_first()) else {
+            continue;
+        };
+        let Some(after) = after.first() else { continue };
+        let seam = before.text.ends_with(char::is_whitespace)
+            || after.text.starts_with(char::is_whitespace);
+        let gap = before.del && after.ins && !seam;
+        if let Some(piece) = pieces.get_mut(i) {
+            piece.gap = gap;
         }
     }
 }
@@ -388,9 +419,12 @@ pub(crate) fn pieces(spans: &[Span]) -> Vec<Piece> {
             _ => out.push((span.op, span.text.clone())),
         }
     }
-    out.into_iter()
+    let mut pieces: Vec<Piece> = out
+        .into_iter()
         .map(|(op, text)| Piece::new(op, text))
-        .collect()
+        .collect();
+    mark_gaps(&mut pieces);
+    pieces
 }
 
 /// Name of a diff tag for readers.
@@ -640,6 +674,160 @@ pub(crate) struct HighlightView {
     /// Show the update's change note here: only at the first highlight from
     /// each update, so a long note is not repeated under every quote.
     pub show_note: bool,
+    /// Rows of one table or lines of one code block, told as one item.
+    pub group: Option<GroupView>,
+    /// Each update that made it, oldest first, when there are several (an
+    /// edit spread over several updates); empty when one update made it all.
+    pub credits: Vec<CreditView>,
+}
+
+/// How many word changes of one update a credit line quotes.
+const CREDIT_EDITS: usize = 3;
+
+/// The longest word change (in words) a credit line quotes.
+const CREDIT_WORDS: usize = 12;
+
+/// One update's part in a highlight: "v12 changed 'thirty' → '32'".
+#[derive(Debug, Clone)]
+pub(crate) struct CreditView {
+    pub version: VersionView,
+    /// "added", "changed", "removed", "split off", "joined", "moved", "brought back".
+    pub verb: &'static str,
+    /// Its word changes: (old words, new words); either may be empty.
+    pub edits: Vec<(String, String)>,
+    /// Word changes not quoted.
+    pub more: usize,
+}
+
+impl CreditView {
+    fn new(credit: &crate::blame::Credit) -> CreditView {
+        use crate::blame::CreditChange;
+        let verb = match credit.change {
+            CreditChange::Added => "added",
+            CreditChange::Restored => "brought back",
+            CreditChange::Edited => "changed",
+            CreditChange::Split => "split off",
+            CreditChange::Merged => "joined",
+            CreditChange::Moved => "moved",
+            CreditChange::Removed => "removed",
+        };
+        // Consecutive deletions and insertions are one replacement.
+        let mut edits: Vec<(String, String)> = Vec::new();
+        let mut open = false;
+        for span in &credit.words {
+            let text = span.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            match span.op {
+                SpanOp::Equal => open = false,
+                op => {
+                    if !open {
+                        edits.push((String::new(), String::new()));
+                        open = true;
+                    }
+                    if let Some(last) = edits.last_mut() {
+                        let side = if op == SpanOp::Delete {
+                            &mut last.0
+                        } else {
+                            &mut last.1
+                        };
+                        if !side.is_empty() && !text.is_empty() {
+                            side.push(' ');
+                        }
+                        side.push_str(&text);
+                    }
+                }
+            }
+        }
+        edits.retain(|(old, new)| !old.is_empty() || !new.is_empty());
+        // A rewrite (or a split's other half) is told by the verb alone: a
+        // credit line quotes word changes, not whole sentences.
+        let long = |t: &str| t.split_whitespace().count() > CREDIT_WORDS;
+        if edits.iter().any(|(old, new)| long(old) || long(new)) {
+            edits.clear();
+        }
+        let more = edits.len().saturating_sub(CREDIT_EDITS);
+        edits.truncate(CREDIT_EDITS);
+        CreditView {
+            version: VersionView::new(&credit.version),
+            verb,
+            edits,
+            more,
+        }
+    }
+}
+
+/// How many rows (lines) of a grouped table (code) highlight are quoted.
+const GROUP_SAMPLES: usize = 3;
+
+/// A table or code block told as one highlight.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupView {
+    /// "Table" or "Code".
+    pub what: &'static str,
+    /// "row", "line" or "entry".
+    pub unit: &'static str,
+    /// Its plural: "rows", "lines", "entries".
+    pub units: &'static str,
+    /// Non-zero counts with their verbs, removals first: (35, "removed"), (1, "added").
+    pub counts: Vec<(usize, &'static str)>,
+    /// The first few members: sign and one piece (deleted for a removal).
+    pub samples: Vec<(&'static str, Piece)>,
+    /// Members not quoted.
+    pub more: usize,
+}
+
+impl GroupView {
+    fn new(group: &BlockGroup) -> GroupView {
+        let (what, unit, units) = match group.block {
+            GroupBlock::Code => ("Code", "line", "lines"),
+            GroupBlock::Table => ("Table", "row", "rows"),
+            GroupBlock::Contents => ("Table of contents", "entry", "entries"),
+        };
+        let counts = [
+            (group.removed, "removed"),
+            (group.added, "added"),
+            (group.edited, "edited"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .collect();
+        // The first member of each direction, then the next in document order,
+        // so "1 added" always shows what was added.
+        let mut chosen: Vec<usize> = Vec::new();
+        for change in [ChangeKind::Removed, ChangeKind::Added, ChangeKind::Edited] {
+            if let Some(at) = group.members.iter().position(|m| m.change == change) {
+                chosen.push(at);
+            }
+        }
+        for at in 0..group.members.len() {
+            if chosen.len() >= GROUP_SAMPLES {
+                break;
+            }
+            if !chosen.contains(&at) {
+                chosen.push(at);
+            }
+        }
+        chosen.sort_unstable();
+        let samples = chosen
+            .iter()
+            .filter_map(|&at| group.members.get(at))
+            .map(|m| {
+                let (sign, op) = match m.change {
+                    ChangeKind::Removed => ("-", SpanOp::Delete),
+                    ChangeKind::Added => ("+", SpanOp::Insert),
+                    _ => ("~", SpanOp::Equal),
+                };
+                (sign, Piece::new(op, one_line(&m.text)))
+            })
+            .collect();
+        GroupView {
+            what,
+            unit,
+            units,
+            counts,
+            samples,
+            more: group.members.len().saturating_sub(chosen.len()),
+        }
+    }
 }
 
 /// Highlights for display, in rank order, each update's note shown once.
@@ -740,8 +928,34 @@ impl HighlightView {
             tags: tags.into_iter().map(tag_name).collect(),
             version: VersionView::new(&highlight.version),
             show_note: true,
+            group: highlight.group.as_ref().map(GroupView::new),
+            credits: if highlight.credits.len() > 1 {
+                highlight.credits.iter().map(CreditView::new).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
+}
+
+/// The kinds of minor change among `minor`, for "12 minor changes (code, links)".
+fn minor_kinds(minor: &[Highlight]) -> Vec<&'static str> {
+    let kind = |h: &Highlight| -> &'static str {
+        let evidence = |prefix: &str| h.score.evidence.iter().any(|e| e.starts_with(prefix));
+        match h.group.as_ref().map(|g| g.block) {
+            Some(GroupBlock::Contents) => "table of contents",
+            Some(GroupBlock::Code) => "code",
+            _ if evidence("block: code") => "code",
+            _ if evidence("cosmetic: link changed") => "links",
+            _ if evidence("cosmetic: markup") => "markup",
+            _ => "spelling",
+        }
+    };
+    let found: Vec<&'static str> = minor.iter().map(kind).collect();
+    ["table of contents", "code", "links", "markup", "spelling"]
+        .into_iter()
+        .filter(|k| found.contains(k))
+        .collect()
 }
 
 /// A withdrawn change for display.
@@ -824,6 +1038,12 @@ pub(crate) struct SummaryView {
     pub rest: Vec<SectionCount>,
     /// Short output: changes not shown in sections beyond `rest`.
     pub rest_elsewhere: SectionCount,
+    /// Changes told by no highlight because they are minor (cosmetic: code,
+    /// links, spelling, a table of contents): how many.
+    pub minor: usize,
+    /// What kinds of minor change there are, in a fixed order ("table of
+    /// contents", "code", "links", "markup", "spelling").
+    pub minor_kinds: Vec<&'static str>,
     /// Every change is listed (no counts).
     pub full: bool,
     /// Nothing changed at all.
@@ -838,12 +1058,13 @@ impl SummaryView {
 
     pub(crate) fn with_detail(summary: &Summary, detail: Detail) -> SummaryView {
         let full = detail == Detail::All;
-        let highlighted = |change: &&Change, shown: &[Highlight]| {
+        let highlighted = |index: usize, change: &Change, shown: &[Highlight]| {
             shown.iter().any(|h| {
-                (h.section == change.section || h.also_in.contains(&change.section))
-                    && (change.new_text.as_deref() == Some(h.text.as_str())
-                        || (change.kind == ChangeKind::Removed
-                            && change.old_text.as_deref() == Some(h.text.as_str())))
+                h.changes.contains(&index)
+                    || (h.section == change.section || h.also_in.contains(&change.section))
+                        && (change.new_text.as_deref() == Some(h.text.as_str())
+                            || (change.kind == ChangeKind::Removed
+                                && change.old_text.as_deref() == Some(h.text.as_str())))
             })
         };
         let top = summary
@@ -858,7 +1079,9 @@ impl SummaryView {
                     .changes
                     .changes
                     .iter()
-                    .filter(|c| !highlighted(c, &summary.highlights)),
+                    .enumerate()
+                    .filter(|(i, c)| !highlighted(*i, c, &summary.highlights))
+                    .map(|(_, c)| c),
                 &summary.changes.sections,
             )
         } else {
@@ -871,8 +1094,9 @@ impl SummaryView {
                 .changes
                 .changes
                 .iter()
-                .filter(|c| !highlighted(c, top))
-                .map(|c| section_name(&c.section))
+                .enumerate()
+                .filter(|(i, c)| !highlighted(*i, c, top))
+                .map(|(_, c)| section_name(&c.section))
                 .chain(
                     summary
                         .changes
@@ -941,6 +1165,8 @@ impl SummaryView {
             others,
             rest,
             rest_elsewhere,
+            minor: summary.minor.iter().map(|h| h.changes.len().max(1)).sum(),
+            minor_kinds: minor_kinds(&summary.minor),
             full,
             unchanged: summary.changes.changes.is_empty()
                 && summary.changes.sections.is_empty()

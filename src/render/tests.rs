@@ -133,6 +133,7 @@ fn summary() -> Summary {
         base: v2.clone(),
         head: v4.clone(),
         updates: vec![v3.clone(), v4.clone()],
+        minor: Vec::new(),
         highlights: vec![
             Highlight {
                 rank: 1,
@@ -152,6 +153,9 @@ fn summary() -> Summary {
                 disputed_by: vec!["the UK government".into()],
                 tags: vec![Tag::Quote, Tag::Attribution],
                 version: v4.clone(),
+                credits: Vec::new(),
+                changes: Vec::new(),
+                group: None,
             },
             // Synthetic removal: shown as removed in every format.
             Highlight {
@@ -172,6 +176,9 @@ fn summary() -> Summary {
                 disputed_by: Vec::new(),
                 tags: Vec::new(),
                 version: v3.clone(),
+                credits: Vec::new(),
+                changes: Vec::new(),
+                group: None,
             },
         ],
         withdrawn: vec![Withdrawn {
@@ -202,7 +209,10 @@ fn coloured_text_uses_ansi_and_no_markers() {
     );
     assert!(!text.contains("[+"));
     let plain = diff_text(&change_set(), &header(), false).unwrap();
-    assert!(plain.contains("[-on 1-][+at 4pm on Tuesday 4+]"), "{plain}");
+    assert!(
+        plain.contains("[-on 1-] [+at 4pm on Tuesday 4+]"),
+        "{plain}"
+    );
     assert!(!plain.contains('\x1b'));
 }
 
@@ -334,4 +344,152 @@ fn neighbouring_spans_of_one_kind_merge() {
     assert_eq!(merged[0].text, "new words");
     assert!(merged[0].ins);
     assert_eq!(merged[1].text, " here");
+}
+
+/// Synthetic: the demo summary plus one table whose rows were removed, told as one highlight.
+fn summary_with_table_group() -> Summary {
+    let mut s = summary();
+    let rows = [
+        "`:year` | Year",
+        "`:month` | Month",
+        "`:day` | Day",
+        "`:hour` | Hour",
+    ];
+    let members: Vec<crate::summary::GroupMember> = rows
+        .iter()
+        .enumerate()
+        .map(|(index, text)| crate::summary::GroupMember {
+            index: 100 + index,
+            change: ChangeKind::Removed,
+            text: (*text).to_string(),
+        })
+        .chain(std::iter::once(crate::summary::GroupMember {
+            index: 104,
+            change: ChangeKind::Added,
+            text: "`{{ row.name }}` | {{ row.description }}".into(),
+        }))
+        .collect();
+    let mut table = s.highlights.get(1).unwrap().clone();
+    table.rank = 3;
+    table.kind = HighlightKind::Other;
+    table.section = Some("Placeholders".into());
+    table.also_in = Vec::new();
+    table.text = rows[0].into();
+    table.changes = (100..105).collect();
+    table.group = Some(crate::summary::BlockGroup {
+        block: crate::summary::GroupBlock::Table,
+        added: 1,
+        removed: 4,
+        edited: 0,
+        members,
+    });
+    s.highlights.push(table);
+    s
+}
+
+#[test]
+fn a_table_group_is_one_item_with_counts_and_its_first_rows() {
+    let s = summary_with_table_group();
+    let text = summary_text(&s, false).unwrap();
+    assert!(
+        text.contains("3. Table in \"Placeholders\": 4 rows removed, 1 added\n   - \"[-`:year` | Year-]\"\n   - \"[-`:month` | Month-]\"\n   + \"`{{ row.name }}` | {{ row.description }}\"\n   and 2 more\n   Removed in the update of"),
+        "{text}"
+    );
+    let md = summary_markdown(&s).unwrap();
+    assert!(
+        md.contains("3. **Table** in “Placeholders”: 4 rows removed, 1 added"),
+        "{md}"
+    );
+    assert!(md.contains("    - <del>\\`:year\\` \\| Year</del>"), "{md}");
+    assert!(md.contains("    - and 2 more"), "{md}");
+    let html = scraper::Html::parse_document(&summary_html(&s).unwrap());
+    let item = scraper::Selector::parse("li.highlight[value='3']").unwrap();
+    let item = html.select(&item).next().expect("the table's highlight");
+    let text_of = |sel: &str| -> Vec<String> {
+        let sel = scraper::Selector::parse(sel).unwrap();
+        item.select(&sel).map(|e| e.text().collect()).collect()
+    };
+    assert_eq!(text_of("p.kind"), ["Table: 4 rows removed, 1 added"]);
+    assert_eq!(
+        text_of("ul.group-samples del"),
+        ["removed: `:year` | Year", "removed: `:month` | Month"]
+    );
+    // The added row is quoted even though removals come first: "1 added" shows what.
+    assert_eq!(
+        text_of("ul.group-samples ins"),
+        ["added: `{{ row.name }}` | {{ row.description }}"]
+    );
+    assert_eq!(text_of("ul.group-samples li.meta"), ["and 2 more"]);
+}
+
+#[test]
+fn a_replacement_reads_with_a_gap_and_spoken_words() {
+    let pieces = pieces(&[
+        Span {
+            op: SpanOp::Equal,
+            text: "the ".into(),
+        },
+        Span {
+            op: SpanOp::Delete,
+            text: "post's".into(),
+        },
+        Span {
+            op: SpanOp::Insert,
+            text: "posts".into(),
+        },
+        Span {
+            op: SpanOp::Equal,
+            text: " name".into(),
+        },
+    ]);
+    let gaps: Vec<bool> = pieces.iter().map(|p| p.gap).collect();
+    assert_eq!(gaps, [false, false, true, false]);
+    let html = diff_html(&change_set(), &header()).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let li = scraper::Selector::parse("li.change.edited").unwrap();
+    let first: String = doc.select(&li).next().unwrap().text().collect();
+    assert!(
+        first.contains("last updated deleted: on 1 inserted: at 4pm on Tuesday 4 March."),
+        "{first}"
+    );
+}
+
+#[test]
+fn an_edit_spread_over_two_updates_names_each_in_every_format() {
+    // Synthetic: a sentence whose figure changed in v3 and its noun in v4.
+    let mut s = summary();
+    let (v3, v4) = (s.updates[0].clone(), s.updates[1].clone());
+    let credit = |version: Version, old: &str, new: &str| crate::blame::Credit {
+        version,
+        change: crate::blame::CreditChange::Edited,
+        words: vec![
+            span(SpanOp::Equal, "About "),
+            span(SpanOp::Delete, old),
+            span(SpanOp::Insert, new),
+            span(SpanOp::Equal, " took part."),
+        ],
+        substantive: true,
+    };
+    s.highlights[0].credits = vec![credit(v3, "thirty", "32"), credit(v4, "members", "states")];
+    let text = summary_text(&s, false).unwrap();
+    assert!(
+        text.contains(
+            "By update: v3 (1 March 2025) changed \"thirty\" → \"32\"; v4 (4 March 2025) changed \"members\" → \"states\""
+        ),
+        "{text}"
+    );
+    let md = summary_markdown(&s).unwrap();
+    assert!(
+        md.contains("By update: v3 (1 March 2025) changed “thirty” → “32”; v4 (4 March 2025) changed “members” → “states”"),
+        "{md}"
+    );
+    let html = summary_html(&s).unwrap();
+    assert!(html.contains("<ol class=\"credits meta\">"), "{html}");
+    assert!(
+        html.contains("changed <del><span class=\"sr-only\">removed: </span>members</del> → <ins><span class=\"sr-only\">added: </span>states</ins>"),
+        "{html}"
+    );
+    // One update alone needs no such line.
+    s.highlights[0].credits.truncate(1);
+    assert!(!summary_text(&s, false).unwrap().contains("By update"));
 }

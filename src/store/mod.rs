@@ -229,6 +229,16 @@ fn range_label(count: usize) -> String {
     }
 }
 
+/// [`resolve_in`] for tests elsewhere in the crate (error kinds).
+#[cfg(test)]
+pub(crate) fn resolve_for_tests(
+    slug: &Slug,
+    history: &[Version],
+    reference: &VersionRef,
+) -> Result<Version> {
+    resolve_in(slug, history, reference)
+}
+
 /// Resolve a version reference against one explainer's history (oldest first).
 fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Result<Version> {
     let Some(latest) = history.last() else {
@@ -1063,6 +1073,21 @@ impl Store {
                 e.message()
             ));
         }
+    }
+
+    /// Make this store's `main` what `main` is at `primary` (a git URL or
+    /// path): how a read replica follows the single writer. The primary's
+    /// history only grows, so the fetch is a fast-forward; a forced update
+    /// (history rewritten on the primary) is followed too, as a mirror must.
+    pub fn fetch_main(&self, primary: &str) -> Result<()> {
+        let mut remote = self
+            .repo
+            .remote_anonymous(primary)
+            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+        remote
+            .fetch(&[format!("+{MAIN_REF}:{MAIN_REF}")], None, None)
+            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+        Ok(())
     }
 
     /// [`Store::move_main`] under the writers' lock: recovers a `main.lock`

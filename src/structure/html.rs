@@ -394,6 +394,137 @@ pub(crate) fn read(source: &str) -> HtmlReading {
     HtmlReading { kind, text, rows }
 }
 
+/// A piece of an HTML block that holds prose, in source order, ranges relative to the block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProsePart {
+    /// Text a reader reads: its source range and its text (entities decoded).
+    Text(Range<usize>, String),
+    /// An inline tag that is not text but parts words (`<br>`, `<input>`): a space.
+    Space(Range<usize>),
+    /// A block-level tag (`<p>`, `</div>`, `<li>` …): the paragraph ends here.
+    Break,
+    /// An `<img>`: a figure of its own, at the tag's range.
+    Image(Range<usize>, Image),
+}
+
+/// Tags whose content is never text a reader reads.
+const HIDDEN_TAGS: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
+
+/// Tags that start or end a paragraph of their own.
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "ul",
+];
+
+/// The parts of an HTML block a reader reads as prose (an `<aside>` pull
+/// quote, a `<div class="note">` with paragraphs, `<details>` with text):
+/// `None` when it holds fewer than two words outside tags, images and
+/// script/style content (a wrapper `<div>` alone, a `<br>`, a script), so it
+/// stays markup. Tables and figures are read by [`read`], never here.
+pub(crate) fn prose(source: &str) -> Option<Vec<ProsePart>> {
+    let mut parts = Vec::new();
+    let mut hidden: Option<String> = None;
+    let mut words = 0;
+    for token in tokens(source) {
+        match token {
+            Token::Comment | Token::Liquid => {}
+            Token::Tag {
+                name,
+                closing,
+                attrs,
+                range,
+            } => {
+                if let Some(open) = hidden.as_deref() {
+                    if closing && name == open {
+                        hidden = None;
+                    }
+                    continue;
+                }
+                if HIDDEN_TAGS.contains(&name.as_str()) {
+                    if !closing && !attrs.trim_end().ends_with('/') {
+                        hidden = Some(name);
+                    }
+                    continue;
+                }
+                if name == "img" && !closing {
+                    parts.push(ProsePart::Image(
+                        range,
+                        Image {
+                            alt: attribute(attrs, "alt").map(|a| decode_entities(&a)),
+                            src: attribute(attrs, "src"),
+                        },
+                    ));
+                } else if BLOCK_TAGS.contains(&name.as_str()) {
+                    parts.push(ProsePart::Break);
+                } else if !INLINE_TAGS.contains(&name.as_str()) {
+                    parts.push(ProsePart::Space(range));
+                }
+            }
+            Token::Text(t) => {
+                if hidden.is_some() {
+                    continue;
+                }
+                let start = (t.as_ptr() as usize).saturating_sub(source.as_ptr() as usize);
+                // Whitespace around the words is its own piece, so a sentence
+                // whose text was decoded (`&quot;`) still starts and ends at its words.
+                let core = t.trim();
+                let lead = t.len() - t.trim_start().len();
+                let pieces = [
+                    (start..start + lead, None),
+                    (start + lead..start + lead + core.len(), Some(core)),
+                    (start + lead + core.len()..start + t.len(), None),
+                ];
+                for (range, words_in) in pieces {
+                    if range.is_empty() {
+                        continue;
+                    }
+                    let text = match words_in {
+                        Some(core) => decode_entities(core),
+                        None => source.get(range.clone()).unwrap_or(" ").to_string(),
+                    };
+                    words += text
+                        .split_whitespace()
+                        .filter(|w| w.chars().any(char::is_alphabetic))
+                        .count();
+                    parts.push(ProsePart::Text(range, text));
+                }
+            }
+        }
+    }
+    (words >= 2).then_some(parts)
+}
+
 /// `source` without its HTML comments (what is left of pure markup to show).
 pub(crate) fn without_comments(source: &str) -> String {
     let mut out = String::with_capacity(source.len());

@@ -3,10 +3,10 @@
 //! withdrawn inside the window. OWNER: summary engineer.
 //!
 //! Cost model (a long window must stay cheap): one history walk; base and head
-//! are read and outlined in full and diffed once; every intermediate version's
-//! blob is read once (by reader threads on long windows) and only hashed
-//! paragraph by paragraph ([`Timeline`]), with only paragraphs never seen
-//! before outlined into sentences. No consecutive pair is ever diffed.
+//! are read and outlined in full and diffed once; credits and withdrawn
+//! changes come from the explainer's sentence timeline ([`crate::blame`]),
+//! whose consecutive pairs are aligned once per history and cached with it
+//! (an update adds one pair), so a window reads one cache file ([`Timeline`]).
 //!
 //! Ranking ([`rank_highlights`]) is a pure function of the net change set, so
 //! its rules are tested without git.
@@ -17,8 +17,6 @@ mod timeline;
 #[cfg(test)]
 mod tests;
 
-use std::path::Path;
-
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -28,9 +26,10 @@ use crate::model::{Document, Version, VersionRef};
 use crate::slug::Slug;
 use crate::store::Store;
 
-pub use rank::{normalise, rank_highlights, PendingHighlight, Score, Trace};
-use timeline::{index_body, IndexedBody};
-pub use timeline::{Timeline, WithdrawnSpan};
+pub use rank::{
+    normalise, rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
+};
+pub use timeline::{Credits, Timeline, WindowCredit, WithdrawnSpan};
 
 /// What changed in an explainer between two moments.
 #[derive(Debug, Clone, Serialize)]
@@ -49,8 +48,12 @@ pub struct Summary {
     pub head: Version,
     /// Every update after base up to head, oldest first.
     pub updates: Vec<Version>,
-    /// Ranked highlights.
+    /// Ranked highlights: the substantive changes a reader must be told.
     pub highlights: Vec<Highlight>,
+    /// Minor changes (class `cosmetic`: code, spelling and link fixes,
+    /// renumbering, a table of contents), ranked and grouped like highlights
+    /// but no highlights: a summary counts them, and every one is also in `changes`.
+    pub minor: Vec<Highlight>,
     /// Changes that appeared and were withdrawn inside the window.
     pub withdrawn: Vec<Withdrawn>,
     /// Net change base → head.
@@ -89,6 +92,14 @@ pub struct Highlight {
     pub tags: Vec<Tag>,
     /// The update that introduced it.
     pub version: Version,
+    /// Indices into `changes.changes` of every change this highlight shows.
+    pub changes: Vec<usize>,
+    /// Changed rows of one table or lines of one code block told as one item
+    /// (`null` for a single change).
+    pub group: Option<BlockGroup>,
+    /// Every update of the window that made it, oldest first (an edit spread
+    /// over several updates names each, with its word change).
+    pub credits: Vec<crate::blame::Credit>,
 }
 
 /// Highlight ranking classes, in display order.
@@ -171,8 +182,8 @@ pub fn since(
     } else {
         store.document_from_history(slug, head)?
     };
-    let summary = assemble(slug, window, &base_doc, &head_doc, |timeline| {
-        scan_intermediates(store, slug, window, timeline)
+    let summary = assemble(slug, window, &base_doc, &head_doc, || {
+        crate::blame::load(store, slug, &history, None).map(std::borrow::Cow::Owned)
     })?;
     Ok(Summary {
         asked: match when {
@@ -198,26 +209,42 @@ pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Res
             documents.len()
         )));
     }
-    assemble(slug, window, base_doc, head_doc, |timeline| {
-        let last = documents.len().saturating_sub(1);
-        for (index, document) in documents.iter().enumerate().take(last).skip(1) {
-            timeline.add_intermediate(index, &document.body);
-        }
-        Ok(())
+    assemble(slug, window, base_doc, head_doc, || {
+        Ok(std::borrow::Cow::Owned(crate::blame::from_documents(
+            slug, window, documents,
+        )))
+    })
+}
+
+/// [`summarize`] with the sentence timeline of the whole history already at
+/// hand (the site builder summarises many windows of one history).
+pub fn summarize_with(
+    slug: &Slug,
+    window: &[Version],
+    documents: &[Document],
+    sentences: &crate::blame::SentenceTimeline,
+) -> Result<Summary> {
+    let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
+        return Err(Error::Version(format!(
+            "{slug}: an empty window has no summary"
+        )));
+    };
+    assemble(slug, window, base_doc, head_doc, || {
+        Ok(std::borrow::Cow::Borrowed(sentences))
     })
 }
 
 /// The one place a [`Summary`] is put together: net diff base → head, ranked
-/// highlights, and the timeline of the versions in between for introduced-by and
-/// withdrawn changes. `intermediates` feeds the versions strictly between base
-/// and head to the timeline. A window of one update skips the timeline: all its
-/// changes came with head and nothing can have come and gone.
-fn assemble(
+/// highlights, and the window's view of the sentence timeline for credits and
+/// withdrawn changes. `sentences` gives the timeline of a history holding the
+/// window. A window of one update skips the timeline: all its changes came
+/// with head and nothing can have come and gone.
+fn assemble<'t>(
     slug: &Slug,
     window: &[Version],
     base_doc: &Document,
     head_doc: &Document,
-    intermediates: impl FnOnce(&mut Timeline) -> Result<()>,
+    sentences: impl FnOnce() -> Result<std::borrow::Cow<'t, crate::blame::SentenceTimeline>>,
 ) -> Result<Summary> {
     let (Some(base), Some(head)) = (window.first(), window.last()) else {
         return Err(Error::UnknownExplainer(slug.to_string()));
@@ -225,21 +252,26 @@ fn assemble(
     let last = window.len() - 1;
     let changes = crate::diff::diff(base_doc, head_doc);
     let ranked = rank_highlights(&changes, base_doc, head_doc);
-    let mut timeline = if window.len() > 2 {
-        let mut timeline = Timeline::new(window.len());
-        timeline.add_known(0, &base_doc.body);
-        timeline.add_known(last, &head_doc.body);
-        intermediates(&mut timeline)?;
-        Some(timeline)
+    let sentences = if window.len() > 2 {
+        Some(sentences()?)
     } else {
         None
     };
+    let timeline = sentences
+        .as_deref()
+        .map(|s| Timeline::new(s, window))
+        .transpose()?;
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
-    let highlights = ranked
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| Highlight {
-            version: at(timeline.as_ref().map_or(last, |t| t.introduced(&h.trace))),
+    let credit = |(i, h): (usize, PendingHighlight)| {
+        let credits = Credits::of(
+            timeline.as_ref(),
+            &h.trace,
+            h.section.as_deref(),
+            &h.words,
+            last,
+        );
+        Highlight {
+            version: at(credits.index),
             rank: i + 1,
             kind: h.kind,
             change: h.change,
@@ -253,10 +285,27 @@ fn assemble(
             claimant: h.claimant,
             disputed_by: h.disputed_by,
             tags: h.tags,
-        })
-        .collect();
+            changes: h.changes,
+            group: h.group,
+            credits: credits
+                .all
+                .into_iter()
+                .map(|c| {
+                    let version = at(c.index);
+                    c.credit(version)
+                })
+                .collect(),
+        }
+    };
+    // Cosmetic changes are never highlights (they change no meaning a reader
+    // reads); they are ranked the same way and kept apart.
+    let (minor, substantive): (Vec<PendingHighlight>, Vec<PendingHighlight>) = ranked
+        .into_iter()
+        .partition(|h| h.kind == HighlightKind::Cosmetic);
+    let highlights = substantive.into_iter().enumerate().map(credit).collect();
+    let minor = minor.into_iter().enumerate().map(credit).collect();
     let withdrawn = timeline
-        .as_mut()
+        .as_ref()
         .map(Timeline::withdrawn)
         .unwrap_or_default()
         .into_iter()
@@ -277,112 +326,10 @@ fn assemble(
         head: head.clone(),
         updates: window.get(1..).unwrap_or(&[]).to_vec(),
         highlights,
+        minor,
         withdrawn,
         changes,
     })
-}
-
-/// Windows with at least this many intermediate versions are read in parallel.
-const PARALLEL_FROM: usize = 32;
-
-/// How many indexed versions a reader may hold ready before it waits: bounds
-/// memory (a few MB of bodies per reader) on very long windows.
-const READ_AHEAD: usize = 256;
-
-/// Feed every intermediate version's body to `timeline`, in window order.
-///
-/// Reading blobs dominates a long window (inflate and hash checks in
-/// libgit2). So reader threads, each with its own store handle (a git
-/// repository handle cannot be shared), each take a contiguous block of the
-/// window: they read, cut and hash every version and outline the chunks they
-/// claim first, while this thread only tracks sets, block by block. Contiguous
-/// blocks keep the chunks two readers both meet (and so the outlines this
-/// thread must redo) to those alive at a block boundary.
-fn scan_intermediates(
-    store: &Store,
-    slug: &Slug,
-    window: &[Version],
-    timeline: &mut Timeline,
-) -> Result<()> {
-    let last = window.len().saturating_sub(1);
-    let middle = window.get(1..last).unwrap_or(&[]);
-    let readers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if readers < 2 || middle.len() < PARALLEL_FROM {
-        for (offset, version) in middle.iter().enumerate() {
-            timeline.add_intermediate(offset + 1, &stored_body(store, slug, version)?);
-        }
-        return Ok(());
-    }
-    let path = store.path().to_path_buf();
-    let claims = timeline.claims();
-    let block = middle.len().div_ceil(readers);
-    std::thread::scope(|scope| {
-        let mut inboxes = Vec::with_capacity(readers);
-        for versions in middle.chunks(block) {
-            let (outbox, inbox) = std::sync::mpsc::sync_channel::<Result<IndexedBody>>(READ_AHEAD);
-            let (path, claims) = (&path, &claims);
-            scope.spawn(move || {
-                let own = match Store::open(path) {
-                    Ok(own) => own,
-                    Err(e) => {
-                        // The receiver reports it; nothing else to do here.
-                        let _ = outbox.send(Err(e));
-                        return;
-                    }
-                };
-                for version in versions {
-                    let indexed = stored_body(&own, slug, version).map(|b| index_body(b, claims));
-                    if outbox.send(indexed).is_err() {
-                        return; // the summary gave up (an earlier error)
-                    }
-                }
-            });
-            inboxes.push((versions.len(), inbox));
-        }
-        let mut index = 1;
-        for (count, inbox) in inboxes {
-            for _ in 0..count {
-                let indexed = inbox.recv().map_err(|_| {
-                    Error::Git(format!("reading {slug}: a store reader stopped early"))
-                })??;
-                timeline.add_indexed(index, indexed);
-                index += 1;
-            }
-        }
-        Ok(())
-    })
-}
-
-/// A version's body, read raw: the timeline only hashes it, so neither the
-/// outline nor the front matter's TOML is parsed (both cost more than the
-/// read over a long window). The split follows `ingest::parse_stored_parts`,
-/// which is asked only when the front matter is malformed, for its error.
-fn stored_body(store: &Store, slug: &Slug, version: &Version) -> Result<String> {
-    let text = store.text_from_history(slug, version)?;
-    if let Some(body) = body_after_front_matter(&text) {
-        return Ok(body.to_string());
-    }
-    let name = format!("{}@{}", slug.store_path(), version.short_id());
-    let (_, body) = crate::ingest::parse_stored_parts(Path::new(&name), &text)?;
-    Ok(body)
-}
-
-/// Everything after the closing `+++` line, the whole text when it has no
-/// front matter, `None` when the front matter never closes.
-fn body_after_front_matter(text: &str) -> Option<&str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
-    if first.trim_end() != "+++" {
-        return Some(text);
-    }
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        offset += line.len();
-        if line.trim_end() == "+++" {
-            return rest.get(offset..);
-        }
-    }
-    None
 }
 
 /// Index in `history` of a version reference, resolved locally (no second
@@ -418,29 +365,5 @@ fn position(
                 .position(|v| v.id == version.id)
                 .ok_or_else(|| Error::Version(format!("{slug} has no version {reference}")))
         }
-    }
-}
-
-#[cfg(test)]
-mod front_matter_tests {
-    use super::body_after_front_matter;
-
-    #[test]
-    fn body_follows_the_closing_fence() {
-        assert_eq!(
-            body_after_front_matter("+++\ntitle = \"T\"\n+++\nBody\n\nMore.\n"),
-            Some("Body\n\nMore.\n")
-        );
-        assert_eq!(
-            body_after_front_matter("\u{feff}+++\r\na = 1\r\n+++\r\nB"),
-            Some("B")
-        );
-        // No front matter: all body, as ingest reads it.
-        assert_eq!(
-            body_after_front_matter("Just text.\n"),
-            Some("Just text.\n")
-        );
-        // Never closed: ingest is asked, for its error.
-        assert_eq!(body_after_front_matter("+++\ntitle = \"T\"\nBody\n"), None);
     }
 }

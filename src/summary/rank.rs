@@ -61,6 +61,54 @@ pub struct PendingHighlight {
     pub tags: Vec<Tag>,
     /// How to find the introducing update.
     pub trace: Trace,
+    /// Indices into `ChangeSet::changes` of every change this highlight
+    /// stands for (several for a group or a collapsed repeat; none for a section).
+    pub changes: Vec<usize>,
+    /// Changed rows of one table or lines of one code block, shown as one item.
+    pub group: Option<BlockGroup>,
+}
+
+/// What a [`BlockGroup`] is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBlock {
+    /// Rows of one table.
+    Table,
+    /// Lines of one code block.
+    Code,
+    /// Entries of a table of contents: list items that are only links to
+    /// headings of the page (`[What we collect](#what-we-collect)`).
+    Contents,
+}
+
+/// Consecutive changes inside one table, one code block or one table of
+/// contents, told as one highlight ("Table in 'Placeholders': 35 rows
+/// removed, 1 added") rather than one per row or line: a reader wants to know
+/// the table changed, then see a few of its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockGroup {
+    /// `table`, `code` or `contents`.
+    pub block: GroupBlock,
+    /// Rows (lines) added.
+    pub added: usize,
+    /// Rows (lines) removed.
+    pub removed: usize,
+    /// Rows (lines) edited.
+    pub edited: usize,
+    /// Every member change in document order: its direction and text (new
+    /// text; old text for a removal).
+    pub members: Vec<GroupMember>,
+}
+
+/// One row or line of a [`BlockGroup`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupMember {
+    /// Index into `ChangeSet::changes`.
+    pub index: usize,
+    /// Direction.
+    pub change: ChangeKind,
+    /// New text; old text for a removal.
+    pub text: String,
 }
 
 /// Why a highlight ranks where it does: its class and the lexical evidence
@@ -89,6 +137,56 @@ struct Reading {
     prose: bool,
     /// The block it sits in, when known.
     block: Option<BlockKind>,
+}
+
+/// Where a change of a table or code block sits: the block's start in the
+/// base (old text) and in the head (new text), so changes of one block can be
+/// told as one. Entries of a table of contents are one list item each: any
+/// run of them in one section is one group (no start to compare).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BlockPlace {
+    section: Option<String>,
+    kind: GroupBlock,
+    base: Option<usize>,
+    head: Option<usize>,
+}
+
+impl BlockPlace {
+    /// The table, code block or table of contents a change sits in; `None`
+    /// for any other block.
+    fn of(change: &Change, base: &Document, head: &Document) -> Option<BlockPlace> {
+        if is_contents_entry(change, base, head) {
+            return Some(BlockPlace {
+                section: change.section.clone(),
+                kind: GroupBlock::Contents,
+                base: None,
+                head: None,
+            });
+        }
+        let kind = block_kind(change, base, head)?;
+        let group = match kind {
+            BlockKind::Table => GroupBlock::Table,
+            BlockKind::Code => GroupBlock::Code,
+            _ => return None,
+        };
+        let start = |doc: &Document, range: &Option<std::ops::Range<usize>>| {
+            range
+                .as_ref()
+                .and_then(|r| doc.block_at(r.start))
+                .filter(|b| b.kind == kind)
+                .map(|b| b.span.start)
+        };
+        Some(BlockPlace {
+            section: change.section.clone(),
+            kind: group,
+            base: start(base, &change.old_range),
+            head: if change.kind == ChangeKind::Removed {
+                None
+            } else {
+                start(head, &change.new_range)
+            },
+        })
+    }
 }
 
 impl Reading {
@@ -172,15 +270,16 @@ pub fn rank_highlights(
         ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
         _ => false,
     };
-    let readings: Vec<Reading> = changes
+    let mut readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
         .filter(|(_, change)| !relocated(change))
         .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
+    credit_quotations(&mut readings, changes, &head.body);
 
-    let mut out: Vec<(u8, PendingHighlight)> = Vec::new();
+    let mut out: Vec<(u8, PendingHighlight, Option<BlockPlace>)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
         let Some(change) = changes.changes.get(reading.index) else {
             continue;
@@ -192,11 +291,17 @@ pub fn rank_highlights(
             .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, &head.body))
             .collect();
         let facts = Evidence::of(change, reading.block);
+        let place = BlockPlace::of(change, base, head);
+        let contents = place
+            .as_ref()
+            .is_some_and(|p| p.kind == GroupBlock::Contents);
         let mut rebuttals: Vec<&Reading> = Vec::new();
-        let kind = if reading.block == Some(BlockKind::Code)
+        let kind = if contents
+            || reading.block == Some(BlockKind::Code)
             || change.significance == Significance::Cosmetic
         {
-            // Code is shown, never read as claims; spelling and numbering fixes change no meaning.
+            // Code is shown, never read as claims; spelling and numbering
+            // fixes change no meaning; a table of contents repeats headings.
             HighlightKind::Cosmetic
         } else if !reading.prose {
             // A table, markup or a figure: shown after the prose it illustrates.
@@ -307,9 +412,13 @@ pub fn rank_highlights(
                 disputed_by,
                 tags: change.tags.clone(),
                 text,
+                changes: vec![reading.index],
+                group: None,
             },
+            place,
         ));
     }
+    let mut out = group_blocks(out);
 
     for section in &changes.sections {
         let (kind, change, text, trace) =
@@ -356,6 +465,8 @@ pub fn rank_highlights(
                 disputed_by: Vec::new(),
                 tags: Vec::new(),
                 trace,
+                changes: Vec::new(),
+                group: None,
             },
         ));
     }
@@ -363,6 +474,142 @@ pub fn rank_highlights(
     // Stable: document order survives within each class and weight.
     out.sort_by_key(|(weight, h)| (h.kind, *weight));
     collapse_repeats(out.into_iter().map(|(_, h)| h).collect())
+}
+
+/// Consecutive highlights (in document order) from one table or one code
+/// block become one: it ranks as its strongest member would, and keeps every
+/// member (index, direction, text). Rows removed from the base's table and
+/// rows added to the head's belong together when nothing else changed between them.
+fn group_blocks(
+    ranked: Vec<(u8, PendingHighlight, Option<BlockPlace>)>,
+) -> Vec<(u8, PendingHighlight)> {
+    // Runs of highlights of one block: (place of the run, base starts, head starts, members).
+    type Run = (
+        BlockPlace,
+        Vec<usize>,
+        Vec<usize>,
+        Vec<(u8, PendingHighlight)>,
+    );
+    let mut runs: Vec<Result<Run, (u8, PendingHighlight)>> = Vec::new();
+    for (weight, highlight, place) in ranked {
+        let Some(place) = place else {
+            runs.push(Err((weight, highlight)));
+            continue;
+        };
+        if let Some(Ok((first, bases, heads, members))) = runs.last_mut() {
+            // Another block's start on either side means another block.
+            let fits = |at: Option<usize>, seen: &[usize]| {
+                at.is_none_or(|at| seen.is_empty() || seen.contains(&at))
+            };
+            if first.section == place.section
+                && first.kind == place.kind
+                && fits(place.base, bases)
+                && fits(place.head, heads)
+            {
+                bases.extend(place.base);
+                heads.extend(place.head);
+                members.push((weight, highlight));
+                continue;
+            }
+        }
+        let (bases, heads) = (
+            place.base.into_iter().collect(),
+            place.head.into_iter().collect(),
+        );
+        runs.push(Ok((place, bases, heads, vec![(weight, highlight)])));
+    }
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        match run {
+            Err(single) => out.push(single),
+            Ok((place, _, _, members)) => out.extend(join_run(place.kind, members)),
+        }
+    }
+    out
+}
+
+/// One highlight for a run of changes in one block (the highlight itself when
+/// the run has one member).
+fn join_run(
+    block: GroupBlock,
+    members: Vec<(u8, PendingHighlight)>,
+) -> Option<(u8, PendingHighlight)> {
+    if members.len() < 2 {
+        return members.into_iter().next();
+    }
+    let weight = members.iter().map(|(w, _)| *w).min().unwrap_or(2);
+    let kind = members
+        .iter()
+        .map(|(_, h)| h.kind)
+        .min()
+        .unwrap_or(HighlightKind::Other);
+    let count = |k: ChangeKind| members.iter().filter(|(_, h)| h.change == k).count();
+    let (added, removed, edited) = (
+        count(ChangeKind::Added),
+        count(ChangeKind::Removed),
+        count(ChangeKind::Edited),
+    );
+    let mut group = BlockGroup {
+        block,
+        added,
+        removed,
+        edited,
+        members: Vec::with_capacity(members.len()),
+    };
+    let mut evidence = vec![
+        format!("block: {}", group_name(block)),
+        format!("group: {added} added, {removed} removed, {edited} edited"),
+    ];
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut changes = Vec::new();
+    // The first member's own evidence (every member's would flood it).
+    if let Some((_, first)) = members.first() {
+        evidence.extend(
+            first
+                .score
+                .evidence
+                .iter()
+                .filter(|e| !e.starts_with("block: "))
+                .cloned(),
+        );
+    }
+    for (_, h) in &members {
+        for t in &h.tags {
+            if !tags.contains(t) {
+                tags.push(*t);
+            }
+        }
+        changes.extend(h.changes.iter().copied());
+        group
+            .members
+            .extend(h.changes.iter().map(|&index| GroupMember {
+                index,
+                change: h.change,
+                text: h.text.clone(),
+            }));
+    }
+    // `text`, `change` and `trace` stay the first member's, so the quoted row,
+    // its direction and the update credited with it agree; `group` tells the rest.
+    let (_, first) = members.into_iter().next()?;
+    Some((
+        weight,
+        PendingHighlight {
+            kind,
+            score: Score {
+                class: kind,
+                evidence,
+            },
+            old_text: None,
+            words: Vec::new(),
+            speakers: Vec::new(),
+            claimant: Vec::new(),
+            disputed_by: Vec::new(),
+            tags,
+            changes,
+            group: Some(group),
+            ..first
+        },
+    ))
 }
 
 /// One highlight for a sentence changed the same way in several sections
@@ -379,7 +626,14 @@ fn collapse_repeats(ranked: Vec<PendingHighlight>) -> Vec<PendingHighlight> {
             normalise(h.old_text.as_deref().unwrap_or("")),
         );
         match first.get(&key).and_then(|&i| out.get_mut(i)) {
-            Some(kept) if h.kind != HighlightKind::NewSection => kept.also_in.push(h.section),
+            Some(kept)
+                if h.kind != HighlightKind::NewSection
+                    && h.group.is_none()
+                    && kept.group.is_none() =>
+            {
+                kept.also_in.push(h.section);
+                kept.changes.extend(h.changes);
+            }
             _ => {
                 first.insert(key, out.len());
                 out.push(h);
@@ -400,6 +654,15 @@ fn block_name(kind: BlockKind) -> &'static str {
         BlockKind::Table => "table",
         BlockKind::Html => "html",
         BlockKind::Other => "other",
+    }
+}
+
+/// A group's name in evidence.
+fn group_name(kind: GroupBlock) -> &'static str {
+    match kind {
+        GroupBlock::Table => "table",
+        GroupBlock::Code => "code",
+        GroupBlock::Contents => "table of contents",
     }
 }
 
@@ -617,6 +880,126 @@ fn is_time_word(word: &str) -> bool {
         .contains(&w.to_lowercase().as_str())
 }
 
+/// The Markdown source of a change's sentence: in head for new text, in base
+/// for a removal (`""` without a range).
+fn source<'d>(change: &Change, base: &'d Document, head: &'d Document) -> &'d str {
+    let (doc, range) = match change.kind {
+        ChangeKind::Removed => (base, &change.old_range),
+        _ => (head, &change.new_range),
+    };
+    range
+        .as_ref()
+        .and_then(|r| doc.body.get(r.clone()))
+        .unwrap_or("")
+}
+
+/// An entry of a table of contents: a list item whose whole content is a link
+/// to an anchor of the page (`* [What we collect](#what-we-collect)`), or a
+/// list of such links. Its text repeats a heading that was there before: a
+/// new or changed contents list is one cosmetic item, never one highlight per entry.
+fn is_contents_entry(change: &Change, base: &Document, head: &Document) -> bool {
+    let (doc, range) = match change.kind {
+        ChangeKind::Removed => (base, &change.old_range),
+        _ => (head, &change.new_range),
+    };
+    let Some(block) = range.as_ref().and_then(|r| doc.block_at(r.start)) else {
+        return false;
+    };
+    if block.kind != BlockKind::ListItem {
+        return false;
+    }
+    // The block's span is its text; the link markup around it is on its lines.
+    let body = doc.body.as_str();
+    let start = body
+        .get(..block.span.start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let end = body
+        .get(block.span.end..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(body.len(), |at| block.span.end + at);
+    let text = body.get(start..end).unwrap_or("");
+    let mut any = false;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let item = line
+            .strip_prefix(['*', '-', '+'])
+            .or_else(|| {
+                let digits = line.trim_start_matches(|c: char| c.is_ascii_digit());
+                (digits.len() < line.len())
+                    .then(|| digits.strip_prefix(['.', ')']))
+                    .flatten()
+            })
+            .unwrap_or(line)
+            .trim();
+        if !is_anchor_link(item) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// `[text](#anchor)` and nothing else.
+fn is_anchor_link(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('[') else {
+        return false;
+    };
+    let Some((label, target)) = rest.split_once("](#") else {
+        return false;
+    };
+    !label.contains(']')
+        && target
+            .strip_suffix(')')
+            .is_some_and(|anchor| !anchor.is_empty() && !anchor.contains([' ', ')', '(']))
+}
+
+/// A change too small to tell a reader anything on its own: its reader-visible
+/// text is only a URL, only inline code (`sharedStorage.length()`), or fewer
+/// than three words with no figure, date, name, obligation or negation
+/// ("Options include:", a repeated title). It stays in the change list and in
+/// the per-section counts of a summary; the sentences around it carry the news.
+fn is_fragment(change: &Change, base: &Document, head: &Document) -> bool {
+    let text = match change.kind {
+        ChangeKind::Removed => change.old_text.as_deref(),
+        _ => change.new_text.as_deref(),
+    }
+    .unwrap_or("")
+    .trim();
+    let bare =
+        text.trim_matches(|c: char| c.is_ascii_punctuation() && c != '/' && c != '(' && c != ')');
+    let url = !bare.contains(char::is_whitespace)
+        && ["http://", "https://", "www.", "mailto:"]
+            .iter()
+            .any(|p| bare.to_ascii_lowercase().starts_with(p));
+    if url {
+        return true;
+    }
+    // Inline code only: nothing but punctuation outside the code spans.
+    let src = source(change, base, head);
+    if src.contains('`') {
+        let outside: String = src.split('`').step_by(2).collect();
+        if !outside.chars().any(char::is_alphanumeric) {
+            return true;
+        }
+    }
+    if text.split_whitespace().count() >= 3 {
+        return false;
+    }
+    let facts = claims::facts(text);
+    let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
+    facts.numbers.is_empty()
+        && facts.dates.is_empty()
+        && facts.names.is_empty()
+        && facts.obligations.is_empty()
+        && facts.negations.is_empty()
+        && (change.kind != ChangeKind::Edited
+            || old.numbers.is_empty()
+                && old.dates.is_empty()
+                && old.names.is_empty()
+                && old.obligations.is_empty()
+                && old.negations.is_empty())
+}
+
 /// What a change says about claims, or `None` when it is no highlight at all.
 fn read_change(
     index: usize,
@@ -629,6 +1012,9 @@ fn read_change(
     }
     let block = block_kind(change, base, head);
     let prose = block.is_none_or(BlockKind::is_prose);
+    if prose && !is_contents_entry(change, base, head) && is_fragment(change, base, head) {
+        return None;
+    }
     if change.significance == Significance::Cosmetic {
         // Punctuation and case alone change nothing a reader reads.
         let letters = |t: Option<&str>| -> String {
@@ -704,6 +1090,56 @@ fn read_change(
             })
         }
         ChangeKind::Moved => None,
+    }
+}
+
+/// A new credit line under a pull quote ("— Heather Meeker, “Title”")
+/// attributes the new sentence just before it, with nothing but markup between
+/// them (`</p><p class="pquote-credit">`): that sentence is Heather Meeker's
+/// quotation. The credit line itself claims nothing.
+fn credit_quotations(readings: &mut [Reading], changes: &ChangeSet, head_body: &str) {
+    for at in 1..readings.len() {
+        let (Some(quote), Some(credit)) = (readings.get(at - 1), readings.get(at)) else {
+            continue;
+        };
+        let (Some(q), Some(c)) = (
+            changes.changes.get(quote.index),
+            changes.changes.get(credit.index),
+        ) else {
+            continue;
+        };
+        let Some(name) = (c.kind == ChangeKind::Added)
+            .then(|| c.new_text.as_deref().and_then(claims::credit_line))
+            .flatten()
+        else {
+            continue;
+        };
+        let between = match (&q.new_range, &c.new_range) {
+            (Some(a), Some(b)) if a.end <= b.start => head_body.get(a.end..b.start),
+            _ => None,
+        };
+        let only_markup = between.is_some_and(|gap| {
+            let mut inside = false;
+            gap.chars().all(|ch| {
+                match ch {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    _ => {}
+                }
+                inside || ch == '>' || ch.is_whitespace()
+            })
+        });
+        if q.kind != ChangeKind::Added || q.section != c.section || !quote.prose || !only_markup {
+            continue;
+        }
+        if let Some(quote) = readings.get_mut(at - 1) {
+            quote.quotation = true;
+            quote.attributions.push(Attribution {
+                speaker: name,
+                verb: "—".to_string(),
+                denial: false,
+            });
+        }
     }
 }
 
@@ -1116,5 +1552,196 @@ mod tests {
         assert_eq!(truce.claimant, vec!["Mr Macron"]);
         assert_eq!(truce.disputed_by, vec!["the UK government"]);
         assert_eq!(truce.score.class, HighlightKind::ContestedClaim);
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        Document::new(crate::model::DocumentMeta::default(), body.to_string())
+    }
+
+    fn rank(old: &str, new: &str) -> (ChangeSet, Vec<PendingHighlight>) {
+        let (base, head) = (doc(old), doc(new));
+        let changes = crate::diff::diff(&base, &head);
+        let ranked = rank_highlights(&changes, &base, &head);
+        (changes, ranked)
+    }
+
+    // Synthetic, shaped like jekyll-permalinks v41→v42: a table's rows replaced by one loop row.
+    const TABLE_OLD: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `:year` | Year from the post's filename with four digits. |\n| `:month` | Month from the post's filename, from 01 to 12. |\n| `:day` | Day from the post's filename, from 01 to 31. |\n| `:title` | Title from the document's filename. |\n";
+    const TABLE_NEW: &str = "Intro sentence about permalinks.\n\n## Placeholders\n\nThe placeholders are listed below.\n\n| Variable | Description |\n| --- | --- |\n| `{{ row.name }}` | {{ row.description }} |\n";
+
+    #[test]
+    fn rows_of_one_table_are_one_highlight_listing_every_member() {
+        let (changes, h) = rank(TABLE_OLD, TABLE_NEW);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let table = h.first().unwrap();
+        let group = table.group.as_ref().expect("a group");
+        assert_eq!(group.block, GroupBlock::Table);
+        assert_eq!(
+            (group.removed, group.added + group.edited),
+            (4 - group.edited, 1),
+            "{group:#?}"
+        );
+        // Every change of the table is a member, by index, in document order.
+        assert_eq!(table.changes.len(), changes.changes.len());
+        assert_eq!(
+            group.members.iter().map(|m| m.index).collect::<Vec<_>>(),
+            table.changes
+        );
+        let first = group.members.first().unwrap();
+        assert_eq!(
+            (table.change, table.text.as_str()),
+            (first.change, first.text.as_str())
+        );
+        assert!(table.score.evidence.contains(&"block: table".to_string()));
+    }
+
+    #[test]
+    fn prose_between_tables_keeps_them_apart_and_ranks_first() {
+        // Synthetic: two tables in one section, a changed sentence between them.
+        let old = "## Part\n\n| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n\nThe limit is 5 days.\n\n| c | d |\n| - | - |\n| 3 | three |\n| 4 | four |\n";
+        let new =
+            "## Part\n\n| a | b |\n| - | - |\n\nThe limit is 9 days.\n\n| c | d |\n| - | - |\n";
+        let (_, h) = rank(old, new);
+        let groups: Vec<_> = h.iter().filter_map(|h| h.group.as_ref()).collect();
+        assert_eq!(groups.len(), 2, "{h:#?}");
+        assert!(groups
+            .iter()
+            .all(|g| g.removed == 2 && g.members.len() == 2));
+        assert!(h.first().unwrap().group.is_none(), "prose first: {h:#?}");
+    }
+
+    #[test]
+    fn changed_lines_of_one_code_block_are_one_cosmetic_highlight() {
+        // Synthetic: two separated edits in one fenced block.
+        let old = "Run this:\n\n```sh\nmake build\necho one\nmake test\necho two\n```\n";
+        let new = "Run this:\n\n```sh\nmake release\necho one\nmake check\necho two\n```\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        let code = h.first().unwrap();
+        assert_eq!(code.kind, HighlightKind::Cosmetic);
+        let group = code.group.as_ref().expect("a group");
+        assert_eq!((group.block, group.members.len()), (GroupBlock::Code, 2));
+    }
+
+    #[test]
+    fn a_removed_pull_quote_is_a_removed_highlight_not_markup() {
+        // Cut from ../shared/corpus/opensource-guide-legal (an `<aside>` pull quote), shortened.
+        let quote = "We have eliminated the CLA for Node.js. Doing this lowers the barrier to entry for Node.js contributors.";
+        let old = format!("Lead text.\n\n<aside markdown=\"1\" class=\"pquote\">\n  <img src=\"https://avatars.githubusercontent.com/bcantrill?s=180\" class=\"pquote-avatar\" alt=\"avatar\">\n    {quote}\n</aside>\n\nTail text.\n");
+        let new = "Lead text.\n\nTail text.\n";
+        let (_, h) = rank(&old, new);
+        let removed: Vec<&str> = h
+            .iter()
+            .filter(|h| h.change == ChangeKind::Removed)
+            .map(|h| h.text.as_str())
+            .collect();
+        assert!(
+            removed.contains(&"We have eliminated the CLA for Node.js."),
+            "{h:#?}"
+        );
+        assert!(
+            h.iter().all(|h| h.kind != HighlightKind::Cosmetic),
+            "{h:#?}"
+        );
+    }
+
+    #[test]
+    fn a_single_row_stays_a_plain_highlight() {
+        // Synthetic.
+        let old = "| a | b |\n| - | - |\n| 1 | one |\n| 2 | two |\n";
+        let new = "| a | b |\n| - | - |\n| 1 | one |\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1);
+        let row = h.first().unwrap();
+        assert!(row.group.is_none());
+        assert_eq!(row.change, ChangeKind::Removed);
+    }
+
+    // Cut from basecamp-privacy (corpus, 0042_2023-05-02): the table of
+    // contents that version added above sections that were already there.
+    const CONTENTS_OLD: &str = "# Privacy policy\n\nWe care about your privacy.\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+    const CONTENTS_NEW: &str = "# Privacy policy\n\nWe care about your privacy. This policy is split into sections. For your convenience, links to each of those sections is as follows:\n\n* [Privacy policy](#privacy-policy)\n* [What we collect and why](#what-we-collect-and-why)\n* [How we secure your data](#how-we-secure-your-data)\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+
+    #[test]
+    fn a_table_of_contents_is_one_cosmetic_group() {
+        let (changes, h) = rank(CONTENTS_OLD, CONTENTS_NEW);
+        let contents: Vec<&PendingHighlight> = h
+            .iter()
+            .filter(|h| {
+                h.group
+                    .as_ref()
+                    .is_some_and(|g| g.block == GroupBlock::Contents)
+            })
+            .collect();
+        assert_eq!(contents.len(), 1, "{h:#?}");
+        let group = contents[0].group.as_ref().unwrap();
+        assert_eq!((group.added, group.members.len()), (3, 3));
+        assert_eq!(contents[0].kind, HighlightKind::Cosmetic);
+        // No entry is a highlight of its own; the prose added next to it is.
+        assert!(!h
+            .iter()
+            .any(|h| h.group.is_none() && h.text == "How we secure your data"));
+        assert!(h
+            .iter()
+            .any(|h| h.text == "This policy is split into sections."
+                && h.kind == HighlightKind::Other));
+        // Every entry stays in the change list.
+        assert!(changes
+            .changes
+            .iter()
+            .any(|c| c.new_text.as_deref() == Some("What we collect and why")));
+    }
+
+    #[test]
+    fn a_list_of_ordinary_links_is_no_table_of_contents() {
+        // Synthetic: links to other pages are content, not a contents list.
+        let old = "Intro.\n\n## Read more\n\nSee these.\n";
+        let new = "Intro.\n\n## Read more\n\nSee these.\n\n* [The full government guidance on licences](https://example.org/guidance)\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        assert!(h[0].group.is_none() && h[0].kind != HighlightKind::Cosmetic);
+    }
+
+    #[test]
+    fn fragments_are_no_highlights() {
+        // Synthetic, shaped like shared-storage-explainer and opensource-guide-legal:
+        // a code-only list item, a bare URL, a two-word lead-in.
+        let old = "Intro.\n\n## Methods\n\nThe methods are below.\n";
+        let new = "Intro.\n\n## Methods\n\nThe methods are below.\n\n* `sharedStorage.length()`\n\nhttps://example.org/spec\n\nOptions include:\n\n* Returns the number of entries stored for the origin.\n* Version 2\n";
+        let (changes, h) = rank(old, new);
+        let texts: Vec<&str> = h.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Returns the number of entries stored for the origin.",
+                "Version 2"
+            ],
+            "a figure keeps a short item; only substance is a highlight"
+        );
+        assert!(changes.changes.len() >= 5, "fragments stay changes");
+    }
+
+    #[test]
+    fn a_pull_quote_credit_line_attributes_the_quote_and_claims_nothing() {
+        // Cut from opensource-guide-legal (corpus, 0066 version): a pull quote with its credit line.
+        let old = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n";
+        let new = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n\n<aside markdown=\"1\" class=\"pquote\">\n  Unless absolutely required, avoid custom, modified, or non-standard terms, which will serve as a barrier to downstream use of the agency code.\n  <p markdown=\"1\" class=\"pquote-credit\">\n\u{2014} @benbalter, [\"Everything a government attorney needs to know about open source software&nbsp;licensing\"](https://ben.balter.com/2014/10/08/open-source-licensing-for-government-attorneys/)\n  </p>\n</aside>\n";
+        let (_, h) = rank(old, new);
+        let credit = h.iter().find(|h| h.text.contains("@benbalter,"));
+        assert!(
+            credit.is_none_or(|c| c.kind != HighlightKind::Claim),
+            "{h:#?}"
+        );
+        let quote = h
+            .iter()
+            .find(|h| h.text.starts_with("Unless absolutely required"))
+            .unwrap();
+        assert_eq!(quote.kind, HighlightKind::Claim);
+        assert_eq!(quote.speakers, vec!["@benbalter"]);
     }
 }

@@ -1,0 +1,1107 @@
+//! `redline serve` end to end: the real binary listening on 127.0.0.1 (port 0,
+//! the bound address read from its stderr), a real HTTP client (reqwest) and
+//! real temporary stores. Covers every route and status, byte-identity with
+//! `redline build`, concurrent writers, a mirror, and `kill -9` during writes.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client;
+use reqwest::header;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const FULLFACT: &str = "fullfact-ukraine-peace-talks";
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("redline")
+}
+
+/// A running `redline serve`, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(store: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(bin())
+            .arg("--store")
+            .arg(store)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("REDLINE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(address) = line.strip_prefix("redline: serving ") {
+                    let _ = tx.send(address.to_string());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server said where it listens");
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn new_client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn redline(args: &[&str]) -> std::process::Output {
+    let out = Command::new(bin()).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "redline {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A demo store in a temporary folder.
+fn demo(dir: &Path) -> PathBuf {
+    let store = dir.join("store.git");
+    redline(&["--store", store.to_str().unwrap(), "demo"]);
+    store
+}
+
+/// A new token: `redline token add` prints it alone on its last line.
+fn token(tokens: &Path, name: &str, role: &str) -> String {
+    let out = redline(&[
+        "token",
+        "add",
+        name,
+        "--role",
+        role,
+        "--tokens",
+        tokens.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().to_string();
+    assert!(token.starts_with("rl_"), "{stdout}");
+    assert!(!std::fs::read_to_string(tokens).unwrap().contains(&token));
+    token
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn markdown(title: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
+}
+
+fn etag_of(client: &Client, server: &Server, slug: &str) -> String {
+    let r = client
+        .get(server.url(&format!("/api/explainers/{slug}")))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.headers()[header::ETAG].to_str().unwrap().to_string()
+}
+
+fn put(
+    client: &Client,
+    server: &Server,
+    slug: &str,
+    token: Option<&str>,
+    if_match: Option<&str>,
+    body: &Value,
+) -> reqwest::blocking::Response {
+    let mut request = client
+        .put(server.url(&format!("/api/explainers/{slug}")))
+        .json(body);
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    if let Some(m) = if_match {
+        request = request.header(header::IF_MATCH, m);
+    }
+    request.send().unwrap()
+}
+
+fn versions(client: &Client, server: &Server, slug: &str) -> Vec<Value> {
+    let r = client
+        .get(server.url(&format!("/api/explainers/{slug}/versions")))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json::<Vec<Value>>().unwrap()
+}
+
+/// The explainer's versions, or `None` when it does not exist (404).
+fn versions_or_none(client: &Client, server: &Server, slug: &str) -> Option<Vec<Value>> {
+    let r = client
+        .get(server.url(&format!("/api/explainers/{slug}/versions")))
+        .send()
+        .unwrap();
+    if r.status() == StatusCode::NOT_FOUND {
+        return None;
+    }
+    Some(r.json().unwrap())
+}
+
+#[test]
+fn served_pages_equal_the_static_export_and_revalidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let out = dir.path().join("site");
+    redline(&[
+        "--store",
+        store.to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let server = Server::start(&store, &[]);
+    let client = new_client();
+
+    let mut served = 0;
+    for file in files(&out) {
+        let relative = file
+            .strip_prefix(&out)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        if relative.starts_with(".redline") || relative.ends_with(".css") {
+            continue;
+        }
+        let r = client
+            .get(server.url(&format!("/{relative}")))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{relative}");
+        let etag = r.headers()[header::ETAG].to_str().unwrap().to_string();
+        let cache = r.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let is_diff = relative.contains("/diff/");
+        assert_eq!(cache.contains("immutable"), is_diff, "{relative}: {cache}");
+        let bytes = r.bytes().unwrap();
+        assert_eq!(
+            bytes.as_ref(),
+            std::fs::read(&file).unwrap().as_slice(),
+            "{relative}"
+        );
+        let again = client
+            .get(server.url(&format!("/{relative}")))
+            .header(header::IF_NONE_MATCH, &etag)
+            .send()
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{relative}");
+        served += 1;
+    }
+    assert!(served > 10, "only {served} pages compared");
+
+    // Folder URLs, the redirect to them, and pages that do not exist.
+    let root = client.get(server.url("/")).send().unwrap();
+    assert_eq!(
+        root.bytes().unwrap().as_ref(),
+        std::fs::read(out.join("index.html")).unwrap().as_slice()
+    );
+    let page = client
+        .get(server.url(&format!("/{FULLFACT}/")))
+        .send()
+        .unwrap();
+    assert_eq!(
+        page.bytes().unwrap().as_ref(),
+        std::fs::read(out.join(FULLFACT).join("index.html"))
+            .unwrap()
+            .as_slice()
+    );
+    let redirect = client
+        .get(server.url(&format!("/{FULLFACT}")))
+        .send()
+        .unwrap();
+    assert_eq!(redirect.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        redirect.headers()[header::LOCATION],
+        format!("/{FULLFACT}/").as_str()
+    );
+    for missing in [
+        "/nope/".to_string(),
+        format!("/{FULLFACT}/diff/v99.html"),
+        format!("/{FULLFACT}/diff/v1.html"),
+        format!("/{FULLFACT}/since/1999-01-01.html"),
+        "/../../etc/passwd".to_string(),
+        "/x/y/z/w".to_string(),
+    ] {
+        let r = client.get(server.url(&missing)).send().unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+    let feed = client.get(server.url("/feed.xml")).send().unwrap();
+    assert!(feed.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+
+    // Any window, as a page.
+    let window = client
+        .get(server.url(&format!("/{FULLFACT}/since?when=2025-03-02&until=v4")))
+        .send()
+        .unwrap();
+    assert_eq!(window.status(), StatusCode::OK);
+    let html = window.text().unwrap();
+    assert!(html.contains("<html"), "{html}");
+    let no_when = client
+        .get(server.url(&format!("/{FULLFACT}/since")))
+        .send()
+        .unwrap();
+    assert_eq!(no_when.status(), StatusCode::BAD_REQUEST);
+    let health = client.get(server.url("/healthz")).send().unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let health: Value = health.json().unwrap();
+    assert_eq!(health["writable"], json!(false));
+}
+
+#[test]
+fn feeds_link_absolutely_under_the_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let server = Server::start(
+        &store,
+        &["--base-url", "https://news.example.org/explainers/"],
+    );
+    let client = new_client();
+    for path in ["/feed.xml".to_string(), format!("/{FULLFACT}/feed.xml")] {
+        let bytes = client
+            .get(server.url(&path))
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap();
+        let feed = feed_rs::parser::parse(bytes.as_ref()).unwrap();
+        assert!(!feed.entries.is_empty(), "{path}");
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(text.contains("<id>tag:news.example.org,20"), "{text}");
+        for entry in &feed.entries {
+            let href = &entry.links[0].href;
+            assert!(
+                href.starts_with("https://news.example.org/explainers/"),
+                "{href}"
+            );
+        }
+    }
+}
+
+#[test]
+fn json_api_reads_explainers_versions_diffs_and_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let server = Server::start(&store, &[]);
+    let client = new_client();
+    let get = |path: &str| client.get(server.url(path)).send().unwrap();
+
+    let list = get("/api/explainers");
+    assert_eq!(list.headers()[header::CONTENT_TYPE], "application/json");
+    let list: Vec<Value> = list.json().unwrap();
+    assert!(list.iter().any(|e| e["slug"] == FULLFACT));
+
+    let one = get(&format!("/api/explainers/{FULLFACT}"));
+    let etag = one.headers()[header::ETAG].to_str().unwrap().to_string();
+    let one: Value = one.json().unwrap();
+    assert_eq!(
+        etag,
+        format!("\"{}\"", one["version"]["id"].as_str().unwrap())
+    );
+    assert_eq!(one["latest"], json!(true));
+    assert!(one["text"].as_str().unwrap().starts_with("+++"));
+
+    let history: Vec<Value> = get(&format!("/api/explainers/{FULLFACT}/versions"))
+        .json()
+        .unwrap();
+    assert_eq!(history.len(), 4);
+    let v1_id = history[0]["id"].as_str().unwrap();
+    for reference in ["v1", &v1_id[..10], "2025-02-20T00:00:00Z"] {
+        let v: Value = get(&format!("/api/explainers/{FULLFACT}/versions/{reference}"))
+            .json()
+            .unwrap();
+        assert_eq!(v["version"]["number"], json!(1), "{reference}");
+        assert_eq!(v["latest"], json!(false));
+    }
+    let latest: Value = get(&format!("/api/explainers/{FULLFACT}/versions/latest"))
+        .json()
+        .unwrap();
+    assert_eq!(latest["version"]["number"], json!(4));
+
+    let diff: Value = get(&format!("/api/explainers/{FULLFACT}/diff?from=v1&to=v4"))
+        .json()
+        .unwrap();
+    assert!(
+        diff.get("changes").is_some() || diff.get("sections").is_some(),
+        "{diff}"
+    );
+    let since = get(&format!(
+        "/api/explainers/{FULLFACT}/since?when=v1&until=v3"
+    ));
+    assert_eq!(since.status(), StatusCode::OK);
+    let since: Value = since.json().unwrap();
+    assert_eq!(since["base"]["number"], json!(1));
+    assert_eq!(since["head"]["number"], json!(3));
+
+    let blame = get(&format!("/api/explainers/{FULLFACT}/blame?at=v2"));
+    assert_eq!(blame.status(), StatusCode::OK);
+    let blame: Value = blame.json().unwrap();
+    assert!(blame.to_string().contains("\"number\":2"), "{blame}");
+    let history = get(&format!(
+        "/api/explainers/{FULLFACT}/history?text=Zelenskyy"
+    ));
+    assert_eq!(history.status(), StatusCode::OK);
+    assert!(history.text().unwrap().contains("Zelenskyy"));
+
+    // Errors: problem documents with the CLI's message.
+    for (path, status) in [
+        (
+            format!("/api/explainers/{FULLFACT}/versions/v99"),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/api/explainers/nope".to_string(), StatusCode::NOT_FOUND),
+        (
+            "/api/explainers/Not_A_Slug".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/versions/yesterday"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/diff?from=v1"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/since"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/history"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/blame?at=v9"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/api/explainers/{FULLFACT}/since?when=v3&until=v1"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let r = get(&path);
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{path}"
+        );
+        let problem: Value = r.json().unwrap();
+        assert_eq!(problem["status"], json!(status.as_u16()));
+        assert!(!problem["detail"].as_str().unwrap().is_empty());
+    }
+    let v99: Value = get(&format!("/api/explainers/{FULLFACT}/versions/v99"))
+        .json()
+        .unwrap();
+    assert_eq!(
+        v99["detail"],
+        json!(format!(
+            "{FULLFACT} has 4 versions (v1–v4); there is no v99"
+        ))
+    );
+}
+
+#[test]
+fn editors_write_with_if_match_and_every_refusal_has_its_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.git");
+    redline(&["--store", store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let rita = token(&tokens, "Rita Reader", "reader");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    let slug = "rates";
+    let first = json!({"text": markdown("Rates", "The rate is 4%."), "note": "First version", "kind": "major"});
+
+    // 401 without or with a wrong token; 403 for a reader.
+    assert_eq!(
+        put(&client, &server, slug, None, None, &first).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let wrong = format!("{}x", &jane[..jane.len() - 1]);
+    assert_eq!(
+        put(&client, &server, slug, Some(&wrong), None, &first).status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        put(&client, &server, slug, Some(&rita), None, &first).status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // 400 malformed body, 422 refused content (the CLI's message), 413 too big.
+    let r = client
+        .put(server.url("/api/explainers/rates"))
+        .bearer_auth(&jane)
+        .body("{not json")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let no_note = json!({"text": markdown("Rates", "The rate is 4%."), "kind": "major"});
+    let r = put(&client, &server, slug, Some(&jane), None, &no_note);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().unwrap();
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("a major update needs a change note"));
+    let huge = json!({"text": "a".repeat(5 * 1024 * 1024 + 10), "note": "x"});
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &huge).status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let empty = json!({"text": "", "note": "x"});
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &empty).status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        client
+            .get(server.url("/api/explainers/rates"))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // If-Match on an explainer that does not exist: 412, nothing written.
+    let r = put(
+        &client,
+        &server,
+        slug,
+        Some(&jane),
+        Some("\"abcdef0\""),
+        &first,
+    );
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    assert!(versions_or_none(&client, &server, slug).is_none());
+
+    // 201 for a new explainer, with Location and ETag; the token's owner is the author.
+    let r = put(&client, &server, slug, Some(&jane), None, &first);
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(
+        r.headers()[header::LOCATION],
+        "/api/explainers/rates/versions/v1"
+    );
+    let v1 = r.headers()[header::ETAG].to_str().unwrap().to_string();
+    assert_eq!(v1, etag_of(&client, &server, slug));
+    let log = Command::new("git")
+        .args([
+            "--git-dir",
+            store.to_str().unwrap(),
+            "log",
+            "-1",
+            "--format=%an",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&log.stdout).trim(), "Jane Doe");
+
+    // 409: created twice; 428: no If-Match on an existing explainer.
+    let r = client
+        .put(server.url("/api/explainers/rates"))
+        .bearer_auth(&jane)
+        .header(header::IF_NONE_MATCH, "*")
+        .json(&first)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        put(&client, &server, slug, Some(&jane), None, &first).status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    let bad_match = put(&client, &server, slug, Some(&jane), Some("v1"), &first);
+    assert_eq!(bad_match.status(), StatusCode::BAD_REQUEST);
+
+    // 200: no change.
+    let r = put(&client, &server, slug, Some(&jane), Some(&v1), &first);
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().unwrap()["status"], json!("no change"));
+
+    // Preview writes nothing and tells what readers would be told.
+    let second = json!({"text": markdown("Rates", "The rate is 5%."), "note": "Rate <script>alert(1)</script> raised", "kind": "major"});
+    let r = client
+        .post(server.url("/api/preview/rates"))
+        .bearer_auth(&jane)
+        .json(&second)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let preview: Value = r.json().unwrap();
+    assert!(
+        preview["highlights"].to_string().contains("5%"),
+        "{preview}"
+    );
+    assert_eq!(versions(&client, &server, slug).len(), 1);
+
+    let r = put(&client, &server, slug, Some(&jane), Some(&v1), &second);
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v2 = r.headers()[header::ETAG].to_str().unwrap().to_string();
+
+    // 412: a stale If-Match, with the newer version and the diff from the base; nothing written.
+    let third =
+        json!({"text": markdown("Rates", "The rate is 6%."), "note": "Another", "kind": "major"});
+    let r = put(&client, &server, slug, Some(&jane), Some(&v1), &third);
+    assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
+    let problem: Value = r.json().unwrap();
+    assert_eq!(
+        format!("\"{}\"", problem["newer"]["id"].as_str().unwrap()),
+        v2
+    );
+    assert_eq!(problem["newer"]["editor"], json!("Jane Doe"));
+    assert_eq!(problem["base"]["number"], json!(1));
+    assert!(problem["changes"].to_string().contains("5%"), "{problem}");
+    assert_eq!(versions(&client, &server, slug).len(), 2);
+
+    // The note is text on every page, never markup.
+    std::thread::sleep(Duration::from_millis(50));
+    for page in ["/rates/changes.html", "/rates/diff/v2.html", "/rates/"] {
+        let html = client.get(server.url(page)).send().unwrap().text().unwrap();
+        assert!(!html.contains("<script>alert"), "{page}");
+        if page != "/rates/" {
+            // Escaped (askama writes `&#60;script&#62;`), so shown as text.
+            assert!(
+                html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+                "{page}: {html}"
+            );
+        }
+    }
+
+    // A read-only server refuses writes even with a good token.
+    drop(server);
+    let read_only = Server::start(
+        &store,
+        &["--tokens", tokens.to_str().unwrap(), "--read-only"],
+    );
+    assert_eq!(
+        put(&client, &read_only, slug, Some(&jane), Some(&v2), &third).status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[test]
+fn eight_clients_writing_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.git");
+    redline(&["--store", store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    let r = put(
+        &client,
+        &server,
+        "race",
+        Some(&jane),
+        None,
+        &json!({"text": markdown("Race", "Start."), "note": "v1"}),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let results: Vec<(Vec<String>, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|writer| {
+                let (server, jane) = (&server, &jane);
+                scope.spawn(move || {
+                    let client = new_client();
+                    let mut written = Vec::new();
+                    let mut stale = 0;
+                    for i in 0..50 {
+                        let etag = etag_of(&client, server, "race");
+                        let body = json!({
+                            "text": markdown("Race", &format!("Writer {writer} wrote {i}.")),
+                            "note": format!("writer {writer} update {i}"),
+                            "kind": "minor",
+                        });
+                        let r = put(&client, server, "race", Some(jane), Some(&etag), &body);
+                        match r.status() {
+                            StatusCode::CREATED => written.push(
+                                r.headers()[header::ETAG]
+                                    .to_str()
+                                    .unwrap()
+                                    .trim_matches('"')
+                                    .to_string(),
+                            ),
+                            StatusCode::PRECONDITION_FAILED => stale += 1,
+                            other => panic!("unexpected {other}: {}", r.text().unwrap()),
+                        }
+                    }
+                    (written, stale)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let written: Vec<String> = results.iter().flat_map(|(w, _)| w.clone()).collect();
+    let stale: usize = results.iter().map(|(_, s)| s).sum();
+    assert_eq!(written.len() + stale, 400);
+    assert!(!written.is_empty());
+    let history = versions(&client, &server, "race");
+    assert_eq!(history.len(), written.len() + 1);
+    let ids: BTreeSet<&str> = history.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    for id in &written {
+        assert!(ids.contains(id.as_str()), "acknowledged {id} missing");
+    }
+    let fsck = Command::new("git")
+        .args(["--git-dir", store.to_str().unwrap(), "fsck", "--strict"])
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}
+
+#[test]
+fn a_mirror_catches_up_with_the_primary() {
+    let dir = tempfile::tempdir().unwrap();
+    let primary_store = dir.path().join("primary.git");
+    redline(&["--store", primary_store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let primary = Server::start(&primary_store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    let r = put(
+        &client,
+        &primary,
+        "mirrored",
+        Some(&jane),
+        None,
+        &json!({"text": markdown("Mirrored", "One."), "note": "v1"}),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let mirror_store = dir.path().join("mirror.git");
+    let mirror = Server::start(
+        &mirror_store,
+        &[
+            "--read-only",
+            "--mirror-of",
+            primary_store.to_str().unwrap(),
+            "--fetch-interval",
+            "200ms",
+            "--hook-secret",
+            "s3cret",
+        ],
+    );
+    assert_eq!(versions(&client, &mirror, "mirrored").len(), 1);
+    let v1 = etag_of(&client, &primary, "mirrored");
+    let r = put(
+        &client,
+        &primary,
+        "mirrored",
+        Some(&jane),
+        Some(&v1),
+        &json!({"text": markdown("Mirrored", "Two."), "note": "v2"}),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while versions(&client, &mirror, "mirrored").len() < 2 {
+        assert!(Instant::now() < deadline, "the mirror did not catch up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let page = client
+        .get(mirror.url("/mirrored/changes.html"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("v2"), "{page}");
+    // Writes go to the primary; the hook wants its secret.
+    assert_eq!(
+        put(
+            &client,
+            &mirror,
+            "mirrored",
+            Some(&jane),
+            None,
+            &json!({"text": "x", "note": "x"})
+        )
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let hook = |secret: &str| {
+        client
+            .post(mirror.url("/hooks/fetch"))
+            .header("X-Redline-Secret", secret)
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(hook("wrong"), StatusCode::UNAUTHORIZED);
+    assert_eq!(hook("s3cret"), StatusCode::OK);
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.git");
+    redline(&["--store", store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut first = true;
+    for round in 0..10 {
+        let mut server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+        let pid = server.child.id().to_string();
+        let stop = Instant::now() + Duration::from_millis(250);
+        let client = new_client();
+        let mut i = 0;
+        // Writes run until the kill: the last one may be cut off mid-way.
+        let writer = std::thread::scope(|scope| {
+            let (server_ref, jane) = (&server, &jane);
+            let handle = scope.spawn(move || {
+                let mut acked = Vec::new();
+                let mut first = first;
+                loop {
+                    let etag = if first {
+                        None
+                    } else {
+                        match client.get(server_ref.url("/api/explainers/crash")).send() {
+                            Ok(r) if r.status() == StatusCode::OK => {
+                                Some(r.headers()[header::ETAG].to_str().unwrap().to_string())
+                            }
+                            _ => return acked,
+                        }
+                    };
+                    let body = json!({"text": markdown("Crash", &format!("Round {round} write {i}.")), "note": "n", "kind": "minor"});
+                    let mut request = client.put(server_ref.url("/api/explainers/crash")).bearer_auth(jane).json(&body);
+                    if let Some(e) = &etag {
+                        request = request.header(header::IF_MATCH, e);
+                    }
+                    match request.send() {
+                        Ok(r) if r.status() == StatusCode::CREATED => {
+                            first = false;
+                            acked.push(r.headers()[header::ETAG].to_str().unwrap().trim_matches('"').to_string());
+                        }
+                        Ok(r) if r.status().is_success() || r.status() == StatusCode::PRECONDITION_FAILED => {}
+                        _ => return acked,
+                    }
+                    i += 1;
+                }
+            });
+            std::thread::sleep(stop.saturating_duration_since(Instant::now()));
+            // SIGKILL, mid-write or not.
+            assert!(Command::new("kill")
+                .args(["-KILL", &pid])
+                .status()
+                .unwrap()
+                .success());
+            handle.join().unwrap()
+        });
+        let _ = server.child.wait();
+        if !writer.is_empty() {
+            first = false;
+        }
+        acknowledged.extend(writer);
+    }
+    assert!(
+        acknowledged.len() >= 10,
+        "only {} writes acknowledged",
+        acknowledged.len()
+    );
+    let server = Server::start(&store, &[]);
+    let ids: BTreeSet<String> = versions(&new_client(), &server, "crash")
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in &acknowledged {
+        assert!(ids.contains(id), "acknowledged {id} lost");
+    }
+    let fsck = Command::new("git")
+        .args(["--git-dir", store.to_str().unwrap(), "fsck"])
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let mut server = Server::start(&store, &[]);
+    assert_eq!(
+        new_client()
+            .get(server.url("/healthz"))
+            .send()
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One browser-like session of the web editor: cookies kept by hand, forms
+/// read with an HTML parser and posted as a browser would (no JavaScript).
+struct EditorSession<'a> {
+    server: &'a Server,
+    client: Client,
+    cookie: String,
+}
+
+fn form_value(html: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let input = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).unwrap();
+    let textarea = scraper::Selector::parse(&format!("textarea[name=\"{name}\"]")).unwrap();
+    if let Some(e) = doc.select(&input).next() {
+        return e.value().attr("value").unwrap_or_default().to_string();
+    }
+    doc.select(&textarea)
+        .next()
+        .map(|e| e.text().collect::<String>())
+        .unwrap_or_default()
+}
+
+impl<'a> EditorSession<'a> {
+    fn sign_in(server: &'a Server, token: &str, next: &str) -> EditorSession<'a> {
+        let client = new_client();
+        let page = client.get(server.url(next)).send().unwrap().text().unwrap();
+        assert!(page.contains("Sign in to edit"), "{page}");
+        let r = client
+            .post(server.url("/edit/_sign-in"))
+            .form(&[("token", token), ("next", &form_value(&page, "next"))])
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()[header::LOCATION], next);
+        let set_cookie = r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        for flag in ["HttpOnly", "SameSite=Strict"] {
+            assert!(set_cookie.contains(flag), "{set_cookie}");
+        }
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        EditorSession {
+            server,
+            client,
+            cookie,
+        }
+    }
+
+    fn get(&self, path: &str) -> String {
+        let r = self
+            .client
+            .get(self.server.url(path))
+            .header(header::COOKIE, &self.cookie)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().unwrap()
+    }
+
+    /// Submit the editor form of `page` with `text`, `note` and the button `action`.
+    fn submit(
+        &self,
+        path: &str,
+        page: &str,
+        text: &str,
+        note: &str,
+        action: &str,
+    ) -> reqwest::blocking::Response {
+        self.client
+            .post(self.server.url(path))
+            .header(header::COOKIE, &self.cookie)
+            .form(&[
+                ("csrf", form_value(page, "csrf").as_str()),
+                ("base", form_value(page, "base").as_str()),
+                ("slug", form_value(page, "slug").as_str()),
+                ("text", text),
+                ("note", note),
+                ("kind", "major"),
+                ("action", action),
+            ])
+            .send()
+            .unwrap()
+    }
+}
+
+#[test]
+fn web_editor_signs_in_previews_publishes_and_shows_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let tokens = dir.path().join("tokens.toml");
+    let ada = token(&tokens, "Ada Editor", "editor");
+    let bo = token(&tokens, "Bo Editor", "editor");
+    let rita = token(&tokens, "Rita Reader", "reader");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let path = format!("/edit/{FULLFACT}");
+
+    // A reader's token does not sign in.
+    let r = new_client()
+        .post(server.url("/edit/_sign-in"))
+        .form(&[("token", rita.as_str()), ("next", path.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let a = EditorSession::sign_in(&server, &ada, &path);
+    let b = EditorSession::sign_in(&server, &bo, &path);
+    let page_a = a.get(&path);
+    let page_b = b.get(&path);
+    let newest = form_value(&page_a, "text");
+    assert!(newest.starts_with("+++"), "{newest}");
+    // Edit the body, not the front matter's title.
+    let body_edit = |with: &str| {
+        let end = newest.find("\n+++\n").unwrap() + 5;
+        let (front, body) = newest.split_at(end);
+        format!(
+            "{front}{}",
+            body.replacen("Ukraine", &format!("Ukraine ({with})"), 1)
+        )
+    };
+    let edited = body_edit("edited by Ada");
+    assert_ne!(edited, newest);
+
+    // A forged form is refused.
+    let forged = a
+        .client
+        .post(server.url(&path))
+        .header(header::COOKIE, &a.cookie)
+        .form(&[("csrf", "forged"), ("text", "x"), ("action", "publish")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
+    // Preview: the summary shows the change, nothing is stored.
+    let preview = a.submit(&path, &page_a, &edited, "Ada's update", "preview");
+    assert_eq!(preview.status(), StatusCode::OK);
+    let preview = preview.text().unwrap();
+    assert!(preview.contains("What readers will be told"), "{preview}");
+    assert!(preview.contains("edited by Ada"), "{preview}");
+    assert_eq!(versions(&new_client(), &server, FULLFACT).len(), 4);
+
+    // Publish: redirected to the changelog, which shows it.
+    let published = a.submit(&path, &preview, &edited, "Ada's update", "publish");
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    let changelog = published.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(changelog, format!("/{FULLFACT}/changes.html"));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let html = new_client()
+            .get(server.url(&changelog))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        if html.contains("Ada&#39;s update")
+            || html.contains("Ada&#x27;s update")
+            || html.contains("Ada's update")
+        {
+            assert!(html.contains("Ada Editor"), "{html}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the changelog does not show the update: {html}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Bo edited the same version: his publish is refused, Ada's change is
+    // shown, and his text is kept.
+    let bos_text = body_edit("Bo's words");
+    let conflict = b.submit(&path, &page_b, &bos_text, "Bo's update", "publish");
+    assert_eq!(conflict.status(), StatusCode::CONFLICT);
+    let conflict = conflict.text().unwrap();
+    assert!(
+        conflict.contains("Someone else published first"),
+        "{conflict}"
+    );
+    assert!(conflict.contains("Ada Editor"), "{conflict}");
+    assert!(conflict.contains("edited by Ada"), "{conflict}");
+    assert_eq!(form_value(&conflict, "text"), bos_text);
+    assert_eq!(versions(&new_client(), &server, FULLFACT).len(), 5);
+    // Publishing again from the conflict page puts Bo's text on top of Ada's.
+    let again = b.submit(&path, &conflict, &bos_text, "Bo's update", "publish");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let history = versions(&new_client(), &server, FULLFACT);
+    assert_eq!(history.len(), 6);
+    assert_eq!(history[5]["editor"], json!("Bo Editor"));
+
+    // A new explainer from /edit/.
+    let new_page = a.get("/edit/");
+    let r = a
+        .client
+        .post(server.url("/edit/"))
+        .header(header::COOKIE, &a.cookie)
+        .form(&[
+            ("csrf", form_value(&new_page, "csrf").as_str()),
+            ("base", ""),
+            ("slug", "brand-new"),
+            ("text", &markdown("Brand new", "A first paragraph.")),
+            ("note", "First published"),
+            ("kind", "major"),
+            ("action", "publish"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(versions(&new_client(), &server, "brand-new").len(), 1);
+}
