@@ -341,10 +341,19 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     a.sign_in(&server, &ada, &path);
     a.assert_fits_width("the editor");
     a.screenshot("1-editor");
+    let heading = a.text("h1");
+    let started_from = a.text("main > p.meta");
+    assert!(
+        started_from.contains(&format!("Editing from v{before} of")),
+        "{started_from}"
+    );
     a.replace_in_text("held on 18 February", "held on 20 February");
     a.type_into("#note", "Corrected the date of the Riyadh talks");
     a.click("button[value=preview]");
     assert_eq!(a.text("#preview"), "What readers will be told");
+    // The preview still says what is being edited, and from which version.
+    assert_eq!(a.text("h1"), heading);
+    assert_eq!(a.text("main > p.meta"), started_from);
     let removed = a.texts("section[aria-labelledby=preview] del");
     let added = a.texts("section[aria-labelledby=preview] ins");
     assert!(
@@ -398,6 +407,12 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     let bos_text = b.value("#text");
     b.click("button[value=publish]");
     assert_eq!(b.text("#conflict"), "Someone else published first");
+    assert_eq!(b.text("h1"), heading);
+    let started_from = b.text("main > p.meta");
+    assert!(
+        started_from.contains(&format!("Editing from v{} of", before + 2)),
+        "publishing again must start from Ada's version: {started_from}"
+    );
     let conflict = b.text("section[aria-labelledby=conflict]");
     assert!(conflict.contains("Ada Editor"), "{conflict}");
     assert!(conflict.contains("Ada: four meetings"), "{conflict}");
