@@ -416,6 +416,10 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     let conflict = b.text("section[aria-labelledby=conflict]");
     assert!(conflict.contains("Ada Editor"), "{conflict}");
     assert!(conflict.contains("Ada: four meetings"), "{conflict}");
+    assert!(
+        conflict.contains("Publishing again replaces their version with your text"),
+        "{conflict}"
+    );
     let theirs_removed = b.texts("section[aria-labelledby=conflict] del");
     let theirs_added = b.texts("section[aria-labelledby=conflict] ins");
     assert!(
@@ -432,7 +436,8 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     b.assert_fits_width("the conflict page");
     b.screenshot("4-conflict");
 
-    // Publishing again puts Bo's text on top of Ada's version.
+    // Publishing again replaces Ada's version with Bo's text, as the
+    // conflict page told him.
     b.click("button[value=publish]");
     assert_on_changelog(&b, &server, "Bo: months, not weeks", "Bo Editor");
     b.screenshot("5-changelog-after-conflict");
@@ -441,7 +446,6 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     assert_eq!(history[before + 2]["editor"], json!("Bo Editor"));
     b.go(&server.url(&format!("/{FULLFACT}/")));
     let page = b.text("main");
-    // Bo's text was made from the version before Ada's: publishing it
-    // again replaces hers, which the conflict page told him.
     assert!(page.contains("in recent months"), "{page}");
+    assert!(page.contains("met on three occasions"), "{page}");
 }
