@@ -2,6 +2,7 @@
 //! runs the real `redline` binary or library against real temporary git stores.
 
 mod blame;
+mod browser_editor;
 mod cli;
 mod crash;
 mod hardening;

@@ -14,20 +14,20 @@ use reqwest::header;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-const FULLFACT: &str = "fullfact-ukraine-peace-talks";
+pub(crate) const FULLFACT: &str = "fullfact-ukraine-peace-talks";
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("redline")
 }
 
 /// A running `redline serve`, killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
 }
 
 impl Server {
-    fn start(store: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(store: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(bin())
             .arg("--store")
             .arg(store)
@@ -53,7 +53,7 @@ impl Server {
         Server { child, base }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }
@@ -65,7 +65,7 @@ impl Drop for Server {
     }
 }
 
-fn new_client() -> Client {
+pub(crate) fn new_client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -83,14 +83,14 @@ fn redline(args: &[&str]) -> std::process::Output {
 }
 
 /// A demo store in a temporary folder.
-fn demo(dir: &Path) -> PathBuf {
+pub(crate) fn demo(dir: &Path) -> PathBuf {
     let store = dir.join("store.git");
     redline(&["--store", store.to_str().unwrap(), "demo"]);
     store
 }
 
 /// A new token: `redline token add` prints it alone on its last line.
-fn token(tokens: &Path, name: &str, role: &str) -> String {
+pub(crate) fn token(tokens: &Path, name: &str, role: &str) -> String {
     let out = redline(&[
         "token",
         "add",
@@ -157,7 +157,7 @@ fn put(
     request.send().unwrap()
 }
 
-fn versions(client: &Client, server: &Server, slug: &str) -> Vec<Value> {
+pub(crate) fn versions(client: &Client, server: &Server, slug: &str) -> Vec<Value> {
     let r = client
         .get(server.url(&format!("/api/explainers/{slug}/versions")))
         .send()

@@ -428,15 +428,34 @@ async fn handle(
     let working = slug.clone();
     let outcome = state
         .blocking(move |state, store| {
-            if publish {
+            // The version the editor started from and its title, for the
+            // page's heading when it comes back (preview, conflict, error).
+            let started_from = expect.as_ref().and_then(|id| {
+                let version = store
+                    .resolve(&working, &VersionRef::Commit(id.clone()))
+                    .ok()?;
+                let title = store.document(&working, &version).ok()?.meta.title;
+                Some((version, title))
+            });
+            let outcome = if publish {
                 let create_only = expect.is_none();
                 api::write_update(state, store, &working, &update, expect, create_only, editor)
                     .map(Outcome::Written)
             } else {
                 api::preview_summary(state, store, &working, &update, &editor).map(Outcome::Preview)
-            }
+            };
+            Ok((outcome, started_from))
         })
         .await;
+    let (outcome, started_from) = match outcome {
+        Ok(both) => both,
+        Err(e) => (Err(e), None),
+    };
+    if let Some((version, title)) = started_from {
+        page.chrome = Chrome::standalone(&format!("Edit {title}"));
+        page.title = title;
+        page.base_version = Some(VersionView::new(&version));
+    }
     match outcome {
         Ok(Outcome::Preview(Some(summary))) => {
             let header = DiffHeader::between(summary.title.clone(), &summary.base, &summary.head);
