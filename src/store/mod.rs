@@ -38,10 +38,9 @@ mod history;
 mod lock;
 mod message;
 
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
@@ -74,23 +73,92 @@ const STALE_LOCK_AGE: Duration = Duration::from_secs(1);
 
 /// An open redline store.
 ///
-/// Holds an open repository: `Send` but not `Sync`, so a server opens one per
-/// worker (or uses it inside `spawn_blocking`); any number of `Store`s, in any
-/// number of processes, may write to the same path concurrently.
+/// `Send + Sync`, so one `Arc<Store>` serves every thread of a server: git
+/// work runs on repository handles from a small pool (git2's `Repository` is
+/// not `Sync`; a handle is opened when every pooled one is in use), and the
+/// history memo sits behind a lock. Any number of `Store`s, in any number of
+/// processes, may write to the same path concurrently.
+///
+/// The history cache file is written by the operations that bring it up to
+/// date (a read that replayed new commits, a listing that read new titles,
+/// a commit), never on drop; [`Store::save_cache`] writes it on demand.
 pub struct Store {
     path: PathBuf,
-    repo: Repository,
-    /// The histories as of the last `main` tip this handle read, so repeated
-    /// queries (a site build, a server) replay only what is new.
-    memo: RefCell<Option<(Oid, Arc<Histories>)>>,
-    /// The commit the on-disk cache is known to describe, so the cache is
-    /// rewritten only when this handle knows more (see `Drop`).
-    cached_tip: Cell<Option<Oid>>,
-    /// Titles read so far (and from the cache), and whether any is new.
-    titles: RefCell<cache::Titles>,
-    titles_changed: Cell<bool>,
+    /// The git directory, for opening more handles and for lock files.
+    git_dir: PathBuf,
+    /// Open repositories not in use (see [`RepoHandle`]).
+    repos: Mutex<Vec<Repository>>,
+    /// What this handle knows about histories and titles.
+    memo: Mutex<Memo>,
     /// Things done on the user's behalf worth telling them (a recovered lock).
-    notices: RefCell<Vec<String>>,
+    notices: Mutex<Vec<String>>,
+}
+
+// `Store` is shared between a server's threads as `Arc<Store>`.
+const _: fn() = || {
+    fn assert<T: Send + Sync>() {}
+    assert::<crate::store::Store>();
+};
+
+/// The histories as of the last `main` tip a store handle read, so repeated
+/// queries (a site build, a server) replay only what is new.
+#[derive(Default)]
+struct Memo {
+    histories: Option<(Oid, Arc<Histories>)>,
+    /// The commit the on-disk cache is known to describe, so the cache is
+    /// rewritten only when this handle knows more.
+    cached_tip: Option<Oid>,
+    /// Titles read so far (and from the cache), and whether any is new.
+    titles: cache::Titles,
+    titles_changed: bool,
+}
+
+impl Memo {
+    /// Write the cache if this memo knows more than the file says.
+    fn save_if_newer(&mut self, repo: &Repository) {
+        if let Some((tip, histories)) = &self.histories {
+            if self.cached_tip != Some(*tip) || self.titles_changed {
+                cache::save(repo, *tip, histories, &self.titles);
+                self.cached_tip = Some(*tip);
+                self.titles_changed = false;
+            }
+        }
+    }
+}
+
+/// Repository handles a store keeps for reuse (more are opened while needed).
+const POOLED_REPOS: usize = 16;
+
+/// A repository from a store's pool, returned to it when dropped.
+struct RepoHandle<'a> {
+    pool: &'a Mutex<Vec<Repository>>,
+    repo: Option<Repository>,
+}
+
+impl std::ops::Deref for RepoHandle<'_> {
+    type Target = Repository;
+    fn deref(&self) -> &Repository {
+        // Always `Some` until dropped.
+        self.repo.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for RepoHandle<'_> {
+    fn drop(&mut self) {
+        if let Some(repo) = self.repo.take() {
+            let mut pool = lock(self.pool);
+            // Bounded: a burst of concurrent requests leaves no crowd of handles.
+            if pool.len() < POOLED_REPOS {
+                pool.push(repo);
+            }
+        }
+    }
+}
+
+/// A lock whose holder panicked is still usable: the memo and the pool are
+/// caches, consistent after every statement.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Whether an update may be older than the explainer's newest version.
@@ -139,22 +207,6 @@ pub struct VerifyReport {
     pub differences: Vec<String>,
     /// Versions whose stored file cannot be read (or whose object is damaged).
     pub unreadable: Vec<String>,
-}
-
-/// Replaying more commits than this writes the cache at once rather than when
-/// the handle is dropped, so a long-lived handle (a server) keeps it fresh.
-const SAVE_AFTER_REPLAYING: usize = 64;
-
-impl Drop for Store {
-    /// Leave the cache describing the newest histories this handle computed:
-    /// one write per process even when it committed thousands of versions.
-    fn drop(&mut self) {
-        if let Some((tip, histories)) = self.memo.get_mut() {
-            if self.cached_tip.get() != Some(*tip) || self.titles_changed.get() {
-                cache::save(&self.repo, *tip, histories, self.titles.get_mut());
-            }
-        }
-    }
 }
 
 /// What an editor asks to record with an update.
@@ -375,7 +427,7 @@ impl Store {
     /// What this handle did on the user's behalf since last asked (for example
     /// a lock left by a killed writer that it removed), to be shown as notes.
     pub fn take_notices(&self) -> Vec<String> {
-        std::mem::take(&mut self.notices.borrow_mut())
+        std::mem::take(&mut *lock(&self.notices))
     }
 
     /// The `updated` time to record for a commit, and a note when it is not
@@ -476,6 +528,8 @@ impl Store {
                 latest,
             });
         }
+        // Titles read now go to the cache file, for the next listing.
+        self.save_cache()?;
         Ok(entries)
     }
 
@@ -504,6 +558,7 @@ impl Store {
                 }),
             }
         }
+        self.save_cache()?;
         Ok((entries, unreadable))
     }
 
@@ -512,13 +567,14 @@ impl Store {
     /// replay), re-hash every version's stored file and parse it. Differences
     /// are repaired (the cache is disposable); unreadable versions are listed.
     pub fn verify(&self) -> Result<VerifyReport> {
+        let repo = self.repo()?;
         let mut report = VerifyReport::default();
-        let Some(tip) = history::main_tip(&self.repo)? else {
+        let Some(tip) = history::main_tip(&repo)? else {
             return Ok(report);
         };
-        let (truth, _) = history::histories_at(&self.repo, tip, None)?;
+        let (truth, _) = history::histories_at(&repo, tip, None)?;
         let mut titles = cache::Titles::new();
-        match cache::load_unchecked(&self.repo) {
+        match cache::load_unchecked(&repo) {
             Ok(None) => {}
             Err(why) => report
                 .differences
@@ -531,8 +587,7 @@ impl Store {
                 }
                 // A cache for an older commit is normal: compare what it says
                 // once brought up to date the way a reader would.
-                let (replayed, _) =
-                    history::histories_at(&self.repo, tip, Some((cached_tip, cached)))?;
+                let (replayed, _) = history::histories_at(&repo, tip, Some((cached_tip, cached)))?;
                 report
                     .differences
                     .extend(history_differences(&replayed, &truth));
@@ -575,19 +630,21 @@ impl Store {
                 }
             }
         }
-        cache::save(&self.repo, tip, &truth, &titles);
-        self.cached_tip.set(Some(tip));
-        self.titles.replace(titles);
-        self.titles_changed.set(false);
-        *self.memo.borrow_mut() = Some((tip, Arc::new(truth)));
+        cache::save(&repo, tip, &truth, &titles);
+        *lock(&self.memo) = Memo {
+            histories: Some((tip, Arc::new(truth))),
+            cached_tip: Some(tip),
+            titles,
+            titles_changed: false,
+        };
         Ok(report)
     }
 
     /// Re-hash one version's stored file and parse it.
     fn check_version(&self, slug: &Slug, version: &Version) -> std::result::Result<(), String> {
+        let repo = self.repo().map_err(|e| e.to_string())?;
         let oid = Oid::from_str(&version.blob).map_err(|_| "no blob id".to_string())?;
-        let blob = self
-            .repo
+        let blob = repo
             .find_blob(oid)
             .map_err(|e| format!("its file cannot be read: {}", e.message()))?;
         let rehashed = Oid::hash_object(ObjectType::Blob, blob.content())
@@ -642,9 +699,10 @@ impl Store {
     /// reads hundreds of versions. Not for versions from elsewhere: the blob id
     /// is trusted.
     pub(crate) fn text_from_history(&self, slug: &Slug, version: &Version) -> Result<String> {
+        let repo = self.repo()?;
         match Oid::from_str(&version.blob) {
             Ok(oid) => {
-                let blob = self.repo.find_blob(oid).map_err(|_| {
+                let blob = repo.find_blob(oid).map_err(|_| {
                     Error::Version(format!(
                         "{slug} has no stored file with blob id {}",
                         version.blob
@@ -659,6 +717,7 @@ impl Store {
     /// The stored file of one version exactly as committed (front matter and
     /// body), found through the version's commit.
     pub fn text(&self, slug: &Slug, version: &Version) -> Result<String> {
+        let repo = self.repo()?;
         let unknown = || {
             Error::Version(format!(
                 "{slug} has no version with commit id {}",
@@ -666,7 +725,7 @@ impl Store {
             ))
         };
         let oid = Oid::from_str(&version.id).map_err(|_| unknown())?;
-        let commit = self.repo.find_commit(oid).map_err(|_| unknown())?;
+        let commit = repo.find_commit(oid).map_err(|_| unknown())?;
         let tree = commit.tree()?;
         let entry = tree.get_path(Path::new(&slug.store_path())).map_err(|_| {
             Error::Version(format!(
@@ -681,14 +740,14 @@ impl Store {
                 version.short_id()
             )));
         }
-        let blob = self.repo.find_blob(entry.id())?;
+        let blob = repo.find_blob(entry.id())?;
         utf8_file(slug, version, blob.content())
     }
 
     /// The commit id `main` points at, `None` while the store is empty: what a
     /// bulk writer notes before writing, to [`Store::pack`] only what it added.
     pub fn tip(&self) -> Result<Option<String>> {
-        Ok(history::main_tip(&self.repo)?.map(|oid| oid.to_string()))
+        Ok(history::main_tip(&*self.repo()?)?.map(|oid| oid.to_string()))
     }
 
     /// Write the objects reachable from `main` but not from commit `after`
@@ -700,22 +759,23 @@ impl Store {
     /// renames them into place, and objects already stored are never touched,
     /// so a failure leaves the store as it was.
     pub fn pack(&self, after: Option<&str>) -> Result<()> {
-        let Some(tip) = history::main_tip(&self.repo)? else {
+        let repo = self.repo()?;
+        let Some(tip) = history::main_tip(&repo)? else {
             return Ok(());
         };
-        let mut walk = self.repo.revwalk()?;
+        let mut walk = repo.revwalk()?;
         walk.push(tip)?;
         if let Some(after) = after {
             let after = Oid::from_str(after)
                 .map_err(|_| Error::Version(format!("{after:?} is not a commit id")))?;
             walk.hide(after)?;
         }
-        let mut builder = self.repo.packbuilder()?;
+        let mut builder = repo.packbuilder()?;
         // 0 = one thread per core.
         builder.set_threads(0);
         builder.insert_walk(&mut walk)?;
         builder
-            .write(&self.repo.path().join("objects").join("pack"), 0)
+            .write(&repo.path().join("objects").join("pack"), 0)
             .map_err(|e| {
                 Error::Git(format!(
                     "could not pack {}: {}; every version is stored, and `git gc` packs it later",
@@ -738,7 +798,7 @@ impl Store {
 
     /// The title of one version, from the titles already known or its front matter.
     fn title(&self, slug: &Slug, version: &Version) -> Result<String> {
-        if let Some((id, title)) = self.titles.borrow().get(slug) {
+        if let Some((id, title)) = lock(&self.memo).titles.get(slug) {
             if *id == version.id {
                 return Ok(title.clone());
             }
@@ -749,33 +809,54 @@ impl Store {
         let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
             .0
             .title;
-        self.titles
-            .borrow_mut()
+        let mut memo = lock(&self.memo);
+        memo.titles
             .insert(slug.clone(), (version.id.clone(), title.clone()));
-        self.titles_changed.set(true);
+        memo.titles_changed = true;
         Ok(title)
     }
 
     fn with_repo(path: &Path, repo: Repository) -> Store {
-        // Like git itself (which checks object hashes in fsck, not on every
-        // read), do not re-hash each object read: SHA-1 with collision
-        // detection was a fifth of a long `since` window. Process-wide, once.
-        static READ_WITHOUT_REHASHING: std::sync::Once = std::sync::Once::new();
-        READ_WITHOUT_REHASHING.call_once(|| git2::opts::strict_hash_verification(false));
         Store {
             path: path.to_path_buf(),
-            repo,
-            memo: RefCell::new(None),
-            cached_tip: Cell::new(None),
-            titles: RefCell::new(cache::Titles::new()),
-            titles_changed: Cell::new(false),
-            notices: RefCell::new(Vec::new()),
+            git_dir: repo.path().to_path_buf(),
+            repos: Mutex::new(vec![repo]),
+            memo: Mutex::new(Memo::default()),
+            notices: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A repository handle for this call: a pooled one, or a new one when
+    /// every pooled one is in use (by another thread, or further up this one).
+    fn repo(&self) -> Result<RepoHandle<'_>> {
+        let pooled = lock(&self.repos).pop();
+        let repo = match pooled {
+            Some(repo) => repo,
+            None => Repository::open_ext(
+                &self.git_dir,
+                RepositoryOpenFlags::NO_SEARCH,
+                std::iter::empty::<&str>(),
+            )?,
+        };
+        Ok(RepoHandle {
+            pool: &self.repos,
+            repo: Some(repo),
+        })
+    }
+
+    /// Write the history cache file if this handle knows more than it says
+    /// (newer commits replayed, or titles read). The operations that learn
+    /// something call it themselves; a caller needs it only to be sure.
+    pub fn save_cache(&self) -> Result<()> {
+        let repo = self.repo()?;
+        lock(&self.memo).save_if_newer(&repo);
+        Ok(())
     }
 
     /// The current `main` tip and every history as of it.
     fn current(&self) -> Result<(Option<Oid>, Arc<Histories>)> {
-        match history::main_tip(&self.repo)? {
+        let tip = history::main_tip(&*self.repo()?)?;
+        match tip {
             Some(tip) => Ok((Some(tip), self.histories_as_of(tip)?)),
             None => Ok((None, Arc::default())),
         }
@@ -784,31 +865,30 @@ impl Store {
     /// Every history as of commit `tip`: from this handle's memo, else replayed
     /// from the memo or the on-disk cache (only commits since), else from scratch.
     fn histories_as_of(&self, tip: Oid) -> Result<Arc<Histories>> {
-        if let Some((memo_tip, histories)) = self.memo.borrow().as_ref() {
+        // Held while replaying, so concurrent readers replay new commits once.
+        let mut memo = lock(&self.memo);
+        if let Some((memo_tip, histories)) = memo.histories.as_ref() {
             if *memo_tip == tip {
                 return Ok(Arc::clone(histories));
             }
         }
-        let memo = self.memo.borrow_mut().take();
-        let base = match memo {
+        let repo = self.repo()?;
+        let base = match memo.histories.take() {
             Some((memo_tip, histories)) => Some((memo_tip, Arc::unwrap_or_clone(histories))),
             None => {
-                let loaded = cache::load(&self.repo);
-                self.cached_tip.set(loaded.as_ref().map(|(id, _, _)| *id));
+                let loaded = cache::load(&repo);
+                memo.cached_tip = loaded.as_ref().map(|(id, _, _)| *id);
                 loaded.map(|(id, histories, titles)| {
-                    self.titles.replace(titles);
+                    memo.titles = titles;
                     (id, histories)
                 })
             }
         };
-        let (histories, replayed) = history::histories_at(&self.repo, tip, base)?;
-        if replayed > SAVE_AFTER_REPLAYING {
-            cache::save(&self.repo, tip, &histories, &self.titles.borrow());
-            self.cached_tip.set(Some(tip));
-            self.titles_changed.set(false);
-        }
+        let (histories, _) = history::histories_at(&repo, tip, base)?;
         let histories = Arc::new(histories);
-        *self.memo.borrow_mut() = Some((tip, Arc::clone(&histories)));
+        memo.histories = Some((tip, Arc::clone(&histories)));
+        // What this replay learned goes to the cache file now, not on drop.
+        memo.save_if_newer(&repo);
         Ok(histories)
     }
 
@@ -832,21 +912,21 @@ impl Store {
         progress: &dyn Fn(usize),
     ) -> Result<bool> {
         let writing = format!("could not import into {}", self.path.display());
+        let repo = self.repo()?;
         let base = base
             .map(|b| {
                 Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id")))
             })
             .transpose()?;
-        let mut parent = base.map(|b| self.repo.find_commit(b)).transpose()?;
+        let mut parent = base.map(|b| repo.find_commit(b)).transpose()?;
         let mut tree = match &parent {
             Some(c) => c.tree()?,
             None => {
-                let empty = self
-                    .repo
+                let empty = repo
                     .treebuilder(None)?
                     .write()
                     .map_err(|e| Error::git_write(&writing, &e))?;
-                self.repo.find_tree(empty)?
+                repo.find_tree(empty)?
             }
         };
         for (done, version) in batch.iter().enumerate() {
@@ -866,22 +946,20 @@ impl Store {
             let editor = version.editor.trim();
             let author = author_signature(editor, &version.updated)?;
             let commit_message = message::compose(version.note, version.kind, version.slug, editor);
-            let blob = self
-                .repo
+            let blob = repo
                 .blob(version.text.as_bytes())
                 .map_err(|e| Error::git_write(&writing, &e))?;
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(&path, blob, FileMode::Blob)
-                .create_updated(&self.repo, &tree)
+                .create_updated(&repo, &tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            tree = self.repo.find_tree(tree_id)?;
+            tree = repo.find_tree(tree_id)?;
             let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-            let id = self
-                .repo
+            let id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            parent = Some(self.repo.find_commit(id)?);
+            parent = Some(repo.find_commit(id)?);
             progress(done + 1);
         }
         let Some(new) = parent.map(|c| c.id()) else {
@@ -974,12 +1052,13 @@ impl Store {
                 }
             }
 
-            let tip_commit = tip.map(|t| self.repo.find_commit(t)).transpose()?;
+            let repo = self.repo()?;
+            let tip_commit = tip.map(|t| repo.find_commit(t)).transpose()?;
             let base_tree = match &tip_commit {
                 Some(c) => c.tree()?,
                 None => {
-                    let empty = self.repo.treebuilder(None)?.write()?;
-                    self.repo.find_tree(empty)?
+                    let empty = repo.treebuilder(None)?.write()?;
+                    repo.find_tree(empty)?
                 }
             };
             if let Some(h) = head {
@@ -999,7 +1078,7 @@ impl Store {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
                 }
                 if let Some(id) = current {
-                    let blob = self.repo.find_blob(id)?;
+                    let blob = repo.find_blob(id)?;
                     if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
                         return Ok(CommitOutcome::Unchanged(h.clone()));
                     }
@@ -1008,20 +1087,18 @@ impl Store {
 
             let writing = format!("could not record {slug} in {}", self.path.display());
             if !blob_written {
-                self.repo
-                    .blob(text.as_bytes())
+                repo.blob(text.as_bytes())
                     .map_err(|e| Error::git_write(&writing, &e))?;
                 blob_written = true;
             }
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(slug.store_path(), new_blob, FileMode::Blob)
-                .create_updated(&self.repo, &base_tree)
+                .create_updated(&repo, &base_tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            let tree = self.repo.find_tree(tree_id)?;
+            let tree = repo.find_tree(tree_id)?;
             let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
             let parents: Vec<&git2::Commit<'_>> = tip_commit.iter().collect();
-            let new_id = self
-                .repo
+            let new_id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
 
@@ -1037,7 +1114,7 @@ impl Store {
                 let after = self.histories_as_of(new_id)?;
                 let version = match after.get(slug).and_then(|v| v.last()) {
                     Some(v) => v.clone(),
-                    None => history::version_from_commit(&self.repo.find_commit(new_id)?, number),
+                    None => history::version_from_commit(&repo.find_commit(new_id)?, number),
                 };
                 return Ok(CommitOutcome::Committed(version));
             }
@@ -1052,8 +1129,8 @@ impl Store {
     /// history only grows, so the fetch is a fast-forward; a forced update
     /// (history rewritten on the primary) is followed too, as a mirror must.
     pub fn fetch_main(&self, primary: &str) -> Result<()> {
-        let mut remote = self
-            .repo
+        let repo = self.repo()?;
+        let mut remote = repo
             .remote_anonymous(primary)
             .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
         remote
@@ -1066,14 +1143,14 @@ impl Store {
     /// left by a redline killed while moving `main` (see the `lock` submodule),
     /// and maps failures to one line naming the cause. `what` names the write.
     fn move_main_locked(&self, what: &str, new: Oid, old: Oid, reflog: &str) -> Result<bool> {
-        let mut writers = lock::WriterLock::acquire(self.repo.path())?;
+        let mut writers = lock::WriterLock::acquire(&self.git_dir)?;
         if let Some(dead) = writers.previous_died_updating.take() {
             self.remove_stale_main_lock(dead.pid)?;
         }
         writers.record(true)?;
-        let moved = self
-            .move_main(new, old, reflog)
-            .map_err(|e| self.write_error(what, e));
+        let moved = self.repo().and_then(|repo| {
+            Self::move_main(&repo, new, old, reflog).map_err(|e| self.write_error(what, e))
+        });
         // Not recorded as finished when it failed to say so: the next writer
         // then checks for a leftover `main.lock`, which is harmless.
         let _ = writers.record(false);
@@ -1103,7 +1180,7 @@ impl Store {
             }
             return match std::fs::remove_file(&stale) {
                 Ok(()) => {
-                    self.notices.borrow_mut().push(format!(
+                    lock(&self.notices).push(format!(
                         "removed {}, left by redline process {dead_pid} which was killed while moving {MAIN_REF}",
                         stale.display()
                     ));
@@ -1120,14 +1197,14 @@ impl Store {
     }
 
     fn main_lock_path(&self) -> PathBuf {
-        self.repo.path().join(MAIN_REF).with_extension("lock")
+        self.git_dir.join(MAIN_REF).with_extension("lock")
     }
 
     /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
     /// when another writer did (or created it first). A lock held by another
     /// writer is waited for (up to [`LOCK_WAIT`]), since the ref may still be `old`.
     fn move_main(
-        &self,
+        repo: &Repository,
         new: Oid,
         old: Oid,
         reflog: &str,
@@ -1135,10 +1212,7 @@ impl Store {
         let deadline = Instant::now() + LOCK_WAIT;
         let mut pause = Duration::from_micros(200);
         loop {
-            match self
-                .repo
-                .reference_matching(MAIN_REF, new, true, old, reflog)
-            {
+            match repo.reference_matching(MAIN_REF, new, true, old, reflog) {
                 Ok(_) => return Ok(true),
                 Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
                     return Ok(false)
