@@ -263,7 +263,7 @@ pub fn import(
         }
         // Another writer moved main while this batch was built: plan again.
     }
-    Err(Error::Git(format!(
+    Err(Error::storage(format!(
         "could not import: other writers moved main first {MAX_IMPORT_ATTEMPTS} times in a row; nothing was written"
     )))
 }
@@ -290,7 +290,8 @@ fn select_new<'p>(
         let blob = git2::Oid::hash_object(
             git2::ObjectType::Blob,
             ingest::stored_text(document).as_bytes(),
-        )?
+        )
+        .map_err(Error::git)?
         .to_string();
         // Stored already (same time, same file): later files follow it.
         if let Some(same) = stored

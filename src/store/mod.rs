@@ -50,7 +50,7 @@ use git2::{
 };
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{ConflictBase, Error, Newest, Result};
 use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
@@ -263,11 +263,11 @@ fn describe(version: &Version) -> String {
 }
 
 /// The refusal a stale writer gets.
-fn conflict(slug: &Slug, expected: &Version, newer: &str) -> Error {
+fn conflict(slug: &Slug, expected: &Version, newer: Newest) -> Error {
     Error::Conflict {
         slug: slug.to_string(),
-        expected: describe(expected),
-        newer: newer.to_string(),
+        expected: ConflictBase::Version(Box::new(expected.clone())),
+        newer,
     }
 }
 
@@ -304,15 +304,23 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
             .and_then(|i| history.get(i))
             .cloned()
             .ok_or_else(|| {
-                Error::Version(format!(
-                    "{slug} has {count} {plural} ({}); there is no v{n}",
-                    range_label(count)
-                ))
+                Error::no_such_version(
+                    slug,
+                    reference,
+                    format!(
+                        "{slug} has {count} {plural} ({}); there is no v{n}",
+                        range_label(count)
+                    ),
+                )
             }),
         VersionRef::Commit(prefix) => {
             let prefix = prefix.trim().to_ascii_lowercase();
             if prefix.is_empty() {
-                return Err(Error::Version(format!("empty commit id given for {slug}")));
+                return Err(Error::bad_input(
+                    "version",
+                    "",
+                    format!("empty commit id given for {slug}"),
+                ));
             }
             let matches: Vec<&Version> = history
                 .iter()
@@ -320,11 +328,11 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
                 .collect();
             match matches.as_slice() {
                 [one] => Ok((*one).clone()),
-                [] => Err(Error::Version(format!(
+                [] => Err(Error::no_such_version(slug, reference, format!(
                     "no version of {slug} has a commit id starting with {prefix} (it has {count} {plural}, {}; see `redline log {slug}`)",
                     range_label(count)
                 ))),
-                many => Err(Error::Version(format!(
+                many => Err(Error::bad_input("version", prefix.as_str(), format!(
                     "commit id {prefix} is ambiguous for {slug}: it matches {}; give more digits",
                     many.iter().map(|v| describe(v)).collect::<Vec<_>>().join(", ")
                 ))),
@@ -337,11 +345,15 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
             .cloned()
             .ok_or_else(|| {
                 let first = history.first().unwrap_or(latest);
-                Error::Version(format!(
-                    "{slug} has no version at or before {}: its first version, v1, is from {}",
-                    time.to_rfc3339(),
-                    first.updated.to_rfc3339()
-                ))
+                Error::no_such_version(
+                    slug,
+                    reference,
+                    format!(
+                        "{slug} has no version at or before {}: its first version, v1, is from {}",
+                        time.to_rfc3339(),
+                        first.updated.to_rfc3339()
+                    ),
+                )
             }),
     }
 }
@@ -703,10 +715,11 @@ impl Store {
         match Oid::from_str(&version.blob) {
             Ok(oid) => {
                 let blob = repo.find_blob(oid).map_err(|_| {
-                    Error::Version(format!(
-                        "{slug} has no stored file with blob id {}",
-                        version.blob
-                    ))
+                    Error::no_such_version(
+                        slug,
+                        version.label(),
+                        format!("{slug} has no stored file with blob id {}", version.blob),
+                    )
                 })?;
                 utf8_file(slug, version, blob.content())
             }
@@ -719,28 +732,34 @@ impl Store {
     pub fn text(&self, slug: &Slug, version: &Version) -> Result<String> {
         let repo = self.repo()?;
         let unknown = || {
-            Error::Version(format!(
-                "{slug} has no version with commit id {}",
-                version.id
-            ))
+            Error::no_such_version(
+                slug,
+                version.label(),
+                format!("{slug} has no version with commit id {}", version.id),
+            )
         };
         let oid = Oid::from_str(&version.id).map_err(|_| unknown())?;
         let commit = repo.find_commit(oid).map_err(|_| unknown())?;
-        let tree = commit.tree()?;
+        let tree = commit.tree().map_err(Error::git)?;
         let entry = tree.get_path(Path::new(&slug.store_path())).map_err(|_| {
-            Error::Version(format!(
-                "{slug} does not exist at commit {}",
-                version.short_id()
-            ))
+            Error::no_such_version(
+                slug,
+                version.label(),
+                format!("{slug} does not exist at commit {}", version.short_id()),
+            )
         })?;
         if entry.kind() != Some(ObjectType::Blob) {
-            return Err(Error::Version(format!(
-                "{} at commit {} is not a file",
-                slug.store_path(),
-                version.short_id()
-            )));
+            return Err(Error::bad_input(
+                "version",
+                version.label(),
+                format!(
+                    "{} at commit {} is not a file",
+                    slug.store_path(),
+                    version.short_id()
+                ),
+            ));
         }
-        let blob = repo.find_blob(entry.id())?;
+        let blob = repo.find_blob(entry.id()).map_err(Error::git)?;
         utf8_file(slug, version, blob.content())
     }
 
@@ -763,21 +782,22 @@ impl Store {
         let Some(tip) = history::main_tip(&repo)? else {
             return Ok(());
         };
-        let mut walk = repo.revwalk()?;
-        walk.push(tip)?;
+        let mut walk = repo.revwalk().map_err(Error::git)?;
+        walk.push(tip).map_err(Error::git)?;
         if let Some(after) = after {
-            let after = Oid::from_str(after)
-                .map_err(|_| Error::Version(format!("{after:?} is not a commit id")))?;
-            walk.hide(after)?;
+            let after = Oid::from_str(after).map_err(|_| {
+                Error::bad_input("commit", after, format!("{after:?} is not a commit id"))
+            })?;
+            walk.hide(after).map_err(Error::git)?;
         }
-        let mut builder = repo.packbuilder()?;
+        let mut builder = repo.packbuilder().map_err(Error::git)?;
         // 0 = one thread per core.
         builder.set_threads(0);
-        builder.insert_walk(&mut walk)?;
+        builder.insert_walk(&mut walk).map_err(Error::git)?;
         builder
             .write(&repo.path().join("objects").join("pack"), 0)
             .map_err(|e| {
-                Error::Git(format!(
+                Error::storage(format!(
                     "could not pack {}: {}; every version is stored, and `git gc` packs it later",
                     self.path.display(),
                     e.message()
@@ -836,7 +856,8 @@ impl Store {
                 &self.git_dir,
                 RepositoryOpenFlags::NO_SEARCH,
                 std::iter::empty::<&str>(),
-            )?,
+            )
+            .map_err(Error::git)?,
         };
         Ok(RepoHandle {
             pool: &self.repos,
@@ -915,18 +936,23 @@ impl Store {
         let repo = self.repo()?;
         let base = base
             .map(|b| {
-                Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id")))
+                Oid::from_str(b)
+                    .map_err(|_| Error::bad_input("commit", b, format!("{b:?} is not a commit id")))
             })
             .transpose()?;
-        let mut parent = base.map(|b| repo.find_commit(b)).transpose()?;
+        let mut parent = base
+            .map(|b| repo.find_commit(b))
+            .transpose()
+            .map_err(Error::git)?;
         let mut tree = match &parent {
-            Some(c) => c.tree()?,
+            Some(c) => c.tree().map_err(Error::git)?,
             None => {
                 let empty = repo
-                    .treebuilder(None)?
+                    .treebuilder(None)
+                    .map_err(Error::git)?
                     .write()
                     .map_err(|e| Error::git_write(&writing, &e))?;
-                repo.find_tree(empty)?
+                repo.find_tree(empty).map_err(Error::git)?
             }
         };
         for (done, version) in batch.iter().enumerate() {
@@ -953,13 +979,14 @@ impl Store {
                 .upsert(&path, blob, FileMode::Blob)
                 .create_updated(&repo, &tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            tree = repo.find_tree(tree_id)?;
-            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
+            tree = repo.find_tree(tree_id).map_err(Error::git)?;
+            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
+                .map_err(Error::git)?;
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
             let id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            parent = Some(repo.find_commit(id)?);
+            parent = Some(repo.find_commit(id).map_err(Error::git)?);
             progress(done + 1);
         }
         let Some(new) = parent.map(|c| c.id()) else {
@@ -1020,7 +1047,7 @@ impl Store {
         let editor = request.editor.trim();
         let author = author_signature(editor, &request.updated)?;
         let commit_message = message::compose(&request.note, request.kind, slug, editor);
-        let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
+        let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes()).map_err(Error::git)?;
         let mut blob_written = false;
         // The expected version, resolved once: after a lost race `Latest` must
         // still mean the version the writer saw, not the new head.
@@ -1041,24 +1068,27 @@ impl Store {
                 };
                 match head {
                     Some(h) if h.id == want.id => {}
-                    Some(h) => return Err(conflict(slug, &want, &describe(h))),
-                    None => {
-                        return Err(conflict(
-                            slug,
-                            &want,
-                            "no version (it was removed from the store)",
-                        ))
+                    Some(h) => {
+                        return Err(conflict(slug, &want, Newest::Version(Box::new(h.clone()))))
                     }
+                    None => return Err(conflict(slug, &want, Newest::Removed)),
                 }
             }
 
             let repo = self.repo()?;
-            let tip_commit = tip.map(|t| repo.find_commit(t)).transpose()?;
+            let tip_commit = tip
+                .map(|t| repo.find_commit(t))
+                .transpose()
+                .map_err(Error::git)?;
             let base_tree = match &tip_commit {
-                Some(c) => c.tree()?,
+                Some(c) => c.tree().map_err(Error::git)?,
                 None => {
-                    let empty = repo.treebuilder(None)?.write()?;
-                    repo.find_tree(empty)?
+                    let empty = repo
+                        .treebuilder(None)
+                        .map_err(Error::git)?
+                        .write()
+                        .map_err(Error::git)?;
+                    repo.find_tree(empty).map_err(Error::git)?
                 }
             };
             if let Some(h) = head {
@@ -1078,7 +1108,7 @@ impl Store {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
                 }
                 if let Some(id) = current {
-                    let blob = repo.find_blob(id)?;
+                    let blob = repo.find_blob(id).map_err(Error::git)?;
                     if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
                         return Ok(CommitOutcome::Unchanged(h.clone()));
                     }
@@ -1095,8 +1125,9 @@ impl Store {
                 .upsert(slug.store_path(), new_blob, FileMode::Blob)
                 .create_updated(&repo, &base_tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            let tree = repo.find_tree(tree_id)?;
-            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
+            let tree = repo.find_tree(tree_id).map_err(Error::git)?;
+            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
+                .map_err(Error::git)?;
             let parents: Vec<&git2::Commit<'_>> = tip_commit.iter().collect();
             let new_id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
@@ -1114,12 +1145,15 @@ impl Store {
                 let after = self.histories_as_of(new_id)?;
                 let version = match after.get(slug).and_then(|v| v.last()) {
                     Some(v) => v.clone(),
-                    None => history::version_from_commit(&repo.find_commit(new_id)?, number),
+                    None => history::version_from_commit(
+                        &repo.find_commit(new_id).map_err(Error::git)?,
+                        number,
+                    ),
                 };
                 return Ok(CommitOutcome::Committed(version));
             }
         }
-        Err(Error::Git(format!(
+        Err(Error::storage(format!(
             "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
     }
@@ -1132,10 +1166,10 @@ impl Store {
         let repo = self.repo()?;
         let mut remote = repo
             .remote_anonymous(primary)
-            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+            .map_err(|e| Error::storage(format!("cannot fetch from {primary}: {}", e.message())))?;
         remote
             .fetch(&[format!("+{MAIN_REF}:{MAIN_REF}")], None, None)
-            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+            .map_err(|e| Error::storage(format!("cannot fetch from {primary}: {}", e.message())))?;
         Ok(())
     }
 
@@ -1256,16 +1290,16 @@ fn open_repo(path: &Path) -> Result<Repository> {
         std::iter::empty::<&str>(),
     )
     .map_err(|e| match e.code() {
-        ErrorCode::Owner => Error::Git(format!(
+        ErrorCode::Owner => Error::storage(format!(
             "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
             path.display()
         )),
         ErrorCode::NotFound => Error::MissingStore(path.to_path_buf()),
-        _ if e.message().contains("not owned by current user") => Error::Git(format!(
+        _ if e.message().contains("not owned by current user") => Error::storage(format!(
             "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
             path.display()
         )),
-        _ => Error::Git(format!("cannot open {}: {}", path.display(), e.message())),
+        _ => Error::storage(format!("cannot open {}: {}", path.display(), e.message())),
     })
 }
 
@@ -1287,7 +1321,12 @@ fn mark(repo: &Repository, path: &Path) -> Result<()> {
 fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
     match history::main_tip(repo)? {
         None => {
-            let any_ref = repo.references()?.flatten().next().is_some();
+            let any_ref = repo
+                .references()
+                .map_err(Error::git)?
+                .flatten()
+                .next()
+                .is_some();
             let head_on_main = repo
                 .find_reference("HEAD")
                 .ok()
@@ -1302,7 +1341,11 @@ fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
             })
         }
         Some(tip) => {
-            let tree = repo.find_commit(tip)?.tree()?;
+            let tree = repo
+                .find_commit(tip)
+                .map_err(Error::git)?
+                .tree()
+                .map_err(Error::git)?;
             let foreign: Vec<String> = tree
                 .iter()
                 .filter(|e| {
@@ -1324,11 +1367,12 @@ fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
 
 /// The commit author for an update: the editor at the update's time.
 fn author_signature(editor: &str, updated: &DateTime<FixedOffset>) -> Result<Signature<'static>> {
-    Ok(Signature::new(
+    Signature::new(
         &message::author_name(editor),
         &message::editor_email(editor),
         &message::time_to_git(updated),
-    )?)
+    )
+    .map_err(Error::git)
 }
 
 /// An error's text without the `path@id: ` an [`Unreadable`] already names.

@@ -209,8 +209,14 @@ fn unchanged_and_conflict_write_nothing() {
             newer,
         } => {
             assert_eq!(slug, "alpha");
-            assert_eq!(expected, &format!("v1 ({})", v1.short_id()));
-            assert_eq!(newer, &format!("v2 ({})", v2.short_id()));
+            // The data, not prose: what a service's 412 answer is built from.
+            assert_eq!(expected, &ConflictBase::Version(Box::new(v1.clone())));
+            assert_eq!(newer, &Newest::Version(Box::new(v2.clone())));
+            assert!(err.to_string().contains(&format!(
+                "has moved on to v2 ({}) since v1 ({})",
+                v2.short_id(),
+                v1.short_id()
+            )));
         }
         other => panic!("{other}"),
     }
