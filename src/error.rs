@@ -69,16 +69,14 @@ pub enum Error {
         reason: String,
     },
     /// An update older than the explainer's newest version (without `--backdate`).
-    #[error("{slug}: updated {updated} is older than {newest_version}, updated {newest}; nothing was written. Versions are kept in time order: give a later --updated (or `updated` in the file), or add --backdate to record it anyway")]
+    #[error("{slug}: updated {updated} is older than {} ({}), updated {}; nothing was written. Versions are kept in time order: give a later --updated (or `updated` in the file), or add --backdate to record it anyway", .newest.label(), .newest.short_id(), .newest.updated.to_rfc3339())]
     TimeBackwards {
         /// The explainer.
         slug: String,
-        /// The time asked for.
+        /// The time asked for (RFC 3339).
         updated: String,
-        /// The newest version, `v3 (abc1234)`.
-        newest_version: String,
-        /// Its updated time.
-        newest: String,
+        /// The explainer's newest version, which is newer than `updated`.
+        newest: Box<Version>,
     },
     /// The store's file system refused a write (no space, permission denied, read-only).
     #[error("cannot write to the store: {message}")]

@@ -1096,8 +1096,7 @@ impl Store {
                     return Err(Error::TimeBackwards {
                         slug: slug.to_string(),
                         updated: request.updated.to_rfc3339(),
-                        newest_version: describe(h),
-                        newest: h.updated.to_rfc3339(),
+                        newest: Box::new(h.clone()),
                     });
                 }
                 let current = base_tree
