@@ -3,8 +3,14 @@
 #
 #   bench/run.sh              full run (~5 min on 2 vCPUs, plus the release build)
 #   QUICK=1 bench/run.sh      smoke run: small history/site, short criterion, no 1 MB difflib
+#   CORPUS=1 bench/run.sh     corpus run (~5 min): every consecutive pair of ../shared/corpus
+#                             (whole process vs git word-diff; in-process vs diff-match-patch
+#                             and difflib), import/since per history, build of the whole corpus,
+#                             a generated 1,000-version history; report in corpus-report.md
 #
 # Env: BENCH_DIR (work folder; default a fresh temp dir, kept for inspection),
+#      CORPUS_DIR (../shared/corpus), PROFILE (release; cargo profile of the binaries),
+#      SKIP_BUILD=1 (use the binaries already built),
 #      VERSIONS (1000), EXPLAINERS (100), SITE_VERSIONS (50), SKIP_CRITERION=1.
 # Needs: cargo, git, python3; hyperfine (apt-get install hyperfine) for whole-process
 # timings (falls back to a python timing loop without it).
@@ -40,10 +46,19 @@ say "machine"
   date -u +"date: %Y-%m-%dT%H:%M:%SZ"
 } | tee "$WORK/machine.txt" >&2
 
-say "release build"
-cargo build --release --bin redline --example generate_history >&2
-REDLINE="$ROOT/target/release/redline"
-GEN="$ROOT/target/release/examples/generate_history"
+PROFILE=${PROFILE:-release}
+say "$PROFILE build"
+if [ "${SKIP_BUILD:-0}" != 1 ]; then  # SKIP_BUILD=1: use the binaries already built
+  cargo build --profile "$PROFILE" --bin redline --example generate_history --example corpus_bench >&2
+fi
+REDLINE="$ROOT/target/$PROFILE/redline"
+GEN="$ROOT/target/$PROFILE/examples/generate_history"
+
+if [ "${CORPUS:-0}" = 1 ]; then
+  # shellcheck source=bench/corpus.sh
+  . "$ROOT/bench/corpus.sh"
+  exit 0
+fi
 
 say "data into $WORK"
 "$GEN" pair "$WORK/generated-100k" --size 100k

@@ -37,6 +37,10 @@ pub struct Attribution {
 /// accept"), and for a speaker introduced by a contrast ("however", "but",
 /// "although") — a rebuttal of what precedes.
 pub fn attributions(sentence: &str) -> Vec<Attribution> {
+    if credit_line(sentence).is_some() {
+        // It attributes the quotation before it (see `credit_line`).
+        return Vec::new();
+    }
     let tokens = tokenize(sentence);
     let mut found: Vec<Found> = Vec::new();
     // Reported speech of the last attribution runs to a clause boundary; a verb
@@ -117,7 +121,24 @@ pub fn has_quotation(text: &str) -> bool {
 /// ("“Shared-Storage-Writable: ?1”"). One quoted word is a scare quote.
 pub fn quotations(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // A credit line ("— Heather Meeker, “Open Source Software”") names a
+    // source: its quoted words are a title, not speech.
+    if credit_line(text).is_some() {
+        return out;
+    }
     for (start, quote) in quoted_spans(text) {
+        // A link's quoted text (`["Everything a government attorney…"](url)`)
+        // is the title of what it links to.
+        let after = text.get(start..).and_then(|rest| {
+            let open = rest.chars().next()?.len_utf8();
+            let close = rest.get(open + quote.len()..)?;
+            close.get(close.chars().next()?.len_utf8()..)
+        });
+        let titled = text.get(..start).unwrap_or("").ends_with('[')
+            && after.is_some_and(|a| a.starts_with("]("));
+        if titled {
+            continue;
+        }
         let words: Vec<&str> = quote
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
@@ -152,6 +173,25 @@ pub fn quotations(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The name a credit line gives: a line that opens with a dash and names
+/// someone before a comma or its end ("— Heather Meeker, “Open Source
+/// Software…”", "— @benbalter"), as under a pull quote. It attributes the
+/// quotation before it; it is no claim of its own.
+pub fn credit_line(text: &str) -> Option<String> {
+    let rest = text
+        .trim_start()
+        .strip_prefix(['—', '―', '–'])
+        .or_else(|| text.trim_start().strip_prefix("--"))?
+        .trim_start();
+    let name = rest.split(',').next().unwrap_or("").trim();
+    let words = name.split_whitespace().count();
+    let named = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c == '@');
+    (named && (1..=5).contains(&words)).then(|| name.to_string())
 }
 
 /// Quoted passages with at least `min_words` words, verbatim.
@@ -1503,5 +1543,32 @@ mod tests {
             }
             let _ = (negations(&s), numbers(&s), dates(&s), names(&s), quotations(&s));
         }
+    }
+}
+
+#[cfg(test)]
+mod credit_line_tests {
+    use super::*;
+
+    #[test]
+    fn a_link_title_in_quotes_is_no_quotation() {
+        // Cut from opensource-guide-legal (corpus): a credit line under a pull quote.
+        let credit = "— Heather Meeker, [\"Open Source Software: Compliance Basics And Best Practices\"](https://techcrunch.com/2012/12/14/open-source-software-compliance-basics-and-best-practices/)";
+        assert!(quotations(credit).is_empty());
+        assert!(attributions(credit).is_empty());
+        assert_eq!(credit_line(credit).as_deref(), Some("Heather Meeker"));
+        assert_eq!(
+            credit_line("— @benbalter, a title").as_deref(),
+            Some("@benbalter")
+        );
+        // Synthetic: a linked quotation outside a credit line is a title too,
+        // while speech in quotes stays speech.
+        assert!(quotations("Read [\"how we review code\"](https://example.org) first.").is_empty());
+        assert_eq!(
+            quotations("The minister said “no agreement had been reached” on Friday."),
+            vec!["no agreement had been reached"]
+        );
+        assert!(credit_line("The minister said so, later.").is_none());
+        assert!(credit_line("— and then, nothing").is_none());
     }
 }

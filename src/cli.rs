@@ -318,7 +318,9 @@ pub enum ReportFormat {
 
 /// Run a parsed command line; returns the process exit status.
 pub fn run(cli: Cli) -> Result<u8> {
-    let rules = load_rules(cli.rules.as_deref())?;
+    // Rules are read only by the commands that ingest text (startup cost).
+    let rules_path = cli.rules.clone();
+    let rules = || load_rules(rules_path.as_deref());
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Init { adopt } => {
@@ -331,7 +333,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             emit(&mut out, &render(&Status::Initialised { path })?)?;
         }
         Command::Ingest { file } => {
-            let ingested = ingest::ingest_file(&file, &rules)?;
+            let ingested = ingest::ingest_file(&file, &rules()?)?;
             emit(&mut out, &verbatim(ingest::stored_text(&ingested.document)))?;
         }
         Command::Commit {
@@ -347,7 +349,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         } => {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
-            let mut ingested = ingest::ingest_file(&file, &rules)?;
+            let mut ingested = ingest::ingest_file(&file, &rules()?)?;
             let explicit = match updated {
                 Some(raw) => {
                     let updated = crate::model::parse_when(&raw)?;
@@ -449,7 +451,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Import { dir } => {
             let store = Store::open(&cli.store)?;
             let source = import::read_source(&dir)?;
-            let report = import_with_progress(&store, &source.files, &rules);
+            let report = import_with_progress(&store, &source.files, &rules()?);
             print_notices(&store);
             let mut report = report?;
             report.ignored = source.ignored;
@@ -470,7 +472,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     ));
                 };
                 let (old_doc, new_doc) =
-                    ingest::ingest_pair(Path::new(old), Path::new(new), &rules)?;
+                    ingest::ingest_pair(Path::new(old), Path::new(new), &rules()?)?;
                 let header = DiffHeader {
                     title: new_doc.meta.title.clone(),
                     old: DiffSide::file(old.as_str()),
@@ -533,7 +535,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Demo => {
             let keep = cli.store_given.then_some(cli.store.as_path());
-            demo(&mut out, &rules, keep)?
+            demo(&mut out, &rules()?, keep)?
         }
         Command::Serve {
             listen,
@@ -553,7 +555,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 mirror_of,
                 fetch_interval,
                 hook_secret,
-                rules,
+                rules: rules()?,
             })?;
         }
         Command::Token(TokenCommand::Add { name, role, tokens }) => {

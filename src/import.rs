@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, Ingested, Rules};
-use crate::model::{Document, UpdateKind, Version};
+use crate::ingest::{self, IngestedParts, Rules};
+use crate::model::{DocumentMeta, UpdateKind, Version};
 use crate::slug::Slug;
 use crate::store::{BatchVersion, Store};
 
@@ -38,9 +38,6 @@ pub struct ImportReport {
     pub unchanged: Vec<String>,
     /// Entries of the folder that are not version files, as `<path>: <reason>`.
     pub ignored: Vec<String>,
-    /// Why packing what was written failed (see [`Store::pack`]), if it did:
-    /// every version is stored all the same, only reads are slower.
-    pub pack_error: Option<String>,
 }
 
 /// The version files of an import folder and the entries that are not.
@@ -57,7 +54,11 @@ struct PlannedVersion {
     path: PathBuf,
     slug: Slug,
     updated: DateTime<FixedOffset>,
-    ingested: Ingested,
+    /// Facts and canonical body: no outline, which an import never reads.
+    ingested: IngestedParts,
+    /// The file as it will be stored, and its blob id (computed once).
+    text: String,
+    blob: String,
     editor: String,
     note: String,
     kind: UpdateKind,
@@ -241,7 +242,7 @@ pub fn import(
             .iter()
             .map(|v| BatchVersion {
                 slug: &v.slug,
-                text: ingest::stored_text(&v.ingested.document),
+                text: v.text.clone(),
                 editor: &v.editor,
                 updated: v.updated,
                 note: &v.note,
@@ -257,8 +258,6 @@ pub fn import(
             progress(already + done, total)
         })? {
             report.committed = batch.len();
-            // Every version is already on main: packing only speeds up reads.
-            report.pack_error = store.pack(tip.as_deref()).err().map(|e| e.to_string());
             return Ok(report);
         }
         // Another writer moved main while this batch was built: plan again.
@@ -280,33 +279,24 @@ fn select_new<'p>(
 ) -> Result<()> {
     let newest = stored.last();
     let mut appended = 0;
-    // The version the next file follows: its number and document.
-    let mut previous: Option<(usize, Document)> = match newest {
-        Some(v) => Some((v.number, store.document_from_history(slug, v)?)),
+    // The version the next file follows: its number, facts and body.
+    let mut previous: Option<(usize, DocumentMeta, String)> = match newest {
+        Some(v) => Some(numbered(v, store.parts_from_history(slug, v)?)),
         None => None,
     };
     for version in versions {
-        let document = &version.ingested.document;
-        let blob = git2::Oid::hash_object(
-            git2::ObjectType::Blob,
-            ingest::stored_text(document).as_bytes(),
-        )
-        .map_err(Error::git)?
-        .to_string();
+        let parts = &version.ingested;
         // Stored already (same time, same file): later files follow it.
         if let Some(same) = stored
             .iter()
-            .find(|v| v.updated == version.updated && v.blob == blob)
+            .find(|v| v.updated == version.updated && v.blob == version.blob)
         {
             report.skipped += 1;
-            previous = Some((same.number, store.document_from_history(slug, same)?));
+            previous = Some(numbered(same, store.parts_from_history(slug, same)?));
             continue;
         }
-        if let Some((number, before)) = &previous {
-            if before
-                .meta
-                .same_content(&before.body, &document.meta, &document.body)
-            {
+        if let Some((number, meta, body)) = &previous {
+            if meta.same_content(body, &parts.meta, &parts.body) {
                 report.unchanged.push(format!(
                     "{}: no change from v{number}",
                     version.path.display()
@@ -333,10 +323,17 @@ fn select_new<'p>(
         }
         let number = stored.len() + appended + 1;
         appended += 1;
-        previous = Some((number, document.clone()));
+        previous = Some((number, parts.meta.clone(), parts.body.clone()));
         to_write.push(version);
     }
     Ok(())
+}
+
+fn numbered(
+    version: &Version,
+    (meta, body): (DocumentMeta, String),
+) -> (usize, DocumentMeta, String) {
+    (version.number, meta, body)
 }
 
 /// An older file that repeats the version current at its time: the first import
@@ -351,11 +348,9 @@ fn unchanged_when_imported(
     let Some(current) = stored.iter().rev().find(|v| v.updated <= version.updated) else {
         return Ok(false);
     };
-    let then = store.document_from_history(slug, current)?;
-    let document = &version.ingested.document;
-    Ok(then
-        .meta
-        .same_content(&then.body, &document.meta, &document.body))
+    let (meta, body) = store.parts_from_history(slug, current)?;
+    let parts = &version.ingested;
+    Ok(meta.same_content(&body, &parts.meta, &parts.body))
 }
 
 fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {
@@ -371,8 +366,8 @@ fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {
             )
         })?;
     let slug = Slug::new(slug_name).map_err(|e| Error::input(&file.path, e.to_string()))?;
-    let ingested = ingest::ingest_bytes(&file.path, &file.bytes, rules)?;
-    let updated = ingested.document.meta.updated.ok_or_else(|| {
+    let ingested = ingest::ingest_parts(&file.path, &file.bytes, rules)?;
+    let updated = ingested.meta.updated.ok_or_else(|| {
         Error::input(
             &file.path,
             "front matter needs `updated` (a TOML date or datetime) for import",
@@ -392,11 +387,17 @@ fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {
         .note
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| Error::input(&file.path, "[change] needs `note`, the public change note"))?;
+    let text = ingest::stored_text_parts(&ingested.meta, &ingested.body);
+    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
+        .map_err(Error::git)?
+        .to_string();
     Ok(PlannedVersion {
         path: file.path.clone(),
         slug,
         updated,
         ingested,
+        text,
+        blob,
         editor,
         note,
         kind: change.kind,

@@ -34,6 +34,7 @@ use crate::pages::{self, ExplainerPages, FeedEntry, Links, ListedExplainer, Page
 use crate::slug::Slug;
 use crate::store::Store;
 
+mod incremental;
 mod output;
 use output::{write, Written};
 

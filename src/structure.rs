@@ -351,17 +351,33 @@ pub fn collapse_whitespace(text: &str) -> String {
 
 /// Is `text` its own collapsed form: no whitespace but single spaces between words?
 fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut after_space = true; // a leading space is not collapsed
-    for c in text.chars() {
-        if c == ' ' {
+    let mut i = 0;
+    // Byte by byte over ASCII (nearly all of it); characters decoded only past it.
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
             if after_space {
                 return false;
             }
             after_space = true;
-        } else if c.is_whitespace() {
-            return false;
-        } else {
+            i += 1;
+        } else if b.is_ascii() {
+            // ASCII whitespace as `char::is_whitespace` has it (with VT, 0x0b).
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+                return false;
+            }
             after_space = false;
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                return false;
+            };
+            if c.is_whitespace() {
+                return false;
+            }
+            after_space = false;
+            i += c.len_utf8();
         }
     }
     text.is_empty() || !after_space
@@ -1915,7 +1931,7 @@ pub(crate) mod tests {
 
         /// The already-collapsed shortcut agrees with splitting into words.
         #[test]
-        fn collapse_shortcut_is_exact(text in "([a-z’]{1,3}| |  |\t|\n|\u{a0}|\u{2003}|\u{85}){0,12}") {
+        fn collapse_shortcut_is_exact(text in "([a-z’]{1,3}| |  |\t|\n|\r|\u{b}|\u{c}|\u{a0}|\u{2003}|\u{85}){0,12}") {
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(collapse_whitespace(&text), words.join(" "));
         }

@@ -318,21 +318,22 @@ fn reimporting_a_version_that_changed_nothing_skips_it_again() {
 }
 
 #[test]
-fn an_import_whose_packing_fails_keeps_every_version_and_says_so() {
+fn an_import_that_cannot_write_its_pack_writes_nothing_and_says_so() {
     let ws = Workspace::new();
-    // A file where the pack folder should be: loose objects still write, a pack cannot.
+    // A file where the pack folder should be: the import's one pack cannot be written.
     let pack_dir = ws.store().join("objects").join("pack");
     std::fs::remove_dir(&pack_dir).unwrap();
     std::fs::write(&pack_dir, "").unwrap();
-    let out = ws.stdout(&["import", repo_path("snapshots").to_str().unwrap()]);
-    assert!(out.contains("imported 5 new version(s)"), "{out}");
-    assert!(
-        out.contains("note: git store error: could not pack")
-            && out.contains("every version is stored"),
-        "{out}"
-    );
-    let log = ws.stdout(&["log", "fullfact-ukraine-peace-talks"]);
-    assert!(log.contains("v4"), "{log}");
+    let out = ws
+        .redline(&["import", repo_path("snapshots").to_str().unwrap()])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // All or nothing: no version landed.
+    let list = ws.stdout(&["list"]);
+    assert!(!list.contains("fullfact-ukraine-peace-talks"), "{list}");
 }
 
 #[test]

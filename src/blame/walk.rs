@@ -329,6 +329,17 @@ pub fn settled_heading(
     j
 }
 
+/// Sentence indexes of version `v` whose text is `text` (typography aside).
+pub fn matches(t: &SentenceTimeline, v: usize, text: &str) -> Vec<usize> {
+    let Some(version) = t.versions.get(v) else {
+        return Vec::new();
+    };
+    let key = crate::diff::pairs::sentence_key(text);
+    (0..version.sentences.len())
+        .filter(|u| version.sentences.get(*u).is_some_and(|s| t.key(*s) == key))
+        .collect()
+}
+
 /// Sentence indexes of version `v` whose text is `text` (typography aside),
 /// or else the first run of consecutive sentences that joined by one space
 /// make it (a split or joined group, as the diff reports it). Several single
@@ -345,9 +356,7 @@ pub fn find(
         return Vec::new();
     };
     let key = crate::diff::pairs::sentence_key(text);
-    let singles: Vec<usize> = (0..version.sentences.len())
-        .filter(|u| version.sentences.get(*u).is_some_and(|s| t.key(*s) == key))
-        .collect();
+    let singles = matches(t, v, text);
     if let Some(first) = singles.first() {
         let here = |u: &&usize| t.heading_of(v, **u).as_deref() == section;
         let free = |u: &&usize| !taken(**u);
@@ -380,4 +389,67 @@ pub fn find(
         }
     }
     Vec::new()
+}
+
+/// What became of a heading of version `lowest - 1` up to version `top`:
+/// the updates that renamed it (version, old heading id, new heading id) and
+/// the update that removed it (`None`: a name of it is still there at
+/// `top`). A heading is renamed, not removed, when a heading new in the next
+/// version keeps all its words in order ("Template variables" → "Template
+/// variables for permalinks"); one that comes back was not removed.
+pub fn heading_fate(
+    t: &SentenceTimeline,
+    text: &str,
+    lowest: usize,
+    top: usize,
+) -> (Vec<(usize, u32, u32)>, Option<usize>) {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let headings = |v: usize| -> Vec<u32> {
+        t.versions
+            .get(v)
+            .map(|x| x.sections.iter().filter_map(|(_, h)| *h).collect())
+            .unwrap_or_default()
+    };
+    let mut key = crate::diff::pairs::sentence_key(text);
+    let Some(mut current) = headings(lowest.saturating_sub(1))
+        .into_iter()
+        .find(|h| t.key(*h) == key)
+    else {
+        return (Vec::new(), None);
+    };
+    let mut renames = Vec::new();
+    let mut removed = None;
+    for v in lowest..=top {
+        let here = headings(v);
+        if here.iter().any(|h| t.key(*h) == key) {
+            removed = None;
+            continue;
+        }
+        if removed.is_some() {
+            continue;
+        }
+        let before: Vec<u64> = headings(v - 1).iter().map(|h| t.key(*h)).collect();
+        let old = words(t.text(current));
+        let renamed = here.into_iter().find(|h| {
+            let new = words(t.text(*h));
+            !before.contains(&t.key(*h))
+                && !old.is_empty()
+                && new.len() > old.len()
+                && new.windows(old.len()).any(|w| w == old.as_slice())
+        });
+        match renamed {
+            Some(h) => {
+                renames.push((v, current, h));
+                current = h;
+                key = t.key(h);
+            }
+            None => removed = Some(v),
+        }
+    }
+    (renames, removed)
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
 
-use super::text::{dice, key, merge_bags, normalise, word_bag};
+use super::text::{dice, key_with, merge_bags, normalise, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind};
 use crate::model::{BlockKind, Document};
 
@@ -84,6 +84,7 @@ impl<'a> Side<'a> {
         let mut section_units = Vec::with_capacity(doc.sections.len());
         let mut floor = 0;
         let mut block_index = 0;
+        let mut scratch = String::new();
         for (s, section) in doc.sections.iter().enumerate() {
             let first = units.len();
             for block in &section.blocks {
@@ -99,7 +100,7 @@ impl<'a> Side<'a> {
                         block: block_index,
                         kind: block.kind,
                         text: &sentence.text,
-                        key: key(&sentence.text),
+                        key: key_with(&sentence.text, &mut scratch),
                         span,
                         bag: OnceCell::new(),
                     });

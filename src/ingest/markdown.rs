@@ -50,12 +50,14 @@ pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
 
 /// Trailing whitespace off every line, no leading blank lines, exactly one final newline.
 fn tidy(text: &str) -> String {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim_end)
-        .skip_while(|l| l.is_empty())
-        .collect();
-    let mut body = lines.join("\n");
+    let mut body = String::with_capacity(text.len() + 1);
+    for line in text.lines().map(str::trim_end) {
+        if body.is_empty() && line.is_empty() {
+            continue;
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
     let end = body.trim_end().len();
     body.truncate(end);
     if !body.is_empty() {
@@ -65,7 +67,28 @@ fn tidy(text: &str) -> String {
 }
 
 /// Byte range and plain text of the first level-1 heading (ATX or setext).
+///
+/// Every heading line holds a `#` (ATX) or an `=` (setext underline), and
+/// whether a line is a heading depends only on the lines before it: so the
+/// text up to the end of the first such line is parsed first, not the whole
+/// body (most documents open with their title). A heading with `[` may be a
+/// reference link defined further down, so it, or no heading there, falls
+/// back to parsing everything.
 fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let marker = memchr::memchr2(b'#', b'=', body.as_bytes())?;
+    let line_end = memchr::memchr(b'\n', body.as_bytes().get(marker..).unwrap_or_default())
+        .map_or(body.len(), |n| marker + n + 1);
+    if let Some(prefix) = body.get(..line_end) {
+        if let Some(found) = first_h1_parsed(prefix) {
+            if !body.get(found.0.clone()).unwrap_or("[").contains('[') {
+                return Some(found);
+            }
+        }
+    }
+    first_h1_parsed(body)
+}
+
+fn first_h1_parsed(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut inside: Option<(std::ops::Range<usize>, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
@@ -122,6 +145,27 @@ mod tests {
         // A "#" inside a code block is not a heading.
         let m = read("```\n# comment\n```\n", None);
         assert_eq!(m.title, None);
+    }
+
+    proptest::proptest! {
+        /// Synthetic Markdown: the prefix shortcut finds what a full parse finds.
+        #[test]
+        fn first_h1_shortcut_matches_a_full_parse(
+            body in "(# |## |=+|-+|> |```\n|    |\\[x\\]|\\[x\\]: /u\n|Title|text|#|\n|\n\n| ){0,24}"
+        ) {
+            proptest::prop_assert_eq!(first_h1(&body), first_h1_parsed(&body));
+        }
+
+        #[test]
+        fn tidy_matches_line_joining(text in "( |\t|a|b|\n|\r\n){0,24}") {
+            let lines: Vec<&str> = text.lines().map(str::trim_end).skip_while(|l| l.is_empty()).collect();
+            let mut expected = lines.join("\n");
+            expected.truncate(expected.trim_end().len());
+            if !expected.is_empty() {
+                expected.push('\n');
+            }
+            proptest::prop_assert_eq!(tidy(&text), expected);
+        }
     }
 
     #[test]

@@ -26,8 +26,8 @@ use crate::diff::{
     Tag,
 };
 use crate::error::Result;
-use crate::model::{BlockKind, UpdateKind, Version};
-use crate::summary::{BlockGroup, Highlight, HighlightKind, Summary, Withdrawn};
+use crate::model::{UpdateKind, Version};
+use crate::summary::{BlockGroup, GroupBlock, Highlight, HighlightKind, Summary, Withdrawn};
 
 /// What a diff compares: a title and the two sides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -684,6 +684,83 @@ pub(crate) struct HighlightView {
     pub show_note: bool,
     /// Rows of one table or lines of one code block, told as one item.
     pub group: Option<GroupView>,
+    /// Each update that made it, oldest first, when there are several (an
+    /// edit spread over several updates); empty when one update made it all.
+    pub credits: Vec<CreditView>,
+}
+
+/// How many word changes of one update a credit line quotes.
+const CREDIT_EDITS: usize = 3;
+
+/// The longest word change (in words) a credit line quotes.
+const CREDIT_WORDS: usize = 12;
+
+/// One update's part in a highlight: "v12 changed 'thirty' → '32'".
+#[derive(Debug, Clone)]
+pub(crate) struct CreditView {
+    pub version: VersionView,
+    /// "added", "changed", "removed", "split off", "joined", "moved", "brought back".
+    pub verb: &'static str,
+    /// Its word changes: (old words, new words); either may be empty.
+    pub edits: Vec<(String, String)>,
+    /// Word changes not quoted.
+    pub more: usize,
+}
+
+impl CreditView {
+    fn new(credit: &crate::blame::Credit) -> CreditView {
+        use crate::blame::CreditChange;
+        let verb = match credit.change {
+            CreditChange::Added => "added",
+            CreditChange::Restored => "brought back",
+            CreditChange::Edited => "changed",
+            CreditChange::Split => "split off",
+            CreditChange::Merged => "joined",
+            CreditChange::Moved => "moved",
+            CreditChange::Removed => "removed",
+        };
+        // Consecutive deletions and insertions are one replacement.
+        let mut edits: Vec<(String, String)> = Vec::new();
+        let mut open = false;
+        for span in &credit.words {
+            let text = span.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            match span.op {
+                SpanOp::Equal => open = false,
+                op => {
+                    if !open {
+                        edits.push((String::new(), String::new()));
+                        open = true;
+                    }
+                    if let Some(last) = edits.last_mut() {
+                        let side = if op == SpanOp::Delete {
+                            &mut last.0
+                        } else {
+                            &mut last.1
+                        };
+                        if !side.is_empty() && !text.is_empty() {
+                            side.push(' ');
+                        }
+                        side.push_str(&text);
+                    }
+                }
+            }
+        }
+        edits.retain(|(old, new)| !old.is_empty() || !new.is_empty());
+        // A rewrite (or a split's other half) is told by the verb alone: a
+        // credit line quotes word changes, not whole sentences.
+        let long = |t: &str| t.split_whitespace().count() > CREDIT_WORDS;
+        if edits.iter().any(|(old, new)| long(old) || long(new)) {
+            edits.clear();
+        }
+        let more = edits.len().saturating_sub(CREDIT_EDITS);
+        edits.truncate(CREDIT_EDITS);
+        CreditView {
+            version: VersionView::new(&credit.version),
+            verb,
+            edits,
+            more,
+        }
+    }
 }
 
 /// How many rows (lines) of a grouped table (code) highlight are quoted.
@@ -694,8 +771,10 @@ const GROUP_SAMPLES: usize = 3;
 pub(crate) struct GroupView {
     /// "Table" or "Code".
     pub what: &'static str,
-    /// "row" or "line".
+    /// "row", "line" or "entry".
     pub unit: &'static str,
+    /// Its plural: "rows", "lines", "entries".
+    pub units: &'static str,
     /// Non-zero counts with their verbs, removals first: (35, "removed"), (1, "added").
     pub counts: Vec<(usize, &'static str)>,
     /// The first few members: sign and one piece (deleted for a removal).
@@ -706,9 +785,10 @@ pub(crate) struct GroupView {
 
 impl GroupView {
     fn new(group: &BlockGroup) -> GroupView {
-        let (what, unit) = match group.block {
-            BlockKind::Code => ("Code", "line"),
-            _ => ("Table", "row"),
+        let (what, unit, units) = match group.block {
+            GroupBlock::Code => ("Code", "line", "lines"),
+            GroupBlock::Table => ("Table", "row", "rows"),
+            GroupBlock::Contents => ("Table of contents", "entry", "entries"),
         };
         let counts = [
             (group.removed, "removed"),
@@ -750,6 +830,7 @@ impl GroupView {
         GroupView {
             what,
             unit,
+            units,
             counts,
             samples,
             more: group.members.len().saturating_sub(chosen.len()),
@@ -856,8 +937,33 @@ impl HighlightView {
             version: VersionView::new(&highlight.version),
             show_note: true,
             group: highlight.group.as_ref().map(GroupView::new),
+            credits: if highlight.credits.len() > 1 {
+                highlight.credits.iter().map(CreditView::new).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
+}
+
+/// The kinds of minor change among `minor`, for "12 minor changes (code, links)".
+fn minor_kinds(minor: &[Highlight]) -> Vec<&'static str> {
+    let kind = |h: &Highlight| -> &'static str {
+        let evidence = |prefix: &str| h.score.evidence.iter().any(|e| e.starts_with(prefix));
+        match h.group.as_ref().map(|g| g.block) {
+            Some(GroupBlock::Contents) => "table of contents",
+            Some(GroupBlock::Code) => "code",
+            _ if evidence("block: code") => "code",
+            _ if evidence("cosmetic: link changed") => "links",
+            _ if evidence("cosmetic: markup") => "markup",
+            _ => "spelling",
+        }
+    };
+    let found: Vec<&'static str> = minor.iter().map(kind).collect();
+    ["table of contents", "code", "links", "markup", "spelling"]
+        .into_iter()
+        .filter(|k| found.contains(k))
+        .collect()
 }
 
 /// A withdrawn change for display.
@@ -940,6 +1046,12 @@ pub(crate) struct SummaryView {
     pub rest: Vec<SectionCount>,
     /// Short output: changes not shown in sections beyond `rest`.
     pub rest_elsewhere: SectionCount,
+    /// Changes told by no highlight because they are minor (cosmetic: code,
+    /// links, spelling, a table of contents): how many.
+    pub minor: usize,
+    /// What kinds of minor change there are, in a fixed order ("table of
+    /// contents", "code", "links", "markup", "spelling").
+    pub minor_kinds: Vec<&'static str>,
     /// Every change is listed (no counts).
     pub full: bool,
     /// Nothing changed at all.
@@ -1061,6 +1173,8 @@ impl SummaryView {
             others,
             rest,
             rest_elsewhere,
+            minor: summary.minor.iter().map(|h| h.changes.len().max(1)).sum(),
+            minor_kinds: minor_kinds(&summary.minor),
             full,
             unchanged: summary.changes.changes.is_empty()
                 && summary.changes.sections.is_empty()

@@ -133,6 +133,7 @@ fn summary() -> Summary {
         base: v2.clone(),
         head: v4.clone(),
         updates: vec![v3.clone(), v4.clone()],
+        minor: Vec::new(),
         highlights: vec![
             Highlight {
                 rank: 1,
@@ -376,7 +377,7 @@ fn summary_with_table_group() -> Summary {
     table.text = rows[0].into();
     table.changes = (100..105).collect();
     table.group = Some(crate::summary::BlockGroup {
-        block: crate::model::BlockKind::Table,
+        block: crate::summary::GroupBlock::Table,
         added: 1,
         removed: 4,
         edited: 0,
@@ -451,4 +452,44 @@ fn a_replacement_reads_with_a_gap_and_spoken_words() {
         first.contains("last updated deleted: on 1 inserted: at 4pm on Tuesday 4 March."),
         "{first}"
     );
+}
+
+#[test]
+fn an_edit_spread_over_two_updates_names_each_in_every_format() {
+    // Synthetic: a sentence whose figure changed in v3 and its noun in v4.
+    let mut s = summary();
+    let (v3, v4) = (s.updates[0].clone(), s.updates[1].clone());
+    let credit = |version: Version, old: &str, new: &str| crate::blame::Credit {
+        version,
+        change: crate::blame::CreditChange::Edited,
+        words: vec![
+            span(SpanOp::Equal, "About "),
+            span(SpanOp::Delete, old),
+            span(SpanOp::Insert, new),
+            span(SpanOp::Equal, " took part."),
+        ],
+        substantive: true,
+    };
+    s.highlights[0].credits = vec![credit(v3, "thirty", "32"), credit(v4, "members", "states")];
+    let text = summary_text(&s, false).unwrap();
+    assert!(
+        text.contains(
+            "By update: v3 (1 March 2025) changed \"thirty\" → \"32\"; v4 (4 March 2025) changed \"members\" → \"states\""
+        ),
+        "{text}"
+    );
+    let md = summary_markdown(&s).unwrap();
+    assert!(
+        md.contains("By update: v3 (1 March 2025) changed “thirty” → “32”; v4 (4 March 2025) changed “members” → “states”"),
+        "{md}"
+    );
+    let html = summary_html(&s).unwrap();
+    assert!(html.contains("<ol class=\"credits meta\">"), "{html}");
+    assert!(
+        html.contains("changed <del><span class=\"sr-only\">removed: </span>members</del> → <ins><span class=\"sr-only\">added: </span>states</ins>"),
+        "{html}"
+    );
+    // One update alone needs no such line.
+    s.highlights[0].credits.truncate(1);
+    assert!(!summary_text(&s, false).unwrap().contains("By update"));
 }

@@ -37,6 +37,7 @@ mod cache;
 mod history;
 mod lock;
 mod message;
+mod pack;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -704,6 +705,17 @@ impl Store {
         parse_version(slug, version, &text)
     }
 
+    /// [`Store::document_from_history`] without the outline: facts and body.
+    pub(crate) fn parts_from_history(
+        &self,
+        slug: &Slug,
+        version: &Version,
+    ) -> Result<(crate::model::DocumentMeta, String)> {
+        let text = self.text_from_history(slug, version)?;
+        let name = format!("{}@{}", slug.store_path(), version.short_id());
+        crate::ingest::parse_stored_parts(Path::new(&name), &text)
+    }
+
     /// The stored file of a version of `slug`'s history as this store gave it
     /// out: one object read through the blob id the history walk recorded,
     /// where [`Store::text`] reads four (commit, root tree, folder, blob) and
@@ -763,46 +775,9 @@ impl Store {
         utf8_file(slug, version, blob.content())
     }
 
-    /// The commit id `main` points at, `None` while the store is empty: what a
-    /// bulk writer notes before writing, to [`Store::pack`] only what it added.
+    /// The commit id `main` points at, `None` while the store is empty.
     pub fn tip(&self) -> Result<Option<String>> {
         Ok(history::main_tip(&*self.repo()?)?.map(|oid| oid.to_string()))
-    }
-
-    /// Write the objects reachable from `main` but not from commit `after`
-    /// (all of them when `None`) into one pack file, as `git gc` would but
-    /// without removing the loose copies (plain `git gc` prunes them later).
-    /// Bulk imports leave thousands of loose objects, one file each; reading
-    /// through a pack made a 1,000-version `since` about a third faster. Safe at
-    /// any time: libgit2 writes the pack and its index under temporary names and
-    /// renames them into place, and objects already stored are never touched,
-    /// so a failure leaves the store as it was.
-    pub fn pack(&self, after: Option<&str>) -> Result<()> {
-        let repo = self.repo()?;
-        let Some(tip) = history::main_tip(&repo)? else {
-            return Ok(());
-        };
-        let mut walk = repo.revwalk().map_err(Error::git)?;
-        walk.push(tip).map_err(Error::git)?;
-        if let Some(after) = after {
-            let after = Oid::from_str(after).map_err(|_| {
-                Error::bad_input("commit", after, format!("{after:?} is not a commit id"))
-            })?;
-            walk.hide(after).map_err(Error::git)?;
-        }
-        let mut builder = repo.packbuilder().map_err(Error::git)?;
-        // 0 = one thread per core.
-        builder.set_threads(0);
-        builder.insert_walk(&mut walk).map_err(Error::git)?;
-        builder
-            .write(&repo.path().join("objects").join("pack"), 0)
-            .map_err(|e| {
-                Error::storage(format!(
-                    "could not pack {}: {}; every version is stored, and `git gc` packs it later",
-                    self.path.display(),
-                    e.message()
-                ))
-            })
     }
 
     /// Resolve and read.
@@ -933,13 +908,23 @@ impl Store {
         progress: &dyn Fn(usize),
     ) -> Result<bool> {
         let writing = format!("could not import into {}", self.path.display());
-        let repo = self.repo()?;
         let base = base
             .map(|b| {
                 Oid::from_str(b)
                     .map_err(|_| Error::bad_input("commit", b, format!("{b:?} is not a commit id")))
             })
             .transpose()?;
+        // The batch's objects are written to memory, then stored as one pack
+        // written once (as `git fast-import` does), instead of thousands of
+        // loose files packed again afterwards. A second handle holds the
+        // in-memory backend, so no other write of this store can land in it.
+        let writer = open_repo(&self.path)?;
+        let _pack_settings = quick_pack_settings(&writer)?;
+        let writer_odb = writer.odb().map_err(Error::git)?;
+        let in_memory = writer_odb
+            .add_new_mempack_backend(MEMPACK_PRIORITY)
+            .map_err(|e| Error::git_write(&writing, &e))?;
+        let repo = &writer;
         let mut parent = base
             .map(|b| repo.find_commit(b))
             .transpose()
@@ -977,7 +962,7 @@ impl Store {
                 .map_err(|e| Error::git_write(&writing, &e))?;
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(&path, blob, FileMode::Blob)
-                .create_updated(&repo, &tree)
+                .create_updated(repo, &tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
             tree = repo.find_tree(tree_id).map_err(Error::git)?;
             let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
@@ -989,9 +974,36 @@ impl Store {
             parent = Some(repo.find_commit(id).map_err(Error::git)?);
             progress(done + 1);
         }
-        let Some(new) = parent.map(|c| c.id()) else {
+        let Some(new) = parent.as_ref().map(|c| c.id()) else {
             return Ok(true);
         };
+        drop(tree);
+        // The pack (and its index) land under temporary names and are renamed
+        // into place: every object is stored before `main` can point at it.
+        let mut pack = git2::Buf::new();
+        in_memory
+            .dump(repo, &mut pack)
+            .map_err(|e| Error::git_write(&writing, &e))?;
+        let main_repo = self.repo()?;
+        let odb = main_repo.odb().map_err(Error::git)?;
+        let mut pack_writer = odb
+            .packwriter()
+            .map_err(|e| Error::git_write(&writing, &e))?;
+        std::io::Write::write_all(&mut pack_writer, &pack)
+            .map_err(|e| Error::storage(format!("{writing}: {e}")))?;
+        pack_writer
+            .commit()
+            .map_err(|e| Error::git_write(&writing, &e))?;
+        drop(pack_writer);
+        // libgit2 may finish a pack it could not place without an error: check
+        // the new tip is readable before `main` may point at it.
+        if !odb.exists(new) {
+            return Err(Error::storage(format!(
+                "{writing}: the pack of the new versions could not be written to {}; nothing was written",
+                main_repo.path().join("objects").join("pack").display()
+            )));
+        }
+        drop(parent);
         let reflog = format!("redline: import of {} versions", batch.len());
         let moved =
             self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
@@ -1142,6 +1154,7 @@ impl Store {
             if self.move_main_locked(slug.as_str(), new_id, old, &reflog)? {
                 // Replays just the new commit on top of `tip`, and refreshes the cache.
                 let after = self.histories_as_of(new_id)?;
+                self.pack_if_many_loose();
                 let version = match after.get(slug).and_then(|v| v.last()) {
                     Some(v) => v.clone(),
                     None => history::version_from_commit(
@@ -1155,6 +1168,25 @@ impl Store {
         Err(Error::storage(format!(
             "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
+    }
+
+    /// After a single commit: pack the loose objects once they pile up (see
+    /// the `pack` submodule). The commit is stored either way; a failure only
+    /// leaves reads slower until `git gc`, and says so.
+    fn pack_if_many_loose(&self) {
+        let Ok(repo) = self.repo() else {
+            return;
+        };
+        if !pack::too_many_loose(&repo) {
+            return;
+        }
+        if let Err(e) = pack::pack_loose(&repo) {
+            lock(&self.notices).push(format!(
+                "could not pack loose objects of {}: {}; `git gc` packs them later",
+                self.path.display(),
+                e.message()
+            ));
+        }
     }
 
     /// Make this store's `main` what `main` is at `primary` (a git URL or
@@ -1433,6 +1465,24 @@ fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
     }
     out
 }
+
+/// Settings for the one pack of a bulk write, on `writer`'s handle only (the
+/// store's own config is not touched): libgit2's delta search compares each
+/// object with the ten before it, which was two thirds of a 1,000-version
+/// import; with its window memory limited to one byte it compares each with
+/// the one before it in size order (in a history, usually its neighbour).
+/// The returned file holds the settings and must outlive the write.
+fn quick_pack_settings(writer: &Repository) -> Result<tempfile::NamedTempFile> {
+    let file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let mut config = git2::Config::open(file.path()).map_err(Error::git)?;
+    config.set_i64("pack.windowMemory", 1).map_err(Error::git)?;
+    writer.set_config(&config).map_err(Error::git)?;
+    Ok(file)
+}
+
+/// Priority of the in-memory object backend of a bulk write: above every
+/// on-disk backend, so new objects are written to it.
+const MEMPACK_PRIORITY: i32 = 1000;
 
 /// Parse a stored file read back, naming it `<path>@<short id>` in errors.
 fn parse_version(slug: &Slug, version: &Version, text: &str) -> Result<Document> {

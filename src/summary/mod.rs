@@ -27,7 +27,7 @@ use crate::slug::Slug;
 use crate::store::Store;
 
 pub use rank::{
-    normalise, rank_highlights, BlockGroup, GroupMember, PendingHighlight, Score, Trace,
+    normalise, rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
 };
 pub use timeline::{Credits, Timeline, WindowCredit, WithdrawnSpan};
 
@@ -48,8 +48,12 @@ pub struct Summary {
     pub head: Version,
     /// Every update after base up to head, oldest first.
     pub updates: Vec<Version>,
-    /// Ranked highlights.
+    /// Ranked highlights: the substantive changes a reader must be told.
     pub highlights: Vec<Highlight>,
+    /// Minor changes (class `cosmetic`: code, spelling and link fixes,
+    /// renumbering, a table of contents), ranked and grouped like highlights
+    /// but no highlights: a summary counts them, and every one is also in `changes`.
+    pub minor: Vec<Highlight>,
     /// Changes that appeared and were withdrawn inside the window.
     pub withdrawn: Vec<Withdrawn>,
     /// Net change base → head.
@@ -266,45 +270,48 @@ fn assemble<'t>(
         .map(|s| Timeline::new(s, window))
         .transpose()?;
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
-    let highlights = ranked
+    let credit = |(i, h): (usize, PendingHighlight)| {
+        let credits = Credits::of(
+            timeline.as_ref(),
+            &h.trace,
+            h.section.as_deref(),
+            &h.words,
+            last,
+        );
+        Highlight {
+            version: at(credits.index),
+            rank: i + 1,
+            kind: h.kind,
+            change: h.change,
+            score: h.score,
+            section: h.section,
+            also_in: h.also_in,
+            text: h.text,
+            old_text: h.old_text,
+            words: h.words,
+            speakers: h.speakers,
+            claimant: h.claimant,
+            disputed_by: h.disputed_by,
+            tags: h.tags,
+            changes: h.changes,
+            group: h.group,
+            credits: credits
+                .all
+                .into_iter()
+                .map(|c| {
+                    let version = at(c.index);
+                    c.credit(version)
+                })
+                .collect(),
+        }
+    };
+    // Cosmetic changes are never highlights (they change no meaning a reader
+    // reads); they are ranked the same way and kept apart.
+    let (minor, substantive): (Vec<PendingHighlight>, Vec<PendingHighlight>) = ranked
         .into_iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let credits = Credits::of(
-                timeline.as_ref(),
-                &h.trace,
-                h.section.as_deref(),
-                &h.words,
-                last,
-            );
-            Highlight {
-                version: at(credits.index),
-                rank: i + 1,
-                kind: h.kind,
-                change: h.change,
-                score: h.score,
-                section: h.section,
-                also_in: h.also_in,
-                text: h.text,
-                old_text: h.old_text,
-                words: h.words,
-                speakers: h.speakers,
-                claimant: h.claimant,
-                disputed_by: h.disputed_by,
-                tags: h.tags,
-                changes: h.changes,
-                group: h.group,
-                credits: credits
-                    .all
-                    .into_iter()
-                    .map(|c| {
-                        let version = at(c.index);
-                        c.credit(version)
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+        .partition(|h| h.kind == HighlightKind::Cosmetic);
+    let highlights = substantive.into_iter().enumerate().map(credit).collect();
+    let minor = minor.into_iter().enumerate().map(credit).collect();
     let withdrawn = timeline
         .as_ref()
         .map(Timeline::withdrawn)
@@ -327,6 +334,7 @@ fn assemble<'t>(
         head: head.clone(),
         updates: window.get(1..).unwrap_or(&[]).to_vec(),
         highlights,
+        minor,
         withdrawn,
         changes,
     })

@@ -68,14 +68,27 @@ pub struct PendingHighlight {
     pub group: Option<BlockGroup>,
 }
 
-/// Consecutive changes inside one table or one code block, told as one
-/// highlight ("Table in 'Placeholders': 35 rows removed, 1 added") rather than
-/// one per row or line: a reader wants to know the table changed, then see a
-/// few of its rows.
+/// What a [`BlockGroup`] is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBlock {
+    /// Rows of one table.
+    Table,
+    /// Lines of one code block.
+    Code,
+    /// Entries of a table of contents: list items that are only links to
+    /// headings of the page (`[What we collect](#what-we-collect)`).
+    Contents,
+}
+
+/// Consecutive changes inside one table, one code block or one table of
+/// contents, told as one highlight ("Table in 'Placeholders': 35 rows
+/// removed, 1 added") rather than one per row or line: a reader wants to know
+/// the table changed, then see a few of its rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BlockGroup {
-    /// `table` or `code`.
-    pub block: BlockKind,
+    /// `table`, `code` or `contents`.
+    pub block: GroupBlock,
     /// Rows (lines) added.
     pub added: usize,
     /// Rows (lines) removed.
@@ -127,22 +140,35 @@ struct Reading {
 }
 
 /// Where a change of a table or code block sits: the block's start in the
-/// base (old text) and in the head (new text), so changes of one block can be told as one.
+/// base (old text) and in the head (new text), so changes of one block can be
+/// told as one. Entries of a table of contents are one list item each: any
+/// run of them in one section is one group (no start to compare).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BlockPlace {
     section: Option<String>,
-    kind: BlockKind,
+    kind: GroupBlock,
     base: Option<usize>,
     head: Option<usize>,
 }
 
 impl BlockPlace {
-    /// The table or code block a change sits in; `None` for any other block.
+    /// The table, code block or table of contents a change sits in; `None`
+    /// for any other block.
     fn of(change: &Change, base: &Document, head: &Document) -> Option<BlockPlace> {
-        let kind = block_kind(change, base, head)?;
-        if !matches!(kind, BlockKind::Table | BlockKind::Code) {
-            return None;
+        if is_contents_entry(change, base, head) {
+            return Some(BlockPlace {
+                section: change.section.clone(),
+                kind: GroupBlock::Contents,
+                base: None,
+                head: None,
+            });
         }
+        let kind = block_kind(change, base, head)?;
+        let group = match kind {
+            BlockKind::Table => GroupBlock::Table,
+            BlockKind::Code => GroupBlock::Code,
+            _ => return None,
+        };
         let start = |doc: &Document, range: &Option<std::ops::Range<usize>>| {
             range
                 .as_ref()
@@ -152,7 +178,7 @@ impl BlockPlace {
         };
         Some(BlockPlace {
             section: change.section.clone(),
-            kind,
+            kind: group,
             base: start(base, &change.old_range),
             head: if change.kind == ChangeKind::Removed {
                 None
@@ -244,13 +270,14 @@ pub fn rank_highlights(
         ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
         _ => false,
     };
-    let readings: Vec<Reading> = changes
+    let mut readings: Vec<Reading> = changes
         .changes
         .iter()
         .enumerate()
         .filter(|(_, change)| !relocated(change))
         .filter_map(|(index, change)| read_change(index, change, base, head))
         .collect();
+    credit_quotations(&mut readings, changes, &head.body);
 
     let mut out: Vec<(u8, PendingHighlight, Option<BlockPlace>)> = Vec::new();
     for (pos, reading) in readings.iter().enumerate() {
@@ -264,11 +291,17 @@ pub fn rank_highlights(
             .filter(|n| n.fresh && adjacent(changes, reading.index, n.index, &head.body))
             .collect();
         let facts = Evidence::of(change, reading.block);
+        let place = BlockPlace::of(change, base, head);
+        let contents = place
+            .as_ref()
+            .is_some_and(|p| p.kind == GroupBlock::Contents);
         let mut rebuttals: Vec<&Reading> = Vec::new();
-        let kind = if reading.block == Some(BlockKind::Code)
+        let kind = if contents
+            || reading.block == Some(BlockKind::Code)
             || change.significance == Significance::Cosmetic
         {
-            // Code is shown, never read as claims; spelling and numbering fixes change no meaning.
+            // Code is shown, never read as claims; spelling and numbering
+            // fixes change no meaning; a table of contents repeats headings.
             HighlightKind::Cosmetic
         } else if !reading.prose {
             // A table, markup or a figure: shown after the prose it illustrates.
@@ -382,7 +415,7 @@ pub fn rank_highlights(
                 changes: vec![reading.index],
                 group: None,
             },
-            BlockPlace::of(change, base, head),
+            place,
         ));
     }
     let mut out = group_blocks(out);
@@ -498,7 +531,7 @@ fn group_blocks(
 /// One highlight for a run of changes in one block (the highlight itself when
 /// the run has one member).
 fn join_run(
-    block: BlockKind,
+    block: GroupBlock,
     members: Vec<(u8, PendingHighlight)>,
 ) -> Option<(u8, PendingHighlight)> {
     if members.len() < 2 {
@@ -524,7 +557,7 @@ fn join_run(
         members: Vec::with_capacity(members.len()),
     };
     let mut evidence = vec![
-        format!("block: {}", block_name(block)),
+        format!("block: {}", group_name(block)),
         format!("group: {added} added, {removed} removed, {edited} edited"),
     ];
     let mut tags: Vec<Tag> = Vec::new();
@@ -621,6 +654,15 @@ fn block_name(kind: BlockKind) -> &'static str {
         BlockKind::Table => "table",
         BlockKind::Html => "html",
         BlockKind::Other => "other",
+    }
+}
+
+/// A group's name in evidence.
+fn group_name(kind: GroupBlock) -> &'static str {
+    match kind {
+        GroupBlock::Table => "table",
+        GroupBlock::Code => "code",
+        GroupBlock::Contents => "table of contents",
     }
 }
 
@@ -838,6 +880,126 @@ fn is_time_word(word: &str) -> bool {
         .contains(&w.to_lowercase().as_str())
 }
 
+/// The Markdown source of a change's sentence: in head for new text, in base
+/// for a removal (`""` without a range).
+fn source<'d>(change: &Change, base: &'d Document, head: &'d Document) -> &'d str {
+    let (doc, range) = match change.kind {
+        ChangeKind::Removed => (base, &change.old_range),
+        _ => (head, &change.new_range),
+    };
+    range
+        .as_ref()
+        .and_then(|r| doc.body.get(r.clone()))
+        .unwrap_or("")
+}
+
+/// An entry of a table of contents: a list item whose whole content is a link
+/// to an anchor of the page (`* [What we collect](#what-we-collect)`), or a
+/// list of such links. Its text repeats a heading that was there before: a
+/// new or changed contents list is one cosmetic item, never one highlight per entry.
+fn is_contents_entry(change: &Change, base: &Document, head: &Document) -> bool {
+    let (doc, range) = match change.kind {
+        ChangeKind::Removed => (base, &change.old_range),
+        _ => (head, &change.new_range),
+    };
+    let Some(block) = range.as_ref().and_then(|r| doc.block_at(r.start)) else {
+        return false;
+    };
+    if block.kind != BlockKind::ListItem {
+        return false;
+    }
+    // The block's span is its text; the link markup around it is on its lines.
+    let body = doc.body.as_str();
+    let start = body
+        .get(..block.span.start)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |at| at + 1);
+    let end = body
+        .get(block.span.end..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(body.len(), |at| block.span.end + at);
+    let text = body.get(start..end).unwrap_or("");
+    let mut any = false;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let item = line
+            .strip_prefix(['*', '-', '+'])
+            .or_else(|| {
+                let digits = line.trim_start_matches(|c: char| c.is_ascii_digit());
+                (digits.len() < line.len())
+                    .then(|| digits.strip_prefix(['.', ')']))
+                    .flatten()
+            })
+            .unwrap_or(line)
+            .trim();
+        if !is_anchor_link(item) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// `[text](#anchor)` and nothing else.
+fn is_anchor_link(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('[') else {
+        return false;
+    };
+    let Some((label, target)) = rest.split_once("](#") else {
+        return false;
+    };
+    !label.contains(']')
+        && target
+            .strip_suffix(')')
+            .is_some_and(|anchor| !anchor.is_empty() && !anchor.contains([' ', ')', '(']))
+}
+
+/// A change too small to tell a reader anything on its own: its reader-visible
+/// text is only a URL, only inline code (`sharedStorage.length()`), or fewer
+/// than three words with no figure, date, name, obligation or negation
+/// ("Options include:", a repeated title). It stays in the change list and in
+/// the per-section counts of a summary; the sentences around it carry the news.
+fn is_fragment(change: &Change, base: &Document, head: &Document) -> bool {
+    let text = match change.kind {
+        ChangeKind::Removed => change.old_text.as_deref(),
+        _ => change.new_text.as_deref(),
+    }
+    .unwrap_or("")
+    .trim();
+    let bare =
+        text.trim_matches(|c: char| c.is_ascii_punctuation() && c != '/' && c != '(' && c != ')');
+    let url = !bare.contains(char::is_whitespace)
+        && ["http://", "https://", "www.", "mailto:"]
+            .iter()
+            .any(|p| bare.to_ascii_lowercase().starts_with(p));
+    if url {
+        return true;
+    }
+    // Inline code only: nothing but punctuation outside the code spans.
+    let src = source(change, base, head);
+    if src.contains('`') {
+        let outside: String = src.split('`').step_by(2).collect();
+        if !outside.chars().any(char::is_alphanumeric) {
+            return true;
+        }
+    }
+    if text.split_whitespace().count() >= 3 {
+        return false;
+    }
+    let facts = claims::facts(text);
+    let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
+    facts.numbers.is_empty()
+        && facts.dates.is_empty()
+        && facts.names.is_empty()
+        && facts.obligations.is_empty()
+        && facts.negations.is_empty()
+        && (change.kind != ChangeKind::Edited
+            || old.numbers.is_empty()
+                && old.dates.is_empty()
+                && old.names.is_empty()
+                && old.obligations.is_empty()
+                && old.negations.is_empty())
+}
+
 /// What a change says about claims, or `None` when it is no highlight at all.
 fn read_change(
     index: usize,
@@ -850,6 +1012,9 @@ fn read_change(
     }
     let block = block_kind(change, base, head);
     let prose = block.is_none_or(BlockKind::is_prose);
+    if prose && !is_contents_entry(change, base, head) && is_fragment(change, base, head) {
+        return None;
+    }
     if change.significance == Significance::Cosmetic {
         // Punctuation and case alone change nothing a reader reads.
         let letters = |t: Option<&str>| -> String {
@@ -925,6 +1090,56 @@ fn read_change(
             })
         }
         ChangeKind::Moved => None,
+    }
+}
+
+/// A new credit line under a pull quote ("— Heather Meeker, “Title”")
+/// attributes the new sentence just before it, with nothing but markup between
+/// them (`</p><p class="pquote-credit">`): that sentence is Heather Meeker's
+/// quotation. The credit line itself claims nothing.
+fn credit_quotations(readings: &mut [Reading], changes: &ChangeSet, head_body: &str) {
+    for at in 1..readings.len() {
+        let (Some(quote), Some(credit)) = (readings.get(at - 1), readings.get(at)) else {
+            continue;
+        };
+        let (Some(q), Some(c)) = (
+            changes.changes.get(quote.index),
+            changes.changes.get(credit.index),
+        ) else {
+            continue;
+        };
+        let Some(name) = (c.kind == ChangeKind::Added)
+            .then(|| c.new_text.as_deref().and_then(claims::credit_line))
+            .flatten()
+        else {
+            continue;
+        };
+        let between = match (&q.new_range, &c.new_range) {
+            (Some(a), Some(b)) if a.end <= b.start => head_body.get(a.end..b.start),
+            _ => None,
+        };
+        let only_markup = between.is_some_and(|gap| {
+            let mut inside = false;
+            gap.chars().all(|ch| {
+                match ch {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    _ => {}
+                }
+                inside || ch == '>' || ch.is_whitespace()
+            })
+        });
+        if q.kind != ChangeKind::Added || q.section != c.section || !quote.prose || !only_markup {
+            continue;
+        }
+        if let Some(quote) = readings.get_mut(at - 1) {
+            quote.quotation = true;
+            quote.attributions.push(Attribution {
+                speaker: name,
+                verb: "—".to_string(),
+                denial: false,
+            });
+        }
     }
 }
 
@@ -1365,7 +1580,7 @@ mod group_tests {
         assert_eq!(h.len(), 1, "{h:#?}");
         let table = h.first().unwrap();
         let group = table.group.as_ref().expect("a group");
-        assert_eq!(group.block, BlockKind::Table);
+        assert_eq!(group.block, GroupBlock::Table);
         assert_eq!(
             (group.removed, group.added + group.edited),
             (4 - group.edited, 1),
@@ -1410,7 +1625,7 @@ mod group_tests {
         let code = h.first().unwrap();
         assert_eq!(code.kind, HighlightKind::Cosmetic);
         let group = code.group.as_ref().expect("a group");
-        assert_eq!((group.block, group.members.len()), (BlockKind::Code, 2));
+        assert_eq!((group.block, group.members.len()), (GroupBlock::Code, 2));
     }
 
     #[test]
@@ -1445,5 +1660,88 @@ mod group_tests {
         let row = h.first().unwrap();
         assert!(row.group.is_none());
         assert_eq!(row.change, ChangeKind::Removed);
+    }
+
+    // Cut from basecamp-privacy (corpus, 0042_2023-05-02): the table of
+    // contents that version added above sections that were already there.
+    const CONTENTS_OLD: &str = "# Privacy policy\n\nWe care about your privacy.\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+    const CONTENTS_NEW: &str = "# Privacy policy\n\nWe care about your privacy. This policy is split into sections. For your convenience, links to each of those sections is as follows:\n\n* [Privacy policy](#privacy-policy)\n* [What we collect and why](#what-we-collect-and-why)\n* [How we secure your data](#how-we-secure-your-data)\n\n## What we collect and why\n\nWe collect your name.\n\n## How we secure your data\n\nAll data is encrypted.\n";
+
+    #[test]
+    fn a_table_of_contents_is_one_cosmetic_group() {
+        let (changes, h) = rank(CONTENTS_OLD, CONTENTS_NEW);
+        let contents: Vec<&PendingHighlight> = h
+            .iter()
+            .filter(|h| {
+                h.group
+                    .as_ref()
+                    .is_some_and(|g| g.block == GroupBlock::Contents)
+            })
+            .collect();
+        assert_eq!(contents.len(), 1, "{h:#?}");
+        let group = contents[0].group.as_ref().unwrap();
+        assert_eq!((group.added, group.members.len()), (3, 3));
+        assert_eq!(contents[0].kind, HighlightKind::Cosmetic);
+        // No entry is a highlight of its own; the prose added next to it is.
+        assert!(!h
+            .iter()
+            .any(|h| h.group.is_none() && h.text == "How we secure your data"));
+        assert!(h
+            .iter()
+            .any(|h| h.text == "This policy is split into sections."
+                && h.kind == HighlightKind::Other));
+        // Every entry stays in the change list.
+        assert!(changes
+            .changes
+            .iter()
+            .any(|c| c.new_text.as_deref() == Some("What we collect and why")));
+    }
+
+    #[test]
+    fn a_list_of_ordinary_links_is_no_table_of_contents() {
+        // Synthetic: links to other pages are content, not a contents list.
+        let old = "Intro.\n\n## Read more\n\nSee these.\n";
+        let new = "Intro.\n\n## Read more\n\nSee these.\n\n* [The full government guidance on licences](https://example.org/guidance)\n";
+        let (_, h) = rank(old, new);
+        assert_eq!(h.len(), 1, "{h:#?}");
+        assert!(h[0].group.is_none() && h[0].kind != HighlightKind::Cosmetic);
+    }
+
+    #[test]
+    fn fragments_are_no_highlights() {
+        // Synthetic, shaped like shared-storage-explainer and opensource-guide-legal:
+        // a code-only list item, a bare URL, a two-word lead-in.
+        let old = "Intro.\n\n## Methods\n\nThe methods are below.\n";
+        let new = "Intro.\n\n## Methods\n\nThe methods are below.\n\n* `sharedStorage.length()`\n\nhttps://example.org/spec\n\nOptions include:\n\n* Returns the number of entries stored for the origin.\n* Version 2\n";
+        let (changes, h) = rank(old, new);
+        let texts: Vec<&str> = h.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Returns the number of entries stored for the origin.",
+                "Version 2"
+            ],
+            "a figure keeps a short item; only substance is a highlight"
+        );
+        assert!(changes.changes.len() >= 5, "fragments stay changes");
+    }
+
+    #[test]
+    fn a_pull_quote_credit_line_attributes_the_quote_and_claims_nothing() {
+        // Cut from opensource-guide-legal (corpus, 0066 version): a pull quote with its credit line.
+        let old = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n";
+        let new = "Intro.\n\n## Licences\n\nWhen you create a new project, add a license.\n\n<aside markdown=\"1\" class=\"pquote\">\n  Unless absolutely required, avoid custom, modified, or non-standard terms, which will serve as a barrier to downstream use of the agency code.\n  <p markdown=\"1\" class=\"pquote-credit\">\n\u{2014} @benbalter, [\"Everything a government attorney needs to know about open source software&nbsp;licensing\"](https://ben.balter.com/2014/10/08/open-source-licensing-for-government-attorneys/)\n  </p>\n</aside>\n";
+        let (_, h) = rank(old, new);
+        let credit = h.iter().find(|h| h.text.contains("@benbalter,"));
+        assert!(
+            credit.is_none_or(|c| c.kind != HighlightKind::Claim),
+            "{h:#?}"
+        );
+        let quote = h
+            .iter()
+            .find(|h| h.text.starts_with("Unless absolutely required"))
+            .unwrap();
+        assert_eq!(quote.kind, HighlightKind::Claim);
+        assert_eq!(quote.speakers, vec!["@benbalter"]);
     }
 }

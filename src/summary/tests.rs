@@ -347,3 +347,71 @@ fn long_windows_are_read_in_parallel_in_order() {
     assert_eq!(spans, vec![(6, 7), (16, 17), (26, 27), (36, 37)]);
     assert_eq!(s.updates.len(), 39);
 }
+
+#[test]
+fn a_removed_copy_of_a_repeated_sentence_credits_the_update_that_removed_it() {
+    // Synthetic, shaped like shared-storage-explainer v75→v76: a sentence that
+    // stood in two paragraphs loses one copy; a later update changes something else.
+    let both = "## Permissions\n\nMethods can be disallowed by a policy. Its default allowlist is every origin.\n\nThe select method can be disallowed by another policy. Its default allowlist is every origin.\n\nThe end.\n";
+    let one = "## Permissions\n\nMethods can be disallowed by a policy. Its default allowlist is every origin.\n\nThe select method can be disallowed by another policy.\n\nThe end.\n";
+    let later = "## Permissions\n\nMethods can be disallowed by a policy. Its default allowlist is every origin.\n\nThe select method can be disallowed by another policy.\n\nThe end, for now.\n";
+    let (_dir, store, slug) = synthetic(&[both, one, later]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let gone = s
+        .highlights
+        .iter()
+        .find(|h| h.text == "Its default allowlist is every origin.")
+        .expect("the removed copy is a highlight");
+    assert_eq!(gone.change, ChangeKind::Removed);
+    assert_eq!(gone.version.number, 2, "{:?}", gone.credits);
+}
+
+#[test]
+fn a_section_renamed_then_removed_credits_both_updates() {
+    // Synthetic, shaped like jekyll-permalinks v22 (headings extended) and v30 (sections removed).
+    let base = "Intro sentence.\n\n## Template variables\n\nUse the variables below in a permalink.\n\n## Other\n\nMore text here.\n";
+    let renamed = "Intro sentence.\n\n## Template variables for permalinks\n\nUse the variables below in a permalink.\n\n## Other\n\nMore text here.\n";
+    let removed = "Intro sentence.\n\n## Other\n\nMore text here.\n";
+    let (_dir, store, slug) = synthetic(&[base, renamed, removed]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let section = s
+        .highlights
+        .iter()
+        .find(|h| h.text == "Template variables")
+        .expect("the removed section is a highlight");
+    assert_eq!(section.change, ChangeKind::Removed);
+    assert_eq!(section.version.number, 3);
+    assert_eq!(
+        section
+            .credits
+            .iter()
+            .map(|c| (c.version.number, c.change))
+            .collect::<Vec<_>>(),
+        vec![
+            (2, crate::blame::CreditChange::Edited),
+            (3, crate::blame::CreditChange::Removed)
+        ]
+    );
+}
+
+#[test]
+fn cosmetic_changes_are_minor_not_highlights() {
+    // Synthetic: a spelling fix and a new sentence in one update.
+    let base = "## Deal\n\nSo far the sides have agreed on a prisoner exhange.\n";
+    let head = "## Deal\n\nSo far the sides have agreed on a prisoner exchange.\n\nTalks resume in Geneva on 4 May.\n";
+    let (_dir, store, slug) = synthetic(&[base, base, head]);
+    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    assert_eq!(s.highlights.len(), 1, "{:?}", s.highlights);
+    assert_eq!(s.highlights[0].text, "Talks resume in Geneva on 4 May.");
+    assert_eq!(s.minor.len(), 1);
+    assert_eq!(s.minor[0].kind, HighlightKind::Cosmetic);
+    assert_eq!(
+        (s.minor[0].rank, s.minor[0].version.number),
+        (1, s.head.number)
+    );
+    let view = crate::render::summary_text(&s, false).unwrap();
+    assert!(
+        view.contains("1 minor change (spelling), never highlights"),
+        "{view}"
+    );
+}

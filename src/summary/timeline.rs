@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::rank::Trace;
 use crate::blame::timeline::LinkKind;
-use crate::blame::walk::{self, EventKind};
+use crate::blame::walk::{self, Event, EventKind};
 use crate::blame::{CreditChange, SentenceTimeline};
 use crate::diff::Span;
 use crate::error::{Error, Result};
@@ -157,11 +157,19 @@ impl<'a> Timeline<'a> {
             }
             Trace::Disappears(text) => {
                 let units = self.find(self.base, text, section);
-                let events = if units.is_empty() {
+                let mut events = if units.is_empty() {
                     Vec::new()
                 } else {
                     walk::descendants(t, self.base, &units, self.head)
                 };
+                if units.len() == 1 && !events.iter().any(|e| e.kind == EventKind::Removed) {
+                    // A sentence that stood twice and lost one copy: the copy
+                    // found first survived, so the one removed is another.
+                    if let Some((unit, gone)) = self.removed_copy(text, &units) {
+                        self.taken.borrow_mut().insert((self.base, unit));
+                        events = gone;
+                    }
+                }
                 (events, true)
             }
         };
@@ -179,12 +187,33 @@ impl<'a> Timeline<'a> {
         let key = crate::diff::pairs::sentence_key(trace.text());
         let index = match primary {
             // Removed, brought back and removed again: the last removal made it go.
-            Some(v) if removal => v.max(walk::settled(t, key, false, lowest, self.head)),
+            // (Only when no copy of it is left: another copy standing in
+            // head says nothing about when this one went.)
+            Some(v) if removal && !walk::holds(t, self.head, key) => {
+                v.max(walk::settled(t, key, false, lowest, self.head))
+            }
             Some(v) => v,
             None if heading => walk::settled_heading(t, key, !removal, lowest, self.head),
             None => walk::settled(t, key, !removal, lowest, self.head),
         } - self.base;
         let mut all: Vec<WindowCredit> = Vec::new();
+        // A removed heading may first have been renamed: each rename is a
+        // credit, and the update that removed its last name made it go.
+        let mut index = index;
+        if heading && removal {
+            let (renames, removed) = walk::heading_fate(t, trace.text(), lowest, self.head);
+            if let Some(gone) = removed {
+                index = gone - self.base;
+                for (v, old, new) in renames {
+                    all.push(WindowCredit {
+                        index: v - self.base,
+                        change: CreditChange::Edited,
+                        words: crate::diff::pairs::word_diff(t.text(old), t.text(new)),
+                        substantive: true,
+                    });
+                }
+            }
+        }
         for event in events.iter().filter(|e| e.changes_text(t)) {
             let credit = WindowCredit {
                 index: event.version - self.base,
@@ -210,6 +239,22 @@ impl<'a> Timeline<'a> {
         }
         all.sort_by_key(|c| c.index);
         Credits { index, all }
+    }
+
+    /// Another sentence of base with the text `text` (not in `skip`, not
+    /// credited yet) that is removed inside the window, with its events.
+    fn removed_copy(&self, text: &str, skip: &[usize]) -> Option<(usize, Vec<Event>)> {
+        let t = self.sentences;
+        walk::matches(t, self.base, text)
+            .into_iter()
+            .filter(|u| !skip.contains(u) && !self.taken.borrow().contains(&(self.base, *u)))
+            .find_map(|u| {
+                let events = walk::descendants(t, self.base, &[u], self.head);
+                events
+                    .iter()
+                    .any(|e| e.kind == EventKind::Removed)
+                    .then_some((u, events))
+            })
     }
 
     /// [`walk::find`], each sentence credited to one highlight when the text
