@@ -353,8 +353,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             let explicit = match updated {
                 Some(raw) => {
                     let updated = crate::model::parse_when(&raw)?;
-                    crate::time_range::check_storable(&updated)
-                        .map_err(|problem| Error::Version(format!("--updated {raw}: {problem}")))?;
+                    crate::time_range::check_storable(&updated).map_err(|problem| {
+                        Error::bad_input(
+                            "--updated",
+                            raw.as_str(),
+                            format!("--updated {raw}: {problem}"),
+                        )
+                    })?;
                     Some(updated)
                 }
                 None => None,
@@ -460,8 +465,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         } => {
             let (changes, header) = if files {
                 let [old, new] = args.as_slice() else {
-                    return Err(Error::Version(
-                        "diff --files takes two files: OLD NEW".into(),
+                    return Err(Error::bad_input(
+                        "arguments",
+                        "",
+                        "diff --files takes two files: OLD NEW".to_string(),
                     ));
                 };
                 let (old_doc, new_doc) =
@@ -474,8 +481,10 @@ pub fn run(cli: Cli) -> Result<u8> {
                 (diff::diff(&old_doc, &new_doc), header)
             } else {
                 let [slug, from, to] = args.as_slice() else {
-                    return Err(Error::Version(
-                        "diff takes SLUG FROM TO (or --files OLD NEW)".into(),
+                    return Err(Error::bad_input(
+                        "arguments",
+                        "",
+                        "diff takes SLUG FROM TO (or --files OLD NEW)".to_string(),
                     ));
                 };
                 let slug = Slug::new(slug)?;
@@ -653,9 +662,9 @@ fn range_report(
         return report::git_report(&request);
     }
     let [slug, from, to] = range.paths.as_slice() else {
-        return Err(Error::Version(
+        return Err(Error::bad_input("arguments", "", 
             "give --base REF (a git range of a content repository) or SLUG FROM TO (a store explainer)"
-                .into(),
+                .to_string(),
         ));
     };
     let config = match &explicit {
@@ -710,8 +719,8 @@ impl Cli {
 pub(crate) fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
     let note = note.unwrap_or_default();
     if kind == UpdateKind::Major && note.trim().is_empty() {
-        return Err(Error::Version(
-            "a major update needs a change note for readers: give --note TEXT (or note = \"…\" in the file's [change] table), or --minor for a fix readers need not be told about".into(),
+        return Err(Error::bad_input("--note", "", 
+            "a major update needs a change note for readers: give --note TEXT (or note = \"…\" in the file's [change] table), or --minor for a fix readers need not be told about".to_string(),
         ));
     }
     Ok(note)
@@ -867,7 +876,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 fn render(template: &impl Template) -> Result<String> {
-    Ok(template.render()?)
+    template.render().map_err(Error::render)
 }
 
 /// Text printed as it is, not through a `.txt` template: a stored file or an

@@ -262,7 +262,7 @@ pub fn import(
         }
         // Another writer moved main while this batch was built: plan again.
     }
-    Err(Error::Git(format!(
+    Err(Error::storage(format!(
         "could not import: other writers moved main first {MAX_IMPORT_ATTEMPTS} times in a row; nothing was written"
     )))
 }
@@ -388,7 +388,9 @@ fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| Error::input(&file.path, "[change] needs `note`, the public change note"))?;
     let text = ingest::stored_text_parts(&ingested.meta, &ingested.body);
-    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())?.to_string();
+    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
+        .map_err(Error::git)?
+        .to_string();
     Ok(PlannedVersion {
         path: file.path.clone(),
         slug,

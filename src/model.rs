@@ -175,9 +175,11 @@ impl std::str::FromStr for UpdateKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "major" => Ok(UpdateKind::Major),
             "minor" => Ok(UpdateKind::Minor),
-            other => Err(Error::Version(format!(
-                "unknown change kind {other:?}: use \"major\" or \"minor\""
-            ))),
+            other => Err(Error::bad_input(
+                "kind",
+                other,
+                format!("unknown change kind {other:?}: use \"major\" or \"minor\""),
+            )),
         }
     }
 }
@@ -262,7 +264,11 @@ impl std::str::FromStr for VersionRef {
         }
         if let Some(n) = s.strip_prefix('v').and_then(|n| n.parse::<usize>().ok()) {
             if n == 0 {
-                return Err(Error::Version("versions are numbered from v1".into()));
+                return Err(Error::bad_input(
+                    "version",
+                    s,
+                    "versions are numbered from v1".to_string(),
+                ));
             }
             return Ok(VersionRef::Number(n));
         }
@@ -272,7 +278,7 @@ impl std::str::FromStr for VersionRef {
         if s.len() >= 4 && s.len() <= 40 && s.chars().all(|c| c.is_ascii_hexdigit()) {
             return Ok(VersionRef::Commit(s.to_ascii_lowercase()));
         }
-        Err(Error::Version(format!(
+        Err(Error::bad_input("version", raw, format!(
             "cannot read version {raw:?}: use vN, a commit id (4+ hex digits), a date (2025-03-01) or a datetime (2025-03-01T12:00:00Z)"
         )))
     }
@@ -300,9 +306,11 @@ pub fn parse_when(raw: &str) -> Result<DateTime<FixedOffset>> {
             return Ok(Utc.from_utc_datetime(&t).fixed_offset());
         }
     }
-    Err(Error::Version(format!(
-        "cannot read date {raw:?}: use 2025-03-01 or 2025-03-01T16:00:00Z"
-    )))
+    Err(Error::bad_input(
+        "date",
+        raw,
+        format!("cannot read date {raw:?}: use 2025-03-01 or 2025-03-01T16:00:00Z"),
+    ))
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ impl Links {
         match rest {
             Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {}
             _ => {
-                return Err(Error::Version(format!(
+                return Err(Error::bad_input("--base-url", base_url, format!(
                     "--base-url {base_url:?}: give an http:// or https:// URL with a host, like https://explainers.example.org/"
                 )))
             }
@@ -245,7 +245,7 @@ pub struct FeedEntry {
 
 /// The site index page.
 pub fn index(explainers: &[ListedExplainer]) -> Result<String> {
-    Ok(SiteIndex {
+    SiteIndex {
         chrome: Chrome {
             title: "Explainers".to_string(),
             home: None,
@@ -254,7 +254,8 @@ pub fn index(explainers: &[ListedExplainer]) -> Result<String> {
         },
         explainers,
     }
-    .render()?)
+    .render()
+    .map_err(Error::render)
 }
 
 /// The site-wide Atom feed of every explainer's major updates, given each
@@ -271,7 +272,7 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
             .cmp(&a.updated_at)
             .then_with(|| a.id.cmp(&b.id))
     });
-    Ok(AtomFeed {
+    AtomFeed {
         id: format!("tag:{},2025:site", links.tag_authority()),
         title: "All explainer updates".to_string(),
         updated: entries
@@ -284,7 +285,8 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
         alternate: links.href_in_feed(&Page::SiteFeed, &Page::Index),
         entries: &entries,
     }
-    .render()?)
+    .render()
+    .map_err(Error::render)
 }
 
 /// Summaries keyed by (base, head) version numbers, computed at most once each
@@ -528,7 +530,7 @@ impl ExplainerPages {
         }
         .render()
         .map(Some)
-        .map_err(Error::from)
+        .map_err(Error::render)
     }
 
     /// `<slug>/changes.html`: every update, newest first.
@@ -549,12 +551,13 @@ impl ExplainerPages {
                 }
             })
             .collect();
-        Ok(Changelog {
+        Changelog {
             chrome: page_chrome(&format!("{}: all updates", self.title), "../", &self.title),
             title: &self.title,
             versions: &versions,
         }
-        .render()?)
+        .render()
+        .map_err(Error::render)
     }
 
     /// `<slug>/index.html`: the newest text with its "what changed" box: since
@@ -596,7 +599,7 @@ impl ExplainerPages {
             None => None,
         };
         let newest = &self.documents[self.documents.len() - 1];
-        Ok(ExplainerPage {
+        ExplainerPage {
             chrome: Chrome {
                 title: self.title.clone(),
                 home: Some("../index.html".to_string()),
@@ -613,7 +616,8 @@ impl ExplainerPages {
             whats_new,
             body: RenderedMarkdown::from_markdown(&newest.body),
         }
-        .render()?)
+        .render()
+        .map_err(Error::render)
     }
 
     /// One Atom entry per major update, newest first.
@@ -656,7 +660,7 @@ impl ExplainerPages {
         for e in &mut entries {
             e.id = format!("tag:{authority},{}", e.id);
         }
-        Ok(AtomFeed {
+        AtomFeed {
             id: format!(
                 "tag:{authority},{}:{}",
                 render::day(&first.updated),
@@ -673,7 +677,8 @@ impl ExplainerPages {
             alternate: links.href_in_feed(&here, &Page::Explainer(self.slug.clone())),
             entries: &entries,
         }
-        .render()?)
+        .render()
+        .map_err(Error::render)
     }
 }
 
@@ -690,7 +695,8 @@ fn feed_entry(
         version: &view,
         highlights: &highlights,
     }
-    .render()?;
+    .render()
+    .map_err(Error::render)?;
     let page = if version.number > 1 {
         Page::Diff(slug.clone(), version.number)
     } else {

@@ -66,7 +66,7 @@ pub fn load(
             None => {
                 let version = history
                     .get(i)
-                    .ok_or_else(|| Error::Version(format!("{slug} has no v{}", i + 1)))?;
+                    .ok_or_else(|| Error::Internal(format!("{slug} has no v{}", i + 1)))?;
                 store.document_from_history(slug, version)
             }
         }
@@ -244,7 +244,7 @@ pub fn blame_in(
                 .is_some_and(|t| t.id == version.id)
         })
         .ok_or_else(|| {
-            Error::Version(format!(
+            Error::Internal(format!(
                 "{} {} is not in its sentence timeline",
                 timeline.slug,
                 version.label()
@@ -377,9 +377,11 @@ pub fn history_in(
 ) -> Result<History> {
     let needle = fold(fragment);
     if needle.is_empty() {
-        return Err(Error::Version(format!(
-            "{slug}: give some words of a sentence to look for"
-        )));
+        return Err(Error::bad_input(
+            "text",
+            "",
+            format!("{slug}: give some words of a sentence to look for"),
+        ));
     }
     let last = t.versions.len().saturating_sub(1);
     let (lineages, ids) = walk::lineages(t, 0, last);
@@ -400,9 +402,11 @@ pub fn history_in(
         }
     }
     if matched.is_empty() {
-        return Err(Error::Version(format!(
-            "{slug}: no sentence in any version contains \"{fragment}\""
-        )));
+        return Err(Error::bad_input(
+            "text",
+            fragment,
+            format!("{slug}: no sentence in any version contains \"{fragment}\""),
+        ));
     }
     matched.sort_by_key(|id| lineages.get(*id).map(|l| (l.born, l.unit)));
     let get = |i: usize| versions.get(i).cloned();

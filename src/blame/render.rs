@@ -85,32 +85,35 @@ struct BlameHtml<'a> {
 
 /// Blame as terminal text.
 pub fn blame_text(blame: &Blame) -> Result<String> {
-    Ok(BlameText {
+    BlameText {
         view: &BlameView::new(blame),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// Blame as a standalone HTML page.
 pub fn blame_html(blame: &Blame) -> Result<String> {
     let view = BlameView::new(blame);
     let chrome = Chrome::standalone(&format!("{}: who changed what", blame.title));
-    Ok(BlameHtml {
+    BlameHtml {
         chrome,
         view: &view,
         prefix: None,
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// Blame as a page of the site (`<slug>/blame/vN.html`).
 pub(crate) fn blame_page(blame: &Blame, chrome: Chrome) -> Result<String> {
-    Ok(BlameHtml {
+    BlameHtml {
         chrome,
         view: &BlameView::new(blame),
         prefix: Some("../".to_string()),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// One step of a sentence's history, for display.
@@ -186,16 +189,17 @@ fn sentence_views(history: &History) -> Vec<SentenceView> {
 
 /// History as terminal text.
 pub fn history_text(history: &History) -> Result<String> {
-    Ok(HistoryText {
+    HistoryText {
         history,
         sentences: sentence_views(history),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// History as a standalone HTML page.
 pub fn history_html(history: &History) -> Result<String> {
-    Ok(HistoryHtml {
+    HistoryHtml {
         chrome: Chrome::standalone(&format!(
             "{}: history of “{}”",
             history.title, history.query
@@ -203,5 +207,6 @@ pub fn history_html(history: &History) -> Result<String> {
         history,
         sentences: sentence_views(history),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }

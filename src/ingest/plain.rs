@@ -203,7 +203,9 @@ pub(crate) fn render(blocks: &[TextBlock]) -> Result<String> {
             },
         })
         .collect();
-    let mut body = BodyTemplate { blocks }.render()?;
+    let mut body = BodyTemplate { blocks }
+        .render()
+        .map_err(crate::error::Error::render)?;
     // Exactly one final newline, whatever the template's trailing whitespace.
     let end = body.trim_end().len();
     body.truncate(end);

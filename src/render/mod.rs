@@ -85,17 +85,20 @@ impl DiffHeader {
 /// `[-deleted-]`/`[+inserted+]` markers so plain text still shows the change.
 pub fn diff_text(changes: &ChangeSet, header: &DiffHeader, color: bool) -> Result<String> {
     let view = DiffView::new(changes, header);
-    Ok(DiffText {
+    DiffText {
         view: &view,
         style: TextStyle::new(color),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// Markdown report of a diff (for CI pull-request comments).
 pub fn diff_markdown(changes: &ChangeSet, header: &DiffHeader) -> Result<String> {
     let view = DiffView::new(changes, header);
-    Ok(DiffMarkdown { view: &view }.render()?)
+    DiffMarkdown { view: &view }
+        .render()
+        .map_err(crate::error::Error::render)
 }
 
 /// Standalone HTML page of a diff.
@@ -113,11 +116,12 @@ pub fn summary_text(summary: &Summary, color: bool) -> Result<String> {
 /// Terminal text of a summary at the given detail.
 pub fn summary_text_with(summary: &Summary, color: bool, detail: Detail) -> Result<String> {
     let view = SummaryView::with_detail(summary, detail);
-    Ok(SummaryText {
+    SummaryText {
         view: &view,
         style: TextStyle::new(color),
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// Markdown of a "what changed since" summary, as short as the text one.
@@ -128,7 +132,9 @@ pub fn summary_markdown(summary: &Summary) -> Result<String> {
 /// Markdown of a summary at the given detail.
 pub fn summary_markdown_with(summary: &Summary, detail: Detail) -> Result<String> {
     let view = SummaryView::with_detail(summary, detail);
-    Ok(SummaryMarkdown { view: &view }.render()?)
+    SummaryMarkdown { view: &view }
+        .render()
+        .map_err(crate::error::Error::render)
 }
 
 /// Standalone HTML page of a "what changed since" summary.
@@ -256,12 +262,13 @@ impl Chrome {
 /// Render a diff view as an HTML page. `prefix` leads from the page to its
 /// explainer's folder of the site (e.g. `../`), `None` for a standalone page.
 pub(crate) fn diff_page(view: &DiffView, chrome: Chrome, prefix: Option<String>) -> Result<String> {
-    Ok(DiffHtml {
+    DiffHtml {
         chrome,
         view,
         prefix,
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// Render a summary view as an HTML page; `since_day` names the site's
@@ -272,13 +279,14 @@ pub(crate) fn summary_page(
     prefix: Option<String>,
     since_day: &str,
 ) -> Result<String> {
-    Ok(SummaryHtml {
+    SummaryHtml {
         chrome,
         view,
         prefix,
         since_day,
     }
-    .render()?)
+    .render()
+    .map_err(crate::error::Error::render)
 }
 
 /// "4 March 2025".

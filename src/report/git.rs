@@ -56,11 +56,15 @@ impl GitRange {
                 .revparse_single(name)
                 .and_then(|o| o.peel_to_commit())
                 .map_err(|e| {
-                    Error::Version(format!(
-                        "{name:?} names no commit in {}: {}",
-                        path.display(),
-                        e.message()
-                    ))
+                    Error::bad_input(
+                        "ref",
+                        name,
+                        format!(
+                            "{name:?} names no commit in {}: {}",
+                            path.display(),
+                            e.message()
+                        ),
+                    )
                 })?;
             let id = commit.id();
             Ok((
@@ -74,12 +78,16 @@ impl GitRange {
         let (base, base_oid) = resolve(base)?;
         let (head, head_oid) = resolve(head)?;
         let merge_base_oid = repo.merge_base(base_oid, head_oid).map_err(|e| {
-            Error::Version(format!(
-                "{} and {} have no common ancestor: {}",
-                base.name,
-                head.name,
-                e.message()
-            ))
+            Error::bad_input(
+                "ref",
+                format!("{}...{}", base.name, head.name),
+                format!(
+                    "{} and {} have no common ancestor: {}",
+                    base.name,
+                    head.name,
+                    e.message()
+                ),
+            )
         })?;
         Ok(GitRange {
             repo,
@@ -98,7 +106,7 @@ impl GitRange {
         } else {
             self.merge_base_oid
         };
-        let time = self.repo.find_commit(oid)?.time();
+        let time = self.repo.find_commit(oid).map_err(Error::git)?.time();
         let offset = chrono::FixedOffset::east_opt(time.offset_minutes() * 60)
             .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
         Ok(chrono::DateTime::from_timestamp(time.seconds(), 0)
@@ -108,7 +116,12 @@ impl GitRange {
 
     /// `redline.toml` at the root of the merge base's tree, if there is one.
     pub fn base_config(&self) -> Result<Option<String>> {
-        let tree = self.repo.find_commit(self.merge_base_oid)?.tree()?;
+        let tree = self
+            .repo
+            .find_commit(self.merge_base_oid)
+            .map_err(Error::git)?
+            .tree()
+            .map_err(Error::git)?;
         let Some(entry) = tree.get_name("redline.toml") else {
             return Ok(None);
         };
@@ -125,13 +138,16 @@ impl GitRange {
 
     /// Every commit message of the range (merge base excluded, head included).
     pub fn messages(&self) -> Result<Vec<String>> {
-        let mut walk = self.repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL)?;
-        walk.push(self.head_oid)?;
-        walk.hide(self.merge_base_oid)?;
+        let mut walk = self.repo.revwalk().map_err(Error::git)?;
+        walk.set_sorting(Sort::TOPOLOGICAL).map_err(Error::git)?;
+        walk.push(self.head_oid).map_err(Error::git)?;
+        walk.hide(self.merge_base_oid).map_err(Error::git)?;
         let mut messages = Vec::new();
         for oid in walk {
-            let commit = self.repo.find_commit(oid?)?;
+            let commit = self
+                .repo
+                .find_commit(oid.map_err(Error::git)?)
+                .map_err(Error::git)?;
             messages.push(String::from_utf8_lossy(commit.message_bytes()).into_owned());
         }
         Ok(messages)
@@ -144,14 +160,26 @@ impl GitRange {
         content: &ContentConfig,
         only: &[String],
     ) -> Result<Vec<FileDelta>> {
-        let old_tree = self.repo.find_commit(self.merge_base_oid)?.tree()?;
-        let new_tree = self.repo.find_commit(self.head_oid)?.tree()?;
+        let old_tree = self
+            .repo
+            .find_commit(self.merge_base_oid)
+            .map_err(Error::git)?
+            .tree()
+            .map_err(Error::git)?;
+        let new_tree = self
+            .repo
+            .find_commit(self.head_oid)
+            .map_err(Error::git)?
+            .tree()
+            .map_err(Error::git)?;
         let mut options = DiffOptions::new();
         options.ignore_submodules(true);
-        let mut diff =
-            self.repo
-                .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut options))?;
-        diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut options))
+            .map_err(Error::git)?;
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))
+            .map_err(Error::git)?;
         let wanted = |path: &Option<String>| {
             path.as_deref().is_some_and(|p| {
                 content.is_explainer(p) && (only.is_empty() || only.iter().any(|o| within(p, o)))
@@ -205,8 +233,11 @@ impl GitRange {
     }
 
     fn blob(&self, id: Oid) -> Result<Vec<u8>> {
-        let object = self.repo.find_object(id, Some(ObjectType::Blob))?;
-        let blob = object.peel_to_blob()?;
+        let object = self
+            .repo
+            .find_object(id, Some(ObjectType::Blob))
+            .map_err(Error::git)?;
+        let blob = object.peel_to_blob().map_err(Error::git)?;
         Ok(blob.content().to_vec())
     }
 }

@@ -311,11 +311,15 @@ pub fn store_report(
     let old = store.snapshot(slug, from)?;
     let new = store.snapshot(slug, to)?;
     if old.version.number > new.version.number {
-        return Err(Error::Version(format!(
-            "{slug}: {} is newer than {}: give the older version first",
-            old.version.label(),
-            new.version.label()
-        )));
+        return Err(Error::bad_input(
+            "versions",
+            format!("{}..{}", old.version.label(), new.version.label()),
+            format!(
+                "{slug}: {} is newer than {}: give the older version first",
+                old.version.label(),
+                new.version.label()
+            ),
+        ));
     }
     let summary = summary::since(
         store,

@@ -208,11 +208,11 @@ pub fn markdown(report: &Report, limit: usize) -> Result<Markdown> {
             limit,
         }
         .render()
-        .map_err(Error::from)
+        .map_err(Error::render)
     };
     let full_sections = views
         .iter()
-        .map(|v| Ok(FileMarkdown { v }.render()?))
+        .map(|v| FileMarkdown { v }.render().map_err(Error::render))
         .collect::<Result<Vec<String>>>()?;
     let text = page(&rows, 0, &full_sections, 0, 0)?;
     if length(&text) <= limit {
@@ -254,7 +254,7 @@ pub fn markdown(report: &Report, limit: usize) -> Result<Markdown> {
             sections: view.sections.clone(),
             ..*view
         };
-        let brief = FileMarkdown { v: &brief }.render()?;
+        let brief = FileMarkdown { v: &brief }.render().map_err(Error::render)?;
         if length(&brief) + 2 <= budget {
             budget -= length(&brief) + 2;
             sections.push(brief);
@@ -322,14 +322,15 @@ pub fn text(report: &Report, color: bool) -> Result<String> {
             diffs.push((file, askama::filters::Safe(diff)));
         }
     }
-    Ok(ReportText {
+    ReportText {
         report,
         base,
         head,
         rows: report.files.iter().map(Row::new).collect(),
         diffs,
     }
-    .render()?)
+    .render()
+    .map_err(Error::render)
 }
 
 /// One GitHub annotation.
@@ -403,10 +404,11 @@ pub fn github(report: &Report) -> Result<String> {
             });
         }
     }
-    Ok(Annotations {
+    Annotations {
         annotations: &annotations,
     }
-    .render()?)
+    .render()
+    .map_err(Error::render)
 }
 
 /// The report as JSON (`"schema": 1`).
@@ -431,14 +433,15 @@ struct CheckText<'a> {
 /// `::error file=…,line=…` workflow commands when `github`), then a count.
 pub fn check_text(report: &Report, violations: &[Violation], github: bool) -> Result<String> {
     let count = |s| violations.iter().filter(|v| v.severity == s).count();
-    Ok(CheckText {
+    CheckText {
         violations,
         files: report.files.len(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warn),
         github,
     }
-    .render()?)
+    .render()
+    .map_err(Error::render)
 }
 
 impl Violation {

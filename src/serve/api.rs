@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{error_response, json_response, may_write, problem, AppState, Shared, MAX_BODY};
 use crate::diff::{self, ChangeSet};
-use crate::error::{Error, Result};
+use crate::error::{ConflictBase, Error, Newest, Result};
 use crate::ingest;
 use crate::model::{Document, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
@@ -335,10 +335,15 @@ pub(crate) fn pending(state: &AppState, slug: &Slug, body: &UpdateBody) -> Resul
     let explicit_updated = match &body.updated {
         Some(raw) => {
             let t = DateTime::parse_from_rfc3339(raw.trim()).map_err(|e| {
-                Error::Version(format!("updated {raw:?}: not an RFC 3339 time ({e})"))
+                Error::bad_input(
+                    "updated",
+                    raw.as_str(),
+                    format!("updated {raw:?}: not an RFC 3339 time ({e})"),
+                )
             })?;
-            crate::time_range::check_storable(&t)
-                .map_err(|problem| Error::Version(format!("updated {raw}: {problem}")))?;
+            crate::time_range::check_storable(&t).map_err(|problem| {
+                Error::bad_input("updated", raw.as_str(), format!("updated {raw}: {problem}"))
+            })?;
             Some(t)
         }
         None => None,
@@ -425,8 +430,8 @@ pub(crate) fn write_update(
         // If-Match on an explainer that does not exist: the precondition fails.
         return Err(Error::Conflict {
             slug: slug.to_string(),
-            expected: id.clone(),
-            newer: "no version (the explainer does not exist)".to_string(),
+            expected: ConflictBase::Id(id.clone()),
+            newer: Newest::Missing,
         });
     }
     if let Some(newest) = history.last() {
@@ -472,9 +477,9 @@ pub(crate) fn write_update(
             Ok(Written::Created(v))
         }
         Ok(CommitOutcome::Unchanged(v)) => Ok(Written::Unchanged(v)),
-        Err(e @ (Error::Conflict { .. } | Error::Version(_))) if expect.is_some() => {
-            stale(store, slug, expect.as_deref().unwrap_or_default(), &e)
-        }
+        Err(
+            e @ (Error::Conflict { .. } | Error::NoSuchVersion { .. } | Error::BadInput { .. }),
+        ) if expect.is_some() => stale(store, slug, expect.as_deref().unwrap_or_default(), &e),
         Err(e) => Err(e),
     }
 }
@@ -599,7 +604,16 @@ fn set(response: &mut Response, name: header::HeaderName, value: &str) {
 /// one of the explainer's versions) and what changed from it.
 fn stale(store: &Store, slug: &Slug, expected: &str, error: &Error) -> Result<Written> {
     let history = store.history(slug)?;
-    let Some(newer) = history.last().cloned() else {
+    // The version the refused commit saw, from the conflict itself (a later
+    // writer may have moved on again since); else, the newest now.
+    let newer = match error {
+        Error::Conflict {
+            newer: Newest::Version(newer),
+            ..
+        } => Some(newer.as_ref().clone()),
+        _ => history.last().cloned(),
+    };
+    let Some(newer) = newer else {
         return Err(Error::UnknownExplainer(slug.to_string()));
     };
     let base = history.iter().find(|v| v.id.starts_with(expected)).cloned();

@@ -120,7 +120,7 @@ fn html(status: StatusCode, page: &impl Template) -> Response {
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        Err(e) => super::error_response(&Error::from(e)),
+        Err(e) => super::error_response(&Error::render(e)),
     }
 }
 

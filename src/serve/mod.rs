@@ -4,9 +4,8 @@
 //! same bytes), data from [`crate::store`] and [`crate::summary`].
 //!
 //! Threads: git and rendering run on tokio's blocking pool
-//! ([`AppState::blocking`]), never on the async workers. Each blocking task
-//! borrows a [`Store`] handle from a small pool (a handle is `Send`, not
-//! `Sync`). Writes are serialised in this process by one lock, so "the slug is
+//! ([`AppState::blocking`]), never on the async workers, all on one shared
+//! [`Store`] (`Send + Sync`: it pools its own git handles). Writes are serialised in this process by one lock, so "the slug is
 //! being created twice" is answered 409 rather than recorded as two versions;
 //! other processes writing the same store are still safe (the store's
 //! compare-and-swap), and the server notices their commits within
@@ -53,9 +52,6 @@ pub const MAX_BODY: usize = crate::ingest::MAX_INPUT_BYTES;
 /// Pages kept per store tip at most (each explainer has a few dozen).
 const MAX_CACHED_PAGES: usize = 20_000;
 
-/// Store handles kept for reuse between blocking tasks.
-const POOLED_STORES: usize = 16;
-
 /// How a server is started.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -99,14 +95,13 @@ pub(crate) struct Rendered {
 
 /// Everything a request handler shares.
 pub(crate) struct AppState {
-    store_path: PathBuf,
+    store: Store,
     links: Links,
     rules: Rules,
     tokens: Option<Tokens>,
     writable: bool,
     hook_secret: Option<String>,
     mirror_of: Option<String>,
-    stores: Mutex<Vec<Store>>,
     /// The store's `main` tip as last read (`None`: no commit yet).
     tip: RwLock<Option<String>>,
     cache: Mutex<PageCache>,
@@ -126,44 +121,17 @@ pub(crate) struct Session {
 
 type Shared = Arc<AppState>;
 
-// The handle pool moves `Store`s between blocking threads: that needs `Send`
-// (which `Store` is), not `Sync` (which it is not yet: issue 11).
-const _: fn() = || {
-    fn send<T: Send>() {}
-    send::<Store>();
-};
-
 impl AppState {
-    /// Run `work` with a store handle on the blocking pool.
+    /// Run `work` with the store on the blocking pool.
     pub(crate) async fn blocking<T, F>(self: &Arc<Self>, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&AppState, &Store) -> Result<T> + Send + 'static,
     {
         let state = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let store = state.take_store()?;
-            let result = work(&state, &store);
-            state.return_store(store);
-            result
-        })
-        .await
-        .unwrap_or_else(|e| Err(Error::Render(format!("a request's worker failed: {e}"))))
-    }
-
-    fn take_store(&self) -> Result<Store> {
-        if let Some(store) = self.stores.lock().ok().and_then(|mut s| s.pop()) {
-            return Ok(store);
-        }
-        Store::open(&self.store_path)
-    }
-
-    fn return_store(&self, store: Store) {
-        if let Ok(mut stores) = self.stores.lock() {
-            if stores.len() < POOLED_STORES {
-                stores.push(store);
-            }
-        }
+        tokio::task::spawn_blocking(move || work(&state, &state.store))
+            .await
+            .unwrap_or_else(|e| Err(Error::Render(format!("a request's worker failed: {e}"))))
     }
 
     /// The tip as last read.
@@ -256,14 +224,13 @@ fn state(config: &Config) -> Result<Shared> {
     };
     let writable = tokens.is_some() && !config.read_only && config.mirror_of.is_none();
     Ok(Arc::new(AppState {
-        store_path: config.store.clone(),
+        store,
         links,
         rules: config.rules.clone(),
         tokens,
         writable,
         hook_secret: config.hook_secret.clone(),
         mirror_of: config.mirror_of.clone(),
-        stores: Mutex::new(vec![store]),
         tip: RwLock::new(tip),
         cache: Mutex::new(PageCache::default()),
         write_lock: Mutex::new(()),
@@ -381,6 +348,9 @@ pub(crate) fn error_response(error: &Error) -> Response {
 /// Serve until SIGINT or SIGTERM; requests in flight (writes included) finish
 /// first. Prints `redline: serving http://ADDR` on stderr once listening.
 pub fn run(config: Config) -> Result<()> {
+    // As the `redline` binary does (see `main.rs`): git checks object hashes
+    // in fsck, not on every read. Process-wide, so set by the server's start.
+    git2::opts::strict_hash_verification(false);
     // REDLINE_LOG: error, warn, info (the default), debug or trace.
     let level = std::env::var("REDLINE_LOG")
         .ok()

@@ -42,9 +42,11 @@ impl std::str::FromStr for Role {
         match s {
             "editor" => Ok(Role::Editor),
             "reader" => Ok(Role::Reader),
-            other => Err(Error::Version(format!(
-                "unknown role {other:?}: use \"editor\" or \"reader\""
-            ))),
+            other => Err(Error::bad_input(
+                "role",
+                other,
+                format!("unknown role {other:?}: use \"editor\" or \"reader\""),
+            )),
         }
     }
 }
@@ -138,7 +140,11 @@ impl Tokens {
 pub fn add(path: &Path, name: &str, role: Role) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::Version("a token needs its owner's name".into()));
+        return Err(Error::bad_input(
+            "name",
+            "",
+            "a token needs its owner's name".to_string(),
+        ));
     }
     let mut file: TokensFile = match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).map_err(|e| Error::Config {

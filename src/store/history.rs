@@ -28,7 +28,7 @@ pub(crate) fn main_tip(repo: &Repository) -> Result<Option<Oid>> {
     match repo.refname_to_id(MAIN_REF) {
         Ok(oid) => Ok(Some(oid)),
         Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(crate::error::Error::git(e)),
     }
 }
 
@@ -51,7 +51,9 @@ pub(crate) fn version_from_commit(commit: &Commit<'_>, number: usize) -> Version
 
 /// The id of the `explainers` tree of a commit, if it has one.
 fn explainers_dir(repo: &Repository, commit: &Commit<'_>) -> Result<Option<Oid>> {
-    let root = repo.find_tree(commit.tree_id())?;
+    let root = repo
+        .find_tree(commit.tree_id())
+        .map_err(crate::error::Error::git)?;
     Ok(root
         .get_name(EXPLAINERS_DIR)
         .filter(|e| e.kind() == Some(ObjectType::Tree))
@@ -62,7 +64,7 @@ fn explainers_dir(repo: &Repository, commit: &Commit<'_>) -> Result<Option<Oid>>
 /// The blob id of `file` inside an `explainers` tree.
 fn blob_in(repo: &Repository, dir: Option<Oid>, file: &str) -> Result<Option<Oid>> {
     let Some(dir) = dir else { return Ok(None) };
-    let tree = repo.find_tree(dir)?;
+    let tree = repo.find_tree(dir).map_err(crate::error::Error::git)?;
     Ok(tree
         .get_name(file)
         .filter(|e| e.kind() == Some(ObjectType::Blob))
@@ -73,7 +75,9 @@ fn blob_in(repo: &Repository, dir: Option<Oid>, file: &str) -> Result<Option<Oid
 /// The first parent of a commit, if any.
 fn first_parent<'r>(repo: &'r Repository, commit: &Commit<'_>) -> Result<Option<Commit<'r>>> {
     match commit.parent_ids().next() {
-        Some(id) => Ok(Some(repo.find_commit(id)?)),
+        Some(id) => Ok(Some(
+            repo.find_commit(id).map_err(crate::error::Error::git)?,
+        )),
         None => Ok(None),
     }
 }
@@ -93,7 +97,7 @@ fn explainer_blobs(repo: &Repository, dir: Option<Oid>) -> Result<Vec<(String, O
     let Some(dir) = dir else {
         return Ok(Vec::new());
     };
-    let tree = repo.find_tree(dir)?;
+    let tree = repo.find_tree(dir).map_err(crate::error::Error::git)?;
     let mut blobs: Vec<(String, Oid)> = tree
         .iter()
         .filter(|e| e.kind() == Some(ObjectType::Blob))
@@ -183,7 +187,7 @@ pub(crate) fn slug_history(
         return Ok(Vec::new());
     };
     let file = format!("{slug}.md");
-    let mut commit = repo.find_commit(tip)?;
+    let mut commit = repo.find_commit(tip).map_err(crate::error::Error::git)?;
     let mut dir = explainers_dir(repo, &commit)?;
     let mut blob = blob_in(repo, dir, &file)?;
     let mut found = Vec::new();
@@ -241,14 +245,18 @@ pub(crate) fn histories_at(
             reached_base = true;
             break;
         }
-        let commit = repo.find_commit(id)?;
+        let commit = repo.find_commit(id).map_err(crate::error::Error::git)?;
         next = commit.parent_ids().next();
         chain.push(commit);
     }
     let (mut state, mut previous_dir) = match base {
-        Some((id, histories)) if reached_base => {
-            (histories, explainers_dir(repo, &repo.find_commit(id)?)?)
-        }
+        Some((id, histories)) if reached_base => (
+            histories,
+            explainers_dir(
+                repo,
+                &repo.find_commit(id).map_err(crate::error::Error::git)?,
+            )?,
+        ),
         _ => (Histories::new(), None),
     };
     let mut previous_blobs = explainer_blobs(repo, previous_dir)?;

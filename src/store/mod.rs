@@ -39,10 +39,9 @@ mod lock;
 mod message;
 mod pack;
 
-use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
@@ -52,7 +51,7 @@ use git2::{
 };
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{ConflictBase, Error, Newest, Result};
 use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
@@ -75,23 +74,92 @@ const STALE_LOCK_AGE: Duration = Duration::from_secs(1);
 
 /// An open redline store.
 ///
-/// Holds an open repository: `Send` but not `Sync`, so a server opens one per
-/// worker (or uses it inside `spawn_blocking`); any number of `Store`s, in any
-/// number of processes, may write to the same path concurrently.
+/// `Send + Sync`, so one `Arc<Store>` serves every thread of a server: git
+/// work runs on repository handles from a small pool (git2's `Repository` is
+/// not `Sync`; a handle is opened when every pooled one is in use), and the
+/// history memo sits behind a lock. Any number of `Store`s, in any number of
+/// processes, may write to the same path concurrently.
+///
+/// The history cache file is written by the operations that bring it up to
+/// date (a read that replayed new commits, a listing that read new titles,
+/// a commit), never on drop; [`Store::save_cache`] writes it on demand.
 pub struct Store {
     path: PathBuf,
-    repo: Repository,
-    /// The histories as of the last `main` tip this handle read, so repeated
-    /// queries (a site build, a server) replay only what is new.
-    memo: RefCell<Option<(Oid, Arc<Histories>)>>,
-    /// The commit the on-disk cache is known to describe, so the cache is
-    /// rewritten only when this handle knows more (see `Drop`).
-    cached_tip: Cell<Option<Oid>>,
-    /// Titles read so far (and from the cache), and whether any is new.
-    titles: RefCell<cache::Titles>,
-    titles_changed: Cell<bool>,
+    /// The git directory, for opening more handles and for lock files.
+    git_dir: PathBuf,
+    /// Open repositories not in use (see [`RepoHandle`]).
+    repos: Mutex<Vec<Repository>>,
+    /// What this handle knows about histories and titles.
+    memo: Mutex<Memo>,
     /// Things done on the user's behalf worth telling them (a recovered lock).
-    notices: RefCell<Vec<String>>,
+    notices: Mutex<Vec<String>>,
+}
+
+// `Store` is shared between a server's threads as `Arc<Store>`.
+const _: fn() = || {
+    fn assert<T: Send + Sync>() {}
+    assert::<crate::store::Store>();
+};
+
+/// The histories as of the last `main` tip a store handle read, so repeated
+/// queries (a site build, a server) replay only what is new.
+#[derive(Default)]
+struct Memo {
+    histories: Option<(Oid, Arc<Histories>)>,
+    /// The commit the on-disk cache is known to describe, so the cache is
+    /// rewritten only when this handle knows more.
+    cached_tip: Option<Oid>,
+    /// Titles read so far (and from the cache), and whether any is new.
+    titles: cache::Titles,
+    titles_changed: bool,
+}
+
+impl Memo {
+    /// Write the cache if this memo knows more than the file says.
+    fn save_if_newer(&mut self, repo: &Repository) {
+        if let Some((tip, histories)) = &self.histories {
+            if self.cached_tip != Some(*tip) || self.titles_changed {
+                cache::save(repo, *tip, histories, &self.titles);
+                self.cached_tip = Some(*tip);
+                self.titles_changed = false;
+            }
+        }
+    }
+}
+
+/// Repository handles a store keeps for reuse (more are opened while needed).
+const POOLED_REPOS: usize = 16;
+
+/// A repository from a store's pool, returned to it when dropped.
+struct RepoHandle<'a> {
+    pool: &'a Mutex<Vec<Repository>>,
+    repo: Option<Repository>,
+}
+
+impl std::ops::Deref for RepoHandle<'_> {
+    type Target = Repository;
+    fn deref(&self) -> &Repository {
+        // Always `Some` until dropped.
+        self.repo.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Drop for RepoHandle<'_> {
+    fn drop(&mut self) {
+        if let Some(repo) = self.repo.take() {
+            let mut pool = lock(self.pool);
+            // Bounded: a burst of concurrent requests leaves no crowd of handles.
+            if pool.len() < POOLED_REPOS {
+                pool.push(repo);
+            }
+        }
+    }
+}
+
+/// A lock whose holder panicked is still usable: the memo and the pool are
+/// caches, consistent after every statement.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Whether an update may be older than the explainer's newest version.
@@ -140,22 +208,6 @@ pub struct VerifyReport {
     pub differences: Vec<String>,
     /// Versions whose stored file cannot be read (or whose object is damaged).
     pub unreadable: Vec<String>,
-}
-
-/// Replaying more commits than this writes the cache at once rather than when
-/// the handle is dropped, so a long-lived handle (a server) keeps it fresh.
-const SAVE_AFTER_REPLAYING: usize = 64;
-
-impl Drop for Store {
-    /// Leave the cache describing the newest histories this handle computed:
-    /// one write per process even when it committed thousands of versions.
-    fn drop(&mut self) {
-        if let Some((tip, histories)) = self.memo.get_mut() {
-            if self.cached_tip.get() != Some(*tip) || self.titles_changed.get() {
-                cache::save(&self.repo, *tip, histories, self.titles.get_mut());
-            }
-        }
-    }
 }
 
 /// What an editor asks to record with an update.
@@ -212,11 +264,11 @@ fn describe(version: &Version) -> String {
 }
 
 /// The refusal a stale writer gets.
-fn conflict(slug: &Slug, expected: &Version, newer: &str) -> Error {
+fn conflict(slug: &Slug, expected: &Version, newer: Newest) -> Error {
     Error::Conflict {
         slug: slug.to_string(),
-        expected: describe(expected),
-        newer: newer.to_string(),
+        expected: ConflictBase::Version(Box::new(expected.clone())),
+        newer,
     }
 }
 
@@ -253,15 +305,23 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
             .and_then(|i| history.get(i))
             .cloned()
             .ok_or_else(|| {
-                Error::Version(format!(
-                    "{slug} has {count} {plural} ({}); there is no v{n}",
-                    range_label(count)
-                ))
+                Error::no_such_version(
+                    slug,
+                    reference,
+                    format!(
+                        "{slug} has {count} {plural} ({}); there is no v{n}",
+                        range_label(count)
+                    ),
+                )
             }),
         VersionRef::Commit(prefix) => {
             let prefix = prefix.trim().to_ascii_lowercase();
             if prefix.is_empty() {
-                return Err(Error::Version(format!("empty commit id given for {slug}")));
+                return Err(Error::bad_input(
+                    "version",
+                    "",
+                    format!("empty commit id given for {slug}"),
+                ));
             }
             let matches: Vec<&Version> = history
                 .iter()
@@ -269,11 +329,11 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
                 .collect();
             match matches.as_slice() {
                 [one] => Ok((*one).clone()),
-                [] => Err(Error::Version(format!(
+                [] => Err(Error::no_such_version(slug, reference, format!(
                     "no version of {slug} has a commit id starting with {prefix} (it has {count} {plural}, {}; see `redline log {slug}`)",
                     range_label(count)
                 ))),
-                many => Err(Error::Version(format!(
+                many => Err(Error::bad_input("version", prefix.as_str(), format!(
                     "commit id {prefix} is ambiguous for {slug}: it matches {}; give more digits",
                     many.iter().map(|v| describe(v)).collect::<Vec<_>>().join(", ")
                 ))),
@@ -286,11 +346,15 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
             .cloned()
             .ok_or_else(|| {
                 let first = history.first().unwrap_or(latest);
-                Error::Version(format!(
-                    "{slug} has no version at or before {}: its first version, v1, is from {}",
-                    time.to_rfc3339(),
-                    first.updated.to_rfc3339()
-                ))
+                Error::no_such_version(
+                    slug,
+                    reference,
+                    format!(
+                        "{slug} has no version at or before {}: its first version, v1, is from {}",
+                        time.to_rfc3339(),
+                        first.updated.to_rfc3339()
+                    ),
+                )
             }),
     }
 }
@@ -376,7 +440,7 @@ impl Store {
     /// What this handle did on the user's behalf since last asked (for example
     /// a lock left by a killed writer that it removed), to be shown as notes.
     pub fn take_notices(&self) -> Vec<String> {
-        std::mem::take(&mut self.notices.borrow_mut())
+        std::mem::take(&mut *lock(&self.notices))
     }
 
     /// The `updated` time to record for a commit, and a note when it is not
@@ -477,6 +541,8 @@ impl Store {
                 latest,
             });
         }
+        // Titles read now go to the cache file, for the next listing.
+        self.save_cache()?;
         Ok(entries)
     }
 
@@ -505,6 +571,7 @@ impl Store {
                 }),
             }
         }
+        self.save_cache()?;
         Ok((entries, unreadable))
     }
 
@@ -513,13 +580,14 @@ impl Store {
     /// replay), re-hash every version's stored file and parse it. Differences
     /// are repaired (the cache is disposable); unreadable versions are listed.
     pub fn verify(&self) -> Result<VerifyReport> {
+        let repo = self.repo()?;
         let mut report = VerifyReport::default();
-        let Some(tip) = history::main_tip(&self.repo)? else {
+        let Some(tip) = history::main_tip(&repo)? else {
             return Ok(report);
         };
-        let (truth, _) = history::histories_at(&self.repo, tip, None)?;
+        let (truth, _) = history::histories_at(&repo, tip, None)?;
         let mut titles = cache::Titles::new();
-        match cache::load_unchecked(&self.repo) {
+        match cache::load_unchecked(&repo) {
             Ok(None) => {}
             Err(why) => report
                 .differences
@@ -532,8 +600,7 @@ impl Store {
                 }
                 // A cache for an older commit is normal: compare what it says
                 // once brought up to date the way a reader would.
-                let (replayed, _) =
-                    history::histories_at(&self.repo, tip, Some((cached_tip, cached)))?;
+                let (replayed, _) = history::histories_at(&repo, tip, Some((cached_tip, cached)))?;
                 report
                     .differences
                     .extend(history_differences(&replayed, &truth));
@@ -576,19 +643,21 @@ impl Store {
                 }
             }
         }
-        cache::save(&self.repo, tip, &truth, &titles);
-        self.cached_tip.set(Some(tip));
-        self.titles.replace(titles);
-        self.titles_changed.set(false);
-        *self.memo.borrow_mut() = Some((tip, Arc::new(truth)));
+        cache::save(&repo, tip, &truth, &titles);
+        *lock(&self.memo) = Memo {
+            histories: Some((tip, Arc::new(truth))),
+            cached_tip: Some(tip),
+            titles,
+            titles_changed: false,
+        };
         Ok(report)
     }
 
     /// Re-hash one version's stored file and parse it.
     fn check_version(&self, slug: &Slug, version: &Version) -> std::result::Result<(), String> {
+        let repo = self.repo().map_err(|e| e.to_string())?;
         let oid = Oid::from_str(&version.blob).map_err(|_| "no blob id".to_string())?;
-        let blob = self
-            .repo
+        let blob = repo
             .find_blob(oid)
             .map_err(|e| format!("its file cannot be read: {}", e.message()))?;
         let rehashed = Oid::hash_object(ObjectType::Blob, blob.content())
@@ -654,13 +723,15 @@ impl Store {
     /// reads hundreds of versions. Not for versions from elsewhere: the blob id
     /// is trusted.
     pub(crate) fn text_from_history(&self, slug: &Slug, version: &Version) -> Result<String> {
+        let repo = self.repo()?;
         match Oid::from_str(&version.blob) {
             Ok(oid) => {
-                let blob = self.repo.find_blob(oid).map_err(|_| {
-                    Error::Version(format!(
-                        "{slug} has no stored file with blob id {}",
-                        version.blob
-                    ))
+                let blob = repo.find_blob(oid).map_err(|_| {
+                    Error::no_such_version(
+                        slug,
+                        version.label(),
+                        format!("{slug} has no stored file with blob id {}", version.blob),
+                    )
                 })?;
                 utf8_file(slug, version, blob.content())
             }
@@ -671,35 +742,42 @@ impl Store {
     /// The stored file of one version exactly as committed (front matter and
     /// body), found through the version's commit.
     pub fn text(&self, slug: &Slug, version: &Version) -> Result<String> {
+        let repo = self.repo()?;
         let unknown = || {
-            Error::Version(format!(
-                "{slug} has no version with commit id {}",
-                version.id
-            ))
+            Error::no_such_version(
+                slug,
+                version.label(),
+                format!("{slug} has no version with commit id {}", version.id),
+            )
         };
         let oid = Oid::from_str(&version.id).map_err(|_| unknown())?;
-        let commit = self.repo.find_commit(oid).map_err(|_| unknown())?;
-        let tree = commit.tree()?;
+        let commit = repo.find_commit(oid).map_err(|_| unknown())?;
+        let tree = commit.tree().map_err(Error::git)?;
         let entry = tree.get_path(Path::new(&slug.store_path())).map_err(|_| {
-            Error::Version(format!(
-                "{slug} does not exist at commit {}",
-                version.short_id()
-            ))
+            Error::no_such_version(
+                slug,
+                version.label(),
+                format!("{slug} does not exist at commit {}", version.short_id()),
+            )
         })?;
         if entry.kind() != Some(ObjectType::Blob) {
-            return Err(Error::Version(format!(
-                "{} at commit {} is not a file",
-                slug.store_path(),
-                version.short_id()
-            )));
+            return Err(Error::bad_input(
+                "version",
+                version.label(),
+                format!(
+                    "{} at commit {} is not a file",
+                    slug.store_path(),
+                    version.short_id()
+                ),
+            ));
         }
-        let blob = self.repo.find_blob(entry.id())?;
+        let blob = repo.find_blob(entry.id()).map_err(Error::git)?;
         utf8_file(slug, version, blob.content())
     }
 
     /// The commit id `main` points at, `None` while the store is empty.
     pub fn tip(&self) -> Result<Option<String>> {
-        Ok(history::main_tip(&self.repo)?.map(|oid| oid.to_string()))
+        Ok(history::main_tip(&*self.repo()?)?.map(|oid| oid.to_string()))
     }
 
     /// Resolve and read.
@@ -715,7 +793,7 @@ impl Store {
 
     /// The title of one version, from the titles already known or its front matter.
     fn title(&self, slug: &Slug, version: &Version) -> Result<String> {
-        if let Some((id, title)) = self.titles.borrow().get(slug) {
+        if let Some((id, title)) = lock(&self.memo).titles.get(slug) {
             if *id == version.id {
                 return Ok(title.clone());
             }
@@ -726,33 +804,55 @@ impl Store {
         let title = crate::ingest::parse_stored_parts(Path::new(&name), &text)?
             .0
             .title;
-        self.titles
-            .borrow_mut()
+        let mut memo = lock(&self.memo);
+        memo.titles
             .insert(slug.clone(), (version.id.clone(), title.clone()));
-        self.titles_changed.set(true);
+        memo.titles_changed = true;
         Ok(title)
     }
 
     fn with_repo(path: &Path, repo: Repository) -> Store {
-        // Like git itself (which checks object hashes in fsck, not on every
-        // read), do not re-hash each object read: SHA-1 with collision
-        // detection was a fifth of a long `since` window. Process-wide, once.
-        static READ_WITHOUT_REHASHING: std::sync::Once = std::sync::Once::new();
-        READ_WITHOUT_REHASHING.call_once(|| git2::opts::strict_hash_verification(false));
         Store {
             path: path.to_path_buf(),
-            repo,
-            memo: RefCell::new(None),
-            cached_tip: Cell::new(None),
-            titles: RefCell::new(cache::Titles::new()),
-            titles_changed: Cell::new(false),
-            notices: RefCell::new(Vec::new()),
+            git_dir: repo.path().to_path_buf(),
+            repos: Mutex::new(vec![repo]),
+            memo: Mutex::new(Memo::default()),
+            notices: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A repository handle for this call: a pooled one, or a new one when
+    /// every pooled one is in use (by another thread, or further up this one).
+    fn repo(&self) -> Result<RepoHandle<'_>> {
+        let pooled = lock(&self.repos).pop();
+        let repo = match pooled {
+            Some(repo) => repo,
+            None => Repository::open_ext(
+                &self.git_dir,
+                RepositoryOpenFlags::NO_SEARCH,
+                std::iter::empty::<&str>(),
+            )
+            .map_err(Error::git)?,
+        };
+        Ok(RepoHandle {
+            pool: &self.repos,
+            repo: Some(repo),
+        })
+    }
+
+    /// Write the history cache file if this handle knows more than it says
+    /// (newer commits replayed, or titles read). The operations that learn
+    /// something call it themselves; a caller needs it only to be sure.
+    pub fn save_cache(&self) -> Result<()> {
+        let repo = self.repo()?;
+        lock(&self.memo).save_if_newer(&repo);
+        Ok(())
     }
 
     /// The current `main` tip and every history as of it.
     fn current(&self) -> Result<(Option<Oid>, Arc<Histories>)> {
-        match history::main_tip(&self.repo)? {
+        let tip = history::main_tip(&*self.repo()?)?;
+        match tip {
             Some(tip) => Ok((Some(tip), self.histories_as_of(tip)?)),
             None => Ok((None, Arc::default())),
         }
@@ -761,31 +861,30 @@ impl Store {
     /// Every history as of commit `tip`: from this handle's memo, else replayed
     /// from the memo or the on-disk cache (only commits since), else from scratch.
     fn histories_as_of(&self, tip: Oid) -> Result<Arc<Histories>> {
-        if let Some((memo_tip, histories)) = self.memo.borrow().as_ref() {
+        // Held while replaying, so concurrent readers replay new commits once.
+        let mut memo = lock(&self.memo);
+        if let Some((memo_tip, histories)) = memo.histories.as_ref() {
             if *memo_tip == tip {
                 return Ok(Arc::clone(histories));
             }
         }
-        let memo = self.memo.borrow_mut().take();
-        let base = match memo {
+        let repo = self.repo()?;
+        let base = match memo.histories.take() {
             Some((memo_tip, histories)) => Some((memo_tip, Arc::unwrap_or_clone(histories))),
             None => {
-                let loaded = cache::load(&self.repo);
-                self.cached_tip.set(loaded.as_ref().map(|(id, _, _)| *id));
+                let loaded = cache::load(&repo);
+                memo.cached_tip = loaded.as_ref().map(|(id, _, _)| *id);
                 loaded.map(|(id, histories, titles)| {
-                    self.titles.replace(titles);
+                    memo.titles = titles;
                     (id, histories)
                 })
             }
         };
-        let (histories, replayed) = history::histories_at(&self.repo, tip, base)?;
-        if replayed > SAVE_AFTER_REPLAYING {
-            cache::save(&self.repo, tip, &histories, &self.titles.borrow());
-            self.cached_tip.set(Some(tip));
-            self.titles_changed.set(false);
-        }
+        let (histories, _) = history::histories_at(&repo, tip, base)?;
         let histories = Arc::new(histories);
-        *self.memo.borrow_mut() = Some((tip, Arc::clone(&histories)));
+        memo.histories = Some((tip, Arc::clone(&histories)));
+        // What this replay learned goes to the cache file now, not on drop.
+        memo.save_if_newer(&repo);
         Ok(histories)
     }
 
@@ -811,7 +910,8 @@ impl Store {
         let writing = format!("could not import into {}", self.path.display());
         let base = base
             .map(|b| {
-                Oid::from_str(b).map_err(|_| Error::Version(format!("{b:?} is not a commit id")))
+                Oid::from_str(b)
+                    .map_err(|_| Error::bad_input("commit", b, format!("{b:?} is not a commit id")))
             })
             .transpose()?;
         // The batch's objects are written to memory, then stored as one pack
@@ -820,20 +920,24 @@ impl Store {
         // in-memory backend, so no other write of this store can land in it.
         let writer = open_repo(&self.path)?;
         let _pack_settings = quick_pack_settings(&writer)?;
-        let writer_odb = writer.odb()?;
+        let writer_odb = writer.odb().map_err(Error::git)?;
         let in_memory = writer_odb
             .add_new_mempack_backend(MEMPACK_PRIORITY)
             .map_err(|e| Error::git_write(&writing, &e))?;
         let repo = &writer;
-        let mut parent = base.map(|b| repo.find_commit(b)).transpose()?;
+        let mut parent = base
+            .map(|b| repo.find_commit(b))
+            .transpose()
+            .map_err(Error::git)?;
         let mut tree = match &parent {
-            Some(c) => c.tree()?,
+            Some(c) => c.tree().map_err(Error::git)?,
             None => {
                 let empty = repo
-                    .treebuilder(None)?
+                    .treebuilder(None)
+                    .map_err(Error::git)?
                     .write()
                     .map_err(|e| Error::git_write(&writing, &e))?;
-                repo.find_tree(empty)?
+                repo.find_tree(empty).map_err(Error::git)?
             }
         };
         for (done, version) in batch.iter().enumerate() {
@@ -860,13 +964,14 @@ impl Store {
                 .upsert(&path, blob, FileMode::Blob)
                 .create_updated(repo, &tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            tree = repo.find_tree(tree_id)?;
-            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
+            tree = repo.find_tree(tree_id).map_err(Error::git)?;
+            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
+                .map_err(Error::git)?;
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
             let id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            parent = Some(repo.find_commit(id)?);
+            parent = Some(repo.find_commit(id).map_err(Error::git)?);
             progress(done + 1);
         }
         let Some(new) = parent.as_ref().map(|c| c.id()) else {
@@ -879,12 +984,13 @@ impl Store {
         in_memory
             .dump(repo, &mut pack)
             .map_err(|e| Error::git_write(&writing, &e))?;
-        let odb = self.repo.odb()?;
+        let main_repo = self.repo()?;
+        let odb = main_repo.odb().map_err(Error::git)?;
         let mut pack_writer = odb
             .packwriter()
             .map_err(|e| Error::git_write(&writing, &e))?;
         std::io::Write::write_all(&mut pack_writer, &pack)
-            .map_err(|e| Error::Git(format!("{writing}: {e}")))?;
+            .map_err(|e| Error::storage(format!("{writing}: {e}")))?;
         pack_writer
             .commit()
             .map_err(|e| Error::git_write(&writing, &e))?;
@@ -892,9 +998,9 @@ impl Store {
         // libgit2 may finish a pack it could not place without an error: check
         // the new tip is readable before `main` may point at it.
         if !odb.exists(new) {
-            return Err(Error::Git(format!(
+            return Err(Error::storage(format!(
                 "{writing}: the pack of the new versions could not be written to {}; nothing was written",
-                self.repo.path().join("objects").join("pack").display()
+                main_repo.path().join("objects").join("pack").display()
             )));
         }
         drop(parent);
@@ -953,7 +1059,7 @@ impl Store {
         let editor = request.editor.trim();
         let author = author_signature(editor, &request.updated)?;
         let commit_message = message::compose(&request.note, request.kind, slug, editor);
-        let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes())?;
+        let new_blob = Oid::hash_object(ObjectType::Blob, text.as_bytes()).map_err(Error::git)?;
         let mut blob_written = false;
         // The expected version, resolved once: after a lost race `Latest` must
         // still mean the version the writer saw, not the new head.
@@ -974,23 +1080,27 @@ impl Store {
                 };
                 match head {
                     Some(h) if h.id == want.id => {}
-                    Some(h) => return Err(conflict(slug, &want, &describe(h))),
-                    None => {
-                        return Err(conflict(
-                            slug,
-                            &want,
-                            "no version (it was removed from the store)",
-                        ))
+                    Some(h) => {
+                        return Err(conflict(slug, &want, Newest::Version(Box::new(h.clone()))))
                     }
+                    None => return Err(conflict(slug, &want, Newest::Removed)),
                 }
             }
 
-            let tip_commit = tip.map(|t| self.repo.find_commit(t)).transpose()?;
+            let repo = self.repo()?;
+            let tip_commit = tip
+                .map(|t| repo.find_commit(t))
+                .transpose()
+                .map_err(Error::git)?;
             let base_tree = match &tip_commit {
-                Some(c) => c.tree()?,
+                Some(c) => c.tree().map_err(Error::git)?,
                 None => {
-                    let empty = self.repo.treebuilder(None)?.write()?;
-                    self.repo.find_tree(empty)?
+                    let empty = repo
+                        .treebuilder(None)
+                        .map_err(Error::git)?
+                        .write()
+                        .map_err(Error::git)?;
+                    repo.find_tree(empty).map_err(Error::git)?
                 }
             };
             if let Some(h) = head {
@@ -998,8 +1108,7 @@ impl Store {
                     return Err(Error::TimeBackwards {
                         slug: slug.to_string(),
                         updated: request.updated.to_rfc3339(),
-                        newest_version: describe(h),
-                        newest: h.updated.to_rfc3339(),
+                        newest: Box::new(h.clone()),
                     });
                 }
                 let current = base_tree
@@ -1010,7 +1119,7 @@ impl Store {
                     return Ok(CommitOutcome::Unchanged(h.clone()));
                 }
                 if let Some(id) = current {
-                    let blob = self.repo.find_blob(id)?;
+                    let blob = repo.find_blob(id).map_err(Error::git)?;
                     if std::str::from_utf8(blob.content()).is_ok_and(same_content) {
                         return Ok(CommitOutcome::Unchanged(h.clone()));
                     }
@@ -1019,20 +1128,19 @@ impl Store {
 
             let writing = format!("could not record {slug} in {}", self.path.display());
             if !blob_written {
-                self.repo
-                    .blob(text.as_bytes())
+                repo.blob(text.as_bytes())
                     .map_err(|e| Error::git_write(&writing, &e))?;
                 blob_written = true;
             }
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(slug.store_path(), new_blob, FileMode::Blob)
-                .create_updated(&self.repo, &base_tree)
+                .create_updated(&repo, &base_tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
-            let tree = self.repo.find_tree(tree_id)?;
-            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)?;
+            let tree = repo.find_tree(tree_id).map_err(Error::git)?;
+            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
+                .map_err(Error::git)?;
             let parents: Vec<&git2::Commit<'_>> = tip_commit.iter().collect();
-            let new_id = self
-                .repo
+            let new_id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
 
@@ -1049,12 +1157,15 @@ impl Store {
                 self.pack_if_many_loose();
                 let version = match after.get(slug).and_then(|v| v.last()) {
                     Some(v) => v.clone(),
-                    None => history::version_from_commit(&self.repo.find_commit(new_id)?, number),
+                    None => history::version_from_commit(
+                        &repo.find_commit(new_id).map_err(Error::git)?,
+                        number,
+                    ),
                 };
                 return Ok(CommitOutcome::Committed(version));
             }
         }
-        Err(Error::Git(format!(
+        Err(Error::storage(format!(
             "could not record {slug}: other writers moved {MAIN_REF} first {MAX_WRITE_ATTEMPTS} times in a row; nothing was written"
         )))
     }
@@ -1063,11 +1174,14 @@ impl Store {
     /// the `pack` submodule). The commit is stored either way; a failure only
     /// leaves reads slower until `git gc`, and says so.
     fn pack_if_many_loose(&self) {
-        if !pack::too_many_loose(&self.repo) {
+        let Ok(repo) = self.repo() else {
+            return;
+        };
+        if !pack::too_many_loose(&repo) {
             return;
         }
-        if let Err(e) = pack::pack_loose(&self.repo) {
-            self.notices.borrow_mut().push(format!(
+        if let Err(e) = pack::pack_loose(&repo) {
+            lock(&self.notices).push(format!(
                 "could not pack loose objects of {}: {}; `git gc` packs them later",
                 self.path.display(),
                 e.message()
@@ -1080,13 +1194,13 @@ impl Store {
     /// history only grows, so the fetch is a fast-forward; a forced update
     /// (history rewritten on the primary) is followed too, as a mirror must.
     pub fn fetch_main(&self, primary: &str) -> Result<()> {
-        let mut remote = self
-            .repo
+        let repo = self.repo()?;
+        let mut remote = repo
             .remote_anonymous(primary)
-            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+            .map_err(|e| Error::storage(format!("cannot fetch from {primary}: {}", e.message())))?;
         remote
             .fetch(&[format!("+{MAIN_REF}:{MAIN_REF}")], None, None)
-            .map_err(|e| Error::Git(format!("cannot fetch from {primary}: {}", e.message())))?;
+            .map_err(|e| Error::storage(format!("cannot fetch from {primary}: {}", e.message())))?;
         Ok(())
     }
 
@@ -1094,14 +1208,14 @@ impl Store {
     /// left by a redline killed while moving `main` (see the `lock` submodule),
     /// and maps failures to one line naming the cause. `what` names the write.
     fn move_main_locked(&self, what: &str, new: Oid, old: Oid, reflog: &str) -> Result<bool> {
-        let mut writers = lock::WriterLock::acquire(self.repo.path())?;
+        let mut writers = lock::WriterLock::acquire(&self.git_dir)?;
         if let Some(dead) = writers.previous_died_updating.take() {
             self.remove_stale_main_lock(dead.pid)?;
         }
         writers.record(true)?;
-        let moved = self
-            .move_main(new, old, reflog)
-            .map_err(|e| self.write_error(what, e));
+        let moved = self.repo().and_then(|repo| {
+            Self::move_main(&repo, new, old, reflog).map_err(|e| self.write_error(what, e))
+        });
         // Not recorded as finished when it failed to say so: the next writer
         // then checks for a leftover `main.lock`, which is harmless.
         let _ = writers.record(false);
@@ -1131,7 +1245,7 @@ impl Store {
             }
             return match std::fs::remove_file(&stale) {
                 Ok(()) => {
-                    self.notices.borrow_mut().push(format!(
+                    lock(&self.notices).push(format!(
                         "removed {}, left by redline process {dead_pid} which was killed while moving {MAIN_REF}",
                         stale.display()
                     ));
@@ -1148,14 +1262,14 @@ impl Store {
     }
 
     fn main_lock_path(&self) -> PathBuf {
-        self.repo.path().join(MAIN_REF).with_extension("lock")
+        self.git_dir.join(MAIN_REF).with_extension("lock")
     }
 
     /// Move `main` from `old` to `new` if nobody else moved it: `Ok(false)`
     /// when another writer did (or created it first). A lock held by another
     /// writer is waited for (up to [`LOCK_WAIT`]), since the ref may still be `old`.
     fn move_main(
-        &self,
+        repo: &Repository,
         new: Oid,
         old: Oid,
         reflog: &str,
@@ -1163,10 +1277,7 @@ impl Store {
         let deadline = Instant::now() + LOCK_WAIT;
         let mut pause = Duration::from_micros(200);
         loop {
-            match self
-                .repo
-                .reference_matching(MAIN_REF, new, true, old, reflog)
-            {
+            match repo.reference_matching(MAIN_REF, new, true, old, reflog) {
                 Ok(_) => return Ok(true),
                 Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
                     return Ok(false)
@@ -1210,16 +1321,16 @@ fn open_repo(path: &Path) -> Result<Repository> {
         std::iter::empty::<&str>(),
     )
     .map_err(|e| match e.code() {
-        ErrorCode::Owner => Error::Git(format!(
+        ErrorCode::Owner => Error::storage(format!(
             "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
             path.display()
         )),
         ErrorCode::NotFound => Error::MissingStore(path.to_path_buf()),
-        _ if e.message().contains("not owned by current user") => Error::Git(format!(
+        _ if e.message().contains("not owned by current user") => Error::storage(format!(
             "{} belongs to another user, and git refuses to open it (see git's safe.directory setting)",
             path.display()
         )),
-        _ => Error::Git(format!("cannot open {}: {}", path.display(), e.message())),
+        _ => Error::storage(format!("cannot open {}: {}", path.display(), e.message())),
     })
 }
 
@@ -1241,7 +1352,12 @@ fn mark(repo: &Repository, path: &Path) -> Result<()> {
 fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
     match history::main_tip(repo)? {
         None => {
-            let any_ref = repo.references()?.flatten().next().is_some();
+            let any_ref = repo
+                .references()
+                .map_err(Error::git)?
+                .flatten()
+                .next()
+                .is_some();
             let head_on_main = repo
                 .find_reference("HEAD")
                 .ok()
@@ -1256,7 +1372,11 @@ fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
             })
         }
         Some(tip) => {
-            let tree = repo.find_commit(tip)?.tree()?;
+            let tree = repo
+                .find_commit(tip)
+                .map_err(Error::git)?
+                .tree()
+                .map_err(Error::git)?;
             let foreign: Vec<String> = tree
                 .iter()
                 .filter(|e| {
@@ -1278,11 +1398,12 @@ fn foreign_shape(repo: &Repository) -> Result<Option<String>> {
 
 /// The commit author for an update: the editor at the update's time.
 fn author_signature(editor: &str, updated: &DateTime<FixedOffset>) -> Result<Signature<'static>> {
-    Ok(Signature::new(
+    Signature::new(
         &message::author_name(editor),
         &message::editor_email(editor),
         &message::time_to_git(updated),
-    )?)
+    )
+    .map_err(Error::git)
 }
 
 /// An error's text without the `path@id: ` an [`Unreadable`] already names.
@@ -1353,9 +1474,9 @@ fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
 /// The returned file holds the settings and must outlive the write.
 fn quick_pack_settings(writer: &Repository) -> Result<tempfile::NamedTempFile> {
     let file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let mut config = git2::Config::open(file.path())?;
-    config.set_i64("pack.windowMemory", 1)?;
-    writer.set_config(&config)?;
+    let mut config = git2::Config::open(file.path()).map_err(Error::git)?;
+    config.set_i64("pack.windowMemory", 1).map_err(Error::git)?;
+    writer.set_config(&config).map_err(Error::git)?;
     Ok(file)
 }
 

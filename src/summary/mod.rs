@@ -167,13 +167,17 @@ pub fn since(
         return Err(Error::UnknownExplainer(slug.to_string()));
     };
     if head_at < base_at {
-        return Err(Error::Version(format!(
-            "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
-            head.label(),
-            head.updated.to_rfc3339(),
-            base.label(),
-            base.updated.to_rfc3339()
-        )));
+        return Err(Error::bad_input(
+            "window",
+            "",
+            format!(
+                "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
+                head.label(),
+                head.updated.to_rfc3339(),
+                base.label(),
+                base.updated.to_rfc3339()
+            ),
+        ));
     }
     let window = history.get(base_at..=head_at).unwrap_or(&[]);
     let base_doc = store.document_from_history(slug, base)?;
@@ -198,12 +202,14 @@ pub fn since(
 /// every version once and summarises many windows of it).
 pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
     let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
-        return Err(Error::Version(format!(
-            "{slug}: an empty window has no summary"
-        )));
+        return Err(Error::bad_input(
+            "window",
+            "",
+            format!("{slug}: an empty window has no summary"),
+        ));
     };
     if window.len() != documents.len() {
-        return Err(Error::Version(format!(
+        return Err(Error::Internal(format!(
             "{slug}: {} versions but {} documents",
             window.len(),
             documents.len()
@@ -225,9 +231,11 @@ pub fn summarize_with(
     sentences: &crate::blame::SentenceTimeline,
 ) -> Result<Summary> {
     let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
-        return Err(Error::Version(format!(
-            "{slug}: an empty window has no summary"
-        )));
+        return Err(Error::bad_input(
+            "window",
+            "",
+            format!("{slug}: an empty window has no summary"),
+        ));
     };
     assemble(slug, window, base_doc, head_doc, || {
         Ok(std::borrow::Cow::Borrowed(sentences))
@@ -363,7 +371,13 @@ fn position(
             history
                 .iter()
                 .position(|v| v.id == version.id)
-                .ok_or_else(|| Error::Version(format!("{slug} has no version {reference}")))
+                .ok_or_else(|| {
+                    Error::no_such_version(
+                        slug,
+                        reference,
+                        format!("{slug} has no version {reference}"),
+                    )
+                })
         }
     }
 }

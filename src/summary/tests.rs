@@ -176,11 +176,14 @@ fn version_references_and_window_errors() {
             &VersionRef::Number(3),
             Some(&VersionRef::Number(2))
         ),
-        Err(Error::Version(_))
+        Err(Error::BadInput {
+            field: "window",
+            ..
+        })
     ));
     assert!(matches!(
         since(&store, &ff, &VersionRef::Number(9), None),
-        Err(Error::Version(_))
+        Err(Error::NoSuchVersion { .. })
     ));
     assert!(matches!(
         since(

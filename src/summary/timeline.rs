@@ -117,7 +117,7 @@ impl<'a> Timeline<'a> {
                     taken: Default::default(),
                 })
             }
-            _ => Err(Error::Version(format!(
+            _ => Err(Error::Internal(format!(
                 "{}: the summary's versions are not in its sentence timeline",
                 sentences.slug
             ))),
