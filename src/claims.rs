@@ -1272,6 +1272,42 @@ fn year_in_context(tokens: &[Token<'_>], k: usize) -> bool {
     }
 }
 
+/// Names of `a` that share no word with any name of `b`, compared without case
+/// or full stops: "Mr Trump" next to "Donald Trump", "U.S." next to "US" are no
+/// new names. One rule for the diff's `name` tag and the summary's ranking.
+pub(crate) fn new_names(a: &[String], b: &[String]) -> Vec<String> {
+    let key = |w: &str| w.replace('.', "").to_lowercase();
+    let known: std::collections::HashSet<String> = b
+        .iter()
+        .flat_map(|n| n.split_whitespace())
+        .map(key)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in a {
+        if !name.split_whitespace().any(|w| known.contains(&key(w))) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// What is in `a` and not in `b` (multiset difference), in `a`'s order. Linear:
+/// a pathological sentence can hold a hundred thousand figures.
+pub(crate) fn minus(a: &[String], b: &[String]) -> Vec<String> {
+    let mut left: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for y in b {
+        *left.entry(y.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for x in a {
+        match left.get_mut(x.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(x.clone()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

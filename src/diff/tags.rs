@@ -1,43 +1,9 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
-use super::text::{folded_words, FastMap};
+use super::text::folded_words;
 use super::{ChangeKind, Significance, Tag};
-use crate::claims;
-
-/// Name phrases of `a` that share no word with any name in `b` (case-insensitive):
-/// "Mr Trump" next to "Donald Trump" is no new name.
-fn new_names(a: &[String], b: &[String]) -> Vec<String> {
-    let known: std::collections::HashSet<String> = b
-        .iter()
-        .flat_map(|n| n.split(' '))
-        .map(str::to_lowercase)
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for name in a {
-        if !name.split(' ').any(|w| known.contains(&w.to_lowercase())) && !out.contains(name) {
-            out.push(name.clone());
-        }
-    }
-    out
-}
-
-/// What is in `a` and not in `b` (multiset difference), in `a`'s order. Linear:
-/// a pathological sentence can hold a hundred thousand figures.
-fn minus(a: &[String], b: &[String]) -> Vec<String> {
-    let mut left: FastMap<&str, usize> = FastMap::default();
-    for y in b {
-        *left.entry(y.as_str()).or_default() += 1;
-    }
-    let mut out = Vec::new();
-    for x in a {
-        match left.get_mut(x.as_str()) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => out.push(x.clone()),
-        }
-    }
-    out
-}
+use crate::claims::{self, minus, new_names};
 
 /// Human wording for a change between two lists: "30,000 → 35,000".
 fn arrow(removed: &[String], added: &[String]) -> String {

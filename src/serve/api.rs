@@ -509,28 +509,8 @@ async fn update(
     headers: HeaderMap,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let identity = match authorise(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let slug = match Slug::new(&slug) {
-        Ok(s) => s,
-        Err(e) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad-input",
-                &e.to_string(),
-                None,
-            )
-        }
-    };
-    let bytes = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-        Err(e) => return bad_request(&e.body_text()),
-    };
-    let update = match parse_body(&bytes) {
-        Ok(u) => u,
+    let (identity, slug, update) = match editor_request(&state, &slug, &headers, body) {
+        Ok(request) => request,
         Err(r) => return r,
     };
     let expect = match if_match(&headers) {
@@ -632,6 +612,33 @@ fn stale(store: &Store, slug: &Slug, expected: &str, error: &Error) -> Result<Wr
     })
 }
 
+/// The checks every editor's request passes first, in the order a client can
+/// fix them: who is asking (401/403), the slug (422), the body's size (413) and
+/// shape (400).
+fn editor_request(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> std::result::Result<(super::Identity, Slug, UpdateBody), Response> {
+    let identity = authorise(state, headers)?;
+    let slug = Slug::new(slug).map_err(|e| {
+        problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad-input",
+            &e.to_string(),
+            None,
+        )
+    })?;
+    let bytes = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+        Err(e) => return Err(bad_request(&e.body_text())),
+    };
+    let update = parse_body(&bytes)?;
+    Ok((identity, slug, update))
+}
+
 /// The editor behind the request, or the refusal: 401 without a valid token,
 /// 403 for a reader's token or a read-only server.
 fn authorise(
@@ -707,28 +714,8 @@ async fn preview(
     headers: HeaderMap,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let identity = match authorise(&state, &headers) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let slug = match Slug::new(&slug) {
-        Ok(s) => s,
-        Err(e) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad-input",
-                &e.to_string(),
-                None,
-            )
-        }
-    };
-    let bytes = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-        Err(e) => return bad_request(&e.body_text()),
-    };
-    let update = match parse_body(&bytes) {
-        Ok(u) => u,
+    let (identity, slug, update) = match editor_request(&state, &slug, &headers, body) {
+        Ok(request) => request,
         Err(r) => return r,
     };
     let editor = identity.name;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::claims::{self, Attribution};
+use crate::claims::{self, minus, new_names, Attribution};
 use crate::diff::{
     Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag,
 };
@@ -787,40 +787,6 @@ impl Evidence {
             _ => HighlightKind::Other,
         }
     }
-}
-
-/// Names of `a` that share no word with any name of `b`, compared without case
-/// or full stops: "Mr Trump" next to "Donald Trump", "U.S." next to "US" are no new names.
-fn new_names(a: &[String], b: &[String]) -> Vec<String> {
-    let key = |w: &str| w.replace('.', "").to_lowercase();
-    let known: BTreeSet<String> = b
-        .iter()
-        .flat_map(|n| n.split_whitespace())
-        .map(key)
-        .collect();
-    let mut out: Vec<String> = Vec::new();
-    for name in a {
-        if !name.split_whitespace().any(|w| known.contains(&key(w))) && !out.contains(name) {
-            out.push(name.clone());
-        }
-    }
-    out
-}
-
-/// What is in `a` and not in `b` (multiset difference), in `a`'s order.
-fn minus(a: &[String], b: &[String]) -> Vec<String> {
-    let mut left: HashMap<&str, usize> = HashMap::new();
-    for y in b {
-        *left.entry(y.as_str()).or_default() += 1;
-    }
-    let mut out = Vec::new();
-    for x in a {
-        match left.get_mut(x.as_str()) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => out.push(x.clone()),
-        }
-    }
-    out
 }
 
 /// A stamp line on its own ("*Last updated: 4 May 2020*"): page furniture
