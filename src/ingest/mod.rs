@@ -162,6 +162,34 @@ pub struct IngestedParts {
     pub change: Option<ChangeMeta>,
 }
 
+/// How many lines of `text` its front matter takes, fences and a nested second
+/// front matter included; 0 when it has none. Read exactly as ingest reads it
+/// (`--- ` and `...` fences, prose between `---` lines is body), so a report that
+/// maps the body onto the file's lines never disagrees with what was ingested.
+pub(crate) fn front_matter_lines(text: &str) -> usize {
+    let name = Path::new("");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Ok(split) = frontmatter::split(name, text) else {
+        return 0;
+    };
+    if split.front.is_none() {
+        return 0;
+    }
+    let mut body = split.body;
+    let lines_before = text
+        .get(..text.len() - body.len())
+        .unwrap_or("")
+        .matches('\n')
+        .count();
+    if let Ok(Some((_, rest))) = frontmatter::nested(name, body, lines_before) {
+        body = rest;
+    }
+    text.get(..text.len() - body.len())
+        .unwrap_or("")
+        .matches('\n')
+        .count()
+}
+
 /// [`ingest_bytes`] without building the outline: checks, front matter, body.
 pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
     let text = checked_text(name, bytes)?;
@@ -444,6 +472,21 @@ mod tests {
             .all(|c| c.kind == crate::diff::ChangeKind::Removed));
         let err = ingest_pair(&missing, Path::new("/dev/null"), &rules).unwrap_err();
         assert!(err.to_string().contains("nothing to compare"), "{err}");
+    }
+
+    #[test]
+    fn front_matter_lines_count_what_ingest_reads_as_front_matter() {
+        // Synthetic.
+        assert_eq!(front_matter_lines("Body.\n"), 0);
+        assert_eq!(front_matter_lines("+++\ntitle = \"T\"\n+++\nBody.\n"), 3);
+        assert_eq!(front_matter_lines("--- \ntitle: T\n...\nBody.\n"), 3);
+        // Prose between two rules is Markdown, not front matter.
+        assert_eq!(front_matter_lines("---\nJust a line of prose.\n---\n"), 0);
+        // An import wrapper's `+++` around a page's own `---`: both are front matter.
+        assert_eq!(
+            front_matter_lines("+++\ntitle = \"T\"\n+++\n---\nlayout: page\n---\nBody.\n"),
+            6
+        );
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl LineMap {
                 positions.entry(line).or_default().push(index);
             }
         }
-        let mut next = front_matter_end(&file_lines);
+        let mut next = crate::ingest::front_matter_lines(file);
         let mut last = next;
         let mut body_starts = Vec::new();
         let mut mapped = Vec::new();
@@ -79,19 +79,6 @@ impl LineMap {
             .copied()
             .unwrap_or(1)
     }
-}
-
-/// Index of the first line after front matter (`+++` or `---` fenced), else 0.
-fn front_matter_end(lines: &[&str]) -> usize {
-    let Some(fence) = lines.first().filter(|l| **l == "+++" || **l == "---") else {
-        return 0;
-    };
-    lines
-        .iter()
-        .enumerate()
-        .skip(1)
-        .find(|(_, l)| *l == fence)
-        .map_or(0, |(i, _)| i + 1)
 }
 
 /// Where old-body byte `old_offset` sits in the new body: walk the lossless spans,

@@ -535,25 +535,18 @@ fn new_offset(change: &Change, changes: &ChangeSet) -> usize {
 }
 
 /// The 1-based line of a top-level `key` in the file's front matter (`key =` in
-/// TOML, `key:` in YAML).
+/// TOML, `key:` in YAML), within the lines ingest reads as front matter.
 fn front_matter_key_line(file: &str, key: &str) -> Option<usize> {
-    let mut lines = file.lines().enumerate();
-    let (_, fence) = lines.next()?;
-    let fence = fence.trim_end();
-    if fence != "+++" && fence != "---" {
-        return None;
-    }
-    for (index, line) in lines {
-        if line.trim_end() == fence {
-            return None;
-        }
-        if let Some(rest) = line.strip_prefix(key) {
-            if rest.trim_start().starts_with(['=', ':']) {
-                return Some(index + 1);
-            }
-        }
-    }
-    None
+    let front_lines = crate::ingest::front_matter_lines(file);
+    file.lines()
+        .enumerate()
+        .take(front_lines)
+        .skip(1)
+        .find(|(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        })
+        .map(|(index, _)| index + 1)
 }
 
 impl Report {
