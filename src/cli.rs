@@ -683,15 +683,7 @@ fn range_report(
 
 /// Write a whole file or nothing: a temporary file beside it, renamed into place.
 fn write_whole(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::atomic_file::write(path, text.as_bytes()).map_err(|e| Error::io(path, e))
 }
 
 /// What the store did on the user's behalf (a recovered lock), on stderr.

@@ -4,6 +4,7 @@
 //! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
 #![warn(missing_docs)]
 
+mod atomic_file;
 pub mod blame;
 mod calendar;
 pub mod claims;

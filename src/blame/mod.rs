@@ -118,16 +118,7 @@ fn write_cache(path: &Path, timeline: &SentenceTimeline) {
     let Ok(bytes) = serde_json::to_vec(timeline) else {
         return;
     };
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("timeline"),
-        std::process::id()
-    ));
-    if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, path).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
+    let _ = crate::atomic_file::write(path, &bytes);
 }
 
 /// What an update did to a highlight's text, for `since` credits.

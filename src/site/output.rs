@@ -11,7 +11,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 
@@ -51,26 +50,7 @@ pub(super) fn write(
     }
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Unique per process and per write, so two builds into one folder (two
-    // processes, or two threads of a library user) never share a temporary file.
-    static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let temporary = parent.join(format!(
-        ".{name}.redline-tmp-{}-{}",
-        std::process::id(),
-        WRITES.fetch_add(1, Ordering::Relaxed)
-    ));
-    let outcome = std::fs::write(&temporary, contents)
-        .map_err(|e| Error::io(&temporary, e))
-        .and_then(|()| std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e)));
-    if outcome.is_err() {
-        // Best effort: the error that matters is the one returned.
-        let _ = std::fs::remove_file(&temporary);
-    }
-    outcome?;
+    crate::atomic_file::write(&path, contents.as_bytes()).map_err(|e| Error::io(&path, e))?;
     written.count += 1;
     written.paths.push(path);
     Ok(())

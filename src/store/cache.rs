@@ -19,7 +19,6 @@
 //! and `redline verify` compares it with a replay from scratch.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::collections::BTreeMap;
 
@@ -200,7 +199,6 @@ pub(crate) fn load(repo: &Repository) -> Option<(Oid, Histories, Titles)> {
 /// Record the histories as of `tip`; best effort, errors are ignored because
 /// the cache can always be rebuilt from the repository.
 pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &Titles) {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let Some(key) = key(repo) else {
         return;
     };
@@ -231,13 +229,6 @@ pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &
     let Ok(json) = serde_json::to_vec(&file) else {
         return;
     };
-    let target = cache_path(repo);
-    let temp = target.with_extension(format!(
-        "{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    if std::fs::write(&temp, json).is_err() || std::fs::rename(&temp, &target).is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
+    // A failure (a read-only store) only costs speed next time.
+    let _ = crate::atomic_file::write(&cache_path(repo), &json);
 }
