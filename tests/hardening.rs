@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::support::{bin, files_under, git_with, Workspace};
+use crate::support::{bin, files_under, plain_git, Workspace};
 
 /// A synthetic Markdown explainer with front matter.
 fn explainer(title: &str, updated: &str, body: &str) -> String {
@@ -381,21 +381,7 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     std::fs::write(out.join("CNAME"), "example.org").unwrap();
 
     // Remove `gone` from the store with plain git.
-    let index = ws.dir.path().join("git-index");
-    let git_env = |args: &[&str]| {
-        // update-index wants a work tree; it touches none of its files.
-        let mut args = args.to_vec();
-        let work_tree = format!("--work-tree={}", ws.dir.path().display());
-        args.insert(0, &work_tree);
-        let env = [
-            ("GIT_INDEX_FILE", index.to_str().unwrap()),
-            ("GIT_AUTHOR_NAME", "Admin"),
-            ("GIT_AUTHOR_EMAIL", "admin@example.invalid"),
-            ("GIT_COMMITTER_NAME", "Admin"),
-            ("GIT_COMMITTER_EMAIL", "admin@example.invalid"),
-        ];
-        git_with(&ws.store(), &args, &env, None).trim().to_string()
-    };
+    let git_env = |args: &[&str]| plain_git(&ws.store(), ws.dir.path(), args);
     git_env(&["read-tree", "main"]);
     git_env(&["update-index", "--force-remove", "explainers/gone.md"]);
     let tree = git_env(&["write-tree"]);

@@ -978,7 +978,7 @@ pub mod hardening {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::support::{fsck, git_with, run_ok, Workspace};
+    use crate::support::{fsck, git_with, plain_git, run_ok, Workspace};
 
     /// A synthetic version file for `import` (front matter with `[change]`).
     pub fn version_file(updated: &str, note: &str, body: &str) -> String {
@@ -1569,30 +1569,17 @@ pub mod hardening {
         .trim()
         .to_string();
         let parent = ws.main_ref().unwrap();
-        let index = ws.dir.path().join("index");
-        let git_env = |args: &[&str], stdin: Option<&str>| {
-            let env = [
-                ("GIT_INDEX_FILE", index.to_str().unwrap()),
-                ("GIT_AUTHOR_NAME", "T"),
-                ("GIT_AUTHOR_EMAIL", "t@x.invalid"),
-                ("GIT_COMMITTER_NAME", "T"),
-                ("GIT_COMMITTER_EMAIL", "t@x.invalid"),
-            ];
-            git_with(&ws.store(), args, &env, stdin).trim().to_string()
-        };
-        git_env(&["read-tree", "main"], None);
-        git_env(
-            &[
-                "update-index",
-                "--add",
-                "--cacheinfo",
-                &format!("100644,{blob},explainers/broken.md"),
-            ],
-            None,
-        );
-        let tree = git_env(&["write-tree"], None);
-        let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"], None);
-        git_env(&["update-ref", "refs/heads/main", &commit], None);
+        let git_env = |args: &[&str]| plain_git(&ws.store(), ws.dir.path(), args);
+        git_env(&["read-tree", "main"]);
+        git_env(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{blob},explainers/broken.md"),
+        ]);
+        let tree = git_env(&["write-tree"]);
+        let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"]);
+        git_env(&["update-ref", "refs/heads/main", &commit]);
 
         let listed = ws.redline(&["list"]).assert().success();
         let out = stdout_of(&listed);

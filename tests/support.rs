@@ -78,6 +78,27 @@ pub fn git_with(store: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// stdout (trimmed) of a git command that changes the store behind
+/// redline's back: `git --git-dir=STORE --work-tree=WORK ARGS…` (plumbing such
+/// as update-index wants a work tree; it touches none of its files) with a
+/// private index in WORK and a fixed identity.
+pub fn plain_git(store: &Path, work: &Path, args: &[&str]) -> String {
+    let work_tree = format!("--work-tree={}", work.display());
+    let index = work.join("plain-git-index");
+    let env = [
+        ("GIT_INDEX_FILE", index.to_str().unwrap()),
+        ("GIT_AUTHOR_NAME", "Plain Git"),
+        ("GIT_AUTHOR_EMAIL", "plain-git@example.invalid"),
+        ("GIT_COMMITTER_NAME", "Plain Git"),
+        ("GIT_COMMITTER_EMAIL", "plain-git@example.invalid"),
+    ];
+    let args: Vec<&str> = [work_tree.as_str()]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    git_with(store, &args, &env, None).trim().to_string()
+}
+
 /// `git fsck --strict` finds nothing wrong in the store.
 pub fn fsck(store: &Path) {
     git(store, &["fsck", "--strict", "--no-dangling"]);
