@@ -10,33 +10,16 @@
 #      CORPUS (../shared/corpus; skipped when missing; imported as since-audit.py does).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 VERSIONS=${VERSIONS:-1000}
 RUNS=${RUNS:-10}
 # ../shared from the main checkout; ../../shared from a worktree under wt/.
 SHARED=$ROOT/../shared
 [ -d "$SHARED" ] || SHARED=$ROOT/../../shared
 CORPUS=${CORPUS:-$SHARED/corpus}
-WORK=${BENCH_DIR:-$(mktemp -d /tmp/redline-blame-bench.XXXXXX)}
-mkdir -p "$WORK"
-say() { printf '\n== %s\n' "$*" >&2; }
-
-say "machine"
-{
-  echo "nproc: $(nproc)"
-  lscpu | grep -E '^(Model name|Architecture)' || true
-  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  rustc --version
-  git --version
-  echo "redline commit: $(git rev-parse --short HEAD)"
-  date -u +"date: %Y-%m-%dT%H:%M:%SZ"
-} | tee "$WORK/machine.txt" >&2
-
-say "release build"
-cargo build --release --bin redline --example generate_history >&2
-REDLINE="$ROOT/target/release/redline"
-GEN="$ROOT/target/release/examples/generate_history"
+machine_info
+release_build
 
 # timing LABEL RUNS PREPARE CMD...: mean/min wall time of CMD over RUNS runs, PREPARE
 # (a shell command, may be ":") run before each; one table row on stdout.

@@ -10,31 +10,13 @@
 #      (apt-get install -y hyperfine), else a Python timing loop.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
 FILES=${FILES:-20}
 SIZE=${SIZE:-20k}
 RUNS=${RUNS:-20}
-WORK=${BENCH_DIR:-$(mktemp -d /tmp/redline-report-bench.XXXXXX)}
-mkdir -p "$WORK"
-say() { printf '\n== %s\n' "$*" >&2; }
-
-say "machine"
-{
-  echo "nproc: $(nproc)"
-  lscpu | grep -E '^(Model name|Architecture|CPU\(s\))' || true
-  echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
-  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  rustc --version
-  git --version
-  echo "redline commit: $(git rev-parse --short HEAD)"
-  date -u +"date: %Y-%m-%dT%H:%M:%SZ"
-} | tee "$WORK/machine.txt" >&2
-
-say "release build"
-cargo build --release --bin redline --example generate_history >&2
-REDLINE="$ROOT/target/release/redline"
-GEN="$ROOT/target/release/examples/generate_history"
+machine_info
+release_build
 
 say "content repository in $WORK/content"
 REPO="$WORK/content"

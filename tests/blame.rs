@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::cli::{repo_path, Workspace};
+use crate::support::Workspace;
 
 const SLUG: &str = "synthetic-talks";
 
@@ -35,10 +35,6 @@ fn history(updates: &[(&str, &str, bool)]) -> Workspace {
         ws.redline(&args).assert().success();
     }
     ws
-}
-
-fn json(ws: &Workspace, args: &[&str]) -> Value {
-    serde_json::from_str(&ws.stdout(args)).unwrap()
 }
 
 /// The highlight whose text contains `needle`: (version, credited versions).
@@ -98,7 +94,7 @@ fn an_edit_over_two_updates_credits_both_with_their_words() {
             false,
         ),
     ]);
-    let s = json(&ws, &["since", SLUG, "v1", "--format", "json"]);
+    let s = ws.json(&["since", SLUG, "v1", "--format", "json"]);
     let (version, credits) = credit(&s, "32 states backed");
     assert_eq!(version, 4);
     assert_eq!(credits, vec![2, 4]);
@@ -121,10 +117,10 @@ fn an_edit_over_two_updates_credits_both_with_their_words() {
     assert_eq!(words(0), "Thirty|32");
     assert_eq!(words(1), "members|states");
     // A window from v2 never credits v2 or earlier.
-    let s = json(&ws, &["since", SLUG, "v2", "--format", "json"]);
+    let s = ws.json(&["since", SLUG, "v2", "--format", "json"]);
     assert_eq!(credit(&s, "32 states backed"), (4, vec![4]));
     // Blame: the wording came with v4, after one earlier edit.
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "32 states"), (4, 2));
     assert_eq!(blamed(&b, "Riyadh"), (1, 0));
 }
@@ -148,11 +144,11 @@ fn a_punctuation_fix_never_takes_the_credit_for_a_rewrite() {
             true,
         ),
     ]);
-    let s = json(&ws, &["since", SLUG, "v1", "--format", "json"]);
+    let s = ws.json(&["since", SLUG, "v1", "--format", "json"]);
     let (version, credits) = credit(&s, "cancelled his trip");
     assert_eq!(version, 2);
     assert_eq!(credits, vec![2, 3], "the fix is listed, after the rewrite");
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "cancelled his trip").0, 2);
 }
 
@@ -165,7 +161,7 @@ fn split_and_merge_credit_the_update_that_brought_the_words() {
         (&format!("{OTHER} {long}\n"), "signing", false),
         (&format!("{OTHER} {split}\n"), "split", false),
     ]);
-    let s = json(&ws, &["since", SLUG, "v1", "--format", "json"]);
+    let s = ws.json(&["since", SLUG, "v1", "--format", "json"]);
     assert_eq!(credit(&s, "on 28 February.").0, 2, "its words came with v2");
     assert_eq!(credit(&s, "though talks may resume").0, 3);
     // Merged: two sentences joined with new words credit the join.
@@ -181,14 +177,14 @@ fn split_and_merge_credit_the_update_that_brought_the_words() {
             false,
         ),
     ]);
-    let h = json(&ws, &["history", SLUG, "summit opened", "--format", "json"]);
+    let h = ws.json(&["history", SLUG, "summit opened", "--format", "json"]);
     let steps = h["sentences"][0]["steps"].as_array().unwrap();
     let changes: Vec<&str> = steps
         .iter()
         .map(|s| s["change"].as_str().unwrap())
         .collect();
     assert_eq!(changes, vec!["added", "merged"]);
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "where leaders later"), (2, 1));
 }
 
@@ -201,14 +197,11 @@ fn a_sentence_removed_then_restored_is_credited_to_the_restoring_update() {
         (&format!("{OTHER}\n"), "withdrawn", false),
         (&format!("{OTHER} {claim}\n"), "restored", false),
     ]);
-    let s = json(&ws, &["since", SLUG, "v1", "--format", "json"]);
+    let s = ws.json(&["since", SLUG, "v1", "--format", "json"]);
     assert_eq!(credit(&s, "Mr Rubio said").0, 4);
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "Mr Rubio said").0, 4);
-    let h = json(
-        &ws,
-        &["history", SLUG, "Rubio said talks", "--format", "json"],
-    );
+    let h = ws.json(&["history", SLUG, "Rubio said talks", "--format", "json"]);
     let sentences = h["sentences"].as_array().unwrap();
     assert_eq!(sentences.len(), 1, "one sentence, both lives: {h:#}");
     let steps: Vec<(u64, &str)> = sentences[0]["steps"]
@@ -249,16 +242,13 @@ fn moves_across_sections_keep_the_credit_and_show_in_history() {
             false,
         ),
     ]);
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(
         blamed(&b, "Aid shipments"),
         (1, 0),
         "a move is no new wording"
     );
-    let h = json(
-        &ws,
-        &["history", SLUG, "shipments were paused", "--format", "json"],
-    );
+    let h = ws.json(&["history", SLUG, "shipments were paused", "--format", "json"]);
     let steps = h["sentences"][0]["steps"].as_array().unwrap();
     let got: Vec<(&str, &str)> = steps
         .iter()
@@ -288,7 +278,7 @@ fn history_errors_on_no_match_and_shows_each_match() {
         .stderr(predicates::str::contains(
             "no sentence in any version contains \"no such words\"",
         ));
-    let h = json(&ws, &["history", SLUG, "the talks", "--format", "json"]);
+    let h = ws.json(&["history", SLUG, "the talks", "--format", "json"]);
     assert_eq!(h["sentences"].as_array().unwrap().len(), 2, "{h:#}");
     let html = ws.stdout(&["history", SLUG, "talks began", "--format", "html"]);
     assert!(html.contains("<del>") || html.contains("<ins>"), "{html}");
@@ -314,18 +304,14 @@ fn the_cache_is_checked_against_the_history_and_extended() {
         "v3.md",
         "# Synthetic talks\n\nThe talks began on Monday in Riyadh.\n",
     );
-    ws.redline(&[
-        "commit",
+    ws.commit(
         SLUG,
-        file.to_str().unwrap(),
-        "--note",
-        "place",
-        "--updated",
-        "2025-02-03T12:00:00Z",
-    ])
+        &file,
+        &["--note", "place", "--updated", "2025-02-03T12:00:00Z"],
+    )
     .assert()
     .success();
-    let b = json(&ws, &["blame", SLUG, "--format", "json"]);
+    let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "in Riyadh"), (3, 2));
     let cached: Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     assert_eq!(cached["versions"].as_array().unwrap().len(), 3);
@@ -334,11 +320,9 @@ fn the_cache_is_checked_against_the_history_and_extended() {
 #[test]
 fn demo_blame_and_history() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
+    ws.import_demo();
     let demo = "fullfact-ukraine-peace-talks";
-    let b = json(&ws, &["blame", demo, "--format", "json"]);
+    let b = ws.json(&["blame", demo, "--format", "json"]);
     assert_eq!(blamed(&b, "one-month truce").0, 4);
     let minerals: Vec<u64> = b["sentences"]
         .as_array()
@@ -370,13 +354,8 @@ fn demo_blame_and_history() {
 #[test]
 fn the_site_has_a_blame_page_of_the_newest_version_linking_to_diffs() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
-    let out = ws.dir.path().join("site");
-    ws.redline(&["build", "--out", out.to_str().unwrap()])
-        .assert()
-        .success();
+    ws.import_demo();
+    let (out, _) = ws.build_site();
     let page =
         std::fs::read_to_string(out.join("fullfact-ukraine-peace-talks/blame/v4.html")).unwrap();
     assert!(page.contains("href=\"../diff/v4.html\""), "{page}");

@@ -1,5 +1,5 @@
 //! The web editor in a real headless Chromium, driven through ChromeDriver
-//! with a minimal W3C WebDriver client over reqwest, against the real
+//! (the WebDriver client is `support::browser`), against the real
 //! `redline serve` and a real temporary store: sign in, edit, preview,
 //! publish, the changelog; and two editors publishing from the same version.
 //! At 390 px wide (a phone) every editor page must fit without sideways
@@ -7,244 +7,15 @@
 //! `../screens-editor/`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
-use base64::Engine;
-use reqwest::blocking::Client;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::serve::{demo, new_client, token, versions, Server, FULLFACT};
+use crate::support::browser::{Browser, PHONE_WIDTH};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The W3C key under which an element reference travels.
-/// A phone's viewport width in CSS pixels.
-const PHONE_WIDTH: u64 = 390;
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// A running ChromeDriver on a free local port, killed when dropped.
-struct ChromeDriver {
-    child: Child,
-    base: String,
-    http: Client,
-}
-
-impl ChromeDriver {
-    fn start() -> ChromeDriver {
-        assert!(
-            Path::new(CHROMEDRIVER).is_file() && Path::new("/usr/bin/chromium").is_file(),
-            "the web editor's browser test needs Debian's chromium and ChromeDriver: install them with `apt-get update && apt-get install -y chromium chromium-driver`"
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let driver = ChromeDriver {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let ready = driver
-                .http
-                .get(format!("{}/status", driver.base))
-                .send()
-                .ok()
-                .and_then(|r| r.json::<Value>().ok())
-                .is_some_and(|v| v["value"]["ready"] == json!(true));
-            if ready {
-                return driver;
-            }
-            assert!(Instant::now() < deadline, "ChromeDriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// A new headless browser with its own profile.
-    fn browser(&self, profile: &Path) -> Browser<'_> {
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".to_string(),
-            "--disable-gpu".to_string(),
-            "--disable-quic".to_string(),
-            "--no-first-run".to_string(),
-            "--disable-background-networking".to_string(),
-            "--disable-component-update".to_string(),
-            "--disable-sync".to_string(),
-            format!("--user-data-dir={}", profile.display()),
-            "--window-size=390,1200".to_string(),
-        ];
-        let body = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            // Finding an element waits for the page a click loads.
-            "timeouts": {"implicit": 5000},
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": args,
-                // Chromium will not make a window narrower than 500 px: a
-                // phone's 390 px viewport is emulated instead.
-                "mobileEmulation": {"deviceMetrics": {
-                    "width": PHONE_WIDTH, "height": 1200, "pixelRatio": 1.0, "mobile": true, "touch": false,
-                }},
-            },
-        }}});
-        let value = call(&self.http, "POST", &format!("{}/session", self.base), &body);
-        let id = value["sessionId"].as_str().unwrap().to_string();
-        Browser { driver: self, id }
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One WebDriver command; the reply's `value`, or a panic naming the error.
-fn call(http: &Client, method: &str, url: &str, body: &Value) -> Value {
-    let request = match method {
-        "GET" => http.get(url),
-        "DELETE" => http.delete(url),
-        _ => http.post(url).json(body),
-    };
-    let response = request.send().unwrap();
-    let status = response.status();
-    let reply: Value = response.json().unwrap();
-    assert!(status.is_success(), "{method} {url}: {status} {reply}");
-    reply["value"].clone()
-}
-
-/// One WebDriver session (one browser window), closed when dropped.
-struct Browser<'a> {
-    driver: &'a ChromeDriver,
-    id: String,
-}
-
-impl Browser<'_> {
-    fn command(&self, method: &str, path: &str, body: Value) -> Value {
-        let url = format!("{}/session/{}{path}", self.driver.base, self.id);
-        call(&self.driver.http, method, &url, &body)
-    }
-
-    fn go(&self, url: &str) {
-        self.command("POST", "/url", json!({ "url": url }));
-    }
-
-    fn current_url(&self) -> String {
-        self.command("GET", "/url", json!({}))
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    /// Wait for a navigation (a form's POST and its redirect) to arrive at `url`:
-    /// ChromeDriver's click may return before a page that follows a 4xx page loads.
-    fn wait_for_url(&self, url: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.current_url() != url {
-            assert!(
-                Instant::now() < deadline,
-                "the browser is not at {url} but at {}: {}",
-                self.current_url(),
-                self.text("body")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let ready = "return document.readyState;";
-        while self.execute(ready, json!([])) != json!("complete") {
-            assert!(Instant::now() < deadline, "{url} did not finish loading");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn find(&self, css: &str) -> String {
-        let value = self.command(
-            "POST",
-            "/element",
-            json!({"using": "css selector", "value": css}),
-        );
-        match value[ELEMENT].as_str() {
-            Some(element) => element.to_string(),
-            None => panic!("no {css} in {}: {value}", self.current_url()),
-        }
-    }
-
-    fn find_all(&self, css: &str) -> Vec<String> {
-        let value = self.command(
-            "POST",
-            "/elements",
-            json!({"using": "css selector", "value": css}),
-        );
-        value
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e[ELEMENT].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    fn texts(&self, css: &str) -> Vec<String> {
-        self.find_all(css).iter().map(|e| self.text_of(e)).collect()
-    }
-
-    fn text_of(&self, element: &str) -> String {
-        self.command("GET", &format!("/element/{element}/text"), json!({}))
-            .as_str()
-            .unwrap()
-            .to_string()
-    }
-
-    fn text(&self, css: &str) -> String {
-        self.text_of(&self.find(css))
-    }
-
-    /// The current value of a form field (what the browser would submit).
-    fn value(&self, css: &str) -> String {
-        let element = self.find(css);
-        self.command(
-            "GET",
-            &format!("/element/{element}/property/value"),
-            json!({}),
-        )
-        .as_str()
-        .unwrap()
-        .to_string()
-    }
-
-    fn click(&self, css: &str) {
-        let element = self.find(css);
-        self.command("POST", &format!("/element/{element}/click"), json!({}));
-    }
-
-    fn type_into(&self, css: &str, keys: &str) {
-        let element = self.find(css);
-        self.command(
-            "POST",
-            &format!("/element/{element}/value"),
-            json!({ "text": keys }),
-        );
-    }
-
-    fn execute(&self, script: &str, args: Value) -> Value {
-        self.command(
-            "POST",
-            "/execute/sync",
-            json!({"script": script, "args": args}),
-        )
-    }
-
+/// The editor's steps (the WebDriver client is in `support::browser`).
+impl Browser {
     /// Select `old` in the textarea `#text`, as an editor would with the
     /// mouse, and type `new` over it.
     fn replace_in_text(&self, old: &str, new: &str) {
@@ -280,10 +51,7 @@ impl Browser<'_> {
     /// A PNG of the window in `../screens-editor/NAME.png` when
     /// `REDLINE_SCREENSHOTS` is set; the screenshot is taken (and decoded) either way.
     fn screenshot(&self, name: &str) {
-        let encoded = self.command("GET", "/screenshot", json!({}));
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(encoded.as_str().unwrap())
-            .unwrap();
+        let png = self.screenshot_png();
         assert!(png.starts_with(b"\x89PNG"), "{name}: not a PNG");
         if std::env::var_os("REDLINE_SCREENSHOTS").is_some() {
             let dir = PathBuf::from("../screens-editor");
@@ -304,13 +72,6 @@ impl Browser<'_> {
     }
 }
 
-impl Drop for Browser<'_> {
-    fn drop(&mut self) {
-        let url = format!("{}/session/{}", self.driver.base, self.id);
-        let _ = self.driver.http.delete(url).send();
-    }
-}
-
 /// A publish lands on the explainer's changelog, which lists the new
 /// version with its note and editor.
 fn assert_on_changelog(browser: &Browser, server: &Server, note: &str, editor: &str) {
@@ -326,7 +87,6 @@ fn assert_on_changelog(browser: &Browser, server: &Server, note: &str, editor: &
 
 #[test]
 fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() {
-    let driver = ChromeDriver::start();
     let dir = tempfile::tempdir().unwrap();
     let store = demo(dir.path());
     let tokens = dir.path().join("tokens.toml");
@@ -337,7 +97,7 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     let before = versions(&new_client(), &server, FULLFACT).len();
 
     // Flow 1: sign in, change a number, preview, publish, the changelog.
-    let a = driver.browser(&dir.path().join("profile-a"));
+    let a = Browser::phone(&dir.path().join("profile-a"));
     a.sign_in(&server, &ada, &path);
     a.assert_fits_width("the editor");
     a.screenshot("1-editor");
@@ -392,7 +152,7 @@ fn web_editor_in_headless_chromium_previews_publishes_and_resolves_a_conflict() 
     assert!(!page.contains("held on 18 February"), "{page}");
 
     // Flow 2: Ada and Bo open the same version; Ada publishes first.
-    let b = driver.browser(&dir.path().join("profile-b"));
+    let b = Browser::phone(&dir.path().join("profile-b"));
     b.sign_in(&server, &bo, &path);
     a.go(&server.url(&path));
     a.replace_in_text("met on three occasions", "met on four occasions");

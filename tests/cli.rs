@@ -2,87 +2,13 @@
 //! Inputs are the demo snapshots (seed text verbatim after the front matter) and
 //! synthetic files written by each test.
 
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-/// A temporary working folder with an initialised store.
-pub struct Workspace {
-    pub dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    pub fn new() -> Workspace {
-        let ws = Workspace {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        ws.redline(&["init"]).assert().success();
-        ws
-    }
-
-    pub fn store(&self) -> PathBuf {
-        self.dir.path().join("store.git")
-    }
-
-    /// The binary, run inside the workspace with the store set by environment.
-    pub fn redline(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("redline").unwrap();
-        cmd.current_dir(self.dir.path())
-            .env("REDLINE_STORE", self.store())
-            .env("NO_COLOR", "1")
-            .env_remove("REDLINE_EDITOR")
-            .args(args);
-        cmd
-    }
-
-    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    /// `git rev-parse refs/heads/main` in the store, or None when unborn.
-    pub fn main_ref(&self) -> Option<String> {
-        let out = Process::new("git")
-            .arg("--git-dir")
-            .arg(self.store())
-            .args(["rev-parse", "--verify", "-q", "refs/heads/main"])
-            .output()
-            .unwrap();
-        out.status
-            .success()
-            .then(|| String::from_utf8(out.stdout).unwrap().trim().to_string())
-    }
-
-    pub fn git(&self, args: &[&str]) -> String {
-        let out = Process::new("git")
-            .arg("--git-dir")
-            .arg(self.store())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    pub fn stdout(&self, args: &[&str]) -> String {
-        let out = self.redline(args).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-}
-
-pub fn repo_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
+use crate::support::{repo_path, Workspace};
 
 /// A seed exactly as published: the snapshot file without its front matter.
-pub fn raw_seed(snapshot: &str) -> String {
+fn raw_seed(snapshot: &str) -> String {
     let text = std::fs::read_to_string(repo_path(snapshot)).unwrap();
     let rest = text.strip_prefix("+++\n").unwrap();
     let end = rest.find("\n+++\n").unwrap();
@@ -96,18 +22,10 @@ const NYT: &str = "snapshots/nyt-ukraine-peace-talks-guide/2025-02-17.txt";
 fn committing_the_raw_fullfact_seed_stores_a_clean_body() {
     let ws = Workspace::new();
     let seed = ws.write("fullfact.txt", raw_seed(FULLFACT));
-    ws.redline(&[
-        "commit",
-        "ff",
-        seed.to_str().unwrap(),
-        "--note",
-        "First import",
-        "--editor",
-        "Ed",
-    ])
-    .assert()
-    .success()
-    .stdout(predicate::str::contains("committed ff v1"));
+    ws.commit("ff", &seed, &["--note", "First import", "--editor", "Ed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("committed ff v1"));
     let body = ws.stdout(&["show", "ff", "--body"]);
     for promo in [
         "Honesty in public debate matters",
@@ -143,15 +61,9 @@ fn committing_the_raw_fullfact_seed_stores_a_clean_body() {
 fn committing_the_raw_nyt_seed_drops_the_paywall_and_keeps_one_figure() {
     let ws = Workspace::new();
     let seed = ws.write("nyt.txt", raw_seed(NYT));
-    ws.redline(&[
-        "commit",
-        "nyt",
-        seed.to_str().unwrap(),
-        "--note",
-        "First import",
-    ])
-    .assert()
-    .success();
+    ws.commit("nyt", &seed, &["--note", "First import"])
+        .assert()
+        .success();
     let body = ws.stdout(&["show", "nyt", "--body"]);
     assert!(!body.contains("You have a preview view"), "{body}");
     assert!(!body.contains("Feb. 17, 2025, 5:15 a.m. ET"), "{body}");
@@ -353,36 +265,18 @@ fn stale_expect_is_a_conflict_and_moves_nothing() {
     let v1 = ws.write("v1.md", "# Title\n\nFirst text.\n");
     let v2 = ws.write("v2.md", "# Title\n\nSecond text.\n");
     let v3 = ws.write("v3.md", "# Title\n\nThird text.\n");
-    ws.redline(&["commit", "x", v1.to_str().unwrap(), "--note", "one"])
+    ws.commit("x", &v1, &["--note", "one"]).assert().success();
+    ws.commit("x", &v2, &["--note", "two", "--expect", "v1"])
         .assert()
         .success();
-    ws.redline(&[
-        "commit",
-        "x",
-        v2.to_str().unwrap(),
-        "--note",
-        "two",
-        "--expect",
-        "v1",
-    ])
-    .assert()
-    .success();
     let before = ws.main_ref();
-    ws.redline(&[
-        "commit",
-        "x",
-        v3.to_str().unwrap(),
-        "--note",
-        "three",
-        "--expect",
-        "v1",
-    ])
-    .assert()
-    .code(3)
-    .stderr(predicate::str::contains("conflict").and(predicate::str::contains("v2")));
+    ws.commit("x", &v3, &["--note", "three", "--expect", "v1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("conflict").and(predicate::str::contains("v2")));
     assert_eq!(ws.main_ref(), before);
     // Identical content is "no change": nothing written.
-    ws.redline(&["commit", "x", v2.to_str().unwrap(), "--note", "again"])
+    ws.commit("x", &v2, &["--note", "again"])
         .assert()
         .success()
         .stdout(predicate::str::contains("no change"));
@@ -393,9 +287,7 @@ fn stale_expect_is_a_conflict_and_moves_nothing() {
 fn bad_input_is_refused_with_the_file_named_and_the_store_unchanged() {
     let ws = Workspace::new();
     let good = ws.write("good.md", "# Title\n\nSome text.\n");
-    ws.redline(&["commit", "x", good.to_str().unwrap(), "--note", "one"])
-        .assert()
-        .success();
+    ws.commit("x", &good, &["--note", "one"]).assert().success();
     let before = ws.main_ref();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
@@ -414,14 +306,14 @@ fn bad_input_is_refused_with_the_file_named_and_the_store_unchanged() {
     ];
     for (name, bytes, expected) in cases {
         let path = ws.write(name, &bytes);
-        ws.redline(&["commit", "x", path.to_str().unwrap(), "--note", "bad"])
+        ws.commit("x", &path, &["--note", "bad"])
             .assert()
             .failure()
             .stderr(predicate::str::contains(name).and(predicate::str::contains(expected)));
         assert_eq!(ws.main_ref(), before, "{name} moved the branch");
     }
     for slug in ["../x", "A B", "a/b", "Caps"] {
-        ws.redline(&["commit", slug, good.to_str().unwrap(), "--note", "bad"])
+        ws.commit(slug, &good, &["--note", "bad"])
             .assert()
             .code(2)
             .stderr(predicate::str::contains("invalid slug"));
@@ -483,9 +375,7 @@ fn demo_shows_the_truce_claim_and_its_denial_first() {
 #[test]
 fn since_json_lists_updates_notes_and_highlights() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
+    ws.import_demo();
     let out = ws.stdout(&[
         "since",
         "fullfact-ukraine-peace-talks",
@@ -544,9 +434,7 @@ fn since_json_lists_updates_notes_and_highlights() {
 #[test]
 fn diff_between_stored_versions_and_files_in_every_format() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
+    ws.import_demo();
     let slug = "fullfact-ukraine-peace-talks";
     let json = ws.stdout(&["diff", slug, "v3", "v4", "--format", "json"]);
     let changes: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -607,15 +495,7 @@ fn diff_between_stored_versions_and_files_in_every_format() {
         ))
         .unwrap(),
     );
-    let files = ws.stdout(&[
-        "diff",
-        "--files",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let from_files: serde_json::Value = serde_json::from_str(&files).unwrap();
+    let from_files = ws.diff_files_json(&old, &new);
     assert_eq!(from_files["changes"], changes["changes"]);
 
     ws.redline(&["diff", slug, "v3", "v9"])
@@ -627,14 +507,9 @@ fn diff_between_stored_versions_and_files_in_every_format() {
 #[test]
 fn build_writes_a_site_with_relative_links() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
-    let out = ws.dir.path().join("site");
-    ws.redline(&["build", "--out", out.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("built 2 explainer(s)"));
+    ws.import_demo();
+    let (out, printed) = ws.build_site();
+    assert!(printed.contains("built 2 explainer(s)"), "{printed}");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         index.contains("href=\"fullfact-ukraine-peace-talks/index.html\""),

@@ -12,8 +12,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::cli::Workspace;
 use crate::store::hardening::{import_folder, version_file};
+use crate::support::{bin, fsck, run_ok, Workspace};
 
 const VERSIONS: usize = 300;
 const KILLS: usize = 10;
@@ -46,23 +46,9 @@ impl Random {
 }
 
 fn redline(store: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redline"));
+    let mut cmd = Command::new(bin());
     cmd.arg("--store").arg(store).env("NO_COLOR", "1");
     cmd
-}
-
-fn fsck(store: &Path) {
-    let out = Command::new("git")
-        .arg("--git-dir")
-        .arg(store)
-        .args(["fsck", "--strict", "--no-dangling"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "fsck: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The notes of an explainer's versions, oldest first (empty when it does not exist).
@@ -188,16 +174,11 @@ fn kill_9_during_import_and_commits_loses_no_acknowledged_write() {
         fsck(&store);
         let (file, note) = next_file(&mut n);
         let started = Instant::now();
-        let out = redline(&store)
-            .args(["commit", "y"])
-            .arg(&file)
-            .args(["--note", &note, "--editor", "Ann"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        run_ok(
+            redline(&store)
+                .args(["commit", "y"])
+                .arg(&file)
+                .args(["--note", &note, "--editor", "Ann"]),
         );
         assert!(started.elapsed() < Duration::from_secs(5));
         acknowledged.push(note);

@@ -2,18 +2,39 @@
 //! end against the real binary and real temporary git stores. Every document here
 //! is synthetic, written by the test.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::cli::Workspace;
+use crate::support::{bin, files_under, plain_git, Workspace};
 
 /// A synthetic Markdown explainer with front matter.
 fn explainer(title: &str, updated: &str, body: &str) -> String {
     let title = toml::Value::String(title.to_string());
     format!("+++\ntitle = {title}\nupdated = {updated}\n+++\n{body}")
+}
+
+/// Explainer `x` in two versions, both titled `title`: v1 "First text."
+/// (1 March, note "one"), then v2 (2 March) adding `added` after it,
+/// committed with `args`. The two files written.
+fn two_versions(ws: &Workspace, title: &str, added: &str, args: &[&str]) -> (PathBuf, PathBuf) {
+    let v1 = ws.write(
+        "v1.md",
+        explainer(title, "2025-03-01T10:00:00Z", "First text.\n"),
+    );
+    let v2 = ws.write(
+        "v2.md",
+        explainer(
+            title,
+            "2025-03-02T10:00:00Z",
+            &format!("First text.\n\n{added}"),
+        ),
+    );
+    ws.commit("x", &v1, &["--note", "one"]).assert().success();
+    ws.commit("x", &v2, args).assert().success();
+    (v1, v2)
 }
 
 /// Make a named pipe (nothing ever writes to it: reading it would block forever).
@@ -25,7 +46,7 @@ fn fifo(path: &Path) {
 /// Run the binary through `sh` with its address space capped at `limit_kb`, so a
 /// reader that loads a huge input whole fails fast instead of exhausting the machine.
 fn redline_capped(ws: &Workspace, limit_kb: u64, args: &str) -> std::process::Output {
-    let bin = assert_cmd::cargo::cargo_bin("redline");
+    let bin = bin();
     Process::new("sh")
         .arg("-c")
         .arg(format!(
@@ -60,22 +81,14 @@ fn dates_outside_what_git_stores_are_refused_naming_the_value_and_range() {
         // Midnight in Paris is still 1969 in UTC.
         "1970-01-01T00:30:00+01:00",
     ] {
-        ws.redline(&[
-            "commit",
-            "x",
-            file.to_str().unwrap(),
-            "--note",
-            "n",
-            "--updated",
-            bad,
-        ])
-        .assert()
-        .code(2)
-        .stderr(
-            predicate::str::contains(bad)
-                .and(predicate::str::contains("1970-01-01T00:00:00Z"))
-                .and(predicate::str::contains("2106-02-07T06:28:15Z")),
-        );
+        ws.commit("x", &file, &["--note", "n", "--updated", bad])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(bad)
+                    .and(predicate::str::contains("1970-01-01T00:00:00Z"))
+                    .and(predicate::str::contains("2106-02-07T06:28:15Z")),
+            );
     }
     // The same from the file's own front matter (and from `ingest`, which shows what commit stores).
     let old = ws.write(
@@ -112,17 +125,9 @@ fn dates_outside_what_git_stores_are_refused_naming_the_value_and_range() {
         ("first", "1970-01-01T00:00:00Z"),
         ("last", "2106-02-07T06:28:15Z"),
     ] {
-        ws.redline(&[
-            "commit",
-            slug,
-            file.to_str().unwrap(),
-            "--note",
-            "n",
-            "--updated",
-            edge,
-        ])
-        .assert()
-        .success();
+        ws.commit(slug, &file, &["--note", "n", "--updated", edge])
+            .assert()
+            .success();
         let shown = ws.stdout(&["show", slug]);
         assert!(
             shown.contains(&format!("updated = {edge}")),
@@ -233,7 +238,7 @@ fn terminal_output_strips_control_characters_from_titles_notes_and_text() {
     let piped = ws.stdout(&["show", "x"]);
     assert!(piped.contains("First \u{1b}[2Jtext."), "{piped:?}");
     // ...and without control characters on a terminal (util-linux `script` gives it one).
-    let bin = assert_cmd::cargo::cargo_bin("redline");
+    let bin = bin();
     for args in ["show x", "show x --body", "diff x v1 v2 --format html"] {
         let out = Process::new("script")
             .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
@@ -275,34 +280,13 @@ fn is_terminal_control(c: char) -> bool {
 fn feeds_contain_no_character_xml_forbids() {
     let ws = Workspace::new();
     let title = "Bell \u{7} and escape \u{1b}[31m title";
-    let v1 = ws.write(
-        "v1.md",
-        explainer(title, "2025-03-01T10:00:00Z", "First text.\n"),
+    two_versions(
+        &ws,
+        title,
+        "The minister said \u{1b}[2J \u{8} \u{ffff} it was agreed.\n",
+        &["--note", "two \u{7}\u{b}\u{c} note"],
     );
-    let v2 = ws.write(
-        "v2.md",
-        explainer(
-            title,
-            "2025-03-02T10:00:00Z",
-            "First text.\n\nThe minister said \u{1b}[2J \u{8} \u{ffff} it was agreed.\n",
-        ),
-    );
-    ws.redline(&["commit", "x", v1.to_str().unwrap(), "--note", "one"])
-        .assert()
-        .success();
-    ws.redline(&[
-        "commit",
-        "x",
-        v2.to_str().unwrap(),
-        "--note",
-        "two \u{7}\u{b}\u{c} note",
-    ])
-    .assert()
-    .success();
-    let out = ws.dir.path().join("site");
-    ws.redline(&["build", "--out", out.to_str().unwrap()])
-        .assert()
-        .success();
+    let (out, _) = ws.build_site();
     for feed in [out.join("feed.xml"), out.join("x/feed.xml")] {
         let xml = std::fs::read_to_string(&feed).unwrap();
         let bad: Vec<char> = xml.chars().filter(|&c| !xml_char(c)).collect();
@@ -326,32 +310,12 @@ fn xml_char(c: char) -> bool {
 fn markdown_reports_neutralise_mentions_and_issue_references() {
     let ws = Workspace::new();
     let title = "Ask @octocat about #12";
-    let v1 = ws.write(
-        "v1.md",
-        explainer(title, "2025-03-01T10:00:00Z", "First text.\n"),
+    let (v1, v2) = two_versions(
+        &ws,
+        title,
+        "## Fixes #7 and GH-9\n\nThe minister told @alice and @org/team that gh-42 and #123 were closed.\n",
+        &["--note", "closes #5, thanks @bob", "--editor", "@carol"],
     );
-    let v2 = ws.write(
-        "v2.md",
-        explainer(
-            title,
-            "2025-03-02T10:00:00Z",
-            "First text.\n\n## Fixes #7 and GH-9\n\nThe minister told @alice and @org/team that gh-42 and #123 were closed.\n",
-        ),
-    );
-    ws.redline(&["commit", "x", v1.to_str().unwrap(), "--note", "one"])
-        .assert()
-        .success();
-    ws.redline(&[
-        "commit",
-        "x",
-        v2.to_str().unwrap(),
-        "--note",
-        "closes #5, thanks @bob",
-        "--editor",
-        "@carol",
-    ])
-    .assert()
-    .success();
     let outputs = [
         ws.stdout(&["diff", "x", "v1", "v2", "--format", "markdown"]),
         ws.stdout(&["since", "x", "2025-03-01", "--format", "markdown"]),
@@ -397,9 +361,7 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
             &format!("{slug}.md"),
             explainer(slug, "2025-03-01T10:00:00Z", "Some text.\n"),
         );
-        ws.redline(&["commit", slug, file.to_str().unwrap(), "--note", "n"])
-            .assert()
-            .success();
+        ws.commit(slug, &file, &["--note", "n"]).assert().success();
     }
     let out = ws.dir.path().join("site");
     let build = || {
@@ -419,29 +381,7 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     std::fs::write(out.join("CNAME"), "example.org").unwrap();
 
     // Remove `gone` from the store with plain git.
-    let index = ws.dir.path().join("git-index");
-    let git_env = |args: &[&str]| {
-        let out = Process::new("git")
-            .arg("--git-dir")
-            .arg(ws.store())
-            // update-index wants a work tree; it touches none of its files.
-            .arg("--work-tree")
-            .arg(ws.dir.path())
-            .args(args)
-            .env("GIT_INDEX_FILE", &index)
-            .env("GIT_AUTHOR_NAME", "Admin")
-            .env("GIT_AUTHOR_EMAIL", "admin@example.invalid")
-            .env("GIT_COMMITTER_NAME", "Admin")
-            .env("GIT_COMMITTER_EMAIL", "admin@example.invalid")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
+    let git_env = |args: &[&str]| plain_git(&ws.store(), ws.dir.path(), args);
     git_env(&["read-tree", "main"]);
     git_env(&["update-index", "--force-remove", "explainers/gone.md"]);
     let tree = git_env(&["write-tree"]);
@@ -477,17 +417,9 @@ fn build_renames_pages_into_place_and_removes_only_its_own_stale_pages() {
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!index.contains("gone/index.html"), "{index}");
     // No temporary file is left behind.
-    let mut stack = vec![out.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                assert!(!name.contains("tmp"), "left behind: {}", path.display());
-            }
-        }
+    for path in files_under(&out) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.contains("tmp"), "left behind: {}", path.display());
     }
 }
 
@@ -503,7 +435,7 @@ fn commit_uses_the_files_change_table_unless_flags_say_otherwise() {
         )
     };
     let v1 = ws.write("v1.md", with_change("2025-03-01T10:00:00Z", "Some text.\n"));
-    ws.redline(&["commit", "x", v1.to_str().unwrap()])
+    ws.commit("x", &v1, &[])
         .assert()
         .success()
         .stdout(predicate::str::contains("minor").and(predicate::str::contains("File Editor")));
@@ -518,16 +450,11 @@ fn commit_uses_the_files_change_table_unless_flags_say_otherwise() {
         "v2.md",
         with_change("2025-03-02T10:00:00Z", "Some other text.\n"),
     );
-    ws.redline(&[
-        "commit",
+    ws.commit(
         "x",
-        v2.to_str().unwrap(),
-        "--major",
-        "--note",
-        "Rewrote it",
-        "--editor",
-        "Flag Editor",
-    ])
+        &v2,
+        &["--major", "--note", "Rewrote it", "--editor", "Flag Editor"],
+    )
     .assert()
     .success();
     let log = ws.stdout(&["log", "x"]);
@@ -542,27 +469,20 @@ fn a_major_update_without_a_note_is_refused() {
     let ws = Workspace::new();
     let file = ws.write("x.md", "# T\n\nSome text.\n");
     for note in ["", "   "] {
-        ws.redline(&["commit", "x", file.to_str().unwrap(), "--note", note])
+        ws.commit("x", &file, &["--note", note])
             .assert()
             .code(2)
             .stderr(predicate::str::contains("note").and(predicate::str::contains("--minor")));
     }
-    ws.redline(&["commit", "x", file.to_str().unwrap()])
+    ws.commit("x", &file, &[])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--note"));
     assert_eq!(ws.main_ref(), None);
     // A minor fix may go without a note.
-    ws.redline(&[
-        "commit",
-        "x",
-        file.to_str().unwrap(),
-        "--minor",
-        "--note",
-        "",
-    ])
-    .assert()
-    .success();
+    ws.commit("x", &file, &["--minor", "--note", ""])
+        .assert()
+        .success();
 }
 
 #[test]

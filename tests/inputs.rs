@@ -2,7 +2,7 @@
 //! it (YAML front matter, stubs, tables, code) and on added or deleted files.
 //! Fixtures are synthetic unless they say where they were cut from.
 
-use crate::cli::Workspace;
+use crate::support::Workspace;
 
 /// Cut from ../shared/corpus/jekyll-permalinks/0030_*.md (front matter and first
 /// paragraph), with a synthetic Hugo-style `lastmod` added.
@@ -18,16 +18,10 @@ fn yaml_front_matter_is_metadata_in_the_stored_form() {
         "+++\ntitle = \"Permalinks\"\nupdated = 2018-05-14T12:00:00-05:00\n[extra]\n\"permalink\" = \"/docs/permalinks/\"\n+++\nPermalinks refer to the URLs (excluding the domain name or directory folder) for your pages, posts, or collections.\n"
     );
     // Committed and read back: the body holds no front matter.
-    ws.redline(&[
-        "commit",
-        "permalinks",
-        page.to_str().unwrap(),
-        "--note",
-        "first",
-    ])
-    .env("REDLINE_EDITOR", "Test Editor")
-    .assert()
-    .success();
+    ws.commit("permalinks", &page, &["--note", "first"])
+        .env("REDLINE_EDITOR", "Test Editor")
+        .assert()
+        .success();
     let body = ws.stdout(&["show", "permalinks", "--body"]);
     assert!(body.starts_with("Permalinks refer"), "{body}");
 }
@@ -60,47 +54,23 @@ fn a_stub_is_a_version_and_diff_files_takes_dev_null() {
         "# Only a title\n\nFirst sentence. Second sentence.\n\n| Name | Value |\n|---|---|\n| Daily values | numerator |\n",
     );
     // A stub against its first real text: everything added.
-    let out = ws.stdout(&[
-        "diff",
-        "--files",
-        stub.to_str().unwrap(),
-        page.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let json = ws.diff_files_json(&stub, &page);
     let kinds: Vec<&str> = json["changes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, vec!["added"; 4], "{out}");
+    assert_eq!(kinds, vec!["added"; 4], "{json}");
     // /dev/null (added file) and a missing file (deleted file).
-    let added = ws.stdout(&[
-        "diff",
-        "--files",
-        "/dev/null",
-        page.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let added: serde_json::Value = serde_json::from_str(&added).unwrap();
+    let added = ws.diff_files_json(std::path::Path::new("/dev/null"), &page);
     assert!(added["changes"]
         .as_array()
         .unwrap()
         .iter()
         .all(|c| c["kind"] == "added"));
     let gone = ws.dir.path().join("gone.md");
-    let removed = ws.stdout(&[
-        "diff",
-        "--files",
-        page.to_str().unwrap(),
-        gone.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let removed: serde_json::Value = serde_json::from_str(&removed).unwrap();
+    let removed = ws.diff_files_json(&page, &gone);
     let changes = removed["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 4);
     assert!(changes.iter().all(|c| c["kind"] == "removed"));
@@ -118,17 +88,9 @@ fn diff_files_reports_table_cells_and_cosmetic_code() {
         "new.md",
         "# Data\n\nThe table below lists values.\n\n| Measure | Basis |\n|---|---|\n| Daily values | denominator |\n\n```js\nconst cap = 500;\n```\n",
     );
-    let out = ws.stdout(&[
-        "diff",
-        "--files",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let json = ws.diff_files_json(&old, &new);
     let changes = json["changes"].as_array().unwrap();
-    assert_eq!(changes.len(), 2, "{out}");
+    assert_eq!(changes.len(), 2, "{json}");
     assert_eq!(
         changes[0]["reason"],
         "row 'Daily values': 'numerator' → 'denominator'"

@@ -12,3 +12,4 @@ mod serve;
 mod site;
 mod store;
 mod summary;
+mod support;

@@ -2,10 +2,12 @@
 //! repository built with the git CLI. Every explainer here is synthetic (written
 //! for these tests): YAML front matter, TOML front matter and none.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+
+use crate::support::{bin, repo_path, Workspace};
 
 /// A content repository in a temporary folder, driven with the git CLI.
 struct ContentRepo {
@@ -158,7 +160,7 @@ impl ContentRepo {
     }
 
     fn redline(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("redline").unwrap();
+        let mut cmd = Command::new(bin());
         cmd.current_dir(self.path())
             .env("NO_COLOR", "1")
             .env_remove("REDLINE_STORE")
@@ -179,10 +181,6 @@ fn line_of(text: &str, needle: &str) -> usize {
         .lines()
         .position(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no line with {needle:?}"))
-}
-
-fn repo_path(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
 
 #[test]
@@ -755,38 +753,26 @@ fn a_bad_explainer_is_named_with_its_commit_and_an_empty_range_passes() {
 
 #[test]
 fn store_range_reports_like_a_pull_request() {
-    let ws = tempfile::tempdir().unwrap();
-    let store = ws.path().join("store.git");
-    let redline = |args: &[&str]| {
-        let mut cmd = Command::cargo_bin("redline").unwrap();
-        cmd.current_dir(ws.path())
-            .env("NO_COLOR", "1")
-            .arg("--store")
-            .arg(&store)
-            .args(args);
-        cmd
-    };
-    redline(&["init"]).assert().success();
-    std::fs::write(ws.path().join("v1.md"), TALKS).unwrap();
-    redline(&["commit", "talks", "v1.md", "--note", "First"])
+    let ws = Workspace::new();
+    let v1 = ws.write("v1.md", TALKS);
+    ws.commit("talks", &v1, &["--note", "First"])
         .assert()
         .success();
     let v2 = TALKS
         .replace("held 3 rounds", "held 4 rounds")
         .replace("2025-03-01T09", "2025-03-02T09");
-    std::fs::write(ws.path().join("v2.md"), v2).unwrap();
-    redline(&["commit", "talks", "v2.md", "--note", "Fourth round"])
+    let v2 = ws.write("v2.md", v2);
+    ws.commit("talks", &v2, &["--note", "Fourth round"])
         .assert()
         .success();
-    let out = redline(&["report", "--format", "json", "talks", "v1", "v2"])
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let json = ws.json(&["report", "--format", "json", "talks", "v1", "v2"]);
     assert_eq!(json["source"], "store");
     assert_eq!(json["notes"], serde_json::json!(["Fourth round"]));
     assert_eq!(json["files"][0]["path"], "explainers/talks.md");
     assert_eq!(json["files"][0]["substantive"], 1);
-    redline(&["check", "talks", "v1", "v2"]).assert().success();
+    ws.redline(&["check", "talks", "v1", "v2"])
+        .assert()
+        .success();
 }
 
 #[test]

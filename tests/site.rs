@@ -3,8 +3,7 @@
 //! (parsed with the independent feed-rs), and a real headless Chromium.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
+use std::path::Path;
 
 use chrono::DateTime;
 use redline::diff;
@@ -17,7 +16,8 @@ use redline::slug::Slug;
 use redline::store::{Store, UpdateRequest};
 use redline::summary;
 
-const FULLFACT: &str = "fullfact-ukraine-peace-talks";
+use crate::support::browser::Browser;
+use crate::support::{files_with_extension, repo_path, FULLFACT};
 
 /// A temporary store holding the demo history (snapshots/ in the repository).
 struct DemoStore {
@@ -28,7 +28,7 @@ struct DemoStore {
 fn demo_store() -> DemoStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::init(&dir.path().join("store.git")).unwrap();
-    let files = import::read_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")).unwrap();
+    let files = import::read_dir(&repo_path("snapshots")).unwrap();
     import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
     DemoStore { dir, store }
 }
@@ -151,23 +151,6 @@ fn assert_relative_links_resolve(out: &Path) {
         }
     }
     assert!(checked > 20, "only {checked} links checked");
-}
-
-fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -397,60 +380,28 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
 }
 
 // ---------------------------------------------------------------------------
-// Real browser.
-
-fn chromium() -> PathBuf {
-    let path = PathBuf::from("/usr/bin/chromium");
-    assert!(
-        path.is_file(),
-        "the browser test needs Debian's chromium: install it with `apt-get update && apt-get install -y chromium`"
-    );
-    path
-}
-
-fn run_chromium(profile: &Path, args: &[&str]) -> std::process::Output {
-    let output = Process::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "chromium {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn dump_dom(profile: &Path, page: &Path, extra: &[&str]) -> String {
-    let url = format!("file://{}", page.display());
-    let mut args = extra.to_vec();
-    args.extend(["--dump-dom", url.as_str()]);
-    String::from_utf8(run_chromium(profile, &args).stdout).unwrap()
-}
+// Real browser: one headless Chromium session (through the shared ChromeDriver)
+// loads every page, rather than one Chromium process per page and width.
 
 #[test]
 fn site_in_headless_chromium() {
-    chromium();
     let demo = demo_store();
     let out = demo.dir.path().join("site");
     site::build(&demo.store, &out, false).unwrap();
-    let profile = demo.dir.path().join("chromium-profile");
     let ff = out.join(FULLFACT);
+    let url = |page: &Path| format!("file://{}", page.display());
+    let browser = Browser::desktop(
+        &demo.dir.path().join("chromium-profile"),
+        &[
+            "--hide-scrollbars",
+            // The overflow harness below reads its iframe's document.
+            "--allow-file-access-from-files",
+        ],
+    );
 
     // The first highlight a reader sees since 1 March is the truce claim and its denial.
-    let dom = dump_dom(&profile, &ff.join("since/2025-03-01.html"), &[]);
+    browser.go(&url(&ff.join("since/2025-03-01.html")));
+    let dom = browser.dom();
     let first = dom
         .find("class=\"highlight ")
         .expect("a highlight in the DOM");
@@ -462,7 +413,8 @@ fn site_in_headless_chromium() {
     );
 
     // The changelog lists every version.
-    let dom = dump_dom(&profile, &ff.join("changes.html"), &[]);
+    browser.go(&url(&ff.join("changes.html")));
+    let dom = browser.dom();
     let history = demo.store.history(&slug(FULLFACT)).unwrap();
     assert_eq!(dom.matches("<li class=\"version\"").count(), history.len());
     for version in &history {
@@ -475,34 +427,33 @@ fn site_in_headless_chromium() {
 
     // No horizontal overflow at phone width: a test-only harness page measures
     // each page in a 390 px iframe (the site itself has no JavaScript).
-    for page in [
+    for (n, page) in [
         "index.html",
         "changes.html",
         "since/2025-03-01.html",
         "track-changes/2025-03-01.html",
         "diff/v4.html",
-    ] {
-        let harness = demo.dir.path().join("overflow.html");
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let harness = demo.dir.path().join(format!("overflow-{n}.html"));
         std::fs::write(
             &harness,
             format!(
-                r#"<!DOCTYPE html><html><body><iframe id="f" style="width:390px;height:800px;border:0" src="file://{}"></iframe>
+                r#"<!DOCTYPE html><html><body><iframe id="f" style="width:390px;height:800px;border:0" src="{}"></iframe>
 <script>document.getElementById('f').addEventListener('load', function () {{
   var d = this.contentDocument.documentElement;
   document.body.setAttribute('data-overflow', d.scrollWidth > d.clientWidth ? 'yes:' + d.scrollWidth : 'no');
 }});</script></body></html>"#,
-                ff.join(page).display()
+                url(&ff.join(page))
             ),
         )
         .unwrap();
-        let dom = dump_dom(
-            &profile,
-            &harness,
-            &[
-                "--allow-file-access-from-files",
-                "--virtual-time-budget=5000",
-            ],
-        );
+        browser.go(&url(&harness));
+        // Waits (up to the implicit timeout) for the iframe's load handler.
+        browser.find("body[data-overflow]");
+        let dom = browser.dom();
         assert!(
             dom.contains("data-overflow=\"no\""),
             "{page} overflows at 390 px: {dom}"
@@ -510,27 +461,21 @@ fn site_in_headless_chromium() {
     }
 
     // Screenshots at phone and desktop widths, kept for people to look at.
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let shots = repo_path("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    for (name, page) in [
-        ("since", "since/2025-03-01.html"),
-        ("explainer", "index.html"),
-        ("track-changes", "track-changes/2025-03-01.html"),
-        ("changes", "changes.html"),
-        ("diff", "diff/v4.html"),
-    ] {
-        for width in [390, 1280] {
+    for width in [390, 1280] {
+        browser.set_viewport(width, 2000);
+        for (name, page) in [
+            ("since", "since/2025-03-01.html"),
+            ("explainer", "index.html"),
+            ("track-changes", "track-changes/2025-03-01.html"),
+            ("changes", "changes.html"),
+            ("diff", "diff/v4.html"),
+        ] {
             let file = shots.join(format!("{name}-{width}.png"));
             let _ = std::fs::remove_file(&file);
-            let url = format!("file://{}", ff.join(page).display());
-            run_chromium(
-                &profile,
-                &[
-                    &format!("--screenshot={}", file.display()),
-                    &format!("--window-size={width},2000"),
-                    &url,
-                ],
-            );
+            browser.go(&url(&ff.join(page)));
+            std::fs::write(&file, browser.screenshot_png()).unwrap();
             let png = std::fs::read(&file).unwrap();
             assert!(
                 png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
@@ -543,9 +488,7 @@ fn site_in_headless_chromium() {
 
 #[test]
 fn stylesheet_keeps_pages_within_a_phone_screen() {
-    let css =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/style.css"))
-            .unwrap();
+    let css = std::fs::read_to_string(repo_path("templates/style.css")).unwrap();
     for rule in [
         "max-width: 44rem",
         "overflow-wrap: anywhere",

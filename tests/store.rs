@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::thread;
 
@@ -14,6 +13,8 @@ use redline::model::{Document, DocumentMeta, UpdateKind, Version, VersionRef};
 use redline::slug::Slug;
 use redline::store::{CommitOutcome, Store, UpdateRequest};
 use redline::Error;
+
+use crate::support::{self, fsck, git_with};
 
 fn slug(s: &str) -> Slug {
     Slug::new(s).unwrap()
@@ -61,47 +62,10 @@ fn committed(outcome: CommitOutcome) -> Version {
     }
 }
 
-/// Run `git --git-dir=STORE args…`, returning stdout; panics with stderr on failure.
-fn git(store: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> String {
-    use std::io::Write;
-    let mut cmd = Command::new("git");
-    cmd.arg(format!("--git-dir={}", store.display()))
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("git runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn main_ref(store: &Path) -> String {
-    git(store, &["rev-parse", "refs/heads/main"], &[], None)
+    support::git(store, &["rev-parse", "refs/heads/main"])
         .trim()
         .to_string()
-}
-
-fn fsck(store: &Path) {
-    git(store, &["fsck", "--strict", "--no-dangling"], &[], None);
 }
 
 /// A store with four versions of one explainer at known times.
@@ -158,11 +122,11 @@ fn init_refuses_occupied_paths_and_open_refuses_non_stores() {
     let store = Store::init(&fresh).unwrap();
     assert_eq!(store.path(), fresh.as_path());
     assert_eq!(
-        git(&fresh, &["symbolic-ref", "HEAD"], &[], None).trim(),
+        support::git(&fresh, &["symbolic-ref", "HEAD"]).trim(),
         "refs/heads/main"
     );
     assert_eq!(
-        git(&fresh, &["rev-parse", "--is-bare-repository"], &[], None).trim(),
+        support::git(&fresh, &["rev-parse", "--is-bare-repository"]).trim(),
         "true"
     );
     // Initialising twice is refused.
@@ -233,7 +197,7 @@ fn commit_round_trips_text_and_facts() {
     assert_eq!(list[0].latest, v);
 
     // The file sits at explainers/<slug>.md in the commit any git client sees.
-    let shown = git(
+    let shown = git_with(
         store.path(),
         &["show", &format!("main:{}", s.store_path())],
         &[],
@@ -289,7 +253,7 @@ fn histories_list_every_explainer_in_one_walk() {
         ]
     );
     // One commit per update, nothing else.
-    let count = git(store.path(), &["rev-list", "--count", "main"], &[], None);
+    let count = support::git(store.path(), &["rev-list", "--count", "main"]);
     assert_eq!(count.trim(), "7");
 }
 
@@ -487,35 +451,25 @@ fn stale_expect_is_a_conflict_and_writes_nothing() {
         assert!(err.to_string().contains("nothing was written"), "{err}");
         assert_eq!(main_ref(store.path()), before);
     }
-    // Expecting a version that does not exist is a version error, not a write.
-    let err = store
-        .commit(
+    // Bo's major update to `body` at `updated`, made expecting version `expect`.
+    let update_expecting = |body: &str, updated: &str, expect: usize| {
+        store.commit(
             &s,
-            &doc("P", "x\n"),
+            &doc("P", body),
             &request(
                 "Bo",
-                "2025-03-05T00:00:00Z",
+                updated,
                 "n",
                 UpdateKind::Major,
-                Some(VersionRef::Number(7)),
+                Some(VersionRef::Number(expect)),
             ),
         )
-        .unwrap_err();
+    };
+    // Expecting a version that does not exist is a version error, not a write.
+    let err = update_expecting("x\n", "2025-03-05T00:00:00Z", 7).unwrap_err();
     assert!(matches!(err, Error::NoSuchVersion { .. }), "{err}");
     // Expecting the newest succeeds.
-    let ok = store
-        .commit(
-            &s,
-            &doc("P", "x\n"),
-            &request(
-                "Bo",
-                "2025-03-05T00:00:00Z",
-                "n",
-                UpdateKind::Major,
-                Some(VersionRef::Number(4)),
-            ),
-        )
-        .unwrap();
+    let ok = update_expecting("x\n", "2025-03-05T00:00:00Z", 4).unwrap();
     assert_eq!(committed(ok).number, 5);
     // Another explainer's update does not make this one's expectation stale.
     let other = slug("other");
@@ -526,19 +480,7 @@ fn stale_expect_is_a_conflict_and_writes_nothing() {
             &request("Cy", "2025-03-06T00:00:00Z", "o", UpdateKind::Major, None),
         )
         .unwrap();
-    let ok = store
-        .commit(
-            &s,
-            &doc("P", "y\n"),
-            &request(
-                "Bo",
-                "2025-03-07T00:00:00Z",
-                "n",
-                UpdateKind::Major,
-                Some(VersionRef::Number(5)),
-            ),
-        )
-        .unwrap();
+    let ok = update_expecting("y\n", "2025-03-07T00:00:00Z", 5).unwrap();
     assert_eq!(committed(ok).number, 6);
     fsck(store.path());
 }
@@ -585,7 +527,7 @@ fn editor_names_git_cannot_hold_round_trip_exactly() {
         editor
     );
     // git shows a look-alike author and the exact name in a trailer.
-    let log = git(store.path(), &["log", "-1", "--format=%an%n%b"], &[], None);
+    let log = support::git(store.path(), &["log", "-1", "--format=%an%n%b"]);
     assert!(log.starts_with("Ed ‹script›alert(1)‹/script›\n"), "{log}");
     assert!(
         log.contains("Redline-Editor: Ed <script>alert(1)</script>"),
@@ -639,15 +581,13 @@ fn a_new_updated_time_alone_is_no_change() {
 fn git_log_shows_editor_date_note_and_trailers() {
     let dir = tempfile::tempdir().unwrap();
     let (store, s, _) = four_versions(dir.path());
-    let log = git(
+    let log = support::git(
         store.path(),
         &[
             "log",
             "--date=iso-strict",
             "--format=%an <%ae>|%ad|%cn|%s%n%b%n--",
         ],
-        &[],
-        None,
     );
     let entries: Vec<&str> = log.split("--\n").filter(|e| !e.trim().is_empty()).collect();
     assert_eq!(entries.len(), 4, "{log}");
@@ -667,15 +607,13 @@ fn git_log_shows_editor_date_note_and_trailers() {
         entries[1]
     );
     // git itself reads the trailers.
-    let trailers = git(
+    let trailers = support::git(
         store.path(),
         &[
             "log",
             "-1",
             "--format=%(trailers:key=Redline-Change,valueonly)",
         ],
-        &[],
-        None,
     );
     assert_eq!(trailers.trim(), "major");
 }
@@ -687,14 +625,14 @@ fn commits_made_with_plain_git_read_sensibly() {
     let path = store.path();
     // Plumbing only: blob → explainers tree → root tree → commit → ref, as a git user would.
     let text = "+++\ntitle = \"Peace talks\"\n+++\nFixed by hand.\n";
-    let blob = git(path, &["hash-object", "-w", "--stdin"], &[], Some(text));
-    let explainers = git(
+    let blob = git_with(path, &["hash-object", "-w", "--stdin"], &[], Some(text));
+    let explainers = git_with(
         path,
         &["mktree"],
         &[],
         Some(&format!("100644 blob {}\t{}.md\n", blob.trim(), s)),
     );
-    let root = git(
+    let root = git_with(
         path,
         &["mktree"],
         &[],
@@ -708,7 +646,7 @@ fn commits_made_with_plain_git_read_sensibly() {
         ("GIT_COMMITTER_NAME", "Sam Hand"),
         ("GIT_COMMITTER_EMAIL", "sam@example.org"),
     ];
-    let commit = git(
+    let commit = git_with(
         path,
         &[
             "commit-tree",
@@ -723,11 +661,9 @@ fn commits_made_with_plain_git_read_sensibly() {
         &env,
         None,
     );
-    git(
+    support::git(
         path,
         &["update-ref", "refs/heads/main", commit.trim(), &parent],
-        &[],
-        None,
     );
 
     let history = store.history(&s).unwrap();
@@ -926,7 +862,7 @@ fn concurrent_writers_to_different_explainers_all_land() {
             .unwrap()
             .ends_with(&format!("{t} {}\n", EACH - 1)));
     }
-    let count = git(&path, &["rev-list", "--count", "main"], &[], None);
+    let count = support::git(&path, &["rev-list", "--count", "main"]);
     assert_eq!(count.trim(), (THREADS * EACH).to_string());
     fsck(&path);
 }
@@ -1042,7 +978,7 @@ pub mod hardening {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::cli::Workspace;
+    use crate::support::{fsck, git_with, plain_git, run_ok, Workspace};
 
     /// A synthetic version file for `import` (front matter with `[change]`).
     pub fn version_file(updated: &str, note: &str, body: &str) -> String {
@@ -1093,20 +1029,6 @@ pub mod hardening {
 
     fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
         String::from_utf8(assert.get_output().stdout.clone()).unwrap()
-    }
-
-    fn fsck(store: &Path) {
-        let out = Command::new("git")
-            .arg("--git-dir")
-            .arg(store)
-            .args(["fsck", "--strict", "--no-dangling"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "fsck: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
     }
 
     /// A folder `DIR/<slug>/NNNN.md` of `count` synthetic versions, one hour apart.
@@ -1432,16 +1354,11 @@ pub mod hardening {
         let ws = Workspace::new();
         let root = ws.dir.path();
         let git = |dir: &Path, args: &[&str]| {
-            let out = Command::new("git")
-                .current_dir(dir)
-                .args(["-c", "user.name=T", "-c", "user.email=t@example.invalid"])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+            run_ok(
+                Command::new("git")
+                    .current_dir(dir)
+                    .args(["-c", "user.name=T", "-c", "user.email=t@example.invalid"])
+                    .args(args),
             );
         };
         let work = root.join("work");
@@ -1481,14 +1398,8 @@ pub mod hardening {
         let mut args = vec!["--store", bare.to_str().unwrap()];
         args.extend(commit_args("x", &a, "one"));
         ws.redline(&args).assert().success();
-        let tree = Command::new("git")
-            .arg("--git-dir")
-            .arg(&bare)
-            .args(["ls-tree", "-r", "--name-only", "main"])
-            .output()
-            .unwrap();
         assert_eq!(
-            String::from_utf8(tree.stdout).unwrap(),
+            crate::support::git(&bare, &["ls-tree", "-r", "--name-only", "main"]),
             "README\nexplainers/x.md\n"
         );
 
@@ -1649,61 +1560,26 @@ pub mod hardening {
             .assert()
             .success();
         // A plain-git commit of a file with broken front matter.
-        let blob = {
-            let mut child = Command::new("git")
-                .arg("--git-dir")
-                .arg(ws.store())
-                .args(["hash-object", "-w", "--stdin"])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap();
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(b"+++\ntitle = \n+++\nBody.\n")
-                .unwrap();
-            String::from_utf8(child.wait_with_output().unwrap().stdout)
-                .unwrap()
-                .trim()
-                .to_string()
-        };
+        let blob = git_with(
+            &ws.store(),
+            &["hash-object", "-w", "--stdin"],
+            &[],
+            Some("+++\ntitle = \n+++\nBody.\n"),
+        )
+        .trim()
+        .to_string();
         let parent = ws.main_ref().unwrap();
-        let index = ws.dir.path().join("index");
-        let git_env = |args: &[&str], stdin: Option<&str>| {
-            let mut cmd = Command::new("git");
-            cmd.arg("--git-dir")
-                .arg(ws.store())
-                .args(args)
-                .env("GIT_INDEX_FILE", &index);
-            cmd.env("GIT_AUTHOR_NAME", "T")
-                .env("GIT_AUTHOR_EMAIL", "t@x.invalid");
-            cmd.env("GIT_COMMITTER_NAME", "T")
-                .env("GIT_COMMITTER_EMAIL", "t@x.invalid");
-            let _ = stdin;
-            let out = cmd.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap().trim().to_string()
-        };
-        git_env(&["read-tree", "main"], None);
-        git_env(
-            &[
-                "update-index",
-                "--add",
-                "--cacheinfo",
-                &format!("100644,{blob},explainers/broken.md"),
-            ],
-            None,
-        );
-        let tree = git_env(&["write-tree"], None);
-        let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"], None);
-        git_env(&["update-ref", "refs/heads/main", &commit], None);
+        let git_env = |args: &[&str]| plain_git(&ws.store(), ws.dir.path(), args);
+        git_env(&["read-tree", "main"]);
+        git_env(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{blob},explainers/broken.md"),
+        ]);
+        let tree = git_env(&["write-tree"]);
+        let commit = git_env(&["commit-tree", &tree, "-p", &parent, "-m", "broken"]);
+        git_env(&["update-ref", "refs/heads/main", &commit]);
 
         let listed = ws.redline(&["list"]).assert().success();
         let out = stdout_of(&listed);

@@ -3,9 +3,7 @@
 //! demo's contested truce with its roles. Fixtures: the demo snapshots (one
 //! copy edited to remove a sentence, said where) and synthetic histories.
 
-use std::path::Path;
-
-use crate::cli::{repo_path, Workspace};
+use crate::support::{files_with_extension, repo_path, Workspace};
 
 const FF: &str = "fullfact-ukraine-peace-talks";
 const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
@@ -14,15 +12,13 @@ const NO_TRUCE: &str = "No truce has been proposed.";
 fn json(ws: &Workspace, args: &[&str]) -> serde_json::Value {
     let mut args = args.to_vec();
     args.extend(["--format", "json"]);
-    serde_json::from_str(&ws.stdout(&args)).unwrap()
+    ws.json(&args)
 }
 
 #[test]
 fn demo_since_first_march_leads_with_the_truce_and_its_roles() {
     let ws = Workspace::new();
-    ws.redline(&["import", repo_path("snapshots").to_str().unwrap()])
-        .assert()
-        .success();
+    ws.import_demo();
     let text = ws.stdout(&["since", FF, "2025-03-01"]);
     let first = text
         .split("\n1. ")
@@ -63,7 +59,7 @@ fn demo_since_first_march_leads_with_the_truce_and_its_roles() {
 /// two versions (after the Lavrov sentence), so the 1 March update removes it.
 fn demo_with_a_removal(ws: &Workspace) {
     let dir = ws.dir.path().join("import");
-    for entry in walk(&repo_path("snapshots")) {
+    for entry in files_with_extension(&repo_path("snapshots"), "txt") {
         let relative = entry.strip_prefix(repo_path("snapshots")).unwrap();
         let target = dir.join(relative);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -79,19 +75,6 @@ fn demo_with_a_removal(ws: &Workspace) {
     ws.redline(&["import", dir.to_str().unwrap()])
         .assert()
         .success();
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else if path.extension().is_some_and(|e| e == "txt") {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]
@@ -127,10 +110,7 @@ fn a_removed_sentence_is_removed_in_text_json_html_and_site() {
     let md = ws.stdout(&["since", FF, "2025-02-20", "--format", "markdown", "--all"]);
     assert!(md.contains(&format!("<del>{NO_TRUCE}</del>")), "{md}");
 
-    let out = ws.dir.path().join("site");
-    ws.redline(&["build", "--out", out.to_str().unwrap()])
-        .assert()
-        .success();
+    let (out, _) = ws.build_site();
     let page = std::fs::read_to_string(out.join(FF).join("since/2025-02-25.html")).unwrap();
     let item = page
         .split("<li class=\"highlight ")
@@ -164,13 +144,11 @@ fn a_long_window_fits_one_screen_and_json_keeps_everything() {
             &format!("v{n}.md"),
             format!("+++\ntitle = \"Long\"\nupdated = 2024-01-{n:02}T10:00:00Z\n+++\n{body}"),
         );
-        ws.redline(&[
-            "commit",
+        ws.commit(
             "long",
-            file.to_str().unwrap(),
-            "--note",
-            &format!("Update {n}.\nSecond line of the note."),
-        ])
+            &file,
+            &["--note", &format!("Update {n}.\nSecond line of the note.")],
+        )
         .assert()
         .success();
     }
