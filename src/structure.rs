@@ -29,7 +29,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{Block, BlockKind, Section, Sentence};
+use crate::model::{Block, BlockKind, Document, DocumentMeta, Section, Sentence};
 
 pub use html::Image;
 
@@ -89,6 +89,20 @@ pub fn link_targets(source: &str) -> Vec<String> {
         _ => None,
     })
     .collect()
+}
+
+// `Document::new` lives here, beside the outliner, so that `model` (the types every
+// stage shares) does not depend on `structure`: no import cycle.
+impl Document {
+    /// Build a document from its facts and canonical body; the outline is parsed here, once.
+    pub fn new(meta: DocumentMeta, body: String) -> Document {
+        let sections = outline(&body);
+        Document {
+            meta,
+            body,
+            sections,
+        }
+    }
 }
 
 /// Parse a Markdown body into its outline (pulldown-cmark with offsets).
