@@ -26,5 +26,6 @@ pub mod store;
 pub mod structure;
 pub mod summary;
 pub mod time_range;
+mod typography;
 
 pub use error::{Error, Result};

@@ -47,7 +47,7 @@ mod rules;
 #[cfg(test)]
 mod input_tests;
 
-pub use rules::{normalise, DstRule, Furniture, Publisher, Rules, Zone};
+pub use rules::{DstRule, Furniture, Publisher, Rules, Zone};
 
 /// Largest input accepted: explainers are tens of kilobytes; anything this big is a wrong file.
 pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;
