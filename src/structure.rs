@@ -405,21 +405,13 @@ fn trim_range(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     (start < end).then_some(start..end)
 }
 
-/// Titles that are always followed by a name, never end a sentence.
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "prof", "st", "sen", "rep", "gov", "gen", "lt", "col", "capt",
-    "sgt", "rev", "hon", "mt", "ft", "messrs", "vs", "cf", "e.g", "i.e", "sir", "supt", "insp",
-    "cllr", "adm", "maj", "cpl", "pres",
-];
+/// Abbreviations besides short titles (`titles`) that are always followed by more
+/// of the sentence, never end it ("St. Paul's", "cf. Smith").
+const CONTINUING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "vs", "cf", "e.g", "i.e"];
 
 /// Abbreviations that continue when a number follows ("No. 10", "Art. 5").
 const BEFORE_NUMBER: &[&str] = &[
     "no", "nos", "art", "vol", "p", "pp", "fig", "para", "ch", "sec",
-];
-
-/// Month abbreviations ("Feb. 17, 2025").
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
 /// Words that usually start a new sentence: after an initial or acronym they mean a real break.
@@ -514,11 +506,14 @@ fn should_join(prev: &str, next: &str) -> bool {
         return false;
     }
     let lower = last.to_lowercase();
-    if TITLES.contains(&lower.as_str()) {
+    if crate::titles::is_short_title(&lower) || CONTINUING_ABBREVIATIONS.contains(&lower.as_str()) {
         return true;
     }
     let digit_next = first.is_ascii_digit();
-    if digit_next && (BEFORE_NUMBER.contains(&lower.as_str()) || MONTHS.contains(&lower.as_str())) {
+    if digit_next
+        && (BEFORE_NUMBER.contains(&lower.as_str())
+            || crate::calendar::is_month_abbreviation(&lower))
+    {
         return true;
     }
     if digit_next && (lower == "a.m" || lower == "p.m") {
