@@ -1434,6 +1434,24 @@ mod tests {
     fn contrast_with_narrative_is_not_a_rebuttal() {
         let s = "Mr Zelenskyy was asked to leave the White House after the argument between the pair, though he has since said that he remains ready to sign the agreement “any time”.";
         assert_eq!(who(s), vec![a("Mr Zelenskyy", "said", false)]);
+        // Synthetic: any personal title from `titles` names the antecedent, with or
+        // without its full stop.
+        for (s, speaker) in [
+            (
+                "Pope Leo was asked to leave, though he has since said that he stays.",
+                "Pope Leo",
+            ),
+            (
+                "Sen Warren was asked to leave, though she has since said that she stays.",
+                "Sen Warren",
+            ),
+            (
+                "Cllr. Ahmed was asked to leave, though he has since said that he stays.",
+                "Cllr. Ahmed",
+            ),
+        ] {
+            assert_eq!(who(s), vec![a(speaker, "said", false)], "{s}");
+        }
     }
 
     #[test]

@@ -1477,9 +1477,13 @@ pub(crate) mod tests {
             "The U.S. Treasury said J.K. Rowling met Dr. Jones and St. John.",
             "Mr. Smith and Mrs. Smith met Ms. Jones.",
             "The U.K. government said so.",
+            // Synthetic: every short title from `titles`, any case, before a name.
+            "Cllr. Ahmed, Rev. Green, Sgt. Lee and MAJ. Cole met Gov. Hale.",
         ] {
             assert_eq!(sentences(p), vec![p], "{p}");
         }
+        // A full title is a word, not an abbreviation: its full stop ends a sentence.
+        assert_eq!(sentences("Yes, sir. The plan stands.").len(), 2);
         assert_eq!(
             sentences("He lives in the U.S. The weather is fine.").len(),
             2
