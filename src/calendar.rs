@@ -1,8 +1,9 @@
 //! Calendar words: month and weekday names, as ingest (datelines), the diff
-//! (date tags) and claims (dates are not speakers) all need to recognise them.
+//! (date tags), claims (dates are not speakers; "Feb." keeps its full stop) and
+//! the sentence splitter ("Feb. 17" is no sentence end) all need to recognise them.
 
-/// Month names and their abbreviations ("Feb", "Sept"), lower case.
-const MONTHS: &[&str] = &[
+/// Month names, lower case.
+const MONTH_NAMES: &[&str] = &[
     "january",
     "february",
     "march",
@@ -15,18 +16,12 @@ const MONTHS: &[&str] = &[
     "october",
     "november",
     "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
+];
+
+/// Month abbreviations ("Feb", "Sept"), lower case: a full stop after one need not
+/// end a sentence ("Feb. 17, 2025").
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
 const WEEKDAYS: &[&str] = &[
@@ -46,7 +41,14 @@ fn one_of(list: &[&str], word: &str) -> bool {
 
 /// A month name or abbreviation, with or without a final period ("Feb.").
 pub(crate) fn is_month(word: &str) -> bool {
-    one_of(MONTHS, word.strip_suffix('.').unwrap_or(word))
+    let word = word.strip_suffix('.').unwrap_or(word);
+    one_of(MONTH_NAMES, word) || one_of(MONTH_ABBREVIATIONS, word)
+}
+
+/// A month abbreviation ("Feb", "sept"; not "May", which is the full name), any
+/// case, without its full stop.
+pub(crate) fn is_month_abbreviation(word: &str) -> bool {
+    one_of(MONTH_ABBREVIATIONS, word)
 }
 
 /// A weekday name ("Tuesday"), any case.
@@ -65,6 +67,12 @@ mod tests {
         }
         for w in ["Marches", "Ma", "Feb..", "", "Tuesday"] {
             assert!(!is_month(w), "{w}");
+        }
+        for w in ["Feb", "sept", "DEC"] {
+            assert!(is_month_abbreviation(w), "{w}");
+        }
+        for w in ["May", "March", "Feb.", "febr"] {
+            assert!(!is_month_abbreviation(w), "{w}");
         }
         for w in ["Tuesday", "sunday", "MONDAY"] {
             assert!(is_weekday(w), "{w}");

@@ -496,12 +496,16 @@ impl Token<'_> {
     }
 }
 
-/// Abbreviations that keep their full stop ("Mr.", "Feb.", "No.").
-#[rustfmt::skip]
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "jr", "sr", "no",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "etc",
-];
+/// Abbreviations besides short titles (`titles`) and months (`calendar`) that keep
+/// their full stop ("St.", "Jr.", "No.").
+const ABBREVIATIONS: &[&str] = &["st", "jr", "sr", "no", "vs", "etc"];
+
+/// Does `word` (lower case, no full stop) keep a full stop after it ("Mr.", "Feb.", "No.")?
+fn is_abbreviation(word: &str) -> bool {
+    crate::titles::is_short_title(word)
+        || crate::calendar::is_month_abbreviation(word)
+        || ABBREVIATIONS.contains(&word)
+}
 
 /// Split into words (letters/digits with inner apostrophes, hyphens, full stops
 /// and digit-group commas: "Zelenskyy’s", "one-month", "U.S.", "30,000", "5.2")
@@ -556,7 +560,7 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
         if at(k) == Some('.') {
             let lower = word.to_lowercase();
             let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-            if ABBREVIATIONS.contains(&lower.as_str()) || word.contains('.') || single_initial {
+            if is_abbreviation(&lower) || word.contains('.') || single_initial {
                 k += 1;
             }
         }
@@ -716,11 +720,18 @@ const CAPITALISED_STOPWORDS: &[&str] = &[
     "less", "three", "two", "four", "five", "bad", "honesty", "you’ve", "you've",
 ];
 
-#[rustfmt::skip]
-const HONORIFICS: &[&str] = &[
-    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady", "president", "prime",
-    "chancellor", "secretary", "minister", "general", "gen.", "sen.", "rep.", "gov.", "prof.", "king", "queen",
-    "pope", "us", "uk", "french", "russian", "ukrainian", "german", "british", "american",
+/// Words besides personal titles (`titles`) that open a name at the start of a
+/// sentence ("Prime Minister …", "French President …").
+const NAME_OPENERS: &[&str] = &[
+    "prime",
+    "us",
+    "uk",
+    "french",
+    "russian",
+    "ukrainian",
+    "german",
+    "british",
+    "american",
 ];
 
 fn is_month(t: &Token<'_>) -> bool {
@@ -731,8 +742,9 @@ fn is_weekday(t: &Token<'_>) -> bool {
     t.is_word() && crate::calendar::is_weekday(t.text)
 }
 
+/// A personal title or another word that opens a name ("Mr", "President", "French").
 fn is_honorific(word: &str) -> bool {
-    HONORIFICS.contains(&word.to_lowercase().as_str())
+    crate::titles::is_personal_title(word) || NAME_OPENERS.contains(&word.to_lowercase().as_str())
 }
 
 /// A capitalised word that can be part of a name or speaker.
@@ -900,7 +912,7 @@ fn speaker_for(
 fn antecedent(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
     (0..end).rev().find_map(|k| {
         let title = tokens.get(k)?;
-        if !title.is_capitalised() || !PERSON_TITLES.contains(&title.lower().as_str()) {
+        if !title.is_capitalised() || !crate::titles::is_personal_title(title.text) {
             return None;
         }
         let mut stop = k + 1;
@@ -910,33 +922,6 @@ fn antecedent(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
         (stop > k + 1).then_some(k..stop)
     })
 }
-
-/// Titles that introduce a person's name.
-const PERSON_TITLES: &[&str] = &[
-    "mr",
-    "mr.",
-    "mrs",
-    "mrs.",
-    "ms",
-    "ms.",
-    "dr",
-    "dr.",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "president",
-    "chancellor",
-    "minister",
-    "secretary",
-    "senator",
-    "sen.",
-    "gen.",
-    "general",
-    "prof.",
-    "king",
-    "queen",
-];
 
 /// Walk back over "on 12 February" / "on Feb. 17" / "on Tuesday" ending at `i`.
 fn skip_date_phrase_back(tokens: &[Token<'_>], i: usize) -> usize {
@@ -1449,6 +1434,24 @@ mod tests {
     fn contrast_with_narrative_is_not_a_rebuttal() {
         let s = "Mr Zelenskyy was asked to leave the White House after the argument between the pair, though he has since said that he remains ready to sign the agreement “any time”.";
         assert_eq!(who(s), vec![a("Mr Zelenskyy", "said", false)]);
+        // Synthetic: any personal title from `titles` names the antecedent, with or
+        // without its full stop.
+        for (s, speaker) in [
+            (
+                "Pope Leo was asked to leave, though he has since said that he stays.",
+                "Pope Leo",
+            ),
+            (
+                "Sen Warren was asked to leave, though she has since said that she stays.",
+                "Sen Warren",
+            ),
+            (
+                "Cllr. Ahmed was asked to leave, though he has since said that he stays.",
+                "Cllr. Ahmed",
+            ),
+        ] {
+            assert_eq!(who(s), vec![a(speaker, "said", false)], "{s}");
+        }
     }
 
     #[test]

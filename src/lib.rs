@@ -26,5 +26,7 @@ pub mod store;
 pub mod structure;
 pub mod summary;
 pub mod time_range;
+mod titles;
+mod typography;
 
 pub use error::{Error, Result};

@@ -47,6 +47,8 @@ impl DocumentMeta {
 
 /// One version of an explainer: its facts, its canonical Markdown body and the
 /// outline parsed from that body. Byte ranges in the outline index `body`.
+/// `Document::new`, which parses the outline, is defined beside the outliner (`structure`):
+/// the outliner depends on the model, never the other way round.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
     /// Front-matter facts.
@@ -69,16 +71,6 @@ impl Document {
             .blocks
             .iter()
             .find(|b| b.span.start <= offset && offset < b.span.end)
-    }
-
-    /// Build a document from its facts and canonical body; the outline is parsed here, once.
-    pub fn new(meta: DocumentMeta, body: String) -> Document {
-        let sections = crate::structure::outline(&body);
-        Document {
-            meta,
-            body,
-            sections,
-        }
     }
 }
 

@@ -29,7 +29,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{Block, BlockKind, Section, Sentence};
+use crate::model::{Block, BlockKind, Document, DocumentMeta, Section, Sentence};
 
 pub use html::Image;
 
@@ -89,6 +89,20 @@ pub fn link_targets(source: &str) -> Vec<String> {
         _ => None,
     })
     .collect()
+}
+
+// `Document::new` lives here, beside the outliner, so that `model` (the types every
+// stage shares) does not depend on `structure`: no import cycle.
+impl Document {
+    /// Build a document from its facts and canonical body; the outline is parsed here, once.
+    pub fn new(meta: DocumentMeta, body: String) -> Document {
+        let sections = outline(&body);
+        Document {
+            meta,
+            body,
+            sections,
+        }
+    }
 }
 
 /// Parse a Markdown body into its outline (pulldown-cmark with offsets).
@@ -391,21 +405,13 @@ fn trim_range(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     (start < end).then_some(start..end)
 }
 
-/// Titles that are always followed by a name, never end a sentence.
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "prof", "st", "sen", "rep", "gov", "gen", "lt", "col", "capt",
-    "sgt", "rev", "hon", "mt", "ft", "messrs", "vs", "cf", "e.g", "i.e", "sir", "supt", "insp",
-    "cllr", "adm", "maj", "cpl", "pres",
-];
+/// Abbreviations besides short titles (`titles`) that are always followed by more
+/// of the sentence, never end it ("St. Paul's", "cf. Smith").
+const CONTINUING_ABBREVIATIONS: &[&str] = &["st", "mt", "ft", "vs", "cf", "e.g", "i.e"];
 
 /// Abbreviations that continue when a number follows ("No. 10", "Art. 5").
 const BEFORE_NUMBER: &[&str] = &[
     "no", "nos", "art", "vol", "p", "pp", "fig", "para", "ch", "sec",
-];
-
-/// Month abbreviations ("Feb. 17, 2025").
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ];
 
 /// Words that usually start a new sentence: after an initial or acronym they mean a real break.
@@ -500,11 +506,14 @@ fn should_join(prev: &str, next: &str) -> bool {
         return false;
     }
     let lower = last.to_lowercase();
-    if TITLES.contains(&lower.as_str()) {
+    if crate::titles::is_short_title(&lower) || CONTINUING_ABBREVIATIONS.contains(&lower.as_str()) {
         return true;
     }
     let digit_next = first.is_ascii_digit();
-    if digit_next && (BEFORE_NUMBER.contains(&lower.as_str()) || MONTHS.contains(&lower.as_str())) {
+    if digit_next
+        && (BEFORE_NUMBER.contains(&lower.as_str())
+            || crate::calendar::is_month_abbreviation(&lower))
+    {
         return true;
     }
     if digit_next && (lower == "a.m" || lower == "p.m") {
@@ -1468,9 +1477,13 @@ pub(crate) mod tests {
             "The U.S. Treasury said J.K. Rowling met Dr. Jones and St. John.",
             "Mr. Smith and Mrs. Smith met Ms. Jones.",
             "The U.K. government said so.",
+            // Synthetic: every short title from `titles`, any case, before a name.
+            "Cllr. Ahmed, Rev. Green, Sgt. Lee and MAJ. Cole met Gov. Hale.",
         ] {
             assert_eq!(sentences(p), vec![p], "{p}");
         }
+        // A full title is a word, not an abbreviation: its full stop ends a sentence.
+        assert_eq!(sentences("Yes, sir. The plan stands.").len(), 2);
         assert_eq!(
             sentences("He lives in the U.S. The weather is fine.").len(),
             2

@@ -503,7 +503,7 @@ pub fn history_in(
 
 /// Lower-case, typography-folded text for fragment search.
 fn fold(text: &str) -> String {
-    crate::summary::normalise(text).to_lowercase()
+    crate::typography::normalise_caseless(text)
 }
 
 #[cfg(test)]

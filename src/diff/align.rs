@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
 
-use super::text::{dice, key_with, merge_bags, normalise, word_bag};
+use super::text::{dice, key_with, merge_bags, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind};
 use crate::model::{BlockKind, Document};
 
@@ -145,7 +145,7 @@ pub(crate) struct SectionAlignment {
 
 fn heading_key(heading: &Option<String>) -> String {
     match heading {
-        Some(h) => normalise(h).to_lowercase(),
+        Some(h) => crate::typography::normalise_caseless(h),
         None => "\u{0}lead".to_string(),
     }
 }

@@ -1,92 +1,14 @@
-//! Text normalisation and word similarity: what counts as "the same sentence".
+//! Sentence keys and word similarity: what counts as "the same sentence".
 //!
 //! Whitespace, line wrapping, NBSP, curly vs straight quotes and dash variants
-//! are typography, not content, so they are folded before hashing or comparing.
+//! are typography, not content, so they are folded (by [`crate::typography`],
+//! the one folding table) before hashing or comparing.
 
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
-/// Fold one character to its typographic class; `None` drops it (zero-width marks).
-fn fold(c: char) -> Option<char> {
-    Some(match c {
-        '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => '\'',
-        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => '-',
-        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => return None,
-        c => c,
-    })
-}
+use rustc_hash::FxHasher;
 
-/// Append the normalised form of `text` to `out`: folded characters, whitespace runs
-/// as one space, no space around dashes ("a – b" = "a—b"), "…" as "...".
-/// Runs of plain ASCII are copied in bulk: this runs over every sentence of both versions.
-fn normalise_into(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
-    let plain = |b: u8| b > b' ' && b < 0x7f && b != b'-' && b != b'`';
-    let mut pending_space = false;
-    let mut after_dash = false;
-    let mut any = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        // A run of plain ASCII words with single spaces between them is its own
-        // normal form: copied in one piece (most sentences are one or a few runs).
-        while let Some(&b) = bytes.get(i) {
-            if plain(b) {
-                i += 1;
-            } else if b == b' ' && i > start && bytes.get(i + 1).is_some_and(|&n| plain(n)) {
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        if i > start {
-            if pending_space && any && !after_dash {
-                out.push(' ');
-            }
-            out.push_str(text.get(start..i).unwrap_or(""));
-            pending_space = false;
-            after_dash = false;
-            any = true;
-        }
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            pending_space = true;
-            continue;
-        }
-        let Some(c) = fold(c) else { continue };
-        if c == '-' {
-            // "--", "—" and " - " are one dash.
-            if !after_dash {
-                out.push('-');
-            }
-            after_dash = true;
-            pending_space = false;
-            any = true;
-            continue;
-        }
-        if pending_space && any && !after_dash {
-            out.push(' ');
-        }
-        pending_space = false;
-        after_dash = false;
-        any = true;
-        if c == '…' {
-            out.push_str("...");
-        } else {
-            out.push(c);
-        }
-    }
-}
-
-/// Normalised text (for tests and for comparing short strings).
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    normalise_into(text, &mut out);
-    out
-}
+use crate::typography::{fold, normalise_caseless, normalise_into};
 
 /// Hash of the normalised text: equal keys mean "no change a reader would see".
 pub fn key(text: &str) -> u64 {
@@ -98,51 +20,15 @@ pub fn key(text: &str) -> u64 {
 pub fn key_with(text: &str, buffer: &mut String) -> u64 {
     buffer.clear();
     normalise_into(text, buffer);
-    let mut hasher = FastHasher::default();
+    let mut hasher = FxHasher::default();
     hasher.write(buffer.as_bytes());
     hasher.finish()
 }
 
-/// A fast, non-cryptographic hasher (the FxHash mix): sentence keys and word hashes
-/// are computed for every sentence of both versions, where SipHash showed in profiles.
-#[derive(Default, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes per step; the length goes in last so "ab" and "ab\0" differ.
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.write_u64(u64::from_le_bytes(tail));
-        self.write_u64(bytes.len() as u64);
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-/// Hash maps keyed by our own hashes or short tokens.
-pub type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// Hash maps keyed by our own hashes or short tokens, with FxHash (`rustc-hash`, as
+/// [`key`] and the word hashes): they run over every sentence of both versions,
+/// where SipHash showed in profiles.
+pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Is `c` part of a word? Letters, digits and combining marks.
 fn word_char(c: char) -> bool {
@@ -209,7 +95,7 @@ pub fn is_word(token: &str) -> bool {
 
 /// Hash of a word for similarity: case-folded, apostrophes folded.
 fn word_hash(word: &str) -> u64 {
-    let mut hasher = FastHasher::default();
+    let mut hasher = FxHasher::default();
     for c in word.chars() {
         let c = fold(c).unwrap_or(c);
         if c.is_ascii() {
@@ -262,50 +148,19 @@ pub fn dice(a: &[u64], b: &[u64]) -> f64 {
 
 /// The words of a text, case-folded, for "only punctuation or case changed" checks.
 pub fn folded_words(text: &str) -> Vec<String> {
-    words(text).map(|w| normalise(w).to_lowercase()).collect()
+    words(text).map(normalise_caseless).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The normal form character by character, without the bulk-copy fast path:
-    /// the reference [`normalise`] must match on any text.
-    fn normalise_by_char(text: &str) -> String {
-        let mut out = String::new();
-        let (mut pending_space, mut after_dash, mut any) = (false, false, false);
-        for c in text.chars() {
-            if c.is_whitespace() {
-                pending_space = true;
-                continue;
-            }
-            let Some(c) = fold(c) else { continue };
-            if c == '-' {
-                if !after_dash {
-                    out.push('-');
-                }
-                (after_dash, pending_space, any) = (true, false, true);
-                continue;
-            }
-            if pending_space && any && !after_dash {
-                out.push(' ');
-            }
-            (pending_space, after_dash, any) = (false, false, true);
-            if c == '…' {
-                out.push_str("...");
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-
     proptest::proptest! {
         #[test]
-        fn bulk_copy_matches_the_character_walk(text in "([a-z]{1,3}| |  |-|—|`|’|…|\t|\n|\u{a0}|\u{ad}|\\.){0,16}") {
-            proptest::prop_assert_eq!(normalise(&text), normalise_by_char(&text));
+        fn the_key_is_the_hash_of_the_normal_form(text in "([a-z]{1,3}| |  |-|—|`|’|…|\t|\n|\u{a0}|\u{ad}|\\.){0,16}") {
             let mut scratch = String::from("left over");
             proptest::prop_assert_eq!(key_with(&text, &mut scratch), key(&text));
+            proptest::prop_assert_eq!(key(&text), key(&crate::typography::normalise(&text)));
         }
     }
 

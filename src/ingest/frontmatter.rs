@@ -263,12 +263,16 @@ pub(crate) fn parse_front(name: &Path, front: &Front<'_>) -> Result<InputFacts> 
 /// The 1-based file line of top-level key `key` (a line starting with it), for
 /// errors about a value when the parser gives no position.
 fn key_line(text: &str, first_line: usize, key: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
-        })
-        .map_or(first_line, |i| first_line + i)
+    key_index(text, key).map_or(first_line, |i| first_line + i)
+}
+
+/// The 0-based index of the first line of `text` that sets top-level key `key`
+/// (`key =` in TOML, `key:` in YAML).
+pub(crate) fn key_index(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with([':', '=']))
+    })
 }
 
 /// Parse TOML input front matter (unknown top-level keys kept; the `[change]`

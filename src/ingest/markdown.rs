@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::rules::normalise;
+use crate::typography::normalise_caseless;
 
 /// A Markdown input's title (when found in the body) and canonical body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,9 @@ pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
     };
     let remove = match known_title {
         None => true,
-        Some(title) => range.start == 0 && normalise(title) == normalise(&heading),
+        Some(title) => {
+            range.start == 0 && normalise_caseless(title) == normalise_caseless(&heading)
+        }
     };
     if !remove {
         return MarkdownInput { title: None, body };

@@ -47,7 +47,7 @@ mod rules;
 #[cfg(test)]
 mod input_tests;
 
-pub use rules::{normalise, DstRule, Furniture, Publisher, Rules, Zone};
+pub use rules::{DstRule, Furniture, Publisher, Rules, Zone};
 
 /// Largest input accepted: explainers are tens of kilobytes; anything this big is a wrong file.
 pub const MAX_INPUT_BYTES: usize = 5 * 1024 * 1024;
@@ -188,6 +188,20 @@ pub(crate) fn front_matter_lines(text: &str) -> usize {
         .unwrap_or("")
         .matches('\n')
         .count()
+}
+
+/// The 1-based line of top-level `key` (`key =` in TOML, `key:` in YAML) within the
+/// lines ingest reads as `text`'s front matter (see [`front_matter_lines`]).
+pub(crate) fn front_matter_key_line(text: &str, key: &str) -> Option<usize> {
+    let lines = front_matter_lines(text);
+    let end = match lines.checked_sub(1) {
+        None => return None,
+        Some(last) => text
+            .match_indices('\n')
+            .nth(last)
+            .map_or(text.len(), |(i, _)| i),
+    };
+    frontmatter::key_index(text.get(..end).unwrap_or(""), key).map(|i| i + 1)
 }
 
 /// [`ingest_bytes`] without building the outline: checks, front matter, body.
@@ -487,6 +501,41 @@ mod tests {
             front_matter_lines("+++\ntitle = \"T\"\n+++\n---\nlayout: page\n---\nBody.\n"),
             6
         );
+    }
+
+    #[test]
+    fn front_matter_key_lines_are_found_only_in_front_matter() {
+        // Synthetic.
+        // Moved from report: the body's own `updated = no` is not the key.
+        assert_eq!(
+            front_matter_key_line(
+                "+++\ntitle = \"x\"\nupdated = 2025-01-01\n+++\nupdated = no\n",
+                "updated"
+            ),
+            Some(3)
+        );
+        assert_eq!(
+            front_matter_key_line("---\nupdated: 2025-01-01\n---\n", "updated"),
+            Some(2)
+        );
+        // In the nested page front matter of an import wrapper.
+        assert_eq!(
+            front_matter_key_line(
+                "+++\ntitle = \"T\"\n+++\n---\nlayout: page\nupdated: 2025-01-01\n---\nBody.\n",
+                "updated"
+            ),
+            Some(6)
+        );
+        // The body, a longer key, no front matter: not the key.
+        assert_eq!(
+            front_matter_key_line("---\ntitle: x\n---\nupdated: 2025\n", "updated"),
+            None
+        );
+        assert_eq!(
+            front_matter_key_line("+++\nupdated_by = \"x\"\n+++\n", "updated"),
+            None
+        );
+        assert_eq!(front_matter_key_line("updated = 1\n", "updated"), None);
     }
 
     #[test]

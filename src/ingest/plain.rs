@@ -6,8 +6,9 @@
 use askama::Template;
 use chrono::{DateTime, FixedOffset};
 
-use super::rules::{normalise, Rules};
+use super::rules::Rules;
 use crate::error::Result;
+use crate::typography::normalise_caseless;
 
 /// One block of a plain-text capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +75,7 @@ pub(crate) fn read(text: &str, rules: &Rules, known_title: Option<&str>) -> Capt
     if let Some(i) = first {
         if let Some(Line::Text(line)) = lines.get(i).copied() {
             let drop = match known_title {
-                Some(title) => normalise(title) == normalise(line),
+                Some(title) => normalise_caseless(title) == normalise_caseless(line),
                 None => is_title_like(line),
             };
             if drop {

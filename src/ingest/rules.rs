@@ -11,6 +11,7 @@ use chrono::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::typography::normalise_caseless;
 
 /// The shipped rules file, embedded so the binary works without any config.
 const SHIPPED: &str = include_str!("../../redline.toml");
@@ -92,7 +93,7 @@ pub enum DstRule {
 pub struct Publisher {
     /// Display name, used as the document's publisher when a boilerplate line matched.
     pub name: String,
-    /// Line prefixes to drop (compared after [`normalise`]).
+    /// Line prefixes to drop (compared with quotes, dashes, spacing and case folded).
     #[serde(default)]
     pub boilerplate: Vec<String>,
 }
@@ -165,7 +166,7 @@ impl Rules {
             .flat_map(|p| {
                 p.boilerplate
                     .iter()
-                    .map(move |b| (normalise(b.trim_end_matches(['…', '.'])), p))
+                    .map(move |b| (normalise_caseless(b.trim_end_matches(['…', '.'])), p))
             })
             .filter(|(b, _): &(String, &Publisher)| !b.is_empty())
             .collect::<Vec<_>>();
@@ -186,8 +187,10 @@ impl Rules {
         if line.len() > 64 {
             return false;
         }
-        let line = normalise(line);
-        self.figure_markers.iter().any(|m| normalise(m) == line)
+        let line = normalise_caseless(line);
+        self.figure_markers
+            .iter()
+            .any(|m| normalise_caseless(m) == line)
     }
 
     /// If `line` is only a date or datetime (optionally after an updated prefix), that time.
@@ -277,13 +280,13 @@ pub struct Furniture<'a> {
 }
 
 impl<'a> Furniture<'a> {
-    /// The publisher whose boilerplate `line` is: after [`normalise`], the line starts
-    /// with one of its texts, ending at a word boundary.
+    /// The publisher whose boilerplate `line` is: with typography and case folded,
+    /// the line starts with one of its texts, ending at a word boundary.
     pub fn publisher_of(&self, line: &str) -> Option<&'a Publisher> {
         // Most lines are content: unless the first character's normalised form could
         // begin some prefix, no prefix can match, so the line is not normalised at all.
         let first = line.trim_start().chars().next()?;
-        let head = normalise(first.encode_utf8(&mut [0; 4]));
+        let head = normalise_caseless(first.encode_utf8(&mut [0; 4]));
         if !self
             .prefixes
             .iter()
@@ -295,7 +298,7 @@ impl<'a> Furniture<'a> {
             .char_indices()
             .nth(self.window)
             .map_or(line.len(), |(i, _)| i);
-        let line = normalise(line.get(..end).unwrap_or(line));
+        let line = normalise_caseless(line.get(..end).unwrap_or(line));
         if line.is_empty() {
             return None;
         }
@@ -485,41 +488,11 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 }
 
 /// Does `line` start with `prefix`, ending at a word boundary?
+/// A prefix that ends in punctuation ("Share -", folded to "share-") ends at one itself.
 fn starts_with_word(line: &str, prefix: &str) -> bool {
+    let ends_in_word = prefix.ends_with(|c: char| c.is_alphanumeric());
     line.strip_prefix(prefix)
-        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
-}
-
-/// Compare-friendly form of a line: curly quotes straight, dashes and minus signs as
-/// `-`, ellipsis as "...", no-break spaces as spaces, whitespace collapsed, lower case.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        let c = match c {
-            '‘' | '’' | '‚' | '‛' | '′' => '\'',
-            '“' | '”' | '„' | '‟' | '″' => '"',
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-            other => other,
-        };
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        if c.is_ascii() {
-            // ASCII lower-cases to one character: no `ToLowercase` iterator.
-            out.push(c.to_ascii_lowercase());
-        } else if c == '…' {
-            out.push_str("...");
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
+        .is_some_and(|rest| !ends_in_word || !rest.starts_with(|c: char| c.is_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -621,6 +594,23 @@ mod tests {
         assert_eq!(ff(""), None);
     }
 
+    #[test]
+    fn boilerplate_ending_in_punctuation_ends_at_it() {
+        // Synthetic publisher: a prefix ending in a dash folds to "share-" (no space
+        // around dashes), and the line's next word follows it directly.
+        let rules = Rules::parse(
+            Path::new("redline.toml"),
+            "[[publisher]]\nname = \"P\"\nboilerplate = [\"Share this story –\", \"Advertisement\"]\n",
+        )
+        .unwrap();
+        let of = |l: &str| rules.boilerplate_of(l).map(|p| p.name.clone());
+        assert_eq!(of("Share this story — Facebook").as_deref(), Some("P"));
+        assert_eq!(of("SHARE THIS STORY - Facebook").as_deref(), Some("P"));
+        assert_eq!(of("Advertisement").as_deref(), Some("P"));
+        assert_eq!(of("Advertisements were banned."), None);
+        assert_eq!(of("Share this story about dashes"), None);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
         /// The first-character filter in `publisher_of` only skips lines no prefix matches.
@@ -633,7 +623,7 @@ mod tests {
                 .char_indices()
                 .nth(furniture.window)
                 .map_or(line.len(), |(i, _)| i);
-            let norm = normalise(&line[..end]);
+            let norm = normalise_caseless(&line[..end]);
             let slow = if norm.is_empty() {
                 None
             } else {
@@ -744,14 +734,6 @@ mod tests {
         assert_eq!(
             t(&r, "26 October 2025 02:00 UK time").as_deref(),
             Some("2025-10-26T02:00:00+00:00")
-        );
-    }
-
-    #[test]
-    fn normalise_folds_typography() {
-        assert_eq!(
-            normalise("  It’s “here” – now…  "),
-            "it's \"here\" - now..."
         );
     }
 }

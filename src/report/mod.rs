@@ -437,7 +437,7 @@ fn file_report(
         old: old.and_then(|s| s.document.meta.updated),
         new: new.and_then(|s| s.document.meta.updated),
     };
-    let updated_line = new.and_then(|s| front_matter_key_line(&s.file, "updated"));
+    let updated_line = new.and_then(|s| ingest::front_matter_key_line(&s.file, "updated"));
     let mut report = FileReport {
         path: path.to_string(),
         old_path: (status == FileStatus::Renamed)
@@ -532,21 +532,6 @@ fn new_offset(change: &Change, changes: &ChangeSet) -> usize {
         (None, Some(old)) => lines::old_to_new(&changes.spans, old.start),
         (None, None) => 0,
     }
-}
-
-/// The 1-based line of a top-level `key` in the file's front matter (`key =` in
-/// TOML, `key:` in YAML), within the lines ingest reads as front matter.
-fn front_matter_key_line(file: &str, key: &str) -> Option<usize> {
-    let front_lines = crate::ingest::front_matter_lines(file);
-    file.lines()
-        .enumerate()
-        .take(front_lines)
-        .skip(1)
-        .find(|(_, line)| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
-        })
-        .map(|(index, _)| index + 1)
 }
 
 impl Report {

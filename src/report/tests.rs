@@ -146,30 +146,6 @@ fn changes_carry_file_lines_past_front_matter() {
 }
 
 #[test]
-fn front_matter_keys_are_found_in_either_syntax() {
-    assert_eq!(
-        front_matter_key_line(
-            "+++\ntitle = \"x\"\nupdated = 2025-01-01\n+++\nupdated = no\n",
-            "updated"
-        ),
-        Some(3)
-    );
-    assert_eq!(
-        front_matter_key_line("---\nupdated: 2025-01-01\n---\n", "updated"),
-        Some(2)
-    );
-    assert_eq!(
-        front_matter_key_line("---\ntitle: x\n---\nupdated: 2025\n", "updated"),
-        None
-    );
-    assert_eq!(front_matter_key_line("updated = 1\n", "updated"), None);
-    assert_eq!(
-        front_matter_key_line("+++\nupdated_by = \"x\"\n+++\n", "updated"),
-        None
-    );
-}
-
-#[test]
 fn text_keeps_redlines_colours_and_drops_the_contents_controls() {
     let old = "Talks began in \u{1b}[2JGeneva with 3 rounds.\n";
     let new = "Talks began in \u{1b}[2JGeneva with 4 rounds.\n";

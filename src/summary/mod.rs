@@ -27,7 +27,7 @@ use crate::slug::Slug;
 use crate::store::Store;
 
 pub use rank::{
-    normalise, rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
+    rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
 };
 pub use timeline::{Credits, Timeline, WindowCredit, WithdrawnSpan};
 

@@ -11,6 +11,7 @@ use crate::diff::{
     Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag,
 };
 use crate::model::{BlockKind, Document};
+use crate::typography::normalise;
 
 use super::HighlightKind;
 
@@ -1140,26 +1141,6 @@ fn adjacent(changes: &ChangeSet, a: usize, b: usize, head_body: &str) -> bool {
     }
 }
 
-/// The comparison key of a text: whitespace collapsed, curly quotes straightened,
-/// so typography is never a difference.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            out.push(match c {
-                '“' | '”' | '„' | '″' => '"',
-                '‘' | '’' | '‚' | '′' => '\'',
-                '–' | '—' => '-',
-                c => c,
-            });
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1389,14 +1370,6 @@ mod tests {
             &doc(""),
         );
         assert_eq!(kinds(&h), vec![(HighlightKind::Other, new)]);
-    }
-
-    #[test]
-    fn normalise_ignores_typography() {
-        assert_eq!(
-            normalise("“no  agreement”\u{a0}—it’s"),
-            normalise("\"no agreement\" -it's")
-        );
     }
 
     /// Rank the real diff of two synthetic bodies.
