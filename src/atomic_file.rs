@@ -10,7 +10,7 @@ use std::path::Path;
 /// Write `bytes` to `path` whole or not at all. The temporary file is unique per
 /// call (threads and processes writing one target never share it) and removed
 /// when anything fails.
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -4,11 +4,10 @@
 //! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
 #![warn(missing_docs)]
 
-mod atomic_file;
+pub mod atomic_file;
 pub mod blame;
 mod calendar;
 pub mod claims;
-pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod import;

@@ -1,6 +1,18 @@
 //! The `redline` binary: parse arguments, run, map errors to exit codes.
+//! Each subcommand lives in `cmd/<subcommand>.rs` with its arguments and its
+//! `execute`; the library exports no command-line types.
 
 use std::process::ExitCode;
+
+mod cmd;
+
+/// The `.txt` templates' escaper (askama.toml names `crate::render::filters`):
+/// in the binary, the library's.
+mod render {
+    pub(crate) mod filters {
+        pub(crate) use redline::render::Terminal;
+    }
+}
 
 fn main() -> ExitCode {
     // Like git itself (which checks object hashes in fsck, not on every
@@ -8,11 +20,11 @@ fn main() -> ExitCode {
     // was a fifth of a long `since` window. Process-wide, so the program's
     // choice, not the library's (`redline verify` re-hashes explicitly).
     git2::opts::strict_hash_verification(false);
-    let cli = redline::cli::Cli::parse_args();
-    match redline::cli::run(cli) {
+    let cli = cmd::Cli::parse_args();
+    match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("{}", redline::cli::error_line(&error));
+            eprintln!("{}", cmd::error_line(&error));
             ExitCode::from(error.exit_code())
         }
     }

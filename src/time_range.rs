@@ -4,7 +4,7 @@
 //! a different time (1900-01-01 reads back as 2036-02-07). Every place a time
 //! becomes a git time checks it here first and refuses it instead.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// Earliest storable time, seconds since the Unix epoch.
 pub const EARLIEST_SECONDS: i64 = 0;
@@ -24,6 +24,13 @@ pub fn check_storable(time: &DateTime<FixedOffset>) -> Result<(), String> {
             time.to_rfc3339()
         ))
     }
+}
+
+/// The current time in whole seconds, as git keeps it: the stored front matter
+/// then says what `log` says.
+pub fn now() -> DateTime<FixedOffset> {
+    let now = Utc::now().fixed_offset();
+    now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn oneline(text: impl Display, _: &dyn Values) -> Result<String> {
 }
 
 /// Remove control characters except newline and tab.
-pub(crate) fn strip_controls(text: &str) -> String {
+pub fn strip_controls(text: &str) -> String {
     text.chars().filter(|&c| !is_terminal_control(c)).collect()
 }
 

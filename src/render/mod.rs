@@ -10,6 +10,8 @@
 //! ([`RenderedMarkdown`]); no template uses `|safe`.
 
 pub(crate) mod filters;
+/// What the binary's own `.txt` templates and verbatim output need.
+pub use filters::{strip_controls, Terminal};
 pub(crate) mod track_changes;
 
 use askama::filters::Safe;

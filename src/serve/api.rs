@@ -350,7 +350,7 @@ pub(crate) fn pending(state: &AppState, slug: &Slug, body: &UpdateBody) -> Resul
     };
     let from_file = ingested.change.take().unwrap_or_default();
     let kind = body.kind.unwrap_or(from_file.kind);
-    let note = crate::cli::change_note(body.note.clone().or(from_file.note), kind)?;
+    let note = crate::store::change_note(body.note.clone().or(from_file.note), kind)?;
     Ok(Pending {
         document: ingested.document,
         note,
@@ -457,7 +457,7 @@ pub(crate) fn write_update(
         Some(t) => t,
         None => {
             store
-                .updated_for_commit(slug, None, document.meta.updated, crate::cli::now())?
+                .updated_for_commit(slug, None, document.meta.updated, crate::time_range::now())?
                 .0
         }
     };
@@ -694,7 +694,7 @@ pub(crate) fn preview_summary(
     let newest_doc = store.document(slug, &newest)?;
     let updated = pending
         .explicit_updated
-        .unwrap_or_else(crate::cli::now)
+        .unwrap_or_else(crate::time_range::now)
         .max(newest.updated);
     let proposed = Version {
         number: newest.number + 1,

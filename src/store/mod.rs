@@ -225,6 +225,18 @@ pub struct UpdateRequest {
     pub expect: Option<VersionRef>,
 }
 
+/// The note to record: readers are told about a major update by its note, so
+/// one without a note (or with only spaces) is refused; a minor one may go without.
+pub fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
+    let note = note.unwrap_or_default();
+    if kind == UpdateKind::Major && note.trim().is_empty() {
+        return Err(Error::bad_input("--note", "", 
+            "a major update needs a change note for readers: give --note TEXT (or note = \"…\" in the file's [change] table), or --minor for a fix readers need not be told about".to_string(),
+        ));
+    }
+    Ok(note)
+}
+
 /// One version of a bulk append ([`Store::append_batch`]).
 pub(crate) struct BatchVersion<'a> {
     pub slug: &'a Slug,
