@@ -19,6 +19,7 @@ mod api;
 mod editor;
 mod mirror;
 mod readers;
+mod sessions;
 pub mod tokens;
 
 use std::collections::HashMap;
@@ -107,16 +108,8 @@ pub(crate) struct AppState {
     cache: Mutex<PageCache>,
     /// One writer at a time in this process (see the module docs).
     write_lock: Mutex<()>,
-    /// Browser sessions of the web editor: session id → who signed in.
-    sessions: Mutex<HashMap<String, Session>>,
-}
-
-/// A signed-in editor's browser session.
-#[derive(Clone)]
-pub(crate) struct Session {
-    identity: Identity,
-    csrf: String,
-    created: Instant,
+    /// Browser sessions of the web editor (a writable server's only).
+    sessions: Option<sessions::Sessions>,
 }
 
 type Shared = Arc<AppState>;
@@ -223,6 +216,11 @@ fn state(config: &Config) -> Result<Shared> {
         None => Links::relative(),
     };
     let writable = tokens.is_some() && !config.read_only && config.mirror_of.is_none();
+    let sessions = if writable {
+        Some(sessions::Sessions::open(&config.store)?)
+    } else {
+        None
+    };
     Ok(Arc::new(AppState {
         store,
         links,
@@ -234,7 +232,7 @@ fn state(config: &Config) -> Result<Shared> {
         tip: RwLock::new(tip),
         cache: Mutex::new(PageCache::default()),
         write_lock: Mutex::new(()),
-        sessions: Mutex::new(HashMap::new()),
+        sessions,
     }))
 }
 

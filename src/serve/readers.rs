@@ -1,5 +1,6 @@
 //! Readers' pages: the static site's URL scheme ([`Page`]), rendered by the
-//! page model once per store tip, plus `/<slug>/since?when=…&until=…`.
+//! page model once per store tip, plus any window's pages,
+//! `/<slug>/since?when=…&until=…` and `/<slug>/track-changes/?when=…&until=…`.
 
 use std::sync::Arc;
 
@@ -48,12 +49,17 @@ pub(crate) async fn page(
             return Redirect::permanent(&format!("/{slug}/")).into_response();
         }
     }
-    if let Some(slug) = path
-        .strip_prefix('/')
-        .and_then(|p| p.strip_suffix("/since"))
-        .and_then(|s| Slug::new(s).ok())
-    {
-        return since_window(state, slug, query.0, &headers).await;
+    for (suffix, view) in [
+        ("/since", WindowView::Summary),
+        ("/track-changes/", WindowView::TrackChanges),
+    ] {
+        if let Some(slug) = path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_suffix(suffix))
+            .and_then(|s| Slug::new(s).ok())
+        {
+            return window_page(state, slug, view, query.0, &headers).await;
+        }
     }
     let Some(page) = Page::parse(path) else {
         return not_found();
@@ -166,8 +172,23 @@ fn render(
     }))
 }
 
-/// `/<slug>/since?when=…[&until=…]`: a summary page for any window.
-async fn since_window(state: Shared, slug: Slug, window: Window, headers: &HeaderMap) -> Response {
+/// The pages of any window.
+#[derive(Debug, Clone, Copy)]
+enum WindowView {
+    /// `/<slug>/since?when=…[&until=…]`: the summary.
+    Summary,
+    /// `/<slug>/track-changes/?when=…[&until=…]`: the head text, changes marked.
+    TrackChanges,
+}
+
+/// A page of any window (see [`WindowView`]).
+async fn window_page(
+    state: Shared,
+    slug: Slug,
+    view: WindowView,
+    window: Window,
+    headers: &HeaderMap,
+) -> Response {
     let Some(when) = window.when.filter(|w| !w.trim().is_empty()) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -177,7 +198,10 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
             .into_response();
     };
     let tip = state.tip();
-    let key = format!("{slug}/since?{}", serde_json::json!([when, window.until]));
+    let key = format!(
+        "{slug}/{view:?}?{}",
+        serde_json::json!([when, window.until])
+    );
     if let Some(cached) = state.cached(&tip, &key) {
         return page_response(headers, &cached);
     }
@@ -189,8 +213,12 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
                 let when: VersionRef = when.parse()?;
                 let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
                 let summary = summary::since(store, &slug, &when, until.as_ref())?;
+                let page = match view {
+                    WindowView::Summary => pages::since_window(&summary)?,
+                    WindowView::TrackChanges => pages::track_changes_window(&summary)?,
+                };
                 Ok(Rendered {
-                    bytes: pages::since_window(&summary)?.into(),
+                    bytes: page.into(),
                     etag: tip_etag(&tip),
                     immutable: false,
                     content_type: HTML,
