@@ -229,7 +229,7 @@ async fn since(
         Err(r) => return r,
     };
     match state
-        .blocking(move |_, store| summary::since(store, &slug, &when, until.as_ref()))
+        .blocking(move |state, store| state.since(store, &slug, &when, until.as_ref()))
         .await
     {
         Ok(summary) => json_response(StatusCode::OK, &summary),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -15,7 +15,6 @@ use crate::model::VersionRef;
 use crate::pages::{self, Page, TEMPLATE_VERSION};
 use crate::slug::Slug;
 use crate::store::Store;
-use crate::summary;
 
 const HTML: &str = "text/html; charset=utf-8";
 const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -95,11 +94,14 @@ fn not_found() -> Response {
 }
 
 /// The validator of pages rendered from `tip`.
-fn tip_etag(tip: &Option<String>) -> String {
-    format!(
-        "\"{}-t{TEMPLATE_VERSION}\"",
-        tip.as_deref().unwrap_or("empty")
-    )
+fn tip_etag(tip: &Option<String>) -> Result<HeaderValue> {
+    etag(tip.as_deref().unwrap_or("empty"))
+}
+
+/// A strong validator for pages made from `id` (a commit id) and the templates.
+fn etag(id: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{id}-t{TEMPLATE_VERSION}\""))
+        .map_err(|e| Error::Internal(format!("an ETag from {id:?}: {e}")))
 }
 
 /// Render one page from the store as of `tip` (`None`: no such page).
@@ -156,7 +158,7 @@ fn render(
                     .unwrap_or_default();
                 return Ok(Some(Rendered {
                     bytes: bytes.into(),
-                    etag: format!("\"{id}-t{TEMPLATE_VERSION}\""),
+                    etag: etag(&id)?,
                     immutable: true,
                     content_type,
                 }));
@@ -166,7 +168,7 @@ fn render(
     };
     Ok(Some(Rendered {
         bytes: bytes.into(),
-        etag: tip_etag(tip),
+        etag: tip_etag(tip)?,
         immutable: false,
         content_type,
     }))
@@ -209,17 +211,17 @@ async fn window_page(
     let rendered = {
         let tip = tip.clone();
         state
-            .blocking(move |_, store| {
+            .blocking(move |state, store| {
                 let when: VersionRef = when.parse()?;
                 let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
-                let summary = summary::since(store, &slug, &when, until.as_ref())?;
+                let summary = state.since(store, &slug, &when, until.as_ref())?;
                 let page = match view {
                     WindowView::Summary => pages::since_window(&summary)?,
                     WindowView::TrackChanges => pages::track_changes_window(&summary)?,
                 };
                 Ok(Rendered {
                     bytes: page.into(),
-                    etag: tip_etag(&tip),
+                    etag: tip_etag(&tip)?,
                     immutable: false,
                     content_type: HTML,
                 })
