@@ -364,6 +364,44 @@ fn a_window_page_links_the_track_changes_of_the_same_window() {
     }
 }
 
+/// The service computes `since` from inputs it reads once per store tip; what
+/// it answers is exactly what `redline since --format json` says, for any window.
+#[test]
+fn since_json_equals_the_cli_for_any_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let server = Server::start(&store, &[]);
+    let client = new_client();
+    for (when, until) in [
+        ("v1", None),
+        ("v2", Some("v3")),
+        ("2025-03-02", None),
+        ("2000-01-01", Some("v2")),
+        ("v3", Some("v3")),
+    ] {
+        let mut url = format!("/api/explainers/{FULLFACT}/since?when={when}");
+        let mut args = vec![
+            "--store",
+            store.to_str().unwrap(),
+            "since",
+            FULLFACT,
+            when,
+            "--format",
+            "json",
+        ];
+        if let Some(u) = until {
+            url.push_str(&format!("&until={u}"));
+            args.extend(["--until", u]);
+        }
+        // Twice: the second answer comes from the inputs already read.
+        for _ in 0..2 {
+            let served: Value = client.get(server.url(&url)).send().unwrap().json().unwrap();
+            let cli: Value = serde_json::from_slice(&redline(&args).stdout).unwrap();
+            assert_eq!(served, cli, "{url}");
+        }
+    }
+}
+
 #[test]
 fn feeds_link_absolutely_under_the_base_url() {
     let dir = tempfile::tempdir().unwrap();
