@@ -129,6 +129,8 @@ pub enum ConflictBase {
     /// A commit id that is none of them (an `If-Match` for an explainer that
     /// does not exist), as given.
     Id(String),
+    /// No version: the writer was creating the explainer.
+    Nothing,
 }
 
 /// What an explainer holds when a write is refused.
@@ -147,6 +149,7 @@ impl std::fmt::Display for ConflictBase {
         match self {
             ConflictBase::Version(v) => write!(f, "{} ({})", v.label(), v.short_id()),
             ConflictBase::Id(id) => f.write_str(id),
+            ConflictBase::Nothing => f.write_str("no version (it was being created)"),
         }
     }
 }

@@ -502,8 +502,8 @@ impl ExplainerPages {
             "../../",
             &title,
         );
-        let day = day.format("%Y-%m-%d").to_string();
-        render::summary_page(&view, chrome, Some("../".to_string()), &day).map(Some)
+        let track_changes = format!("track-changes/{}.html", day.format("%Y-%m-%d"));
+        render::summary_page(&view, chrome, Some("../".to_string()), &track_changes).map(Some)
     }
 
     /// `<slug>/track-changes/YYYY-MM-DD.html`: the newest text with the changes
@@ -525,7 +525,7 @@ impl ExplainerPages {
             title: &title,
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
-            day: &day,
+            summary_href: format!("../since/{day}.html"),
             body: TrackedText::new(&summary.changes.spans),
         }
         .render()
@@ -725,8 +725,41 @@ pub fn since_window(summary: &Summary) -> Result<String> {
         "../",
         &summary.title,
     );
-    let day = render::day(&summary.asked.unwrap_or(summary.base.updated));
-    render::summary_page(&view, chrome, Some(String::new()), &day)
+    // The same window's track-changes page (a day's page starts from the
+    // version current at that day's start, which need not be this base).
+    let track_changes = format!("track-changes/?{}", window_query(summary));
+    render::summary_page(&view, chrome, Some(String::new()), &track_changes)
+}
+
+/// `<slug>/track-changes/?when=vA&until=vB`: a window's head text with its
+/// changes marked, linked from (and back to) [`since_window`]'s page.
+pub fn track_changes_window(summary: &Summary) -> Result<String> {
+    TrackChanges {
+        chrome: page_chrome(
+            &format!(
+                "{}: changes marked since {}",
+                summary.title,
+                summary.base.label()
+            ),
+            "../../",
+            &summary.title,
+        ),
+        title: &summary.title,
+        base: VersionView::new(&summary.base),
+        head: VersionView::new(&summary.head),
+        summary_href: format!("../since?{}", window_query(summary)),
+        body: TrackedText::new(&summary.changes.spans),
+    }
+    .render()
+    .map_err(Error::render)
+}
+
+/// The query naming a summary's window by its versions.
+fn window_query(summary: &Summary) -> String {
+    format!(
+        "when=v{}&until=v{}",
+        summary.base.number, summary.head.number
+    )
 }
 
 /// Midnight UTC at the start of `day` (as a reader's "since 4 March" means).
@@ -820,7 +853,8 @@ struct TrackChanges<'a> {
     title: &'a str,
     base: VersionView,
     head: VersionView,
-    day: &'a str,
+    /// The summary page of the same window.
+    summary_href: String,
     body: TrackedText,
 }
 

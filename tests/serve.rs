@@ -24,6 +24,8 @@ fn bin() -> PathBuf {
 pub(crate) struct Server {
     child: Child,
     base: String,
+    /// Everything the server wrote on stderr so far.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -40,17 +42,32 @@ impl Server {
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let logging = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(address) = line.strip_prefix("redline: serving ") {
                     let _ = tx.send(address.to_string());
                 }
+                let mut log = logging.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
             }
         });
         let base = rx
             .recv_timeout(Duration::from_secs(20))
-            .expect("the server said where it listens");
-        Server { child, base }
+            .unwrap_or_else(|e| {
+                panic!(
+                    "the server did not say where it listens ({e}): {}",
+                    log.lock().unwrap()
+                )
+            });
+        Server { child, base, log }
+    }
+
+    /// What the server logged so far.
+    pub(crate) fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
     }
 
     pub(crate) fn url(&self, path: &str) -> String {
@@ -291,6 +308,98 @@ fn served_pages_equal_the_static_export_and_revalidate() {
     assert_eq!(health.status(), StatusCode::OK);
     let health: Value = health.json().unwrap();
     assert_eq!(health["writable"], json!(false));
+}
+
+/// A window's summary page (`/<slug>/since?when=vN`) links the track-changes
+/// view of the same window (from vN, not from the version current at the
+/// start of vN's day), and that view links back to it.
+#[test]
+fn a_window_page_links_the_track_changes_of_the_same_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let server = Server::start(&store, &[]);
+    let client = new_client();
+    let link = |html: &str, text: &str| -> String {
+        let doc = scraper::Html::parse_document(html);
+        let a = scraper::Selector::parse("a").unwrap();
+        doc.select(&a)
+            .find(|e| e.text().collect::<String>() == text)
+            .and_then(|e| e.value().attr("href"))
+            .unwrap_or_else(|| panic!("no link {text:?}: {html}"))
+            .to_string()
+    };
+    let count = versions(&client, &server, FULLFACT).len();
+    for n in 1..count {
+        let page_url =
+            reqwest::Url::parse(&server.url(&format!("/{FULLFACT}/since?when=v{n}"))).unwrap();
+        let summary = client.get(page_url.clone()).send().unwrap();
+        assert_eq!(summary.status(), StatusCode::OK);
+        let summary = summary.text().unwrap();
+        let marked_url = page_url
+            .join(&link(&summary, "See every change marked in the text"))
+            .unwrap();
+        let marked = client.get(marked_url.clone()).send().unwrap();
+        assert_eq!(marked.status(), StatusCode::OK, "{marked_url}");
+        let marked = marked.text().unwrap();
+        let lede = format!("(v{n}) up to");
+        assert!(
+            marked.contains(&lede),
+            "{marked_url} is not from v{n}: {marked}"
+        );
+        assert!(
+            marked.contains(&format!("(v{count}), marked in the text")),
+            "{marked}"
+        );
+        // And back to the same window's summary.
+        let back = marked_url
+            .join(&link(&marked, "Summary of these changes"))
+            .unwrap();
+        let back = client.get(back).send().unwrap();
+        assert_eq!(back.status(), StatusCode::OK);
+        let back = back.text().unwrap();
+        assert!(back.contains(&format!("(v{n}) up to")), "{back}");
+        // Its relative links resolve under the explainer.
+        let all = marked_url.join(&link(&marked, "All updates")).unwrap();
+        assert_eq!(all.path(), format!("/{FULLFACT}/changes.html"));
+    }
+}
+
+/// The service computes `since` from inputs it reads once per store tip; what
+/// it answers is exactly what `redline since --format json` says, for any window.
+#[test]
+fn since_json_equals_the_cli_for_any_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let server = Server::start(&store, &[]);
+    let client = new_client();
+    for (when, until) in [
+        ("v1", None),
+        ("v2", Some("v3")),
+        ("2025-03-02", None),
+        ("2000-01-01", Some("v2")),
+        ("v3", Some("v3")),
+    ] {
+        let mut url = format!("/api/explainers/{FULLFACT}/since?when={when}");
+        let mut args = vec![
+            "--store",
+            store.to_str().unwrap(),
+            "since",
+            FULLFACT,
+            when,
+            "--format",
+            "json",
+        ];
+        if let Some(u) = until {
+            url.push_str(&format!("&until={u}"));
+            args.extend(["--until", u]);
+        }
+        // Twice: the second answer comes from the inputs already read.
+        for _ in 0..2 {
+            let served: Value = client.get(server.url(&url)).send().unwrap().json().unwrap();
+            let cli: Value = serde_json::from_slice(&redline(&args).stdout).unwrap();
+            assert_eq!(served, cli, "{url}");
+        }
+    }
 }
 
 #[test]
@@ -697,6 +806,131 @@ fn eight_clients_writing_at_once_lose_nothing() {
     );
 }
 
+/// The create semantics: a `PUT` without `If-Match` on a slug with no version
+/// is a creation; of creations racing for one slug, one is stored (201) and
+/// every loser is told 409 with the version that won, never 428 (the answer
+/// for a `PUT` without `If-Match` on an explainer that existed already).
+#[test]
+fn two_creations_of_one_slug_store_one_and_the_loser_gets_409() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.git");
+    redline(&["--store", store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    // The token is checked once (argon2) before the race, so the creations
+    // below arrive together.
+    assert_eq!(
+        put(
+            &client,
+            &server,
+            "warm-up",
+            Some(&jane),
+            None,
+            &json!({"text": markdown("Warm", "Up."), "note": "v1"})
+        )
+        .status(),
+        StatusCode::CREATED
+    );
+    let mut conflicts = 0;
+    for round in 0..4 {
+        let slug = format!("created-twice-{round}");
+        let barrier = std::sync::Barrier::new(8);
+        let answers: Vec<(StatusCode, Option<String>, Value)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|writer| {
+                    let (server, jane, slug, barrier) = (&server, &jane, &slug, &barrier);
+                    scope.spawn(move || {
+                        let client = new_client();
+                        let body = json!({
+                            "text": markdown("Created twice", &format!("Writer {writer} was first.")),
+                            "note": format!("writer {writer} creates it"),
+                        });
+                        barrier.wait();
+                        let r = put(&client, server, slug, Some(jane), None, &body);
+                        let etag = r
+                            .headers()
+                            .get(header::ETAG)
+                            .map(|e| e.to_str().unwrap().trim_matches('"').to_string());
+                        (r.status(), etag, r.json::<Value>().unwrap())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let winners: Vec<_> = answers
+            .iter()
+            .filter(|(status, _, _)| *status == StatusCode::CREATED)
+            .collect();
+        assert_eq!(winners.len(), 1, "{answers:?}");
+        let won = winners[0].1.clone().unwrap();
+        let history = versions(&client, &server, &slug);
+        assert_eq!(history.len(), 1, "{history:?}");
+        assert_eq!(history[0]["id"], json!(won));
+        for (status, _, body) in &answers {
+            match *status {
+                StatusCode::CREATED => {}
+                // Lost the race: told which version won.
+                StatusCode::CONFLICT => {
+                    conflicts += 1;
+                    assert_eq!(body["newer"]["id"], json!(won), "{body}");
+                    assert_eq!(body["newer"]["editor"], json!("Jane Doe"), "{body}");
+                    assert!(body["detail"].as_str().unwrap().contains("v1"), "{body}");
+                }
+                // Arrived after the winner was stored: an update without If-Match.
+                StatusCode::PRECONDITION_REQUIRED => {}
+                other => panic!("unexpected {other}: {body}"),
+            }
+        }
+    }
+    // Eight writers released together: losers that arrived before the winner
+    // was stored are answered 409 (with 428 there would be none).
+    assert!(conflicts > 0, "no creation lost a race in 4 rounds of 8");
+    // Sequentially, a PUT without If-Match on the existing explainer is 428.
+    let again = json!({"text": markdown("Created twice", "Later."), "note": "later"});
+    assert_eq!(
+        put(
+            &client,
+            &server,
+            "created-twice-0",
+            Some(&jane),
+            None,
+            &again
+        )
+        .status(),
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    // The store refuses a creation itself when the explainer has a version by
+    // commit time, so a creation racing another process's commit is refused too.
+    drop(server);
+    let opened = redline::store::Store::open(&store).unwrap();
+    let slug = redline::slug::Slug::new("created-twice-0").unwrap();
+    let document = redline::ingest::ingest_bytes(
+        Path::new("created-twice-0.md"),
+        markdown("Created twice", "Another first.").as_bytes(),
+        &redline::ingest::Rules::default(),
+    )
+    .unwrap()
+    .document;
+    let request = redline::store::UpdateRequest {
+        editor: "Other Process".into(),
+        updated: chrono::Utc::now().fixed_offset(),
+        note: "another creation".into(),
+        kind: redline::model::UpdateKind::Major,
+        expect: None,
+    };
+    match opened.create(&slug, &document, &request) {
+        Err(redline::error::Error::Conflict {
+            expected: redline::error::ConflictBase::Nothing,
+            newer: redline::error::Newest::Version(newer),
+            ..
+        }) => assert_eq!(newer.number, 1),
+        other => panic!("a second creation was not refused: {other:?}"),
+    }
+    assert_eq!(opened.history(&slug).unwrap().len(), 1);
+}
+
 #[test]
 fn a_mirror_catches_up_with_the_primary() {
     let dir = tempfile::tempdir().unwrap();
@@ -777,6 +1011,133 @@ fn a_mirror_catches_up_with_the_primary() {
     assert_eq!(hook("s3cret"), StatusCode::OK);
 }
 
+/// A mirror of an ssh primary fetches with the system git, so git's own ssh
+/// configuration is used (here the mirror store's `core.sshCommand`: a
+/// stand-in for ssh that runs the command git asks for locally, as git's own
+/// test suite does). The binary itself has no ssh transport.
+#[test]
+#[cfg(unix)]
+fn a_mirror_fetches_over_ssh_with_gits_own_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let primary_store = dir.path().join("primary.git");
+    redline(&["--store", primary_store.to_str().unwrap(), "init"]);
+    let tokens = dir.path().join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    let primary = Server::start(&primary_store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    let r = put(
+        &client,
+        &primary,
+        "over-ssh",
+        Some(&jane),
+        None,
+        &json!({"text": markdown("Over ssh", "One."), "note": "v1"}),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // The stand-in ssh: `ssh HOST COMMAND` runs COMMAND here, and says so.
+    let used = dir.path().join("ssh-was-used");
+    let fake_ssh = dir.path().join("fake-ssh");
+    std::fs::write(
+        &fake_ssh,
+        format!(
+            "#!/bin/sh\ntouch '{}'\nshift\nexec sh -c \"$1\"\n",
+            used.display()
+        ),
+    )
+    .unwrap();
+    let mirror_store = dir.path().join("mirror.git");
+    redline(&["--store", mirror_store.to_str().unwrap(), "init"]);
+    // Run by `sh`, not executed: a script just written may still be open in
+    // a process another test thread is forking ("text file busy").
+    let ssh_command = format!("sh '{}'", fake_ssh.display());
+    for (key, value) in [
+        ("core.sshCommand", ssh_command.as_str()),
+        ("ssh.variant", "simple"),
+    ] {
+        let status = Command::new("git")
+            .args([
+                "--git-dir",
+                mirror_store.to_str().unwrap(),
+                "config",
+                key,
+                value,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let url = format!("ssh://primary.invalid{}", primary_store.display());
+    let mirror = Server::start(
+        &mirror_store,
+        &[
+            "--read-only",
+            "--mirror-of",
+            &url,
+            "--fetch-interval",
+            "60m",
+            "--hook-secret",
+            "s3cret",
+        ],
+    );
+    assert!(
+        used.exists(),
+        "the fetch did not go through git's ssh command"
+    );
+    assert_eq!(versions(&client, &mirror, "over-ssh").len(), 1);
+    let v1 = etag_of(&client, &primary, "over-ssh");
+    let r = put(
+        &client,
+        &primary,
+        "over-ssh",
+        Some(&jane),
+        Some(&v1),
+        &json!({"text": markdown("Over ssh", "Two."), "note": "v2"}),
+    );
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // The hook fetches at once (the interval is an hour).
+    let r = client
+        .post(mirror.url("/hooks/fetch"))
+        .header("X-Redline-Secret", "s3cret")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(versions(&client, &mirror, "over-ssh").len(), 2);
+    let fsck = Command::new("git")
+        .args([
+            "--git-dir",
+            mirror_store.to_str().unwrap(),
+            "fsck",
+            "--strict",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+
+    // A primary that cannot be fetched stops the mirror's start with git's reason.
+    let out = Command::new(bin())
+        .arg("--store")
+        .arg(dir.path().join("other-mirror.git"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--read-only",
+            "--mirror-of",
+        ])
+        .arg(dir.path().join("no-such-primary.git"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot fetch from"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
@@ -789,8 +1150,10 @@ fn acknowledged_writes_survive_kill_9() {
     for round in 0..10 {
         let mut server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
         let pid = server.child.id().to_string();
-        let stop = Instant::now() + Duration::from_millis(250);
         let client = new_client();
+        // Killed 250 ms after the round's first answer: a new process checks
+        // the token with argon2 first, slow on a loaded machine.
+        let (answered, first_answer) = std::sync::mpsc::channel::<()>();
         let mut i = 0;
         // Writes run until the kill: the last one may be cut off mid-way.
         let writer = std::thread::scope(|scope| {
@@ -814,7 +1177,9 @@ fn acknowledged_writes_survive_kill_9() {
                     if let Some(e) = &etag {
                         request = request.header(header::IF_MATCH, e);
                     }
-                    match request.send() {
+                    let sent = request.send();
+                    let _ = answered.send(());
+                    match sent {
                         Ok(r) if r.status() == StatusCode::CREATED => {
                             first = false;
                             acked.push(r.headers()[header::ETAG].to_str().unwrap().trim_matches('"').to_string());
@@ -825,7 +1190,8 @@ fn acknowledged_writes_survive_kill_9() {
                     i += 1;
                 }
             });
-            std::thread::sleep(stop.saturating_duration_since(Instant::now()));
+            let _ = first_answer.recv_timeout(Duration::from_secs(20));
+            std::thread::sleep(Duration::from_millis(250));
             // SIGKILL, mid-write or not.
             assert!(Command::new("kill")
                 .args(["-KILL", &pid])
@@ -915,22 +1281,46 @@ fn form_value(html: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The sign-in page at `path` and the pre-session cookie it set (`name=value`).
+fn sign_in_form(client: &Client, server: &Server, path: &str) -> (String, String) {
+    let r = client.get(server.url(path)).send().unwrap();
+    let set_cookie = r.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set_cookie.starts_with("redline_sign_in="), "{set_cookie}");
+    for flag in ["HttpOnly", "SameSite=Strict"] {
+        assert!(set_cookie.contains(flag), "{set_cookie}");
+    }
+    let page = r.text().unwrap();
+    assert!(page.contains("Sign in to edit"), "{page}");
+    assert!(!form_value(&page, "csrf").is_empty(), "{page}");
+    (page, set_cookie.split(';').next().unwrap().to_string())
+}
+
 impl<'a> EditorSession<'a> {
     fn sign_in(server: &'a Server, token: &str, next: &str) -> EditorSession<'a> {
         let client = new_client();
-        let page = client.get(server.url(next)).send().unwrap().text().unwrap();
-        assert!(page.contains("Sign in to edit"), "{page}");
+        let (page, form_cookie) = sign_in_form(&client, server, next);
         let r = client
             .post(server.url("/edit/_sign-in"))
-            .form(&[("token", token), ("next", &form_value(&page, "next"))])
+            .header(header::COOKIE, &form_cookie)
+            .form(&[
+                ("token", token),
+                ("next", &form_value(&page, "next")),
+                ("csrf", &form_value(&page, "csrf")),
+            ])
             .send()
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()[header::LOCATION], next);
-        let set_cookie = r.headers()[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let set_cookie = r
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("redline_session="))
+            .unwrap();
         for flag in ["HttpOnly", "SameSite=Strict"] {
             assert!(set_cookie.contains(flag), "{set_cookie}");
         }
@@ -991,9 +1381,16 @@ fn web_editor_signs_in_previews_publishes_and_shows_conflicts() {
     let path = format!("/edit/{FULLFACT}");
 
     // A reader's token does not sign in.
-    let r = new_client()
+    let client = new_client();
+    let (page, form_cookie) = sign_in_form(&client, &server, &path);
+    let r = client
         .post(server.url("/edit/_sign-in"))
-        .form(&[("token", rita.as_str()), ("next", path.as_str())])
+        .header(header::COOKIE, &form_cookie)
+        .form(&[
+            ("token", rita.as_str()),
+            ("next", path.as_str()),
+            ("csrf", &form_value(&page, "csrf")),
+        ])
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -1104,4 +1501,208 @@ fn web_editor_signs_in_previews_publishes_and_shows_conflicts() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(versions(&new_client(), &server, "brand-new").len(), 1);
+}
+
+/// Login CSRF: a sign-in is accepted only from a sign-in form this browser
+/// loaded (its hidden `csrf` is a MAC of the pre-session cookie it set).
+#[test]
+fn signing_in_needs_the_forms_csrf_token_and_its_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let tokens = dir.path().join("tokens.toml");
+    let ada = token(&tokens, "Ada Editor", "editor");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let path = format!("/edit/{FULLFACT}");
+    let client = new_client();
+    let (page, form_cookie) = sign_in_form(&client, &server, &path);
+    let (other_page, other_cookie) = sign_in_form(&client, &server, &path);
+    let csrf = form_value(&page, "csrf");
+    let attempt = |cookie: Option<&str>, csrf: Option<&str>| {
+        let mut request = client.post(server.url("/edit/_sign-in"));
+        if let Some(c) = cookie {
+            request = request.header(header::COOKIE, c);
+        }
+        let mut form = vec![("token", ada.as_str()), ("next", path.as_str())];
+        if let Some(c) = csrf {
+            form.push(("csrf", c));
+        }
+        let r = request.form(&form).send().unwrap();
+        let signed_in = r
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("redline_session="));
+        (r.status(), signed_in)
+    };
+    // A form posted from elsewhere has no token, or not this browser's pair.
+    assert_eq!(attempt(None, None), (StatusCode::FORBIDDEN, false));
+    assert_eq!(
+        attempt(Some(&form_cookie), None),
+        (StatusCode::FORBIDDEN, false)
+    );
+    assert_eq!(attempt(None, Some(&csrf)), (StatusCode::FORBIDDEN, false));
+    assert_eq!(
+        attempt(Some(&other_cookie), Some(&csrf)),
+        (StatusCode::FORBIDDEN, false)
+    );
+    assert_eq!(
+        attempt(Some(&form_cookie), Some(&form_value(&other_page, "csrf"))),
+        (StatusCode::FORBIDDEN, false)
+    );
+    assert_eq!(
+        attempt(Some(&form_cookie), Some("0".repeat(64).as_str())),
+        (StatusCode::FORBIDDEN, false)
+    );
+    // The refusal is a new sign-in form, with its own pair.
+    let refused = client
+        .post(server.url("/edit/_sign-in"))
+        .form(&[("token", ada.as_str()), ("next", path.as_str())])
+        .send()
+        .unwrap();
+    assert!(refused.headers().contains_key(header::SET_COOKIE));
+    let refused = refused.text().unwrap();
+    assert!(refused.contains("did not come from this site"), "{refused}");
+    assert!(!form_value(&refused, "csrf").is_empty());
+    // This browser's own pair signs in.
+    assert_eq!(
+        attempt(Some(&form_cookie), Some(&csrf)),
+        (StatusCode::SEE_OTHER, true)
+    );
+    // Every form of the editor carries a CSRF token.
+    let a = EditorSession::sign_in(&server, &ada, &path);
+    for page in [a.get(&path), a.get("/edit/"), page] {
+        let doc = scraper::Html::parse_document(&page);
+        let forms = scraper::Selector::parse("form").unwrap();
+        let csrf_field = scraper::Selector::parse("input[type=hidden][name=csrf]").unwrap();
+        let mut count = 0;
+        for form in doc.select(&forms) {
+            count += 1;
+            let value = form
+                .select(&csrf_field)
+                .next()
+                .and_then(|i| i.value().attr("value"))
+                .unwrap_or_default();
+            assert!(
+                value.len() >= 32,
+                "a form without a CSRF token: {}",
+                form.html()
+            );
+        }
+        assert!(count > 0);
+    }
+}
+
+/// Sessions are kept across a restart (in the store, mode 0600, without the
+/// session ids themselves), end when their token is removed from the tokens
+/// file, and the tokens file is read again when it changes: a new token works
+/// at once, a removed one stops, an invalid file keeps the last good set and
+/// logs one line naming the file and line.
+#[test]
+fn sessions_survive_a_restart_and_the_tokens_file_is_read_again_when_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path());
+    let tokens = dir.path().join("tokens.toml");
+    let ada = token(&tokens, "Ada Editor", "editor");
+    let bo = token(&tokens, "Bo Editor", "editor");
+    let path = format!("/edit/{FULLFACT}");
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let a = EditorSession::sign_in(&server, &ada, &path);
+    let b = EditorSession::sign_in(&server, &bo, &path);
+    assert!(a.get(&path).contains("Signed in as Ada Editor"));
+    let (a_cookie, b_cookie) = (a.cookie.clone(), b.cookie.clone());
+    drop((a, b));
+
+    // kill -9, then a new server on the same store: still signed in.
+    drop(server);
+    let sessions_file = store.join("redline-serve/sessions.json");
+    let kept = std::fs::read_to_string(&sessions_file).unwrap();
+    let a_id = a_cookie.split_once('=').unwrap().1;
+    assert!(!kept.contains(a_id), "the file holds a session id: {kept}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in [&sessions_file, &store.join("redline-serve/key")] {
+            let mode = std::fs::metadata(file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+        }
+    }
+    let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
+    let client = new_client();
+    let editor_page = |cookie: &str| {
+        client
+            .get(server.url(&path))
+            .header(header::COOKIE, cookie)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    assert!(editor_page(&a_cookie).contains("Signed in as Ada Editor"));
+    assert!(editor_page(&b_cookie).contains("Signed in as Bo Editor"));
+    assert!(editor_page("redline_session=forged").contains("Sign in to edit"));
+    let preview = |token: &str| {
+        client
+            .post(server.url(&format!("/api/preview/{FULLFACT}")))
+            .bearer_auth(token)
+            .json(&json!({"text": markdown("Preview", "Text."), "kind": "minor"}))
+            .send()
+            .unwrap()
+            .status()
+    };
+    assert_eq!(preview(&ada), StatusCode::OK);
+
+    // A token added while the server runs works at once.
+    let cy = token(&tokens, "Cy Editor", "editor");
+    assert_eq!(preview(&cy), StatusCode::OK);
+
+    // Ada's token removed from the file: her session and her token stop.
+    let text = std::fs::read_to_string(&tokens).unwrap();
+    let mut file: toml::Table = toml::from_str(&text).unwrap();
+    file["token"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|t| t["name"].as_str() != Some("Ada Editor"));
+    std::fs::write(&tokens, toml::to_string(&file).unwrap()).unwrap();
+    assert!(editor_page(&a_cookie).contains("Sign in to edit"));
+    assert_eq!(preview(&ada), StatusCode::UNAUTHORIZED);
+    assert!(editor_page(&b_cookie).contains("Signed in as Bo Editor"));
+    assert_eq!(preview(&bo), StatusCode::OK);
+
+    // An invalid file: the last good set stays, one line names file and line.
+    let good = std::fs::read_to_string(&tokens).unwrap();
+    let broken = format!("{good}\n[[token]]\nname = \"Dee\"\nrole = \"boss\"\n");
+    let broken_line = broken.lines().count();
+    std::fs::write(&tokens, &broken).unwrap();
+    assert_eq!(preview(&bo), StatusCode::OK);
+    assert_eq!(preview(&cy), StatusCode::OK);
+    assert!(editor_page(&b_cookie).contains("Signed in as Bo Editor"));
+    assert_eq!(preview(&ada), StatusCode::UNAUTHORIZED);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let refused_line = loop {
+        let log = server.log();
+        if let Some(line) = log.lines().find(|l| l.contains(tokens.to_str().unwrap())) {
+            break line.to_string();
+        }
+        assert!(Instant::now() < deadline, "nothing logged: {log}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        refused_line.contains(&format!("line {broken_line}")),
+        "{refused_line}"
+    );
+    assert!(refused_line.contains("keeping the"), "{refused_line}");
+    // Logged once, not on every request.
+    assert_eq!(preview(&bo), StatusCode::OK);
+    std::thread::sleep(Duration::from_millis(100));
+    let log = server.log();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains(tokens.to_str().unwrap()))
+            .count(),
+        1,
+        "{log}"
+    );
+    // Mended: read again.
+    std::fs::write(&tokens, &good).unwrap();
+    assert_eq!(preview(&cy), StatusCode::OK);
 }

@@ -273,19 +273,19 @@ pub(crate) fn diff_page(view: &DiffView, chrome: Chrome, prefix: Option<String>)
     .map_err(crate::error::Error::render)
 }
 
-/// Render a summary view as an HTML page; `since_day` names the site's
-/// track-changes page for the same date (used only with a `prefix`).
+/// Render a summary view as an HTML page; `track_changes` is the link (after
+/// `prefix`) to the same window's track-changes page (used only with a `prefix`).
 pub(crate) fn summary_page(
     view: &SummaryView,
     chrome: Chrome,
     prefix: Option<String>,
-    since_day: &str,
+    track_changes: &str,
 ) -> Result<String> {
     SummaryHtml {
         chrome,
         view,
         prefix,
-        since_day,
+        track_changes,
     }
     .render()
     .map_err(crate::error::Error::render)
@@ -1275,7 +1275,7 @@ struct SummaryHtml<'a> {
     chrome: Chrome,
     view: &'a SummaryView,
     prefix: Option<String>,
-    since_day: &'a str,
+    track_changes: &'a str,
 }
 
 #[cfg(test)]

@@ -229,7 +229,7 @@ async fn since(
         Err(r) => return r,
     };
     match state
-        .blocking(move |_, store| summary::since(store, &slug, &when, until.as_ref()))
+        .blocking(move |state, store| state.since(store, &slug, &when, until.as_ref()))
         .await
     {
         Ok(summary) => json_response(StatusCode::OK, &summary),
@@ -406,6 +406,13 @@ fn if_match(headers: &HeaderMap) -> std::result::Result<Option<String>, Response
 /// Record an editor's update: the one write path of the API and the web
 /// editor. `expect` is the commit id the editor started from; `create_only`
 /// refuses an explainer that exists (`If-None-Match: *`).
+///
+/// Without `expect`, the update is a creation when the explainer has no
+/// version as the request is read: a creation that finds the explainer
+/// created by the time it commits (another creation won the race, in this
+/// server or another process) is [`Written::Exists`] (409), never a second
+/// first version. On an explainer that already existed when the request was
+/// read, it is [`Written::Unconditional`] (428), or `Exists` with `create_only`.
 pub(crate) fn write_update(
     state: &AppState,
     store: &Store,
@@ -416,6 +423,7 @@ pub(crate) fn write_update(
     editor: String,
 ) -> Result<Written> {
     let pending = pending(state, slug, update)?;
+    let found_new = expect.is_none() && newest_of(store, slug)?.is_none();
     // One writer at a time: "is it new?" and the commit are one step.
     let _writing = state
         .write_lock
@@ -436,7 +444,7 @@ pub(crate) fn write_update(
     }
     if let Some(newest) = history.last() {
         if expect.is_none() {
-            return Ok(if create_only {
+            return Ok(if create_only || found_new {
                 Written::Exists(newest.clone())
             } else {
                 Written::Unconditional(newest.clone())
@@ -469,7 +477,13 @@ pub(crate) fn write_update(
         kind: pending.kind,
         expect: expect.clone().map(VersionRef::Commit),
     };
-    let outcome = store.commit(slug, &document, &request);
+    // A creation is refused by the store itself if the explainer has a
+    // version when `main` moves (another process may commit meanwhile).
+    let outcome = if expect.is_none() {
+        store.create(slug, &document, &request)
+    } else {
+        store.commit(slug, &document, &request)
+    };
     let _ = store.take_notices();
     match outcome {
         Ok(CommitOutcome::Committed(v)) => {
@@ -477,9 +491,23 @@ pub(crate) fn write_update(
             Ok(Written::Created(v))
         }
         Ok(CommitOutcome::Unchanged(v)) => Ok(Written::Unchanged(v)),
+        Err(Error::Conflict {
+            expected: ConflictBase::Nothing,
+            newer: Newest::Version(newer),
+            ..
+        }) => Ok(Written::Exists(*newer)),
         Err(
             e @ (Error::Conflict { .. } | Error::NoSuchVersion { .. } | Error::BadInput { .. }),
         ) if expect.is_some() => stale(store, slug, expect.as_deref().unwrap_or_default(), &e),
+        Err(e) => Err(e),
+    }
+}
+
+/// The explainer's newest version, `None` when it has none.
+fn newest_of(store: &Store, slug: &Slug) -> Result<Option<Version>> {
+    match store.history(slug) {
+        Ok(history) => Ok(history.last().cloned()),
+        Err(Error::UnknownExplainer(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -497,7 +525,8 @@ pub(crate) enum Written {
         changes: Option<ChangeSet>,
         message: String,
     },
-    /// Created by someone else meanwhile (`If-None-Match: *`).
+    /// A creation that found the explainer created: by another creation
+    /// that won the race, or before the request (`If-None-Match: *`).
     Exists(Version),
     /// No `If-Match` on an existing explainer.
     Unconditional(Version),
@@ -555,9 +584,11 @@ async fn update(
             StatusCode::CONFLICT,
             "exists",
             &format!(
-                "the explainer was created meanwhile ({} by {}); nothing was written. Fetch it and send your update with If-Match",
+                "{location_slug} exists: {} ({}) by {}, {}, won; nothing was written. Fetch it and send your update with If-Match",
                 v.label(),
-                v.editor
+                v.short_id(),
+                v.editor,
+                v.updated.to_rfc3339()
             ),
             Some(serde_json::json!({ "newer": v })),
         ),

@@ -1,7 +1,8 @@
 //! The web editor (no JavaScript): `/edit/<slug>` and `/edit/` for a new
 //! explainer. Sign in with a token (a session cookie: `HttpOnly`,
-//! `SameSite=Strict`, `Secure` behind HTTPS); every form after sign-in carries
-//! the session's CSRF token. **Preview** shows the summary and the diff
+//! `SameSite=Strict`, `Secure` behind HTTPS; sessions survive restarts, see
+//! [`super::sessions`]); every form carries a CSRF token: the sign-in form a
+//! MAC of a pre-session cookie, the others the session's. **Preview** shows the summary and the diff
 //! readers would get; **Publish** records the update against the base version
 //! in a hidden field, through the API's write path, so a conflict shows the
 //! other editor's change and keeps the editor's text.
@@ -10,19 +11,17 @@
 // request, never on a hot path, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::time::{Duration, Instant};
-
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use rand::RngCore;
 use serde::Deserialize;
 
 use super::api::{self, Format, UpdateBody, Written};
-use super::{may_write, AppState, Session, Shared, MAX_BODY};
+use super::sessions::{constant_time_eq, Session, SESSION_LIFE, SIGN_IN_LIFE};
+use super::{may_write, AppState, Shared, MAX_BODY};
 use crate::diff;
 use crate::error::Error;
 use crate::model::{UpdateKind, VersionRef};
@@ -30,8 +29,8 @@ use crate::render::{highlight_views, Chrome, DiffHeader, DiffView, HighlightView
 use crate::slug::Slug;
 
 const COOKIE: &str = "redline_session";
-/// How long a sign-in lasts.
-const SESSION_LIFE: Duration = Duration::from_secs(12 * 60 * 60);
+/// The pre-session cookie of the sign-in form (login CSRF).
+const SIGN_IN_COOKIE: &str = "redline_sign_in";
 
 pub(super) fn routes() -> Router<Shared> {
     Router::new()
@@ -47,6 +46,7 @@ pub(super) fn routes() -> Router<Shared> {
 struct SignInPage {
     chrome: Chrome,
     next: String,
+    csrf: String,
     message: Option<String>,
 }
 
@@ -124,38 +124,79 @@ fn html(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
-fn random_hex() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The value of the request's cookie `name`.
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 /// The signed-in session named by the request's cookie, if still valid.
 fn session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    let id = cookies
-        .split(';')
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())?;
-    let mut sessions = state.sessions.lock().ok()?;
-    let session = sessions.get(&id)?.clone();
-    if session.created.elapsed() > SESSION_LIFE {
-        sessions.remove(&id);
-        return None;
-    }
-    Some(session)
+    let id = cookie(headers, COOKIE)?;
+    state.sessions.as_ref()?.find(id, state.tokens.as_ref()?)
 }
 
-fn sign_in_page(next: &str, message: Option<String>, status: StatusCode) -> Response {
-    html(
+/// Whether cookies set for this request's site must be `Secure`: behind
+/// HTTPS, as the proxy says or the base URL does.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"))
+        || state
+            .links
+            .base_url()
+            .is_some_and(|b| b.starts_with("https://"))
+}
+
+/// A `Set-Cookie` value for the editor's paths.
+fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/edit/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    ))
+    .ok()
+}
+
+/// The sign-in form, with its login-CSRF pair: a fresh random value in a
+/// cookie and its MAC in the form.
+fn sign_in_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    next: &str,
+    message: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let Some((nonce, csrf)) = state.sessions.as_ref().and_then(|s| s.sign_in_pair()) else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot make a sign-in form\n",
+        )
+            .into_response();
+    };
+    let mut r = html(
         status,
         &SignInPage {
             chrome: Chrome::standalone("Sign in to edit"),
             next: next.to_string(),
+            csrf,
             message,
         },
-    )
+    );
+    if let Some(v) = set_cookie(
+        SIGN_IN_COOKIE,
+        &nonce,
+        SIGN_IN_LIFE.as_secs(),
+        secure(state, headers),
+    ) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
 }
 
 /// A write-enabled server, or the page saying it is not.
@@ -176,6 +217,8 @@ struct SignInForm {
     token: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn sign_in(
@@ -192,6 +235,24 @@ async fn sign_in(
     } else {
         "/edit/".to_string()
     };
+    let (Some(sessions), Some(tokens)) = (state.sessions.as_ref(), state.tokens.as_ref()) else {
+        return (StatusCode::FORBIDDEN, "this server has no editors\n").into_response();
+    };
+    // Login CSRF: the form must come from a sign-in page this browser loaded.
+    let from_our_form =
+        cookie(&headers, SIGN_IN_COOKIE).is_some_and(|c| sessions.sign_in_valid(c, &form.csrf));
+    if !from_our_form {
+        return sign_in_page(
+            &state,
+            &headers,
+            &next,
+            Some(
+                "This sign-in form is stale or did not come from this site: sign in again here."
+                    .to_string(),
+            ),
+            StatusCode::FORBIDDEN,
+        );
+    }
     let token = form.token.trim().to_string();
     let checking = std::sync::Arc::clone(&state);
     let identity = tokio::task::spawn_blocking(move || {
@@ -202,38 +263,28 @@ async fn sign_in(
     .flatten();
     let Some(identity) = identity.filter(may_write) else {
         return sign_in_page(
+            &state,
+            &headers,
             &next,
             Some("That token is not an editor's token here.".to_string()),
             StatusCode::UNAUTHORIZED,
         );
     };
-    let id = random_hex();
-    if let Ok(mut sessions) = state.sessions.lock() {
-        sessions.retain(|_, s| s.created.elapsed() <= SESSION_LIFE);
-        sessions.insert(
-            id.clone(),
-            Session {
-                identity,
-                csrf: random_hex(),
-                created: Instant::now(),
-            },
-        );
-    }
-    let secure = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"))
-        || state
-            .links
-            .base_url()
-            .is_some_and(|b| b.starts_with("https://"));
-    let cookie = format!(
-        "{COOKIE}={id}; Path=/edit/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_LIFE.as_secs(),
-        if secure { "; Secure" } else { "" }
-    );
+    let id = match sessions.start(&identity, tokens) {
+        Ok(id) => id,
+        Err(e) => return super::error_response(&e),
+    };
+    let secure = secure(&state, &headers);
     let mut r = Redirect::to(&next).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
+    for v in [
+        set_cookie(COOKIE, &id, SESSION_LIFE.as_secs(), secure),
+        // The sign-in form's value is spent.
+        set_cookie(SIGN_IN_COOKIE, "", 0, secure),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
 }
@@ -251,24 +302,20 @@ async fn sign_out(
 ) -> Response {
     if let Some(session) = session(&state, &headers) {
         if csrf_matches(&session, &form.csrf) {
-            if let Ok(mut sessions) = state.sessions.lock() {
-                sessions.retain(|_, s| s.csrf != session.csrf);
+            if let (Some(sessions), Some(id)) = (&state.sessions, cookie(&headers, COOKIE)) {
+                sessions.end(id);
             }
         }
     }
     let mut r = Redirect::to("/edit/").into_response();
-    r.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static(
-            "redline_session=; Path=/edit/; HttpOnly; SameSite=Strict; Max-Age=0",
-        ),
-    );
+    if let Some(v) = set_cookie(COOKIE, "", 0, secure(&state, &headers)) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
     r
 }
 
 fn csrf_matches(session: &Session, given: &str) -> bool {
-    let (a, b) = (session.csrf.as_bytes(), given.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    constant_time_eq(session.csrf.as_bytes(), given.as_bytes())
 }
 
 async fn new_form(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -276,7 +323,7 @@ async fn new_form(State(state): State<Shared>, headers: HeaderMap) -> Response {
         return r;
     }
     let Some(session) = session(&state, &headers) else {
-        return sign_in_page("/edit/", None, StatusCode::OK);
+        return sign_in_page(&state, &headers, "/edit/", None, StatusCode::OK);
     };
     let mut page = EditPage::blank(&session, None);
     page.chrome = Chrome::standalone("New explainer");
@@ -296,7 +343,13 @@ async fn edit_form(
         return (StatusCode::NOT_FOUND, "no such explainer\n").into_response();
     };
     let Some(session) = session(&state, &headers) else {
-        return sign_in_page(&format!("/edit/{slug}"), None, StatusCode::OK);
+        return sign_in_page(
+            &state,
+            &headers,
+            &format!("/edit/{slug}"),
+            None,
+            StatusCode::OK,
+        );
     };
     let loading = slug.clone();
     let newest = state
@@ -380,6 +433,8 @@ async fn handle(
     let Some(session) = session(&state, &headers) else {
         let next = path_slug.map_or("/edit/".to_string(), |s| format!("/edit/{s}"));
         return sign_in_page(
+            &state,
+            &headers,
             &next,
             Some("Your session has ended: sign in again. Your text was not stored.".into()),
             StatusCode::UNAUTHORIZED,

@@ -19,6 +19,7 @@ mod api;
 mod editor;
 mod mirror;
 mod readers;
+mod sessions;
 pub mod tokens;
 
 use std::collections::HashMap;
@@ -82,13 +83,23 @@ struct PageCache {
     tip: Option<String>,
     pages: HashMap<String, Rendered>,
     explainers: HashMap<Slug, Arc<Mutex<ExplainerPages>>>,
+    windows: HashMap<Slug, Arc<WindowInputs>>,
+}
+
+/// What any window's summary of one explainer is computed from, read once per
+/// store tip: its history, every version's document and the sentence
+/// timeline. Summaries themselves are computed on every request.
+pub(crate) struct WindowInputs {
+    pub history: Vec<crate::model::Version>,
+    pub documents: Vec<crate::model::Document>,
+    pub sentences: crate::blame::SentenceTimeline,
 }
 
 /// A rendered page with its validator.
 #[derive(Clone)]
 pub(crate) struct Rendered {
     bytes: axum::body::Bytes,
-    etag: String,
+    etag: HeaderValue,
     immutable: bool,
     content_type: &'static str,
 }
@@ -104,19 +115,11 @@ pub(crate) struct AppState {
     mirror_of: Option<String>,
     /// The store's `main` tip as last read (`None`: no commit yet).
     tip: RwLock<Option<String>>,
-    cache: Mutex<PageCache>,
+    cache: RwLock<PageCache>,
     /// One writer at a time in this process (see the module docs).
     write_lock: Mutex<()>,
-    /// Browser sessions of the web editor: session id → who signed in.
-    sessions: Mutex<HashMap<String, Session>>,
-}
-
-/// A signed-in editor's browser session.
-#[derive(Clone)]
-pub(crate) struct Session {
-    identity: Identity,
-    csrf: String,
-    created: Instant,
+    /// Browser sessions of the web editor (a writable server's only).
+    sessions: Option<sessions::Sessions>,
 }
 
 type Shared = Arc<AppState>;
@@ -150,7 +153,7 @@ impl AppState {
 
     /// A cached page for the current tip.
     fn cached(&self, tip: &Option<String>, key: &str) -> Option<Rendered> {
-        let cache = self.cache.lock().ok()?;
+        let cache = self.cache.read().ok()?;
         if cache.tip != *tip {
             return None;
         }
@@ -158,7 +161,7 @@ impl AppState {
     }
 
     fn remember(&self, tip: &Option<String>, key: &str, page: &Rendered) {
-        if let Ok(mut cache) = self.cache.lock() {
+        if let Ok(mut cache) = self.cache.write() {
             if cache.tip != *tip {
                 *cache = PageCache {
                     tip: tip.clone(),
@@ -179,7 +182,7 @@ impl AppState {
         tip: &Option<String>,
         slug: &Slug,
     ) -> Result<Arc<Mutex<ExplainerPages>>> {
-        if let Ok(cache) = self.cache.lock() {
+        if let Ok(cache) = self.cache.read() {
             if cache.tip == *tip {
                 if let Some(pages) = cache.explainers.get(slug) {
                     return Ok(Arc::clone(pages));
@@ -188,7 +191,7 @@ impl AppState {
         }
         let history = store.history(slug)?;
         let pages = Arc::new(Mutex::new(ExplainerPages::load(store, slug, history)?));
-        if let Ok(mut cache) = self.cache.lock() {
+        if let Ok(mut cache) = self.cache.write() {
             if cache.tip != *tip {
                 *cache = PageCache {
                     tip: tip.clone(),
@@ -198,6 +201,72 @@ impl AppState {
             cache.explainers.insert(slug.clone(), Arc::clone(&pages));
         }
         Ok(pages)
+    }
+
+    /// One explainer's [`WindowInputs`] for `tip`, read once per tip.
+    pub(crate) fn window_inputs(
+        &self,
+        store: &Store,
+        tip: &Option<String>,
+        slug: &Slug,
+    ) -> Result<Arc<WindowInputs>> {
+        if let Ok(cache) = self.cache.read() {
+            if cache.tip == *tip {
+                if let Some(inputs) = cache.windows.get(slug) {
+                    return Ok(Arc::clone(inputs));
+                }
+            }
+        }
+        let history = store.history(slug)?;
+        let documents = history
+            .iter()
+            .map(|v| store.document_from_history(slug, v))
+            .collect::<Result<Vec<_>>>()?;
+        let sentences = crate::blame::load(store, slug, &history, Some(&documents))?;
+        let inputs = Arc::new(WindowInputs {
+            history,
+            documents,
+            sentences,
+        });
+        if let Ok(mut cache) = self.cache.write() {
+            if cache.tip != *tip {
+                *cache = PageCache {
+                    tip: tip.clone(),
+                    ..PageCache::default()
+                };
+            }
+            cache.windows.insert(slug.clone(), Arc::clone(&inputs));
+        }
+        Ok(inputs)
+    }
+
+    /// What changed in `slug` in the window `when`..`until`, as
+    /// [`crate::summary::since`] tells it, computed from the tip's
+    /// [`WindowInputs`] (no git or cache file read per request).
+    pub(crate) fn since(
+        &self,
+        store: &Store,
+        slug: &Slug,
+        when: &crate::model::VersionRef,
+        until: Option<&crate::model::VersionRef>,
+    ) -> Result<crate::summary::Summary> {
+        let tip = self.tip();
+        let inputs = self.window_inputs(store, &tip, slug)?;
+        let (base, head) = crate::summary::window_of(store, slug, &inputs.history, when, until)?;
+        let (Some(window), Some(documents)) = (
+            inputs.history.get(base..=head),
+            inputs.documents.get(base..=head),
+        ) else {
+            return Err(Error::UnknownExplainer(slug.to_string()));
+        };
+        let summary = crate::summary::summarize_with(slug, window, documents, &inputs.sentences)?;
+        Ok(crate::summary::Summary {
+            asked: match when {
+                crate::model::VersionRef::At(t) => Some(*t),
+                _ => None,
+            },
+            ..summary
+        })
     }
 
     /// Whether this server accepts writes at all.
@@ -223,6 +292,11 @@ fn state(config: &Config) -> Result<Shared> {
         None => Links::relative(),
     };
     let writable = tokens.is_some() && !config.read_only && config.mirror_of.is_none();
+    let sessions = if writable {
+        Some(sessions::Sessions::open(&config.store)?)
+    } else {
+        None
+    };
     Ok(Arc::new(AppState {
         store,
         links,
@@ -232,9 +306,9 @@ fn state(config: &Config) -> Result<Shared> {
         hook_secret: config.hook_secret.clone(),
         mirror_of: config.mirror_of.clone(),
         tip: RwLock::new(tip),
-        cache: Mutex::new(PageCache::default()),
+        cache: RwLock::new(PageCache::default()),
         write_lock: Mutex::new(()),
-        sessions: Mutex::new(HashMap::new()),
+        sessions,
     }))
 }
 
@@ -261,6 +335,9 @@ async fn healthz(State(state): State<Shared>) -> Response {
 
 /// One log line per request: method, path, status, time taken.
 async fn log_request(request: Request, next: Next) -> Response {
+    if !tracing::enabled!(target: "redline::serve", tracing::Level::INFO) {
+        return next.run(request).await;
+    }
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let started = Instant::now();
@@ -365,7 +442,13 @@ pub fn run(config: Config) -> Result<()> {
         mirror::prepare(&config.store, primary)?;
     }
     let state = state(&config)?;
+    // Blocking work is mostly CPU (rendering, summaries, git reads of a
+    // local store): a few threads per core keep both busy without the
+    // default's 512 threads thrashing on a small machine.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .max_blocking_threads((cores * 2).max(4))
         .enable_all()
         .build()
         .map_err(|e| Error::Render(format!("cannot start the server's runtime: {e}")))?;
@@ -444,12 +527,13 @@ pub(crate) fn page_response(headers: &HeaderMap, page: &Rendered) -> Response {
     } else {
         "public, no-cache"
     };
+    let etag = page.etag.as_bytes();
     let not_modified = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
-                .any(|t| t.trim() == page.etag || t.trim() == "*")
+                .any(|t| t.trim().as_bytes() == etag || t.trim() == "*")
         });
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
@@ -462,9 +546,7 @@ pub(crate) fn page_response(headers: &HeaderMap, page: &Rendered) -> Response {
         r
     };
     let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&page.etag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, page.etag.clone());
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),

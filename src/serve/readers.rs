@@ -1,10 +1,11 @@
 //! Readers' pages: the static site's URL scheme ([`Page`]), rendered by the
-//! page model once per store tip, plus `/<slug>/since?when=…&until=…`.
+//! page model once per store tip, plus any window's pages,
+//! `/<slug>/since?when=…&until=…` and `/<slug>/track-changes/?when=…&until=…`.
 
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -14,7 +15,6 @@ use crate::model::VersionRef;
 use crate::pages::{self, Page, TEMPLATE_VERSION};
 use crate::slug::Slug;
 use crate::store::Store;
-use crate::summary;
 
 const HTML: &str = "text/html; charset=utf-8";
 const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -48,12 +48,17 @@ pub(crate) async fn page(
             return Redirect::permanent(&format!("/{slug}/")).into_response();
         }
     }
-    if let Some(slug) = path
-        .strip_prefix('/')
-        .and_then(|p| p.strip_suffix("/since"))
-        .and_then(|s| Slug::new(s).ok())
-    {
-        return since_window(state, slug, query.0, &headers).await;
+    for (suffix, view) in [
+        ("/since", WindowView::Summary),
+        ("/track-changes/", WindowView::TrackChanges),
+    ] {
+        if let Some(slug) = path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_suffix(suffix))
+            .and_then(|s| Slug::new(s).ok())
+        {
+            return window_page(state, slug, view, query.0, &headers).await;
+        }
     }
     let Some(page) = Page::parse(path) else {
         return not_found();
@@ -89,11 +94,14 @@ fn not_found() -> Response {
 }
 
 /// The validator of pages rendered from `tip`.
-fn tip_etag(tip: &Option<String>) -> String {
-    format!(
-        "\"{}-t{TEMPLATE_VERSION}\"",
-        tip.as_deref().unwrap_or("empty")
-    )
+fn tip_etag(tip: &Option<String>) -> Result<HeaderValue> {
+    etag(tip.as_deref().unwrap_or("empty"))
+}
+
+/// A strong validator for pages made from `id` (a commit id) and the templates.
+fn etag(id: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{id}-t{TEMPLATE_VERSION}\""))
+        .map_err(|e| Error::Internal(format!("an ETag from {id:?}: {e}")))
 }
 
 /// Render one page from the store as of `tip` (`None`: no such page).
@@ -150,7 +158,7 @@ fn render(
                     .unwrap_or_default();
                 return Ok(Some(Rendered {
                     bytes: bytes.into(),
-                    etag: format!("\"{id}-t{TEMPLATE_VERSION}\""),
+                    etag: etag(&id)?,
                     immutable: true,
                     content_type,
                 }));
@@ -160,14 +168,29 @@ fn render(
     };
     Ok(Some(Rendered {
         bytes: bytes.into(),
-        etag: tip_etag(tip),
+        etag: tip_etag(tip)?,
         immutable: false,
         content_type,
     }))
 }
 
-/// `/<slug>/since?when=…[&until=…]`: a summary page for any window.
-async fn since_window(state: Shared, slug: Slug, window: Window, headers: &HeaderMap) -> Response {
+/// The pages of any window.
+#[derive(Debug, Clone, Copy)]
+enum WindowView {
+    /// `/<slug>/since?when=…[&until=…]`: the summary.
+    Summary,
+    /// `/<slug>/track-changes/?when=…[&until=…]`: the head text, changes marked.
+    TrackChanges,
+}
+
+/// A page of any window (see [`WindowView`]).
+async fn window_page(
+    state: Shared,
+    slug: Slug,
+    view: WindowView,
+    window: Window,
+    headers: &HeaderMap,
+) -> Response {
     let Some(when) = window.when.filter(|w| !w.trim().is_empty()) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -177,7 +200,10 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
             .into_response();
     };
     let tip = state.tip();
-    let key = format!("{slug}/since?{}", serde_json::json!([when, window.until]));
+    let key = format!(
+        "{slug}/{view:?}?{}",
+        serde_json::json!([when, window.until])
+    );
     if let Some(cached) = state.cached(&tip, &key) {
         return page_response(headers, &cached);
     }
@@ -185,13 +211,17 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
     let rendered = {
         let tip = tip.clone();
         state
-            .blocking(move |_, store| {
+            .blocking(move |state, store| {
                 let when: VersionRef = when.parse()?;
                 let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
-                let summary = summary::since(store, &slug, &when, until.as_ref())?;
+                let summary = state.since(store, &slug, &when, until.as_ref())?;
+                let page = match view {
+                    WindowView::Summary => pages::since_window(&summary)?,
+                    WindowView::TrackChanges => pages::track_changes_window(&summary)?,
+                };
                 Ok(Rendered {
-                    bytes: pages::since_window(&summary)?.into(),
-                    etag: tip_etag(&tip),
+                    bytes: page.into(),
+                    etag: tip_etag(&tip)?,
                     immutable: false,
                     content_type: HTML,
                 })

@@ -11,13 +11,12 @@
 //!
 //! A token reads `rl_<id>_<secret>`: the id picks one entry, whose argon2
 //! hash is checked against the whole token (argon2's comparison is
-//! constant-time). A token checked once is remembered for the life of the
-//! process by its argon2-independent fingerprint so a busy editor does not pay
-//! for argon2 on every request.
+//! constant-time). A token checked once is remembered (until the file
+//! changes) so a busy editor does not pay for argon2 on every request.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -79,47 +78,124 @@ pub struct Identity {
     pub name: String,
     /// What they may do.
     pub role: Role,
+    /// The token's public id (the `<id>` of `rl_<id>_<secret>`).
+    pub token_id: String,
 }
 
-/// The tokens a server accepts.
-pub struct Tokens {
+/// What identifies a version of the tokens file without reading it: a change
+/// of any (a rewrite renames a new file into place) means "read it again".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+            #[cfg(unix)]
+            inode: meta.ino(),
+        }
+    }
+}
+
+/// The entries in force and the file version they came from.
+struct Loaded {
     entries: Vec<TokenEntry>,
-    /// Tokens already checked, so argon2 runs once per token per process.
+    in_force: Stamp,
+    /// A file version found invalid, or `Some(None)` for a missing file:
+    /// already logged once; the entries in force stay.
+    refused: Option<Option<Stamp>>,
+}
+
+/// The tokens a server accepts: the tokens file, read again when it changes.
+///
+/// Each check first compares the file's modification time, size and inode
+/// with the version in force (one `stat`), so `redline token add` takes
+/// effect on the next request and a removed token stops working at once. A
+/// file that becomes invalid (or goes missing) is refused with one logged line
+/// naming the file and line; the last good set stays in force.
+pub struct Tokens {
+    path: PathBuf,
+    loaded: RwLock<Loaded>,
+    /// Tokens already checked, so argon2 runs once per token per file version.
     checked: Mutex<HashMap<String, Identity>>,
 }
 
 impl Tokens {
-    /// Read a tokens file; a missing or malformed file is an error naming it.
+    /// Read a tokens file; a missing or malformed file is an error naming it
+    /// (and the line).
     pub fn load(path: &Path) -> Result<Tokens> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: TokensFile = toml::from_str(&text).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
-        })?;
-        for entry in &file.token {
-            PasswordHash::new(&entry.hash).map_err(|e| Error::Config {
-                path: path.to_path_buf(),
-                message: format!(
-                    "token {:?} ({}): hash unreadable: {e}",
-                    entry.name, entry.id
-                ),
-            })?;
-        }
+        let (entries, in_force) = read(path)?;
         Ok(Tokens {
-            entries: file.token,
+            path: path.to_path_buf(),
+            loaded: RwLock::new(Loaded {
+                entries,
+                in_force,
+                refused: None,
+            }),
             checked: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Who `token` belongs to, or `None` for a token this file does not hold.
+    /// Read the file again if it changed since the version in force.
+    fn refresh(&self) {
+        let now = std::fs::metadata(&self.path).ok().map(|m| Stamp::of(&m));
+        let unchanged =
+            |loaded: &Loaded| now == Some(loaded.in_force) || loaded.refused == Some(now);
+        if self.loaded.read().map_or(true, |l| unchanged(&l)) {
+            return;
+        }
+        let Ok(mut loaded) = self.loaded.write() else {
+            return;
+        };
+        if unchanged(&loaded) {
+            return;
+        }
+        match read(&self.path) {
+            Ok((entries, in_force)) => {
+                *loaded = Loaded {
+                    entries,
+                    in_force,
+                    refused: None,
+                };
+                if let Ok(mut checked) = self.checked.lock() {
+                    checked.clear();
+                }
+                tracing::info!(
+                    target: "redline::serve",
+                    "read {} again: {} tokens",
+                    self.path.display(),
+                    loaded.entries.len()
+                );
+            }
+            Err(e) => {
+                tracing::error!(
+                    target: "redline::serve",
+                    "{e}; keeping the {} tokens read before",
+                    loaded.entries.len()
+                );
+                loaded.refused = Some(now);
+            }
+        }
+    }
+
+    /// Who `token` belongs to, or `None` for a token the file does not hold.
     pub fn identify(&self, token: &str) -> Option<Identity> {
+        self.refresh();
         if let Ok(checked) = self.checked.lock() {
             if let Some(identity) = checked.get(token) {
                 return Some(identity.clone());
             }
         }
         let id = token.strip_prefix("rl_")?.split('_').next()?;
-        let entry = self.entries.iter().find(|e| e.id == id)?;
+        let entry = self.entry(id)?;
         let hash = PasswordHash::new(&entry.hash).ok()?;
         Argon2::default()
             .verify_password(token.as_bytes(), &hash)
@@ -127,12 +203,61 @@ impl Tokens {
         let identity = Identity {
             name: entry.name.clone(),
             role: entry.role,
+            token_id: entry.id.clone(),
         };
         if let Ok(mut checked) = self.checked.lock() {
             checked.insert(token.to_string(), identity.clone());
         }
         Some(identity)
     }
+
+    /// The entry in force with public id `id` (the file is read again first
+    /// if it changed): what a browser session re-checks on every request.
+    pub fn current(&self, id: &str) -> Option<TokenEntry> {
+        self.refresh();
+        self.entry(id)
+    }
+
+    fn entry(&self, id: &str) -> Option<TokenEntry> {
+        let loaded = self.loaded.read().ok()?;
+        loaded.entries.iter().find(|e| e.id == id).cloned()
+    }
+}
+
+/// Read and check the tokens file, with the version read.
+fn read(path: &Path) -> Result<(Vec<TokenEntry>, Stamp)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let stamp = file
+        .metadata()
+        .map(|m| Stamp::of(&m))
+        .map_err(|e| Error::io(path, e))?;
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|e| Error::io(path, e))?;
+    let line_at = |offset: usize| {
+        text.get(..offset)
+            .map_or(1, |t| t.matches('\n').count() + 1)
+    };
+    let parsed: TokensFile = toml::from_str(&text).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        message: match e.span() {
+            Some(span) => format!("line {}: {}", line_at(span.start), e.message()),
+            None => e.message().to_string(),
+        },
+    })?;
+    for entry in &parsed.token {
+        PasswordHash::new(&entry.hash).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!(
+                "line {}: token {:?} ({}): hash unreadable: {e}",
+                text.find(entry.hash.as_str()).map_or(1, line_at),
+                entry.name,
+                entry.id
+            ),
+        })?;
+    }
+    Ok((parsed.token, stamp))
 }
 
 /// Add a token for `name` to the tokens file at `path` (created if absent) and
@@ -221,7 +346,8 @@ mod tests {
             tokens.identify(&jane),
             Some(Identity {
                 name: "Jane Doe".into(),
-                role: Role::Editor
+                role: Role::Editor,
+                token_id: jane[3..11].to_string(),
             })
         );
         assert_eq!(tokens.identify(&rita).map(|i| i.role), Some(Role::Reader));

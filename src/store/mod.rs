@@ -515,6 +515,20 @@ impl Store {
         self.commit_with(slug, document, request, TimeOrder::Append)
     }
 
+    /// [`Store::commit`] of a new explainer: refused with [`Error::Conflict`]
+    /// (from [`ConflictBase::Nothing`] to its newest version) when `slug` has a
+    /// version by the time `main` moves, so two creations never stack.
+    pub fn create(
+        &self,
+        slug: &Slug,
+        document: &Document,
+        request: &UpdateRequest,
+    ) -> Result<CommitOutcome> {
+        let same_content = |_: &str| false;
+        let text = crate::ingest::stored_text(document);
+        self.write_new(slug, &text, request, TimeOrder::Append, &same_content, true)
+    }
+
     /// [`Store::commit`], saying whether an `updated` older than the newest
     /// version is refused ([`TimeOrder::Append`], what `commit` does) or recorded.
     pub fn commit_with(
@@ -1050,6 +1064,19 @@ impl Store {
         order: TimeOrder,
         same_content: &dyn Fn(&str) -> bool,
     ) -> Result<CommitOutcome> {
+        self.write_new(slug, text, request, order, same_content, false)
+    }
+
+    /// [`Store::write`]; `new_only` refuses an explainer that has a version.
+    fn write_new(
+        &self,
+        slug: &Slug,
+        text: &str,
+        request: &UpdateRequest,
+        order: TimeOrder,
+        same_content: &dyn Fn(&str) -> bool,
+        new_only: bool,
+    ) -> Result<CommitOutcome> {
         if let Some(problem) = message::editor_problem(&request.editor) {
             return Err(Error::input(
                 slug.store_path(),
@@ -1081,6 +1108,13 @@ impl Store {
             let (tip, histories) = self.current()?;
             let versions: &[Version] = histories.get(slug).map_or(&[], Vec::as_slice);
             let head = versions.last();
+            if let (true, Some(h)) = (new_only, head) {
+                return Err(Error::Conflict {
+                    slug: slug.to_string(),
+                    expected: ConflictBase::Nothing,
+                    newer: Newest::Version(Box::new(h.clone())),
+                });
+            }
             if let Some(reference) = &request.expect {
                 let want = match &expected {
                     Some(v) => v.clone(),

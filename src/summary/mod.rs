@@ -154,31 +154,10 @@ pub fn since(
     until: Option<&VersionRef>,
 ) -> Result<Summary> {
     let history = store.history(slug)?;
-    let base_at = match when {
-        // Before the first version: start from v1 (see above).
-        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t).unwrap_or(0),
-        other => position(store, slug, &history, other)?,
-    };
-    let head_at = match until {
-        None => history.len().saturating_sub(1),
-        Some(reference) => position(store, slug, &history, reference)?,
-    };
+    let (base_at, head_at) = window_of(store, slug, &history, when, until)?;
     let (Some(base), Some(head)) = (history.get(base_at), history.get(head_at)) else {
         return Err(Error::UnknownExplainer(slug.to_string()));
     };
-    if head_at < base_at {
-        return Err(Error::bad_input(
-            "window",
-            "",
-            format!(
-                "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
-                head.label(),
-                head.updated.to_rfc3339(),
-                base.label(),
-                base.updated.to_rfc3339()
-            ),
-        ));
-    }
     let window = history.get(base_at..=head_at).unwrap_or(&[]);
     let base_doc = store.document_from_history(slug, base)?;
     let head_doc = if head_at == base_at {
@@ -196,6 +175,43 @@ pub fn since(
         },
         ..summary
     })
+}
+
+/// The window `when`..`until` of `history` (one explainer's, oldest first),
+/// as the indexes of its base and head: what [`since`] summarises.
+pub(crate) fn window_of(
+    store: &Store,
+    slug: &Slug,
+    history: &[Version],
+    when: &VersionRef,
+    until: Option<&VersionRef>,
+) -> Result<(usize, usize)> {
+    let base_at = match when {
+        // Before the first version: start from v1 (see above).
+        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t).unwrap_or(0),
+        other => position(store, slug, history, other)?,
+    };
+    let head_at = match until {
+        None => history.len().saturating_sub(1),
+        Some(reference) => position(store, slug, history, reference)?,
+    };
+    let (Some(base), Some(head)) = (history.get(base_at), history.get(head_at)) else {
+        return Err(Error::UnknownExplainer(slug.to_string()));
+    };
+    if head_at < base_at {
+        return Err(Error::bad_input(
+            "window",
+            "",
+            format!(
+                "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
+                head.label(),
+                head.updated.to_rfc3339(),
+                base.label(),
+                base.updated.to_rfc3339()
+            ),
+        ));
+    }
+    Ok((base_at, head_at))
 }
 
 /// Summarise a window whose documents are all in memory (the site builder reads
