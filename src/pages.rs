@@ -21,8 +21,6 @@
 //! <slug>/feed.xml                         Atom: the explainer's major updates
 //! ```
 
-use std::collections::HashMap;
-
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -38,6 +36,9 @@ use crate::slug::Slug;
 use crate::store::Store;
 use crate::summary::{self, Summary};
 
+mod folded;
+use folded::FoldedText;
+
 /// Bumped whenever templates or this module change what a page says, so a
 /// cached page (an HTTP `ETag`) is not reused across such a change.
 pub const TEMPLATE_VERSION: u32 = 1;
@@ -49,6 +50,8 @@ pub enum Page {
     Index,
     /// `feed.xml`: every explainer's major updates.
     SiteFeed,
+    /// `style.css`: the one stylesheet every page links to.
+    Stylesheet,
     /// `<slug>/index.html`.
     Explainer(Slug),
     /// `<slug>/changes.html`.
@@ -71,6 +74,7 @@ impl Page {
         match self {
             Page::Index => "index.html".to_string(),
             Page::SiteFeed => "feed.xml".to_string(),
+            Page::Stylesheet => "style.css".to_string(),
             Page::Explainer(s) => format!("{s}/index.html"),
             Page::Changelog(s) => format!("{s}/changes.html"),
             Page::Diff(s, n) => format!("{s}/diff/v{n}.html"),
@@ -104,6 +108,7 @@ impl Page {
         match parts.as_slice() {
             [""] | ["index.html"] => Some(Page::Index),
             ["feed.xml"] => Some(Page::SiteFeed),
+            ["style.css"] => Some(Page::Stylesheet),
             [s, ""] | [s, "index.html"] => slug(s).map(Page::Explainer),
             [s, "changes.html"] => slug(s).map(Page::Changelog),
             [s, "feed.xml"] => slug(s).map(Page::Feed),
@@ -118,7 +123,7 @@ impl Page {
     /// The explainer the page belongs to, if any.
     pub fn slug(&self) -> Option<&Slug> {
         match self {
-            Page::Index | Page::SiteFeed => None,
+            Page::Index | Page::SiteFeed | Page::Stylesheet => None,
             Page::Explainer(s)
             | Page::Changelog(s)
             | Page::Diff(s, _)
@@ -136,9 +141,14 @@ impl Page {
         matches!(self, Page::Diff(..))
     }
 
-    /// Whether the page is an Atom feed (else HTML).
+    /// Whether the page is an Atom feed.
     pub fn is_feed(&self) -> bool {
         matches!(self, Page::SiteFeed | Page::Feed(_))
+    }
+
+    /// Whether the page is the stylesheet (else HTML or a feed).
+    pub fn is_stylesheet(&self) -> bool {
+        matches!(self, Page::Stylesheet)
     }
 }
 
@@ -189,16 +199,24 @@ impl Links {
     fn href_in_feed(&self, feed: &Page, target: &Page) -> String {
         match &self.base_url {
             Some(base) => format!("{base}{}", target.path()),
-            None => {
-                let path = target.path();
-                match feed.slug() {
-                    Some(slug) => path
-                        .strip_prefix(&format!("{slug}/"))
-                        .map(str::to_string)
-                        .unwrap_or(path),
-                    None => path,
-                }
-            }
+            None => relative_href(&feed.path(), &target.path()),
+        }
+    }
+
+    /// The links of the page at `page`: every URL that page writes.
+    pub fn on(&self, page: &Page) -> PageLinks {
+        PageLinks {
+            from: page.path(),
+            slug: page.slug().cloned(),
+        }
+    }
+
+    /// The links of `/<slug>/since?when=…`, a summary of any window served
+    /// beside the explainer's changelog (not a page of the static site).
+    pub fn on_since_window(&self, slug: &Slug) -> PageLinks {
+        PageLinks {
+            from: format!("{slug}/since"),
+            slug: Some(slug.clone()),
         }
     }
 
@@ -219,10 +237,120 @@ impl Links {
     }
 }
 
+/// Every URL one page of the site writes, relative to that page (so the site
+/// works from any folder and from `file://`), taken from [`Page::path`]:
+/// templates ask it (`{{ links.changelog() }}`) instead of spelling paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The page's own path from the root.
+    from: String,
+    /// The explainer the page belongs to (none for the site's own pages).
+    slug: Option<Slug>,
+}
+
+impl PageLinks {
+    /// The href of `target` from this page.
+    pub fn to(&self, target: &Page) -> String {
+        relative_href(&self.from, &target.path())
+    }
+
+    /// A page of this page's explainer; the site index for the site's own pages.
+    fn of_explainer(&self, page: impl FnOnce(Slug) -> Page) -> String {
+        match &self.slug {
+            Some(slug) => self.to(&page(slug.clone())),
+            None => self.home(),
+        }
+    }
+
+    /// The site index.
+    pub fn home(&self) -> String {
+        self.to(&Page::Index)
+    }
+
+    /// The site-wide feed.
+    pub fn site_feed(&self) -> String {
+        self.to(&Page::SiteFeed)
+    }
+
+    /// The site's stylesheet.
+    pub fn stylesheet(&self) -> String {
+        self.to(&Page::Stylesheet)
+    }
+
+    /// The explainer's page (its newest text).
+    pub fn explainer(&self) -> String {
+        self.of_explainer(Page::Explainer)
+    }
+
+    /// The explainer's list of every update.
+    pub fn changelog(&self) -> String {
+        self.of_explainer(Page::Changelog)
+    }
+
+    /// The explainer's feed (the site feed for the site's own pages).
+    pub fn feed(&self) -> String {
+        match &self.slug {
+            Some(slug) => self.to(&Page::Feed(slug.clone())),
+            None => self.site_feed(),
+        }
+    }
+
+    /// The explainer's diff page of version `number` (v(N-1) → vN).
+    pub fn diff(&self, number: &usize) -> String {
+        self.of_explainer(|s| Page::Diff(s, *number))
+    }
+
+    /// The explainer's blame page of version `number`.
+    pub fn blame(&self, number: &usize) -> String {
+        self.of_explainer(|s| Page::Blame(s, *number))
+    }
+
+    /// The explainer's since page of `day`.
+    pub fn since(&self, day: &NaiveDate) -> String {
+        self.of_explainer(|s| Page::Since(s, *day))
+    }
+
+    /// The explainer's track-changes page of `day`.
+    pub fn track_changes(&self, day: &NaiveDate) -> String {
+        self.of_explainer(|s| Page::TrackChanges(s, *day))
+    }
+
+    /// Another explainer's page (from the site index).
+    pub fn explainer_of(&self, slug: &Slug) -> String {
+        self.to(&Page::Explainer(slug.clone()))
+    }
+
+    /// Another explainer's list of updates (from the site index).
+    pub fn changelog_of(&self, slug: &Slug) -> String {
+        self.to(&Page::Changelog(slug.clone()))
+    }
+}
+
+/// How a page at `from` refers to `to` (both paths from the site's root):
+/// up out of the folders they do not share, then down.
+fn relative_href(from: &str, to: &str) -> String {
+    let mut from_dirs: Vec<&str> = from.split('/').collect();
+    from_dirs.pop();
+    let mut to_dirs: Vec<&str> = to.split('/').collect();
+    let file = to_dirs.pop().unwrap_or_default();
+    let shared = from_dirs
+        .iter()
+        .zip(&to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - shared);
+    for dir in &to_dirs[shared..] {
+        href.push_str(dir);
+        href.push('/');
+    }
+    href.push_str(file);
+    href
+}
+
 /// One line of the site index.
 #[derive(Debug, Clone)]
 pub struct ListedExplainer {
-    slug: String,
+    slug: Slug,
     title: String,
     versions: usize,
     latest: VersionView,
@@ -245,17 +373,26 @@ pub struct FeedEntry {
 
 /// The site index page.
 pub fn index(explainers: &[ListedExplainer]) -> Result<String> {
+    let links = Links::relative().on(&Page::Index);
     SiteIndex {
         chrome: Chrome {
             title: "Explainers".to_string(),
             home: None,
             explainer: None,
-            feed: Some("feed.xml".to_string()),
+            feed: Some(links.site_feed()),
+            stylesheet: Some(links.stylesheet()),
         },
         explainers,
+        links,
     }
     .render()
     .map_err(Error::render)
+}
+
+/// The stylesheet every page of the site links to (once per site, not in
+/// every page; a page written on its own carries it inline instead).
+pub fn stylesheet() -> Result<String> {
+    Stylesheet.render().map_err(Error::render)
 }
 
 /// The site-wide Atom feed of every explainer's major updates, given each
@@ -272,6 +409,7 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
             .cmp(&a.updated_at)
             .then_with(|| a.id.cmp(&b.id))
     });
+    entries.truncate(FEED_ENTRIES);
     AtomFeed {
         id: format!("tag:{},2025:site", links.tag_authority()),
         title: "All explainer updates".to_string(),
@@ -289,10 +427,24 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
     .map_err(Error::render)
 }
 
-/// Summaries keyed by (base, head) version numbers, computed at most once each
-/// from the documents already in memory.
+/// The latest few summaries, keyed by (base, head) version numbers, so pages
+/// of one window rendered together (a since page, its track-changes page, the
+/// explainer's box) compute it once. Bounded: a summary holds the whole text
+/// of its window, and a long-lived explainer (the service) must not keep one
+/// per page it ever rendered.
+#[derive(Default)]
 struct Summaries {
-    cache: HashMap<(usize, usize), Summary>,
+    /// Oldest first.
+    recent: Vec<((usize, usize), Summary)>,
+}
+
+/// How many summaries [`Summaries`] keeps.
+const KEPT_SUMMARIES: usize = 4;
+
+impl Summaries {
+    fn get(&self, key: (usize, usize)) -> Option<&Summary> {
+        self.recent.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
+    }
 }
 
 /// One explainer's pages: its history and every version's document read once;
@@ -340,9 +492,7 @@ impl ExplainerPages {
             documents,
             title,
             since_days,
-            summaries: Summaries {
-                cache: HashMap::new(),
-            },
+            summaries: Summaries::default(),
             sentences,
         })
     }
@@ -388,14 +538,14 @@ impl ExplainerPages {
             Page::Since(_, day) => self.since(*day),
             Page::TrackChanges(_, day) => self.track_changes(*day),
             Page::Feed(_) => self.feed(links).map(Some),
-            Page::Index | Page::SiteFeed => Ok(None),
+            Page::Index | Page::SiteFeed | Page::Stylesheet => Ok(None),
         }
     }
 
     /// The explainer's line on the index page.
     pub fn listing(&self) -> ListedExplainer {
         ListedExplainer {
-            slug: self.slug.to_string(),
+            slug: self.slug.clone(),
             title: self.title.clone(),
             versions: self.history.len(),
             latest: VersionView::new(self.latest()),
@@ -414,7 +564,7 @@ impl ExplainerPages {
 
     fn summary(&mut self, base: usize, head: usize) -> Result<&Summary> {
         let key = (base, head);
-        if !self.summaries.cache.contains_key(&key) {
+        if self.summaries.get(key).is_none() {
             let range = base.saturating_sub(1)..head;
             let (Some(window), Some(documents)) =
                 (self.history.get(range.clone()), self.documents.get(range))
@@ -425,16 +575,18 @@ impl ExplainerPages {
                 )));
             };
             let summary = summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
-            self.summaries.cache.insert(key, summary);
+            if self.summaries.recent.len() == KEPT_SUMMARIES {
+                self.summaries.recent.remove(0);
+            }
+            self.summaries.recent.push((key, summary));
         }
         self.summaries
-            .cache
-            .get(&key)
+            .get(key)
             .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
     }
 
-    /// `<slug>/diff/vN.html`: v(N-1) → vN. A major update's step summary
-    /// (needed for its feed entry) already holds that diff, so it is reused.
+    /// `<slug>/diff/vN.html`: v(N-1) → vN. A step summary still at hand
+    /// (a feed entry's) already holds that diff, so it is reused.
     pub fn diff(&mut self, number: usize) -> Result<Option<String>> {
         if number < 2 || number > self.history.len() {
             return Ok(None);
@@ -443,23 +595,25 @@ impl ExplainerPages {
         let previous = self.history[i - 1].clone();
         let header = DiffHeader::between(self.documents[i].meta.title.clone(), &previous, &version);
         let computed: ChangeSet;
-        let changes = if version.kind == UpdateKind::Major {
-            &self.summary(number - 1, number)?.changes
-        } else {
-            computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
-            &computed
+        let changes = match self.summaries.get((number - 1, number)) {
+            Some(summary) => &summary.changes,
+            None => {
+                computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
+                &computed
+            }
         };
         let view = DiffView::new(changes, &header);
+        let links = self.links_on(Page::Diff(self.slug.clone(), number));
         let chrome = page_chrome(
             &format!(
                 "{}: what changed on {}",
                 self.title,
                 render::long_date(&version.updated)
             ),
-            "../../",
+            &links,
             &self.title,
         );
-        render::diff_page(&view, chrome, Some("../".to_string())).map(Some)
+        render::diff_page(&view, chrome, Some(links)).map(Some)
     }
 
     /// `<slug>/blame/vN.html`: vN's text, each paragraph with its last change.
@@ -471,12 +625,19 @@ impl ExplainerPages {
             return Ok(None);
         };
         let blame = crate::blame::blame_in(&self.sentences, &self.history, version, document)?;
+        let links = self.links_on(Page::Blame(self.slug.clone(), number));
         let chrome = page_chrome(
             &format!("{}: who changed what", self.title),
-            "../../",
+            &links,
             &self.title,
         );
-        crate::blame::render::blame_page(&blame, chrome).map(Some)
+        crate::blame::render::blame_page(&blame, chrome, links).map(Some)
+    }
+
+    /// The links of one of this explainer's pages (pages link relatively, so
+    /// they do not depend on a base URL).
+    fn links_on(&self, page: Page) -> PageLinks {
+        Links::relative().on(&page)
     }
 
     /// The version current at the start of `day`, if one existed then.
@@ -493,17 +654,17 @@ impl ExplainerPages {
         let head = self.history.len();
         let title = self.title.clone();
         let summary = self.summary(base, head)?;
-        let mut view = SummaryView::new(summary);
+        let mut view = since_view(summary);
         // Summaries are shared between pages; this page answers "since <day>".
         view.asked = AskedView::new(&start, &view.base);
         let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
+        let links = self.links_on(Page::Since(self.slug.clone(), day));
         let chrome = page_chrome(
             &format!("{title}: what changed since {since}"),
-            "../../",
+            &links,
             &title,
         );
-        let day = day.format("%Y-%m-%d").to_string();
-        render::summary_page(&view, chrome, Some("../".to_string()), &day).map(Some)
+        render::summary_page(&view, chrome, Some(links), Some(day)).map(Some)
     }
 
     /// `<slug>/track-changes/YYYY-MM-DD.html`: the newest text with the changes
@@ -514,19 +675,20 @@ impl ExplainerPages {
         };
         let head = self.history.len();
         let title = self.title.clone();
-        let day = day.format("%Y-%m-%d").to_string();
+        let links = self.links_on(Page::TrackChanges(self.slug.clone(), day));
         let summary = self.summary(base, head)?;
         TrackChanges {
             chrome: page_chrome(
-                &format!("{title}: changes marked since {day}"),
-                "../../",
+                &format!("{title}: changes marked since {}", day.format("%Y-%m-%d")),
+                &links,
                 &title,
             ),
             title: &title,
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
-            day: &day,
-            body: TrackedText::new(&summary.changes.spans),
+            day,
+            body: FoldedText::new(TrackedText::new(&summary.changes.spans)),
+            links,
         }
         .render()
         .map(Some)
@@ -546,15 +708,17 @@ impl ExplainerPages {
                         .since_days
                         .iter()
                         .any(|(d, _, _)| *d == day)
-                        .then(|| render::day(&v.updated)),
+                        .then_some(day),
                     version: VersionView::new(v),
                 }
             })
             .collect();
+        let links = self.links_on(Page::Changelog(self.slug.clone()));
         Changelog {
-            chrome: page_chrome(&format!("{}: all updates", self.title), "../", &self.title),
+            chrome: page_chrome(&format!("{}: all updates", self.title), &links, &self.title),
             title: &self.title,
             versions: &versions,
+            links,
         }
         .render()
         .map_err(Error::render)
@@ -593,18 +757,20 @@ impl ExplainerPages {
                     highlights,
                     more,
                     updates: summary.updates.iter().map(VersionView::new).collect(),
-                    since_page: day.format("%Y-%m-%d").to_string(),
+                    since: day,
                 })
             }
             None => None,
         };
         let newest = &self.documents[self.documents.len() - 1];
+        let links = self.links_on(Page::Explainer(self.slug.clone()));
         ExplainerPage {
             chrome: Chrome {
                 title: self.title.clone(),
-                home: Some("../index.html".to_string()),
+                home: Some(links.home()),
                 explainer: None,
-                feed: Some("feed.xml".to_string()),
+                feed: Some(links.feed()),
+                stylesheet: Some(links.stylesheet()),
             },
             title: &self.title,
             publisher: newest.meta.publisher.as_deref(),
@@ -615,22 +781,26 @@ impl ExplainerPages {
             latest: VersionView::new(self.latest()),
             whats_new,
             body: RenderedMarkdown::from_markdown(&newest.body),
+            links,
         }
         .render()
         .map_err(Error::render)
     }
 
-    /// One Atom entry per major update, newest first.
+    /// One Atom entry per major update, newest first: the latest
+    /// [`FEED_ENTRIES`] (the changelog lists them all).
     pub fn feed_entries(&mut self) -> Result<Vec<FeedEntry>> {
         let majors: Vec<Version> = self
             .history
             .iter()
+            .rev()
             .filter(|v| v.kind == UpdateKind::Major)
+            .take(FEED_ENTRIES)
             .cloned()
             .collect();
         let mut entries = Vec::new();
-        for version in majors.iter().rev() {
-            let highlights: Vec<HighlightView> = if version.number > 1 {
+        for version in &majors {
+            let mut highlights: Vec<HighlightView> = if version.number > 1 {
                 self.summary(version.number - 1, version.number)?
                     .highlights
                     .iter()
@@ -643,7 +813,15 @@ impl ExplainerPages {
             } else {
                 Vec::new()
             };
-            entries.push(feed_entry(&self.slug, &self.title, version, highlights)?);
+            let more = highlights.len().saturating_sub(FEED_HIGHLIGHTS);
+            highlights.truncate(FEED_HIGHLIGHTS);
+            entries.push(feed_entry(
+                &self.slug,
+                &self.title,
+                version,
+                highlights,
+                more,
+            )?);
         }
         Ok(entries)
     }
@@ -689,11 +867,13 @@ fn feed_entry(
     title: &str,
     version: &Version,
     highlights: Vec<HighlightView>,
+    more: usize,
 ) -> Result<FeedEntry> {
     let view = VersionView::new(version);
     let content = FeedEntryContent {
         version: &view,
         highlights: &highlights,
+        more,
     }
     .render()
     .map_err(Error::render)?;
@@ -718,15 +898,37 @@ fn feed_entry(
 /// `<slug>/since?when=…&until=…`: what changed in any window (a summary page
 /// one level below the root, beside `changes.html`).
 pub fn since_window(summary: &Summary) -> Result<String> {
-    let view = SummaryView::new(summary);
+    let view = since_view(summary);
     let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
+    let links = Links::relative().on_since_window(&summary.slug);
     let chrome = page_chrome(
         &format!("{}: what changed since {since}", summary.title),
-        "../",
+        &links,
         &summary.title,
     );
-    let day = render::day(&summary.asked.unwrap_or(summary.base.updated));
-    render::summary_page(&view, chrome, Some(String::new()), &day)
+    let day = summary.asked.unwrap_or(summary.base.updated).date_naive();
+    render::summary_page(&view, chrome, Some(links), Some(day))
+}
+
+/// How many items (highlights, other changes, changes added and later
+/// removed) a since page lists one by one; past it, the page lists the top
+/// highlights and counts the rest by section, linking to the track-changes
+/// page where every change is marked in the text.
+pub const SINCE_LISTED: usize = 60;
+
+/// A since page's view of `summary`: every change listed, or, past
+/// [`SINCE_LISTED`] items, the short form (as `redline since` prints it).
+fn since_view(summary: &Summary) -> SummaryView {
+    let all = SummaryView::new(summary);
+    let listed = all.highlights.len()
+        + all.more_highlights.len()
+        + all.withdrawn.len()
+        + all.others.iter().map(|g| g.changes.len()).sum::<usize>();
+    if listed > SINCE_LISTED {
+        SummaryView::with_detail(summary, render::Detail::Short)
+    } else {
+        all
+    }
 }
 
 /// Midnight UTC at the start of `day` (as a reader's "since 4 March" means).
@@ -744,17 +946,18 @@ fn base_at(history: &[Version], when: &DateTime<FixedOffset>) -> Option<usize> {
         .map(|v| v.number)
 }
 
-fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
-    // From a page two levels down (`../../` to the root) the explainer is `../`.
-    let to_explainer = root.strip_prefix("../").unwrap_or("");
+/// The chrome of an explainer's page below its own: links home, to the
+/// explainer and to its feed.
+fn page_chrome(page_title: &str, links: &PageLinks, explainer: &str) -> Chrome {
     Chrome {
         title: page_title.to_string(),
-        home: Some(format!("{root}index.html")),
+        home: Some(links.home()),
         explainer: Some(Crumb {
-            href: format!("{to_explainer}index.html"),
+            href: links.explainer(),
             text: explainer.to_string(),
         }),
-        feed: Some(format!("{to_explainer}feed.xml")),
+        feed: Some(links.feed()),
+        stylesheet: Some(links.stylesheet()),
     }
 }
 
@@ -762,11 +965,25 @@ fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
 // Templates.
 
 #[derive(Template)]
+#[template(path = "style.css", escape = "none")]
+struct Stylesheet;
+
+#[derive(Template)]
 #[template(path = "index.html")]
 struct SiteIndex<'a> {
     chrome: Chrome,
     explainers: &'a [ListedExplainer],
+    links: PageLinks,
 }
+
+/// How many entries a feed carries: the latest major updates (an explainer's
+/// own, or the whole site's), as feed readers expect a bounded feed; every
+/// update stays on the changelog and its diff page.
+pub const FEED_ENTRIES: usize = 20;
+
+/// How many highlights a feed entry quotes; it counts the rest, which the
+/// update's diff page (the entry's link) shows.
+pub const FEED_HIGHLIGHTS: usize = 10;
 
 /// How many highlights the explainer page's box shows before linking to the rest.
 const BOX_HIGHLIGHTS: usize = 5;
@@ -784,8 +1001,8 @@ struct WhatsNew {
     /// Highlights left out of the box.
     more: usize,
     updates: Vec<VersionView>,
-    /// The since page of the same window: `since/<day>.html`.
-    since_page: String,
+    /// The day of the since page of the same window.
+    since: NaiveDate,
 }
 
 #[derive(Template)]
@@ -798,11 +1015,13 @@ struct ExplainerPage<'a> {
     latest: VersionView,
     whats_new: Option<WhatsNew>,
     body: RenderedMarkdown,
+    links: PageLinks,
 }
 
 struct ChangelogEntry {
     version: VersionView,
-    since: Option<String>,
+    /// The day of the since page starting at this update's day, if it has one.
+    since: Option<NaiveDate>,
 }
 
 #[derive(Template)]
@@ -811,6 +1030,7 @@ struct Changelog<'a> {
     chrome: Chrome,
     title: &'a str,
     versions: &'a [ChangelogEntry],
+    links: PageLinks,
 }
 
 #[derive(Template)]
@@ -820,8 +1040,9 @@ struct TrackChanges<'a> {
     title: &'a str,
     base: VersionView,
     head: VersionView,
-    day: &'a str,
-    body: TrackedText,
+    day: NaiveDate,
+    body: FoldedText,
+    links: PageLinks,
 }
 
 #[derive(Template)]
@@ -840,6 +1061,8 @@ struct AtomFeed<'a> {
 struct FeedEntryContent<'a> {
     version: &'a VersionView,
     highlights: &'a [HighlightView],
+    /// Highlights left out (the entry's link shows them all).
+    more: usize,
 }
 
 #[cfg(test)]
@@ -859,6 +1082,7 @@ mod tests {
         for page in [
             Page::Index,
             Page::SiteFeed,
+            Page::Stylesheet,
             Page::Explainer(s.clone()),
             Page::Changelog(s.clone()),
             Page::Diff(s.clone(), 12),

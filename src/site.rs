@@ -84,28 +84,26 @@ pub fn build_with(
         ProgressBar::hidden()
     };
 
-    // Explainers are independent: build them on every core. A git repository
-    // handle cannot be shared between threads, so each worker opens the store.
+    // Explainers are independent: build them on every core, all reading the
+    // one `Store` (it is `Send + Sync` and pools its git handles).
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(histories.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let store_path = store.path();
     // One unreadable explainer is left out (and reported), not a failure for all.
     type Built = std::result::Result<BuiltExplainer, String>;
     let outcomes: Vec<Result<Vec<(usize, Built)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
-                    let store = Store::open(store_path)?;
                     let mut built = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((slug, history)) = histories.get(i) else {
                             break;
                         };
-                        match build_explainer(&store, slug, history, out_dir, links) {
+                        match build_explainer(store, slug, history, out_dir, links) {
                             Ok(explainer) => built.push((i, Ok(explainer))),
                             Err(e @ Error::Input { .. }) => built.push((i, Err(e.to_string()))),
                             Err(e) => {
@@ -143,6 +141,8 @@ pub fn build_with(
     let mut site_entries = Vec::new();
     let mut site_pages = Written::default();
     let mut site_feeds = Written::default();
+    // Not a page: counted in no total, but listed in the manifest.
+    let mut stylesheet = Written::default();
     let mut written = Vec::new();
     for (_, explainer) in built {
         let explainer = match explainer {
@@ -168,6 +168,12 @@ pub fn build_with(
     )?;
     write(
         out_dir,
+        &Page::Stylesheet.path(),
+        &pages::stylesheet()?,
+        &mut stylesheet,
+    )?;
+    write(
+        out_dir,
         &Page::SiteFeed.path(),
         &pages::site_feed(links, site_entries)?,
         &mut site_feeds,
@@ -176,6 +182,7 @@ pub fn build_with(
     report.feeds += site_feeds.count;
     written.extend(site_pages.paths);
     written.extend(site_feeds.paths);
+    written.extend(stylesheet.paths);
     // Only after every page is in place: remove what no longer exists.
     report.removed = output::finish(out_dir, &written)?;
     Ok(report)

@@ -103,7 +103,13 @@ fn render(
     tip: &Option<String>,
     page: &Page,
 ) -> Result<Option<Rendered>> {
-    let content_type = if page.is_feed() { ATOM } else { HTML };
+    let content_type = if page.is_feed() {
+        ATOM
+    } else if page.is_stylesheet() {
+        "text/css; charset=utf-8"
+    } else {
+        HTML
+    };
     let whole_site = || -> Result<Vec<Arc<std::sync::Mutex<pages::ExplainerPages>>>> {
         let mut all = Vec::new();
         for slug in store.histories()?.keys() {
@@ -125,6 +131,7 @@ fn render(
             }
             pages::index(&listed)?
         }
+        Page::Stylesheet => pages::stylesheet()?,
         Page::SiteFeed => {
             let mut entries = Vec::new();
             for p in whole_site()? {
