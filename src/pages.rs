@@ -21,6 +21,8 @@
 //! <slug>/feed.xml                         Atom: the explainer's major updates
 //! ```
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -431,19 +433,35 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
 /// of one window rendered together (a since page, its track-changes page, the
 /// explainer's box) compute it once. Bounded: a summary holds the whole text
 /// of its window, and a long-lived explainer (the service) must not keep one
-/// per page it ever rendered.
+/// per page it ever rendered. Behind a lock, so one explainer's pages can be
+/// rendered on several threads at once.
 #[derive(Default)]
 struct Summaries {
     /// Oldest first.
-    recent: Vec<((usize, usize), Summary)>,
+    recent: Mutex<Vec<((usize, usize), Arc<Summary>)>>,
 }
 
 /// How many summaries [`Summaries`] keeps.
 const KEPT_SUMMARIES: usize = 4;
 
 impl Summaries {
-    fn get(&self, key: (usize, usize)) -> Option<&Summary> {
-        self.recent.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
+    fn get(&self, key: (usize, usize)) -> Option<Arc<Summary>> {
+        // A panic elsewhere cannot leave the list half-changed: use it as is.
+        let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        recent
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| Arc::clone(s))
+    }
+
+    fn keep(&self, key: (usize, usize), summary: Arc<Summary>) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if !recent.iter().any(|(k, _)| *k == key) {
+            if recent.len() == KEPT_SUMMARIES {
+                recent.remove(0);
+            }
+            recent.push((key, summary));
+        }
     }
 }
 
@@ -526,7 +544,7 @@ impl ExplainerPages {
 
     /// Render one of this explainer's pages; `None` when it has no such page
     /// (a diff of a version it does not have, a day before its first version).
-    pub fn render(&mut self, links: &Links, page: &Page) -> Result<Option<String>> {
+    pub fn render(&self, links: &Links, page: &Page) -> Result<Option<String>> {
         if page.slug() != Some(&self.slug) {
             return Ok(None);
         }
@@ -562,40 +580,42 @@ impl ExplainerPages {
         &self.history[self.history.len() - 1]
     }
 
-    fn summary(&mut self, base: usize, head: usize) -> Result<&Summary> {
+    fn summary(&self, base: usize, head: usize) -> Result<Arc<Summary>> {
         let key = (base, head);
-        if self.summaries.get(key).is_none() {
-            let range = base.saturating_sub(1)..head;
-            let (Some(window), Some(documents)) =
-                (self.history.get(range.clone()), self.documents.get(range))
-            else {
-                return Err(Error::Render(format!(
-                    "{}: no versions v{base}..v{head}",
-                    self.slug
-                )));
-            };
-            let summary = summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
-            if self.summaries.recent.len() == KEPT_SUMMARIES {
-                self.summaries.recent.remove(0);
-            }
-            self.summaries.recent.push((key, summary));
+        if let Some(summary) = self.summaries.get(key) {
+            return Ok(summary);
         }
-        self.summaries
-            .get(key)
-            .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
+        let range = base.saturating_sub(1)..head;
+        let (Some(window), Some(documents)) =
+            (self.history.get(range.clone()), self.documents.get(range))
+        else {
+            return Err(Error::Render(format!(
+                "{}: no versions v{base}..v{head}",
+                self.slug
+            )));
+        };
+        let summary = Arc::new(summary::summarize_with(
+            &self.slug,
+            window,
+            documents,
+            &self.sentences,
+        )?);
+        self.summaries.keep(key, Arc::clone(&summary));
+        Ok(summary)
     }
 
     /// `<slug>/diff/vN.html`: v(N-1) → vN. A step summary still at hand
     /// (a feed entry's) already holds that diff, so it is reused.
-    pub fn diff(&mut self, number: usize) -> Result<Option<String>> {
+    pub fn diff(&self, number: usize) -> Result<Option<String>> {
         if number < 2 || number > self.history.len() {
             return Ok(None);
         }
         let (i, version) = (number - 1, self.history[number - 1].clone());
         let previous = self.history[i - 1].clone();
         let header = DiffHeader::between(self.documents[i].meta.title.clone(), &previous, &version);
+        let step = self.summaries.get((number - 1, number));
         let computed: ChangeSet;
-        let changes = match self.summaries.get((number - 1, number)) {
+        let changes = match &step {
             Some(summary) => &summary.changes,
             None => {
                 computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
@@ -647,14 +667,14 @@ impl ExplainerPages {
     }
 
     /// `<slug>/since/YYYY-MM-DD.html`: what changed since the start of `day`.
-    pub fn since(&mut self, day: NaiveDate) -> Result<Option<String>> {
+    pub fn since(&self, day: NaiveDate) -> Result<Option<String>> {
         let Some((base, start)) = self.base_on(day) else {
             return Ok(None);
         };
         let head = self.history.len();
         let title = self.title.clone();
         let summary = self.summary(base, head)?;
-        let mut view = since_view(summary);
+        let mut view = since_view(&summary);
         // Summaries are shared between pages; this page answers "since <day>".
         view.asked = AskedView::new(&start, &view.base);
         let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
@@ -669,7 +689,7 @@ impl ExplainerPages {
 
     /// `<slug>/track-changes/YYYY-MM-DD.html`: the newest text with the changes
     /// since the start of `day` marked.
-    pub fn track_changes(&mut self, day: NaiveDate) -> Result<Option<String>> {
+    pub fn track_changes(&self, day: NaiveDate) -> Result<Option<String>> {
         let Some((base, _)) = self.base_on(day) else {
             return Ok(None);
         };
@@ -729,7 +749,7 @@ impl ExplainerPages {
     /// and `redline since <slug> <day>` mean it (the version current at the
     /// start of that day, up to the newest), so the box, its link and the CLI
     /// tell one story.
-    pub fn explainer(&mut self) -> Result<String> {
+    pub fn explainer(&self) -> Result<String> {
         let head = self.history.len();
         let latest_major = self
             .history
@@ -789,7 +809,7 @@ impl ExplainerPages {
 
     /// One Atom entry per major update, newest first: the latest
     /// [`FEED_ENTRIES`] (the changelog lists them all).
-    pub fn feed_entries(&mut self) -> Result<Vec<FeedEntry>> {
+    pub fn feed_entries(&self) -> Result<Vec<FeedEntry>> {
         let majors: Vec<Version> = self
             .history
             .iter()
@@ -827,8 +847,14 @@ impl ExplainerPages {
     }
 
     /// `<slug>/feed.xml`: the explainer's major updates.
-    pub fn feed(&mut self, links: &Links) -> Result<String> {
-        let mut entries = self.feed_entries()?;
+    pub fn feed(&self, links: &Links) -> Result<String> {
+        self.feed_with(links, self.feed_entries()?)
+    }
+
+    /// [`Self::feed`] of entries already computed by [`Self::feed_entries`]
+    /// (a builder that also needs them for the site feed).
+    pub fn feed_with(&self, links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
+        let mut entries = entries;
         let here = Page::Feed(self.slug.clone());
         for e in &mut entries {
             e.href = links.href_in_feed(&here, &e.page);
