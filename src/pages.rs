@@ -4,13 +4,15 @@
 //! and the live site are byte-identical for the same store.
 //!
 //! [`Page`] is the URL scheme: the one place a page's path is written
-//! ([`Page::path`]) and read back ([`Page::parse`]). [`Links`] says how links
-//! leave the site: pages link relatively (so the folder works from `file://`),
-//! feeds absolutely when a base URL is known, with tag URIs on its host.
+//! ([`Page::path`]) and read back ([`Page::parse`]). [`Links`] writes every
+//! URL from it: [`PageLinks`] gives a page's templates each href relative to
+//! that page (so the folder works from `file://`); feeds link absolutely when a
+//! base URL is known, with tag URIs on its host. No template spells a path.
 //!
 //! ```text
 //! index.html                              explainers: title, versions, last updated
-//! feed.xml                                Atom: every explainer's major updates
+//! feed.xml                                Atom: the site's latest major updates
+//! style.css                               the one stylesheet every page links to
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
@@ -1132,6 +1134,50 @@ mod tests {
             "/rates/changes.html/x",
         ] {
             assert_eq!(Page::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn page_links_are_relative_to_the_page_and_come_from_the_scheme() {
+        let s = Slug::new("rates").unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
+        let links = Links::with_base_url("https://example.org/").unwrap();
+        // Pages link relatively even when feeds have a base URL.
+        let diff = links.on(&Page::Diff(s.clone(), 3));
+        assert_eq!(diff.home(), "../../index.html");
+        assert_eq!(diff.stylesheet(), "../../style.css");
+        assert_eq!(diff.explainer(), "../index.html");
+        assert_eq!(diff.changelog(), "../changes.html");
+        assert_eq!(diff.diff(&2), "v2.html");
+        assert_eq!(diff.track_changes(&day), "../track-changes/2025-03-04.html");
+        let explainer = links.on(&Page::Explainer(s.clone()));
+        assert_eq!(explainer.since(&day), "since/2025-03-04.html");
+        assert_eq!(explainer.blame(&7), "blame/v7.html");
+        assert_eq!(explainer.feed(), "feed.xml");
+        let index = links.on(&Page::Index);
+        assert_eq!(index.explainer_of(&s), "rates/index.html");
+        assert_eq!(index.changelog_of(&s), "rates/changes.html");
+        assert_eq!(index.feed(), "feed.xml");
+        let window = links.on_since_window(&s);
+        assert_eq!(window.diff(&3), "diff/v3.html");
+        assert_eq!(window.home(), "../index.html");
+        // Every href resolves, from its page's folder, to the target's path.
+        for (from, to) in [
+            (Page::Since(s.clone(), day), Page::TrackChanges(s.clone(), day)),
+            (Page::Index, Page::Blame(s.clone(), 2)),
+            (Page::Feed(s.clone()), Page::SiteFeed),
+        ] {
+            let href = links.on(&from).to(&to);
+            let mut path: Vec<String> = from.path().split('/').map(str::to_string).collect();
+            path.pop();
+            for part in href.split('/') {
+                if part == ".." {
+                    path.pop();
+                } else {
+                    path.push(part.to_string());
+                }
+            }
+            assert_eq!(path.join("/"), to.path(), "{from:?} → {to:?}: {href}");
         }
     }
 

@@ -3,23 +3,26 @@
 //!
 //! ```text
 //! index.html                              explainers: title, versions, last updated
-//! feed.xml                                Atom: every explainer's major updates
+//! feed.xml                                Atom: the site's latest major updates
+//! style.css                               the one stylesheet every page links to
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
 //! <slug>/blame/vN.html                    newest text, each paragraph's last change
 //! <slug>/since/YYYY-MM-DD.html            what changed since that day
 //! <slug>/track-changes/YYYY-MM-DD.html    newest text with changes since that day marked
-//! <slug>/feed.xml                         Atom: the explainer's major updates
+//! <slug>/feed.xml                         Atom: the explainer's latest major updates
 //! .redline-manifest                       the files this build wrote (see `output`)
 //! ```
 //!
 //! Pages are renamed into place whole; pages of explainers no longer in the
 //! store are removed, and nothing redline did not write ([`output`]).
 //!
-//! Work per explainer: its history once, each version's document read once, one
-//! diff per consecutive pair, and one summary per distinct (base, head) pair
-//! (the "what changed" box reuses a since page's summary when they coincide).
+//! Work: one history walk; each explainer's documents read once (all
+//! explainers at once); then every page rendered on every core, all threads
+//! sharing the one `Store` and the loaded explainers. One diff per consecutive
+//! pair, one summary per since day (its since and track-changes pages are one
+//! job), and the feed's entries once for both feeds.
 //! OWNER: render engineer.
 
 use std::io::IsTerminal;

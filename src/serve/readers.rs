@@ -144,7 +144,7 @@ fn render(
                 return Ok(None);
             };
             let explainer = state.explainer_pages(store, tip, slug)?;
-            let mut explainer = explainer.lock().map_err(|_| poisoned())?;
+            let explainer = explainer.lock().map_err(|_| poisoned())?;
             let Some(bytes) = explainer.render(&state.links, page)? else {
                 return Ok(None);
             };
