@@ -4,13 +4,15 @@
 //! and the live site are byte-identical for the same store.
 //!
 //! [`Page`] is the URL scheme: the one place a page's path is written
-//! ([`Page::path`]) and read back ([`Page::parse`]). [`Links`] says how links
-//! leave the site: pages link relatively (so the folder works from `file://`),
-//! feeds absolutely when a base URL is known, with tag URIs on its host.
+//! ([`Page::path`]) and read back ([`Page::parse`]). [`Links`] writes every
+//! URL from it: [`PageLinks`] gives a page's templates each href relative to
+//! that page (so the folder works from `file://`); feeds link absolutely when a
+//! base URL is known, with tag URIs on its host. No template spells a path.
 //!
 //! ```text
 //! index.html                              explainers: title, versions, last updated
-//! feed.xml                                Atom: every explainer's major updates
+//! feed.xml                                Atom: the site's latest major updates
+//! style.css                               the one stylesheet every page links to
 //! <slug>/index.html                       newest text, "last updated", what changed box
 //! <slug>/changes.html                     every update, newest first
 //! <slug>/diff/vN.html                     v(N-1) → vN
@@ -21,7 +23,7 @@
 //! <slug>/feed.xml                         Atom: the explainer's major updates
 //! ```
 
-use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use askama::Template;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -38,6 +40,9 @@ use crate::slug::Slug;
 use crate::store::Store;
 use crate::summary::{self, Summary};
 
+mod folded;
+use folded::FoldedText;
+
 /// Bumped whenever templates or this module change what a page says, so a
 /// cached page (an HTTP `ETag`) is not reused across such a change.
 pub const TEMPLATE_VERSION: u32 = 1;
@@ -49,6 +54,8 @@ pub enum Page {
     Index,
     /// `feed.xml`: every explainer's major updates.
     SiteFeed,
+    /// `style.css`: the one stylesheet every page links to.
+    Stylesheet,
     /// `<slug>/index.html`.
     Explainer(Slug),
     /// `<slug>/changes.html`.
@@ -71,6 +78,7 @@ impl Page {
         match self {
             Page::Index => "index.html".to_string(),
             Page::SiteFeed => "feed.xml".to_string(),
+            Page::Stylesheet => "style.css".to_string(),
             Page::Explainer(s) => format!("{s}/index.html"),
             Page::Changelog(s) => format!("{s}/changes.html"),
             Page::Diff(s, n) => format!("{s}/diff/v{n}.html"),
@@ -104,6 +112,7 @@ impl Page {
         match parts.as_slice() {
             [""] | ["index.html"] => Some(Page::Index),
             ["feed.xml"] => Some(Page::SiteFeed),
+            ["style.css"] => Some(Page::Stylesheet),
             [s, ""] | [s, "index.html"] => slug(s).map(Page::Explainer),
             [s, "changes.html"] => slug(s).map(Page::Changelog),
             [s, "feed.xml"] => slug(s).map(Page::Feed),
@@ -118,7 +127,7 @@ impl Page {
     /// The explainer the page belongs to, if any.
     pub fn slug(&self) -> Option<&Slug> {
         match self {
-            Page::Index | Page::SiteFeed => None,
+            Page::Index | Page::SiteFeed | Page::Stylesheet => None,
             Page::Explainer(s)
             | Page::Changelog(s)
             | Page::Diff(s, _)
@@ -136,9 +145,14 @@ impl Page {
         matches!(self, Page::Diff(..))
     }
 
-    /// Whether the page is an Atom feed (else HTML).
+    /// Whether the page is an Atom feed.
     pub fn is_feed(&self) -> bool {
         matches!(self, Page::SiteFeed | Page::Feed(_))
+    }
+
+    /// Whether the page is the stylesheet (else HTML or a feed).
+    pub fn is_stylesheet(&self) -> bool {
+        matches!(self, Page::Stylesheet)
     }
 }
 
@@ -189,16 +203,32 @@ impl Links {
     fn href_in_feed(&self, feed: &Page, target: &Page) -> String {
         match &self.base_url {
             Some(base) => format!("{base}{}", target.path()),
-            None => {
-                let path = target.path();
-                match feed.slug() {
-                    Some(slug) => path
-                        .strip_prefix(&format!("{slug}/"))
-                        .map(str::to_string)
-                        .unwrap_or(path),
-                    None => path,
-                }
-            }
+            None => relative_href(&feed.path(), &target.path()),
+        }
+    }
+
+    /// The links of the page at `page`: every URL that page writes.
+    pub fn on(&self, page: &Page) -> PageLinks {
+        PageLinks {
+            from: page.path(),
+            slug: page.slug().cloned(),
+        }
+    }
+
+    /// The links of `/<slug>/since?when=…`, a summary of any window served
+    /// beside the explainer's changelog (not a page of the static site).
+    pub fn on_since_window(&self, slug: &Slug) -> PageLinks {
+        PageLinks {
+            from: format!("{slug}/since"),
+            slug: Some(slug.clone()),
+        }
+    }
+
+    /// Links on `<slug>/track-changes/?when=…&until=…` (served live, not built).
+    pub fn on_track_changes_window(&self, slug: &Slug) -> PageLinks {
+        PageLinks {
+            from: format!("{slug}/track-changes/"),
+            slug: Some(slug.clone()),
         }
     }
 
@@ -219,10 +249,143 @@ impl Links {
     }
 }
 
+/// Every URL one page of the site writes, relative to that page (so the site
+/// works from any folder and from `file://`), taken from [`Page::path`]:
+/// templates ask it (`{{ links.changelog() }}`) instead of spelling paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The page's own path from the root.
+    from: String,
+    /// The explainer the page belongs to (none for the site's own pages).
+    slug: Option<Slug>,
+}
+
+impl PageLinks {
+    /// The href of `target` from this page.
+    pub fn to(&self, target: &Page) -> String {
+        relative_href(&self.from, &target.path())
+    }
+
+    /// A page of this page's explainer; the site index for the site's own pages.
+    fn of_explainer(&self, page: impl FnOnce(Slug) -> Page) -> String {
+        match &self.slug {
+            Some(slug) => self.to(&page(slug.clone())),
+            None => self.home(),
+        }
+    }
+
+    /// The site index.
+    pub fn home(&self) -> String {
+        self.to(&Page::Index)
+    }
+
+    /// The site-wide feed.
+    pub fn site_feed(&self) -> String {
+        self.to(&Page::SiteFeed)
+    }
+
+    /// The site's stylesheet.
+    pub fn stylesheet(&self) -> String {
+        self.to(&Page::Stylesheet)
+    }
+
+    /// The explainer's page (its newest text).
+    pub fn explainer(&self) -> String {
+        self.of_explainer(Page::Explainer)
+    }
+
+    /// The explainer's list of every update.
+    pub fn changelog(&self) -> String {
+        self.of_explainer(Page::Changelog)
+    }
+
+    /// The explainer's feed (the site feed for the site's own pages).
+    pub fn feed(&self) -> String {
+        match &self.slug {
+            Some(slug) => self.to(&Page::Feed(slug.clone())),
+            None => self.site_feed(),
+        }
+    }
+
+    /// The explainer's diff page of version `number` (v(N-1) → vN).
+    pub fn diff(&self, number: &usize) -> String {
+        self.of_explainer(|s| Page::Diff(s, *number))
+    }
+
+    /// The explainer's blame page of version `number`.
+    pub fn blame(&self, number: &usize) -> String {
+        self.of_explainer(|s| Page::Blame(s, *number))
+    }
+
+    /// The explainer's since page of `day`.
+    pub fn since(&self, day: &NaiveDate) -> String {
+        self.of_explainer(|s| Page::Since(s, *day))
+    }
+
+    /// The explainer's track-changes page of `day`.
+    pub fn track_changes(&self, day: &NaiveDate) -> String {
+        self.of_explainer(|s| Page::TrackChanges(s, *day))
+    }
+
+    /// The live summary of the window from version `base` to `head`
+    /// (`<slug>/since?when=vBASE&until=vHEAD`, answered by `redline serve`).
+    pub fn since_window(&self, base: usize, head: usize) -> String {
+        self.window(|slug| format!("{slug}/since"), base, head)
+    }
+
+    /// The live track-changes view of the same window
+    /// (`<slug>/track-changes/?when=vBASE&until=vHEAD`).
+    pub fn track_changes_window(&self, base: usize, head: usize) -> String {
+        self.window(|slug| format!("{slug}/track-changes/"), base, head)
+    }
+
+    /// A live window page of this page's explainer, naming the window by its versions.
+    fn window(&self, path: impl FnOnce(&Slug) -> String, base: usize, head: usize) -> String {
+        match &self.slug {
+            Some(slug) => format!(
+                "{}?when=v{base}&until=v{head}",
+                relative_href(&self.from, &path(slug))
+            ),
+            None => self.home(),
+        }
+    }
+
+    /// Another explainer's page (from the site index).
+    pub fn explainer_of(&self, slug: &Slug) -> String {
+        self.to(&Page::Explainer(slug.clone()))
+    }
+
+    /// Another explainer's list of updates (from the site index).
+    pub fn changelog_of(&self, slug: &Slug) -> String {
+        self.to(&Page::Changelog(slug.clone()))
+    }
+}
+
+/// How a page at `from` refers to `to` (both paths from the site's root):
+/// up out of the folders they do not share, then down.
+fn relative_href(from: &str, to: &str) -> String {
+    let mut from_dirs: Vec<&str> = from.split('/').collect();
+    from_dirs.pop();
+    let mut to_dirs: Vec<&str> = to.split('/').collect();
+    let file = to_dirs.pop().unwrap_or_default();
+    let shared = from_dirs
+        .iter()
+        .zip(&to_dirs)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - shared);
+    for dir in &to_dirs[shared..] {
+        href.push_str(dir);
+        href.push('/');
+    }
+    href.push_str(file);
+    href
+}
+
 /// One line of the site index.
 #[derive(Debug, Clone)]
 pub struct ListedExplainer {
-    slug: String,
+    slug: Slug,
     title: String,
     versions: usize,
     latest: VersionView,
@@ -245,17 +408,26 @@ pub struct FeedEntry {
 
 /// The site index page.
 pub fn index(explainers: &[ListedExplainer]) -> Result<String> {
+    let links = Links::relative().on(&Page::Index);
     SiteIndex {
         chrome: Chrome {
             title: "Explainers".to_string(),
             home: None,
             explainer: None,
-            feed: Some("feed.xml".to_string()),
+            feed: Some(links.site_feed()),
+            stylesheet: Some(links.stylesheet()),
         },
         explainers,
+        links,
     }
     .render()
     .map_err(Error::render)
+}
+
+/// The stylesheet every page of the site links to (once per site, not in
+/// every page; a page written on its own carries it inline instead).
+pub fn stylesheet() -> Result<String> {
+    Stylesheet.render().map_err(Error::render)
 }
 
 /// The site-wide Atom feed of every explainer's major updates, given each
@@ -272,6 +444,7 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
             .cmp(&a.updated_at)
             .then_with(|| a.id.cmp(&b.id))
     });
+    entries.truncate(FEED_ENTRIES);
     AtomFeed {
         id: format!("tag:{},2025:site", links.tag_authority()),
         title: "All explainer updates".to_string(),
@@ -289,10 +462,40 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
     .map_err(Error::render)
 }
 
-/// Summaries keyed by (base, head) version numbers, computed at most once each
-/// from the documents already in memory.
+/// The latest few summaries, keyed by (base, head) version numbers, so pages
+/// of one window rendered together (a since page, its track-changes page, the
+/// explainer's box) compute it once. Bounded: a summary holds the whole text
+/// of its window, and a long-lived explainer (the service) must not keep one
+/// per page it ever rendered. Behind a lock, so one explainer's pages can be
+/// rendered on several threads at once.
+#[derive(Default)]
 struct Summaries {
-    cache: HashMap<(usize, usize), Summary>,
+    /// Oldest first.
+    recent: Mutex<Vec<((usize, usize), Arc<Summary>)>>,
+}
+
+/// How many summaries [`Summaries`] keeps.
+const KEPT_SUMMARIES: usize = 4;
+
+impl Summaries {
+    fn get(&self, key: (usize, usize)) -> Option<Arc<Summary>> {
+        // A panic elsewhere cannot leave the list half-changed: use it as is.
+        let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        recent
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| Arc::clone(s))
+    }
+
+    fn keep(&self, key: (usize, usize), summary: Arc<Summary>) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if !recent.iter().any(|(k, _)| *k == key) {
+            if recent.len() == KEPT_SUMMARIES {
+                recent.remove(0);
+            }
+            recent.push((key, summary));
+        }
+    }
 }
 
 /// One explainer's pages: its history and every version's document read once;
@@ -340,9 +543,7 @@ impl ExplainerPages {
             documents,
             title,
             since_days,
-            summaries: Summaries {
-                cache: HashMap::new(),
-            },
+            summaries: Summaries::default(),
             sentences,
         })
     }
@@ -376,7 +577,7 @@ impl ExplainerPages {
 
     /// Render one of this explainer's pages; `None` when it has no such page
     /// (a diff of a version it does not have, a day before its first version).
-    pub fn render(&mut self, links: &Links, page: &Page) -> Result<Option<String>> {
+    pub fn render(&self, links: &Links, page: &Page) -> Result<Option<String>> {
         if page.slug() != Some(&self.slug) {
             return Ok(None);
         }
@@ -388,14 +589,14 @@ impl ExplainerPages {
             Page::Since(_, day) => self.since(*day),
             Page::TrackChanges(_, day) => self.track_changes(*day),
             Page::Feed(_) => self.feed(links).map(Some),
-            Page::Index | Page::SiteFeed => Ok(None),
+            Page::Index | Page::SiteFeed | Page::Stylesheet => Ok(None),
         }
     }
 
     /// The explainer's line on the index page.
     pub fn listing(&self) -> ListedExplainer {
         ListedExplainer {
-            slug: self.slug.to_string(),
+            slug: self.slug.clone(),
             title: self.title.clone(),
             versions: self.history.len(),
             latest: VersionView::new(self.latest()),
@@ -412,54 +613,60 @@ impl ExplainerPages {
         &self.history[self.history.len() - 1]
     }
 
-    fn summary(&mut self, base: usize, head: usize) -> Result<&Summary> {
+    fn summary(&self, base: usize, head: usize) -> Result<Arc<Summary>> {
         let key = (base, head);
-        if !self.summaries.cache.contains_key(&key) {
-            let range = base.saturating_sub(1)..head;
-            let (Some(window), Some(documents)) =
-                (self.history.get(range.clone()), self.documents.get(range))
-            else {
-                return Err(Error::Render(format!(
-                    "{}: no versions v{base}..v{head}",
-                    self.slug
-                )));
-            };
-            let summary = summary::summarize_with(&self.slug, window, documents, &self.sentences)?;
-            self.summaries.cache.insert(key, summary);
+        if let Some(summary) = self.summaries.get(key) {
+            return Ok(summary);
         }
-        self.summaries
-            .cache
-            .get(&key)
-            .ok_or_else(|| Error::Render(format!("summary v{base}..v{head} missing")))
+        let range = base.saturating_sub(1)..head;
+        let (Some(window), Some(documents)) =
+            (self.history.get(range.clone()), self.documents.get(range))
+        else {
+            return Err(Error::Render(format!(
+                "{}: no versions v{base}..v{head}",
+                self.slug
+            )));
+        };
+        let summary = Arc::new(summary::summarize_with(
+            &self.slug,
+            window,
+            documents,
+            &self.sentences,
+        )?);
+        self.summaries.keep(key, Arc::clone(&summary));
+        Ok(summary)
     }
 
-    /// `<slug>/diff/vN.html`: v(N-1) → vN. A major update's step summary
-    /// (needed for its feed entry) already holds that diff, so it is reused.
-    pub fn diff(&mut self, number: usize) -> Result<Option<String>> {
+    /// `<slug>/diff/vN.html`: v(N-1) → vN. A step summary still at hand
+    /// (a feed entry's) already holds that diff, so it is reused.
+    pub fn diff(&self, number: usize) -> Result<Option<String>> {
         if number < 2 || number > self.history.len() {
             return Ok(None);
         }
         let (i, version) = (number - 1, self.history[number - 1].clone());
         let previous = self.history[i - 1].clone();
         let header = DiffHeader::between(self.documents[i].meta.title.clone(), &previous, &version);
+        let step = self.summaries.get((number - 1, number));
         let computed: ChangeSet;
-        let changes = if version.kind == UpdateKind::Major {
-            &self.summary(number - 1, number)?.changes
-        } else {
-            computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
-            &computed
+        let changes = match &step {
+            Some(summary) => &summary.changes,
+            None => {
+                computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
+                &computed
+            }
         };
         let view = DiffView::new(changes, &header);
+        let links = self.links_on(Page::Diff(self.slug.clone(), number));
         let chrome = page_chrome(
             &format!(
                 "{}: what changed on {}",
                 self.title,
                 render::long_date(&version.updated)
             ),
-            "../../",
+            &links,
             &self.title,
         );
-        render::diff_page(&view, chrome, Some("../".to_string())).map(Some)
+        render::diff_page(&view, chrome, Some(links)).map(Some)
     }
 
     /// `<slug>/blame/vN.html`: vN's text, each paragraph with its last change.
@@ -471,12 +678,19 @@ impl ExplainerPages {
             return Ok(None);
         };
         let blame = crate::blame::blame_in(&self.sentences, &self.history, version, document)?;
+        let links = self.links_on(Page::Blame(self.slug.clone(), number));
         let chrome = page_chrome(
             &format!("{}: who changed what", self.title),
-            "../../",
+            &links,
             &self.title,
         );
-        crate::blame::render::blame_page(&blame, chrome).map(Some)
+        crate::blame::render::blame_page(&blame, chrome, links).map(Some)
+    }
+
+    /// The links of one of this explainer's pages (pages link relatively, so
+    /// they do not depend on a base URL).
+    fn links_on(&self, page: Page) -> PageLinks {
+        Links::relative().on(&page)
     }
 
     /// The version current at the start of `day`, if one existed then.
@@ -486,47 +700,49 @@ impl ExplainerPages {
     }
 
     /// `<slug>/since/YYYY-MM-DD.html`: what changed since the start of `day`.
-    pub fn since(&mut self, day: NaiveDate) -> Result<Option<String>> {
+    pub fn since(&self, day: NaiveDate) -> Result<Option<String>> {
         let Some((base, start)) = self.base_on(day) else {
             return Ok(None);
         };
         let head = self.history.len();
         let title = self.title.clone();
         let summary = self.summary(base, head)?;
-        let mut view = SummaryView::new(summary);
+        let mut view = since_view(&summary);
         // Summaries are shared between pages; this page answers "since <day>".
         view.asked = AskedView::new(&start, &view.base);
         let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
+        let links = self.links_on(Page::Since(self.slug.clone(), day));
         let chrome = page_chrome(
             &format!("{title}: what changed since {since}"),
-            "../../",
+            &links,
             &title,
         );
-        let track_changes = format!("track-changes/{}.html", day.format("%Y-%m-%d"));
-        render::summary_page(&view, chrome, Some("../".to_string()), &track_changes).map(Some)
+        let track_changes = links.track_changes(&day);
+        render::summary_page(&view, chrome, Some(links), Some(track_changes)).map(Some)
     }
 
     /// `<slug>/track-changes/YYYY-MM-DD.html`: the newest text with the changes
     /// since the start of `day` marked.
-    pub fn track_changes(&mut self, day: NaiveDate) -> Result<Option<String>> {
+    pub fn track_changes(&self, day: NaiveDate) -> Result<Option<String>> {
         let Some((base, _)) = self.base_on(day) else {
             return Ok(None);
         };
         let head = self.history.len();
         let title = self.title.clone();
-        let day = day.format("%Y-%m-%d").to_string();
+        let links = self.links_on(Page::TrackChanges(self.slug.clone(), day));
         let summary = self.summary(base, head)?;
         TrackChanges {
             chrome: page_chrome(
-                &format!("{title}: changes marked since {day}"),
-                "../../",
+                &format!("{title}: changes marked since {}", day.format("%Y-%m-%d")),
+                &links,
                 &title,
             ),
             title: &title,
             base: VersionView::new(&summary.base),
             head: VersionView::new(&summary.head),
-            summary_href: format!("../since/{day}.html"),
-            body: TrackedText::new(&summary.changes.spans),
+            summary_href: links.since(&day),
+            body: FoldedText::new(TrackedText::new(&summary.changes.spans)),
+            links,
         }
         .render()
         .map(Some)
@@ -546,15 +762,17 @@ impl ExplainerPages {
                         .since_days
                         .iter()
                         .any(|(d, _, _)| *d == day)
-                        .then(|| render::day(&v.updated)),
+                        .then_some(day),
                     version: VersionView::new(v),
                 }
             })
             .collect();
+        let links = self.links_on(Page::Changelog(self.slug.clone()));
         Changelog {
-            chrome: page_chrome(&format!("{}: all updates", self.title), "../", &self.title),
+            chrome: page_chrome(&format!("{}: all updates", self.title), &links, &self.title),
             title: &self.title,
             versions: &versions,
+            links,
         }
         .render()
         .map_err(Error::render)
@@ -565,7 +783,7 @@ impl ExplainerPages {
     /// and `redline since <slug> <day>` mean it (the version current at the
     /// start of that day, up to the newest), so the box, its link and the CLI
     /// tell one story.
-    pub fn explainer(&mut self) -> Result<String> {
+    pub fn explainer(&self) -> Result<String> {
         let head = self.history.len();
         let latest_major = self
             .history
@@ -593,18 +811,20 @@ impl ExplainerPages {
                     highlights,
                     more,
                     updates: summary.updates.iter().map(VersionView::new).collect(),
-                    since_page: day.format("%Y-%m-%d").to_string(),
+                    since: day,
                 })
             }
             None => None,
         };
         let newest = &self.documents[self.documents.len() - 1];
+        let links = self.links_on(Page::Explainer(self.slug.clone()));
         ExplainerPage {
             chrome: Chrome {
                 title: self.title.clone(),
-                home: Some("../index.html".to_string()),
+                home: Some(links.home()),
                 explainer: None,
-                feed: Some("feed.xml".to_string()),
+                feed: Some(links.feed()),
+                stylesheet: Some(links.stylesheet()),
             },
             title: &self.title,
             publisher: newest.meta.publisher.as_deref(),
@@ -615,22 +835,26 @@ impl ExplainerPages {
             latest: VersionView::new(self.latest()),
             whats_new,
             body: RenderedMarkdown::from_markdown(&newest.body),
+            links,
         }
         .render()
         .map_err(Error::render)
     }
 
-    /// One Atom entry per major update, newest first.
-    pub fn feed_entries(&mut self) -> Result<Vec<FeedEntry>> {
+    /// One Atom entry per major update, newest first: the latest
+    /// [`FEED_ENTRIES`] (the changelog lists them all).
+    pub fn feed_entries(&self) -> Result<Vec<FeedEntry>> {
         let majors: Vec<Version> = self
             .history
             .iter()
+            .rev()
             .filter(|v| v.kind == UpdateKind::Major)
+            .take(FEED_ENTRIES)
             .cloned()
             .collect();
         let mut entries = Vec::new();
-        for version in majors.iter().rev() {
-            let highlights: Vec<HighlightView> = if version.number > 1 {
+        for version in &majors {
+            let mut highlights: Vec<HighlightView> = if version.number > 1 {
                 self.summary(version.number - 1, version.number)?
                     .highlights
                     .iter()
@@ -643,14 +867,28 @@ impl ExplainerPages {
             } else {
                 Vec::new()
             };
-            entries.push(feed_entry(&self.slug, &self.title, version, highlights)?);
+            let more = highlights.len().saturating_sub(FEED_HIGHLIGHTS);
+            highlights.truncate(FEED_HIGHLIGHTS);
+            entries.push(feed_entry(
+                &self.slug,
+                &self.title,
+                version,
+                highlights,
+                more,
+            )?);
         }
         Ok(entries)
     }
 
     /// `<slug>/feed.xml`: the explainer's major updates.
-    pub fn feed(&mut self, links: &Links) -> Result<String> {
-        let mut entries = self.feed_entries()?;
+    pub fn feed(&self, links: &Links) -> Result<String> {
+        self.feed_with(links, self.feed_entries()?)
+    }
+
+    /// [`Self::feed`] of entries already computed by [`Self::feed_entries`]
+    /// (a builder that also needs them for the site feed).
+    pub fn feed_with(&self, links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
+        let mut entries = entries;
         let here = Page::Feed(self.slug.clone());
         for e in &mut entries {
             e.href = links.href_in_feed(&here, &e.page);
@@ -689,11 +927,13 @@ fn feed_entry(
     title: &str,
     version: &Version,
     highlights: Vec<HighlightView>,
+    more: usize,
 ) -> Result<FeedEntry> {
     let view = VersionView::new(version);
     let content = FeedEntryContent {
         version: &view,
         highlights: &highlights,
+        more,
     }
     .render()
     .map_err(Error::render)?;
@@ -718,22 +958,24 @@ fn feed_entry(
 /// `<slug>/since?when=…&until=…`: what changed in any window (a summary page
 /// one level below the root, beside `changes.html`).
 pub fn since_window(summary: &Summary) -> Result<String> {
-    let view = SummaryView::new(summary);
+    let view = since_view(summary);
     let since = view.asked.as_ref().map_or(&view.base.date, |a| &a.date);
+    let links = Links::relative().on_since_window(&summary.slug);
     let chrome = page_chrome(
         &format!("{}: what changed since {since}", summary.title),
-        "../",
+        &links,
         &summary.title,
     );
     // The same window's track-changes page (a day's page starts from the
     // version current at that day's start, which need not be this base).
-    let track_changes = format!("track-changes/?{}", window_query(summary));
-    render::summary_page(&view, chrome, Some(String::new()), &track_changes)
+    let track_changes = links.track_changes_window(summary.base.number, summary.head.number);
+    render::summary_page(&view, chrome, Some(links), Some(track_changes))
 }
 
 /// `<slug>/track-changes/?when=vA&until=vB`: a window's head text with its
 /// changes marked, linked from (and back to) [`since_window`]'s page.
 pub fn track_changes_window(summary: &Summary) -> Result<String> {
+    let links = Links::relative().on_track_changes_window(&summary.slug);
     TrackChanges {
         chrome: page_chrome(
             &format!(
@@ -741,25 +983,39 @@ pub fn track_changes_window(summary: &Summary) -> Result<String> {
                 summary.title,
                 summary.base.label()
             ),
-            "../../",
+            &links,
             &summary.title,
         ),
         title: &summary.title,
         base: VersionView::new(&summary.base),
         head: VersionView::new(&summary.head),
-        summary_href: format!("../since?{}", window_query(summary)),
-        body: TrackedText::new(&summary.changes.spans),
+        summary_href: links.since_window(summary.base.number, summary.head.number),
+        body: FoldedText::new(TrackedText::new(&summary.changes.spans)),
+        links,
     }
     .render()
     .map_err(Error::render)
 }
 
-/// The query naming a summary's window by its versions.
-fn window_query(summary: &Summary) -> String {
-    format!(
-        "when=v{}&until=v{}",
-        summary.base.number, summary.head.number
-    )
+/// How many items (highlights, other changes, changes added and later
+/// removed) a since page lists one by one; past it, the page lists the top
+/// highlights and counts the rest by section, linking to the track-changes
+/// page where every change is marked in the text.
+pub const SINCE_LISTED: usize = 60;
+
+/// A since page's view of `summary`: every change listed, or, past
+/// [`SINCE_LISTED`] items, the short form (as `redline since` prints it).
+fn since_view(summary: &Summary) -> SummaryView {
+    let all = SummaryView::new(summary);
+    let listed = all.highlights.len()
+        + all.more_highlights.len()
+        + all.withdrawn.len()
+        + all.others.iter().map(|g| g.changes.len()).sum::<usize>();
+    if listed > SINCE_LISTED {
+        SummaryView::with_detail(summary, render::Detail::Short)
+    } else {
+        all
+    }
 }
 
 /// Midnight UTC at the start of `day` (as a reader's "since 4 March" means).
@@ -777,17 +1033,18 @@ fn base_at(history: &[Version], when: &DateTime<FixedOffset>) -> Option<usize> {
         .map(|v| v.number)
 }
 
-fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
-    // From a page two levels down (`../../` to the root) the explainer is `../`.
-    let to_explainer = root.strip_prefix("../").unwrap_or("");
+/// The chrome of an explainer's page below its own: links home, to the
+/// explainer and to its feed.
+fn page_chrome(page_title: &str, links: &PageLinks, explainer: &str) -> Chrome {
     Chrome {
         title: page_title.to_string(),
-        home: Some(format!("{root}index.html")),
+        home: Some(links.home()),
         explainer: Some(Crumb {
-            href: format!("{to_explainer}index.html"),
+            href: links.explainer(),
             text: explainer.to_string(),
         }),
-        feed: Some(format!("{to_explainer}feed.xml")),
+        feed: Some(links.feed()),
+        stylesheet: Some(links.stylesheet()),
     }
 }
 
@@ -795,11 +1052,25 @@ fn page_chrome(page_title: &str, root: &str, explainer: &str) -> Chrome {
 // Templates.
 
 #[derive(Template)]
+#[template(path = "style.css", escape = "none")]
+struct Stylesheet;
+
+#[derive(Template)]
 #[template(path = "index.html")]
 struct SiteIndex<'a> {
     chrome: Chrome,
     explainers: &'a [ListedExplainer],
+    links: PageLinks,
 }
+
+/// How many entries a feed carries: the latest major updates (an explainer's
+/// own, or the whole site's), as feed readers expect a bounded feed; every
+/// update stays on the changelog and its diff page.
+pub const FEED_ENTRIES: usize = 20;
+
+/// How many highlights a feed entry quotes; it counts the rest, which the
+/// update's diff page (the entry's link) shows.
+pub const FEED_HIGHLIGHTS: usize = 10;
 
 /// How many highlights the explainer page's box shows before linking to the rest.
 const BOX_HIGHLIGHTS: usize = 5;
@@ -817,8 +1088,8 @@ struct WhatsNew {
     /// Highlights left out of the box.
     more: usize,
     updates: Vec<VersionView>,
-    /// The since page of the same window: `since/<day>.html`.
-    since_page: String,
+    /// The day of the since page of the same window.
+    since: NaiveDate,
 }
 
 #[derive(Template)]
@@ -831,11 +1102,13 @@ struct ExplainerPage<'a> {
     latest: VersionView,
     whats_new: Option<WhatsNew>,
     body: RenderedMarkdown,
+    links: PageLinks,
 }
 
 struct ChangelogEntry {
     version: VersionView,
-    since: Option<String>,
+    /// The day of the since page starting at this update's day, if it has one.
+    since: Option<NaiveDate>,
 }
 
 #[derive(Template)]
@@ -844,6 +1117,7 @@ struct Changelog<'a> {
     chrome: Chrome,
     title: &'a str,
     versions: &'a [ChangelogEntry],
+    links: PageLinks,
 }
 
 #[derive(Template)]
@@ -855,7 +1129,8 @@ struct TrackChanges<'a> {
     head: VersionView,
     /// The summary page of the same window.
     summary_href: String,
-    body: TrackedText,
+    body: FoldedText,
+    links: PageLinks,
 }
 
 #[derive(Template)]
@@ -874,6 +1149,8 @@ struct AtomFeed<'a> {
 struct FeedEntryContent<'a> {
     version: &'a VersionView,
     highlights: &'a [HighlightView],
+    /// Highlights left out (the entry's link shows them all).
+    more: usize,
 }
 
 #[cfg(test)]
@@ -893,6 +1170,7 @@ mod tests {
         for page in [
             Page::Index,
             Page::SiteFeed,
+            Page::Stylesheet,
             Page::Explainer(s.clone()),
             Page::Changelog(s.clone()),
             Page::Diff(s.clone(), 12),
@@ -916,6 +1194,50 @@ mod tests {
             "/rates/changes.html/x",
         ] {
             assert_eq!(Page::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn page_links_are_relative_to_the_page_and_come_from_the_scheme() {
+        let s = Slug::new("rates").unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
+        let links = Links::with_base_url("https://example.org/").unwrap();
+        // Pages link relatively even when feeds have a base URL.
+        let diff = links.on(&Page::Diff(s.clone(), 3));
+        assert_eq!(diff.home(), "../../index.html");
+        assert_eq!(diff.stylesheet(), "../../style.css");
+        assert_eq!(diff.explainer(), "../index.html");
+        assert_eq!(diff.changelog(), "../changes.html");
+        assert_eq!(diff.diff(&2), "v2.html");
+        assert_eq!(diff.track_changes(&day), "../track-changes/2025-03-04.html");
+        let explainer = links.on(&Page::Explainer(s.clone()));
+        assert_eq!(explainer.since(&day), "since/2025-03-04.html");
+        assert_eq!(explainer.blame(&7), "blame/v7.html");
+        assert_eq!(explainer.feed(), "feed.xml");
+        let index = links.on(&Page::Index);
+        assert_eq!(index.explainer_of(&s), "rates/index.html");
+        assert_eq!(index.changelog_of(&s), "rates/changes.html");
+        assert_eq!(index.feed(), "feed.xml");
+        let window = links.on_since_window(&s);
+        assert_eq!(window.diff(&3), "diff/v3.html");
+        assert_eq!(window.home(), "../index.html");
+        // Every href resolves, from its page's folder, to the target's path.
+        for (from, to) in [
+            (Page::Since(s.clone(), day), Page::TrackChanges(s.clone(), day)),
+            (Page::Index, Page::Blame(s.clone(), 2)),
+            (Page::Feed(s.clone()), Page::SiteFeed),
+        ] {
+            let href = links.on(&from).to(&to);
+            let mut path: Vec<String> = from.path().split('/').map(str::to_string).collect();
+            path.pop();
+            for part in href.split('/') {
+                if part == ".." {
+                    path.pop();
+                } else {
+                    path.push(part.to_string());
+                }
+            }
+            assert_eq!(path.join("/"), to.path(), "{from:?} → {to:?}: {href}");
         }
     }
 

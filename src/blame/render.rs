@@ -79,8 +79,8 @@ struct BlameText<'a> {
 struct BlameHtml<'a> {
     chrome: Chrome,
     view: &'a BlameView,
-    /// From the page to its explainer's folder of the site (`../`), `None` standalone.
-    prefix: Option<String>,
+    /// The site page's links, `None` standalone.
+    links: Option<crate::pages::PageLinks>,
 }
 
 /// Blame as terminal text.
@@ -99,18 +99,22 @@ pub fn blame_html(blame: &Blame) -> Result<String> {
     BlameHtml {
         chrome,
         view: &view,
-        prefix: None,
+        links: None,
     }
     .render()
     .map_err(crate::error::Error::render)
 }
 
 /// Blame as a page of the site (`<slug>/blame/vN.html`).
-pub(crate) fn blame_page(blame: &Blame, chrome: Chrome) -> Result<String> {
+pub(crate) fn blame_page(
+    blame: &Blame,
+    chrome: Chrome,
+    links: crate::pages::PageLinks,
+) -> Result<String> {
     BlameHtml {
         chrome,
         view: &BlameView::new(blame),
-        prefix: Some("../".to_string()),
+        links: Some(links),
     }
     .render()
     .map_err(crate::error::Error::render)

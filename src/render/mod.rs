@@ -142,7 +142,7 @@ pub fn summary_markdown_with(summary: &Summary, detail: Detail) -> Result<String
 /// Standalone HTML page of a "what changed since" summary.
 pub fn summary_html(summary: &Summary) -> Result<String> {
     let view = SummaryView::new(summary);
-    summary_page(&view, Chrome::standalone(&summary.title), None, "")
+    summary_page(&view, Chrome::standalone(&summary.title), None, None)
 }
 
 /// An explainer body rendered to HTML by pulldown-cmark, with any raw HTML in
@@ -239,6 +239,8 @@ pub(crate) struct Chrome {
     pub explainer: Option<Crumb>,
     /// Relative link to an Atom feed to advertise.
     pub feed: Option<String>,
+    /// Relative link to the site's stylesheet; `None`: the page carries it inline.
+    pub stylesheet: Option<String>,
 }
 
 /// A navigation link.
@@ -257,34 +259,39 @@ impl Chrome {
             home: None,
             explainer: None,
             feed: None,
+            stylesheet: None,
         }
     }
 }
 
-/// Render a diff view as an HTML page. `prefix` leads from the page to its
-/// explainer's folder of the site (e.g. `../`), `None` for a standalone page.
-pub(crate) fn diff_page(view: &DiffView, chrome: Chrome, prefix: Option<String>) -> Result<String> {
+/// Render a diff view as an HTML page. `links` are the site page's links,
+/// `None` for a standalone page.
+pub(crate) fn diff_page(
+    view: &DiffView,
+    chrome: Chrome,
+    links: Option<crate::pages::PageLinks>,
+) -> Result<String> {
     DiffHtml {
         chrome,
         view,
-        prefix,
+        links,
     }
     .render()
     .map_err(crate::error::Error::render)
 }
 
-/// Render a summary view as an HTML page; `track_changes` is the link (after
-/// `prefix`) to the same window's track-changes page (used only with a `prefix`).
+/// Render a summary view as an HTML page; `track_changes` is the href of the
+/// same window's track-changes page (used only with `links`).
 pub(crate) fn summary_page(
     view: &SummaryView,
     chrome: Chrome,
-    prefix: Option<String>,
-    track_changes: &str,
+    links: Option<crate::pages::PageLinks>,
+    track_changes: Option<String>,
 ) -> Result<String> {
     SummaryHtml {
         chrome,
         view,
-        prefix,
+        links,
         track_changes,
     }
     .render()
@@ -1253,7 +1260,7 @@ struct DiffMarkdown<'a> {
 struct DiffHtml<'a> {
     chrome: Chrome,
     view: &'a DiffView,
-    prefix: Option<String>,
+    links: Option<crate::pages::PageLinks>,
 }
 
 #[derive(Template)]
@@ -1274,8 +1281,8 @@ struct SummaryMarkdown<'a> {
 struct SummaryHtml<'a> {
     chrome: Chrome,
     view: &'a SummaryView,
-    prefix: Option<String>,
-    track_changes: &'a str,
+    links: Option<crate::pages::PageLinks>,
+    track_changes: Option<String>,
 }
 
 #[cfg(test)]

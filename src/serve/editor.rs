@@ -79,7 +79,7 @@ struct EditPage {
     message: Option<String>,
     preview: Option<PreviewView>,
     conflict: Option<ConflictView>,
-    no_prefix: Option<String>,
+    no_prefix: Option<crate::pages::PageLinks>,
 }
 
 impl EditPage {

@@ -111,7 +111,13 @@ fn render(
     tip: &Option<String>,
     page: &Page,
 ) -> Result<Option<Rendered>> {
-    let content_type = if page.is_feed() { ATOM } else { HTML };
+    let content_type = if page.is_feed() {
+        ATOM
+    } else if page.is_stylesheet() {
+        "text/css; charset=utf-8"
+    } else {
+        HTML
+    };
     let whole_site = || -> Result<Vec<Arc<std::sync::Mutex<pages::ExplainerPages>>>> {
         let mut all = Vec::new();
         for slug in store.histories()?.keys() {
@@ -133,6 +139,7 @@ fn render(
             }
             pages::index(&listed)?
         }
+        Page::Stylesheet => pages::stylesheet()?,
         Page::SiteFeed => {
             let mut entries = Vec::new();
             for p in whole_site()? {
@@ -145,7 +152,7 @@ fn render(
                 return Ok(None);
             };
             let explainer = state.explainer_pages(store, tip, slug)?;
-            let mut explainer = explainer.lock().map_err(|_| poisoned())?;
+            let explainer = explainer.lock().map_err(|_| poisoned())?;
             let Some(bytes) = explainer.render(&state.links, page)? else {
                 return Ok(None);
             };
