@@ -418,10 +418,7 @@ mod tests {
         let first = &set.changes[0];
         assert_eq!(first.kind(), ChangeKind::Edited);
         assert_eq!(first.old_text(), Some("let a = 1; let b = 2;"));
-        assert_eq!(
-            first.new_text(),
-            Some("let a = 10; let b = 20; extra();")
-        );
+        assert_eq!(first.new_text(), Some("let a = 10; let b = 20; extra();"));
         assert_eq!(
             &new.body[first.new_range().clone().unwrap()],
             "let a = 10;\nlet b = 20;\nextra();"

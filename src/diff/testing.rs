@@ -3,11 +3,13 @@
 
 use std::ops::Range;
 
-use super::{Assessment, Change, ChangeKind, SectionId, SectionRef, Significance, Span, SpanOp, Tag};
+use super::{
+    Assessment, Change, ChangeKind, SectionId, SectionRef, Significance, Span, SpanOp, Tag,
+};
 
 /// The id a built change's section gets: tests name sections by heading, so one
-/// heading is one section (FNV-1a of the heading; the lead is `New(0)`). A test
-/// of two sections with one heading sets ids itself ([`in_section`]).
+/// heading is one section (FNV-1a of the heading; the lead is `New(0)`). Tests of
+/// two sections with one heading diff real documents instead.
 pub(crate) fn section_id(heading: Option<&str>) -> SectionId {
     let Some(h) = heading else {
         return SectionId::New(0);
@@ -91,8 +93,6 @@ pub(crate) trait Amend {
     fn moved_from(self, heading: Option<&str>) -> Change;
     /// Its range in the new body (added, edited, moved).
     fn with_new_range(self, range: Range<usize>) -> Change;
-    /// Its section's id (two sections with one heading).
-    fn in_section(self, id: SectionId) -> Change;
 }
 
 impl Amend for Change {
@@ -125,16 +125,6 @@ impl Amend for Change {
             Change::Added { range, .. } => *range = to,
             Change::Edited { new_range, .. } | Change::Moved { new_range, .. } => *new_range = to,
             Change::Removed { .. } => {}
-        }
-        self
-    }
-
-    fn in_section(mut self, id: SectionId) -> Change {
-        match &mut self {
-            Change::Added { section, .. }
-            | Change::Removed { section, .. }
-            | Change::Edited { section, .. }
-            | Change::Moved { section, .. } => section.id = id,
         }
         self
     }

@@ -119,17 +119,17 @@ fn number_change_is_an_edit_tagged_number() {
     assert_eq!(c.tags(), vec![Tag::Number]);
     assert_eq!(c.significance(), Significance::Substantive);
     assert_eq!(c.reason(), "number changed: 30,000 → 35,000");
-    assert_eq!(
-        c.heading(),
-        Some("Could UK troops be sent to Ukraine?")
-    );
+    assert_eq!(c.heading(), Some("Could UK troops be sent to Ukraine?"));
     let changed: Vec<&Span> = c.words().iter().filter(|s| s.op != SpanOp::Equal).collect();
     assert_eq!(changed.len(), 2);
     assert_eq!(
         (changed[0].text.as_str(), changed[1].text.as_str()),
         ("30,000", "35,000")
     );
-    let (o, n) = (c.old_range().clone().unwrap(), c.new_range().clone().unwrap());
+    let (o, n) = (
+        c.old_range().clone().unwrap(),
+        c.new_range().clone().unwrap(),
+    );
     assert!(old.body[o].contains("30,000") && new.body[n].contains("35,000"));
 }
 
@@ -180,7 +180,8 @@ fn renamed_heading_is_a_rename() {
                 new.sections
                     .iter()
                     .position(|s| {
-                        s.heading.as_deref() == Some("What is NATO and is Ukraine going to join it?")
+                        s.heading.as_deref()
+                            == Some("What is NATO and is Ukraine going to join it?")
                     })
                     .unwrap()
             ),
@@ -312,9 +313,10 @@ fn every_change_kind_keeps_the_flat_json_shape() {
         assert_eq!(value["new_text"].as_str(), change.new_text());
         assert_eq!(value["reason"], change.reason());
         let range = |r: Option<std::ops::Range<usize>>| {
-            r.map_or(serde_json::Value::Null, |r| {
-                serde_json::json!({"start": r.start, "end": r.end})
-            })
+            r.map_or(
+                serde_json::Value::Null,
+                |r| serde_json::json!({"start": r.start, "end": r.end}),
+            )
         };
         assert_eq!(value["old_range"], range(change.old_range()));
         assert_eq!(value["new_range"], range(change.new_range()));
@@ -323,8 +325,12 @@ fn every_change_kind_keeps_the_flat_json_shape() {
             _ => assert!(value["old_section"].is_null(), "{value}"),
         }
         match kind {
-            ChangeKind::Added => assert!(value["old_text"].is_null() && value["old_range"].is_null()),
-            ChangeKind::Removed => assert!(value["new_text"].is_null() && value["new_range"].is_null()),
+            ChangeKind::Added => {
+                assert!(value["old_text"].is_null() && value["old_range"].is_null())
+            }
+            ChangeKind::Removed => {
+                assert!(value["new_text"].is_null() && value["new_range"].is_null())
+            }
             _ => assert!(value["old_text"].is_string() && value["new_text"].is_string()),
         }
         if matches!(kind, ChangeKind::Added | ChangeKind::Removed) {
@@ -334,7 +340,12 @@ fn every_change_kind_keeps_the_flat_json_shape() {
     kinds.sort_by_key(|k| k.name());
     assert_eq!(
         kinds,
-        [ChangeKind::Added, ChangeKind::Edited, ChangeKind::Moved, ChangeKind::Removed]
+        [
+            ChangeKind::Added,
+            ChangeKind::Edited,
+            ChangeKind::Moved,
+            ChangeKind::Removed
+        ]
     );
     // Section changes keep `kind`, `old_heading`, `new_heading` only.
     let set = diff_checked(&doc("## A\n\nA.\n"), &doc("## A\n\nA.\n\n## C\n\nC.\n"));
@@ -355,8 +366,14 @@ fn two_sections_with_one_heading_do_not_collide() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
     let (first, second) = (&set.changes[0], &set.changes[1]);
-    assert_eq!((first.kind(), second.kind()), (ChangeKind::Edited, ChangeKind::Added));
-    assert_eq!((first.heading(), second.heading()), (Some("Notes"), Some("Notes")));
+    assert_eq!(
+        (first.kind(), second.kind()),
+        (ChangeKind::Edited, ChangeKind::Added)
+    );
+    assert_eq!(
+        (first.heading(), second.heading()),
+        (Some("Notes"), Some("Notes"))
+    );
     assert_eq!(first.section().id, SectionId::New(1));
     assert_eq!(second.section().id, SectionId::New(2));
     assert_eq!(set.sections.len(), 1);
@@ -602,7 +619,11 @@ fn fullfact_1_to_4_march() {
     );
     assert_eq!(truce.heading(), talks);
     assert!(truce.tags().contains(&Tag::Quote), "{:?}", truce.tags());
-    assert!(truce.tags().contains(&Tag::Attribution), "{:?}", truce.tags());
+    assert!(
+        truce.tags().contains(&Tag::Attribution),
+        "{:?}",
+        truce.tags()
+    );
     assert_eq!(truce.reason(), "new attributed quotation");
     let range = truce.new_range().clone().unwrap();
     assert!(new.body[range].ends_with("“no agreement” on this had been reached."));
@@ -688,7 +709,11 @@ fn reworded_sentence_moved_to_another_section() {
         (Some("A"), Some("B"))
     );
     assert_eq!(c.significance(), Significance::Substantive);
-    assert!(show(&c.words()).contains("{+soon +}"), "{}", show(&c.words()));
+    assert!(
+        show(&c.words()).contains("{+soon +}"),
+        "{}",
+        show(&c.words())
+    );
     assert!(c.reason().starts_with("moved from “A”"), "{}", c.reason());
 }
 

@@ -662,6 +662,8 @@ pub(crate) struct HighlightView {
     pub label: &'static str,
     /// CSS class of the ranking class.
     pub class: &'static str,
+    /// A minor change (class cosmetic), never a highlight.
+    pub minor: bool,
     /// Direction: "added", "removed", "edited", "moved".
     pub change: &'static str,
     /// The direction as the first word of a sentence: "Removed in the update of …".

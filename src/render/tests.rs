@@ -499,3 +499,24 @@ fn an_edit_spread_over_two_updates_names_each_in_every_format() {
     s.highlights[0].credits.truncate(1);
     assert!(!summary_text(&s, false).unwrap().contains("By update"));
 }
+
+/// Two sections with one heading are two groups, and only the added one is
+/// marked new (they were one group, both "new", when sections were told apart
+/// by heading).
+#[test]
+fn two_sections_with_one_heading_are_two_groups() {
+    // Synthetic: the first "Notes" section edited, a second "Notes" section added.
+    let doc = |body: &str| crate::model::Document::new(Default::default(), body.to_string());
+    let old = doc("Lead.\n\n## Notes\n\nThe first note says one thing.\n");
+    let new = doc("Lead.\n\n## Notes\n\nThe first note says another thing.\n\n## Notes\n\nA second note arrives.\n");
+    let cs = crate::diff::diff(&old, &new);
+    let text = diff_text(&cs, &header(), false).unwrap();
+    let groups: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(groups, ["## Notes", "## Notes (new section)"], "{text}");
+    let (edit, added) = (
+        text.find("another").unwrap(),
+        text.find("A second note arrives.").unwrap(),
+    );
+    let new_group = text.find("## Notes (new section)").unwrap();
+    assert!(edit < new_group && new_group < added, "{text}");
+}
