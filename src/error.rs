@@ -451,7 +451,7 @@ mod tests {
             editor: "Jane".into(),
             kind: crate::model::UpdateKind::Major,
             note: "n".into(),
-            blob: String::new(),
+            blob: Default::default(),
         };
         let history = [version.clone()];
         for reference in ["v2", "beef", "2025-02-01"] {
@@ -496,7 +496,7 @@ mod tests {
             editor: "Jane".into(),
             kind: crate::model::UpdateKind::Major,
             note: "n".into(),
-            blob: String::new(),
+            blob: Default::default(),
         };
         let v1 = version(1, "abcdef0123456789abcdef0123456789abcdef01");
         let v2 = version(2, "1234567123456789abcdef0123456789abcdef01");

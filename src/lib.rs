@@ -11,6 +11,7 @@ pub mod claims;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod ids;
 pub mod import;
 pub mod ingest;
 pub mod input_file;

@@ -12,12 +12,12 @@ use crate::summary::Withdrawn;
 fn version(number: usize, when: &str, kind: UpdateKind, note: &str) -> Version {
     Version {
         number,
-        id: format!("{number:0>40}"),
+        id: format!("{number:0>40}").into(),
         updated: DateTime::parse_from_rfc3339(when).unwrap(),
         editor: "Demo Editor".into(),
         kind,
         note: note.into(),
-        blob: String::new(),
+        blob: Default::default(),
     }
 }
 

@@ -346,11 +346,11 @@ pub fn store_report(
         source: "store",
         base: End {
             name: old.version.label(),
-            commit: old.version.id.clone(),
+            commit: old.version.id.to_string(),
         },
         head: End {
             name: new.version.label(),
-            commit: new.version.id.clone(),
+            commit: new.version.id.to_string(),
         },
         merge_base: None,
         notes: summary
@@ -411,12 +411,12 @@ fn file_slug() -> Slug {
 fn side_version(number: usize, commit: &str, updated: DateTime<FixedOffset>) -> Version {
     Version {
         number,
-        id: commit.to_string(),
+        id: commit.into(),
         updated,
         editor: String::new(),
         kind: UpdateKind::Major,
         note: String::new(),
-        blob: String::new(),
+        blob: Default::default(),
     }
 }
 
