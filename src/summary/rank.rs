@@ -448,7 +448,7 @@ pub fn rank_highlights(
                 change,
                 score: Score {
                     class: kind,
-                    evidence: vec![format!("section {}", change_name(change))],
+                    evidence: vec![format!("section {}", change.name())],
                 },
                 section: Some(text.clone()),
                 also_in: Vec::new(),
@@ -663,16 +663,6 @@ fn group_name(kind: GroupBlock) -> &'static str {
         GroupBlock::Table => "table",
         GroupBlock::Code => "code",
         GroupBlock::Contents => "table of contents",
-    }
-}
-
-/// "added", "removed", "edited", "moved".
-fn change_name(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Added => "added",
-        ChangeKind::Removed => "removed",
-        ChangeKind::Edited => "edited",
-        ChangeKind::Moved => "moved",
     }
 }
 
