@@ -454,7 +454,7 @@ mod tests {
             editor: "Jane".into(),
             kind: crate::model::UpdateKind::Major,
             note: "n".into(),
-            blob: String::new(),
+            blob: Default::default(),
         };
         let history = [version.clone()];
         for reference in ["v2", "beef", "2025-02-01"] {
@@ -499,7 +499,7 @@ mod tests {
             editor: "Jane".into(),
             kind: crate::model::UpdateKind::Major,
             note: "n".into(),
-            blob: String::new(),
+            blob: Default::default(),
         };
         let v1 = version(1, "abcdef0123456789abcdef0123456789abcdef01");
         let v2 = version(2, "1234567123456789abcdef0123456789abcdef01");

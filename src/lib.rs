@@ -10,6 +10,7 @@ mod calendar;
 pub mod claims;
 pub mod diff;
 pub mod error;
+pub mod ids;
 pub mod import;
 pub mod ingest;
 pub mod input_file;

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::ids::{BlobId, CommitId};
 use crate::slug::Slug;
 
 /// Document facts kept in the TOML front matter of the stored file.
@@ -182,7 +183,7 @@ pub struct Version {
     /// 1-based position in the explainer's history (v1 is the first).
     pub number: usize,
     /// Full commit id.
-    pub id: String,
+    pub id: CommitId,
     /// Updated time (the commit's author date).
     pub updated: DateTime<FixedOffset>,
     /// Editor (the commit's author name).
@@ -196,7 +197,7 @@ pub struct Version {
     /// read instead of four (commit, root tree, folder, blob). Empty when
     /// unknown; never shown to readers.
     #[serde(skip)]
-    pub blob: String,
+    pub blob: BlobId,
 }
 
 impl Version {

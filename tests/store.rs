@@ -284,7 +284,7 @@ fn resolve_every_kind_of_reference() {
     );
     assert_eq!(
         store
-            .resolve(&s, &VersionRef::Commit(v[0].id.clone()))
+            .resolve(&s, &VersionRef::Commit(v[0].id.to_string()))
             .unwrap(),
         v[0]
     );
@@ -737,7 +737,7 @@ fn concurrent_writers_to_one_explainer_never_lose_an_update() {
                     let expect = if t % 2 == 0 {
                         VersionRef::Number(seen.number)
                     } else {
-                        VersionRef::Commit(seen.id.clone())
+                        VersionRef::Commit(seen.id.to_string())
                     };
                     let body = format!(
                         "writer {t} update {} on top of {}\n",

@@ -516,12 +516,12 @@ pub(crate) mod testing {
             + chrono::Duration::days(i as i64);
         Version {
             number: i + 1,
-            id: format!("{:040x}", i + 1),
+            id: format!("{:040x}", i + 1).into(),
             updated: day,
             editor: "Ed".into(),
             kind: UpdateKind::Major,
             note: format!("update {}", i + 1),
-            blob: String::new(),
+            blob: Default::default(),
         }
     }
 }

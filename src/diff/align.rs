@@ -8,7 +8,7 @@ use std::ops::Range;
 use similar::{Algorithm, DiffOp};
 
 use super::text::{dice, key_with, merge_bags, word_bag};
-use super::{Budget, SectionChange, SectionChangeKind};
+use super::{Budget, SectionChange, SectionChangeKind, SectionId};
 use crate::model::{BlockKind, Document};
 
 /// Word similarity (Dice over words) at or above which two leftover sentences near
@@ -243,6 +243,7 @@ pub(crate) fn align_sections(old: &Side<'_>, new: &Side<'_>, budget: &Budget) ->
     for (j, s) in new_secs.iter().enumerate() {
         let change = |kind, old_heading| SectionChange {
             kind,
+            id: SectionId::New(j),
             old_heading,
             new_heading: s.heading.clone(),
         };
@@ -271,6 +272,7 @@ pub(crate) fn align_sections(old: &Side<'_>, new: &Side<'_>, budget: &Budget) ->
                 (at, 1, i),
                 SectionChange {
                     kind: SectionChangeKind::Removed,
+                    id: SectionId::Old(i),
                     old_heading: s.heading.clone(),
                     new_heading: None,
                 },

@@ -59,12 +59,14 @@ pub(super) fn merge_code_hunks(
     let mut out: Vec<Change> = Vec::new();
     let mut merged_last = false;
     for change in changes {
-        if let Some(last) = out.last_mut() {
-            if joins(last, &change, old, new) {
-                absorb(last, change);
+        match out.pop() {
+            Some(last) if joins(&last, &change, old, new) => {
+                out.push(absorb(last, change));
                 merged_last = true;
                 continue;
             }
+            Some(last) => out.push(last),
+            None => {}
         }
         if merged_last {
             rediff(out.last_mut(), budget);
@@ -79,12 +81,12 @@ pub(super) fn merge_code_hunks(
 }
 
 fn is_code(c: &Change, old: &Document, new: &Document) -> bool {
-    let kind = match (&c.new_range, &c.old_range) {
+    let kind = match (c.new_range(), c.old_range()) {
         (Some(r), _) => new.block_at(r.start).map(|b| b.kind),
         (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
         _ => None,
     };
-    c.kind != ChangeKind::Moved && c.reason == CODE_CHANGED && kind == Some(BlockKind::Code)
+    c.kind() != ChangeKind::Moved && c.reason() == CODE_CHANGED && kind == Some(BlockKind::Code)
 }
 
 /// Same block, nothing but whitespace between `a` and `b` on this side.
@@ -105,11 +107,11 @@ fn joins(a: &Change, b: &Change, old: &Document, new: &Document) -> bool {
     }
     let mut shared = false;
     for (doc, x, y) in [
-        (new, &a.new_range, &b.new_range),
-        (old, &a.old_range, &b.old_range),
+        (new, a.new_range(), b.new_range()),
+        (old, a.old_range(), b.old_range()),
     ] {
         if let (Some(x), Some(y)) = (x, y) {
-            if !adjacent(doc, x, y) {
+            if !adjacent(doc, &x, &y) {
                 return false;
             }
             shared = true;
@@ -118,39 +120,71 @@ fn joins(a: &Change, b: &Change, old: &Document, new: &Document) -> bool {
     shared
 }
 
-fn join_text(a: Option<String>, b: Option<String>) -> Option<String> {
+fn join_text(a: Option<&str>, b: Option<&str>) -> String {
     match (a, b) {
         // One space, as for a sentence split in two: every renderer shows text on one line.
-        (Some(a), Some(b)) => Some(format!("{a} {b}")),
-        (a, b) => a.or(b),
+        (Some(a), Some(b)) => format!("{a} {b}"),
+        (a, b) => a.or(b).unwrap_or_default().to_string(),
     }
 }
 
-fn join_range(a: Option<Range<usize>>, b: Option<Range<usize>>) -> Option<Range<usize>> {
+fn join_range(a: Option<Range<usize>>, b: Option<Range<usize>>) -> Range<usize> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(a.start.min(b.start)..a.end.max(b.end)),
-        (a, b) => a.or(b),
+        (Some(a), Some(b)) => a.start.min(b.start)..a.end.max(b.end),
+        (a, b) => a.or(b).unwrap_or_default(),
     }
 }
 
-/// Fold `b` into `a` (their words are recomputed once the hunk is complete).
-fn absorb(a: &mut Change, b: Change) {
-    if a.kind != b.kind {
-        a.kind = ChangeKind::Edited;
+/// `b` folded into `a`: one hunk, added or removed when both were, else edited
+/// (its words are recomputed once the hunk is complete). It keeps `a`'s
+/// section and assessment (both are code changes of one block).
+fn absorb(a: Change, b: Change) -> Change {
+    let (old_text, new_text) = (
+        join_text(a.old_text(), b.old_text()),
+        join_text(a.new_text(), b.new_text()),
+    );
+    let (old_range, new_range) = (
+        join_range(a.old_range(), b.old_range()),
+        join_range(a.new_range(), b.new_range()),
+    );
+    let same = a.kind() == b.kind();
+    let (section, assessment) = (a.section().clone(), a.assessment().clone());
+    match a.kind() {
+        ChangeKind::Added if same => Change::Added {
+            section,
+            text: new_text,
+            range: new_range,
+            assessment,
+        },
+        ChangeKind::Removed if same => Change::Removed {
+            section,
+            text: old_text,
+            range: old_range,
+            assessment,
+        },
+        _ => Change::Edited {
+            section,
+            old_text,
+            new_text,
+            words: Vec::new(),
+            old_range,
+            new_range,
+            assessment,
+        },
     }
-    a.old_text = join_text(a.old_text.take(), b.old_text);
-    a.new_text = join_text(a.new_text.take(), b.new_text);
-    a.old_range = join_range(a.old_range.take(), b.old_range);
-    a.new_range = join_range(a.new_range.take(), b.new_range);
 }
 
 /// Word diff of a merged hunk: edited hunks compare their lines; added or removed ones have none.
 fn rediff(change: Option<&mut Change>, budget: &Budget) {
-    let Some(c) = change else { return };
-    c.words = match (&c.kind, &c.old_text, &c.new_text) {
-        (ChangeKind::Edited, Some(o), Some(n)) => words::diff_text(o, n, budget),
-        _ => Vec::new(),
-    };
+    if let Some(Change::Edited {
+        old_text,
+        new_text,
+        words,
+        ..
+    }) = change
+    {
+        *words = words::diff_text(old_text, new_text, budget);
+    }
 }
 
 /// `'text'`, cut to [`MAX_QUOTED`] characters.
@@ -336,18 +370,18 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
         let c = &set.changes[0];
-        assert_eq!(c.kind, ChangeKind::Edited);
-        assert_eq!(c.significance, Significance::Cosmetic);
+        assert_eq!(c.kind(), ChangeKind::Edited);
+        assert_eq!(c.significance(), Significance::Cosmetic);
         assert_eq!(
-            c.reason,
+            c.reason(),
             "link changed: https://a.example/old → https://a.example/new"
         );
-        assert_eq!(c.old_text, c.new_text);
+        assert_eq!(c.old_text(), c.new_text());
     }
 
     /// The block kind holding a change (by its new range, else its old one).
     fn block_kind(old: &Document, new: &Document, c: &Change) -> Option<BlockKind> {
-        match (&c.new_range, &c.old_range) {
+        match (&c.new_range(), &c.old_range()) {
             (Some(r), _) => new.block_at(r.start).map(|b| b.kind),
             (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
             _ => None,
@@ -363,14 +397,14 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
         for c in &set.changes {
-            assert_eq!(c.significance, Significance::Cosmetic);
-            assert_eq!(c.reason, "code changed");
-            assert!(c.tags.is_empty(), "{:?}", c.tags);
+            assert_eq!(c.significance(), Significance::Cosmetic);
+            assert_eq!(c.reason(), "code changed");
+            assert!(c.tags().is_empty(), "{:?}", c.tags());
             assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Code));
         }
-        assert_eq!(set.changes[0].kind, ChangeKind::Edited);
-        assert_eq!(set.changes[1].kind, ChangeKind::Added);
-        assert_eq!(set.changes[1].new_text.as_deref(), Some("added();"));
+        assert_eq!(set.changes[0].kind(), ChangeKind::Edited);
+        assert_eq!(set.changes[1].kind(), ChangeKind::Added);
+        assert_eq!(set.changes[1].new_text(), Some("added();"));
     }
 
     #[test]
@@ -382,24 +416,21 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
         let first = &set.changes[0];
-        assert_eq!(first.kind, ChangeKind::Edited);
-        assert_eq!(first.old_text.as_deref(), Some("let a = 1; let b = 2;"));
+        assert_eq!(first.kind(), ChangeKind::Edited);
+        assert_eq!(first.old_text(), Some("let a = 1; let b = 2;"));
+        assert_eq!(first.new_text(), Some("let a = 10; let b = 20; extra();"));
         assert_eq!(
-            first.new_text.as_deref(),
-            Some("let a = 10; let b = 20; extra();")
-        );
-        assert_eq!(
-            &new.body[first.new_range.clone().unwrap()],
+            &new.body[first.new_range().clone().unwrap()],
             "let a = 10;\nlet b = 20;\nextra();"
         );
         let rebuilt_old: String = first
-            .words
+            .words()
             .iter()
             .filter(|w| w.op != SpanOp::Insert)
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(rebuilt_old, "let a = 1; let b = 2;");
-        assert_eq!(set.changes[1].new_text.as_deref(), Some("let c = 30;"));
+        assert_eq!(set.changes[1].new_text(), Some("let c = 30;"));
     }
 
     #[test]
@@ -408,7 +439,7 @@ mod tests {
         let old = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | numerator |\n| Weekly values | total |\n");
         let new = doc("## Data\n\n| Measure | Basis |\n|---|---|\n| Daily values | denominator |\n| Weekly values | total |\n| Monthly values | total |\n");
         let set = diff_checked(&old, &new);
-        let reasons: Vec<&str> = set.changes.iter().map(|c| c.reason.as_str()).collect();
+        let reasons: Vec<&str> = set.changes.iter().map(|c| c.reason()).collect();
         assert_eq!(
             reasons,
             vec![
@@ -419,7 +450,7 @@ mod tests {
             set.changes
         );
         for c in &set.changes {
-            assert!(c.tags.is_empty());
+            assert!(c.tags().is_empty());
             assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Table));
         }
     }
@@ -435,7 +466,7 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
         assert_eq!(
-            set.changes[0].reason,
+            set.changes[0].reason(),
             "row 'year': 'Year from the post's filename' → 'Year from the post's filename with four digits'"
         );
     }
@@ -452,7 +483,7 @@ mod tests {
         assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
         let c = &set.changes[0];
         assert_eq!(
-            c.reason,
+            c.reason(),
             "figure changed: image source '{% asset_path about/policies/privacy/shh.png %}' → '/images/shh.png'"
         );
         assert_eq!(block_kind(&old, &new, c), Some(BlockKind::Figure));
@@ -466,7 +497,7 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
         assert_eq!(
-            set.changes[0].reason,
+            set.changes[0].reason(),
             "figure changed: image source 'charts/total-checks-all.png' → 'charts/total-checks-all-v2.png'"
         );
     }
@@ -479,10 +510,10 @@ mod tests {
         let set = diff_checked(&old, &new);
         assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
         let c = &set.changes[0];
-        assert_eq!(c.kind, ChangeKind::Added);
-        assert_eq!(c.reason, "figure added");
+        assert_eq!(c.kind(), ChangeKind::Added);
+        assert_eq!(c.reason(), "figure added");
         assert_eq!(
-            c.new_text.as_deref(),
+            c.new_text(),
             Some("Image: Monthly background checks (charts/monthly.png)")
         );
     }
@@ -606,7 +637,7 @@ mod tests {
             for c in &set.changes {
                 if let Some(kind) = block_kind(&old, &new, c) {
                     if !kind.is_prose() && kind != BlockKind::Other {
-                        proptest::prop_assert!(c.tags.is_empty(), "{:?}", c);
+                        proptest::prop_assert!(c.tags().is_empty(), "{:?}", c);
                     }
                 }
             }

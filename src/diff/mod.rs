@@ -64,13 +64,13 @@ use align::{PairKind, Side};
 ///   'denominator'"), a figure says what about its images changed ("figure changed:
 ///   alt text …"), other markup is cosmetic "markup changed". Their ranges lie
 ///   inside those blocks, so `Document::block_at` tells them from prose.
-/// - A moved change has `old_section` (where it was), `section` (where it is) and
+/// - A moved change has `from` (where it was), `section` (where it is) and
 ///   both ranges; `words` is empty when the text is unchanged, else a word diff.
 ///   Consecutive sentences that moved together form one moved change. In `spans`
 ///   a move shows as a delete at the old place and an insert at the new place.
 ///   Sentences of a moved section are not listed as moved (the section change says it).
 /// - `old_range` / `new_range` are byte ranges into the old / new `Document::body`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ChangeSet {
     /// Section-level changes (added, removed, renamed, moved).
     pub sections: Vec<SectionChange>,
@@ -83,10 +83,14 @@ pub struct ChangeSet {
 }
 
 /// A section-level change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionChange {
     /// What happened to the section.
     pub kind: SectionChangeKind,
+    /// Which section (as [`Change::section`] names it: the new version's, or the
+    /// old one's for a removed section). Not in JSON.
+    #[serde(skip)]
+    pub id: SectionId,
     /// Heading in the old version (`None`: the lead, or the section is new).
     pub old_heading: Option<String>,
     /// Heading in the new version (`None`: the lead, or the section was removed).
@@ -107,24 +111,42 @@ pub enum SectionChangeKind {
     Moved,
 }
 
-/// One sentence- (or block-) level change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    /// Added, removed, edited or moved.
-    pub kind: ChangeKind,
-    /// Section heading where the change is (new version's; old for removals). `None` = lead.
-    pub section: Option<String>,
-    /// For moves: the section it came from.
-    pub old_section: Option<String>,
-    /// Old sentence text (plain), for removed/edited/moved. When one sentence was split
-    /// in two (or two joined), the group's sentences joined by one space.
-    pub old_text: Option<String>,
-    /// New sentence text (plain), for added/edited/moved.
-    pub new_text: Option<String>,
-    /// Word-level diff of old → new plain text (whole words/phrases; equal + delete
-    /// rebuild `old_text`, equal + insert rebuild `new_text`). Empty for added, removed
-    /// and unchanged moved text.
-    pub words: Vec<Span>,
+/// Which section a change sits in, as one diff sees it.
+///
+/// Sections are told apart by position, not heading text, so two sections
+/// with one heading stay two. A section the new version has is `New(j)`, its
+/// index in the new `Document::sections`, whichever side the change's text is
+/// on (a removal from a section that is still there names the new section); a
+/// section only the old version has (removed) is `Old(i)`, its index in the old
+/// `Document::sections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SectionId {
+    /// Index in the new version's sections.
+    New(usize),
+    /// Index in the old version's sections (the new version no longer has it).
+    Old(usize),
+}
+
+/// A section as a change names it: its identity and its heading as the change's
+/// side shows it (the old heading for removed or moved-away text).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SectionRef {
+    /// Identity within the diff.
+    pub id: SectionId,
+    /// Heading without Markdown markup; `None` for the lead.
+    pub heading: Option<String>,
+}
+
+impl SectionRef {
+    /// The heading (`None` for the lead).
+    pub fn heading(&self) -> Option<&str> {
+        self.heading.as_deref()
+    }
+}
+
+/// What a change means to a reader, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
     /// Reader-relevant tags.
     pub tags: Vec<Tag>,
     /// Cosmetic or substantive.
@@ -132,10 +154,252 @@ pub struct Change {
     /// Why it matters, in a few words: "number changed: 30,000 → 35,000",
     /// "new attributed quotation", "moved from “…”; moved, text unchanged".
     pub reason: String,
-    /// Byte range in the old body.
-    pub old_range: Option<Range<usize>>,
-    /// Byte range in the new body.
-    pub new_range: Option<Range<usize>>,
+}
+
+/// One sentence- (or block-) level change; each kind carries exactly its own
+/// fields (as `similar::DiffOp` does).
+///
+/// Texts are plain (no Markdown). When one sentence was split in two (or two
+/// joined), a side's text is the group's sentences joined by one space. Ranges
+/// are byte ranges into the old / new `Document::body`. `words` is a word-level
+/// diff of old → new text (whole words/phrases; equal + delete rebuild the old
+/// text, equal + insert the new).
+///
+/// JSON keeps one flat shape for every kind (`kind`, `section`, `old_section`,
+/// `old_text`, `new_text`, `words`, `tags`, `significance`, `reason`,
+/// `old_range`, `new_range`; `null` or `[]` where a kind has no such field), so
+/// consumers of earlier output read it unchanged. Section ids are not in JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// New text.
+    Added {
+        /// Section in the new version.
+        section: SectionRef,
+        /// The new text.
+        text: String,
+        /// Its range in the new body.
+        range: Range<usize>,
+        /// Tags, significance, reason.
+        assessment: Assessment,
+    },
+    /// Text gone.
+    Removed {
+        /// Section in the old version (its id is the new version's section
+        /// when that section is still there).
+        section: SectionRef,
+        /// The old text.
+        text: String,
+        /// Its range in the old body.
+        range: Range<usize>,
+        /// Tags, significance, reason.
+        assessment: Assessment,
+    },
+    /// Same sentence, reworded in place.
+    Edited {
+        /// Section in the new version.
+        section: SectionRef,
+        /// Text before.
+        old_text: String,
+        /// Text after.
+        new_text: String,
+        /// Word diff old → new.
+        words: Vec<Span>,
+        /// Range in the old body.
+        old_range: Range<usize>,
+        /// Range in the new body.
+        new_range: Range<usize>,
+        /// Tags, significance, reason.
+        assessment: Assessment,
+    },
+    /// Same text (maybe reworded), different place.
+    Moved {
+        /// Section it came from (old heading).
+        from: SectionRef,
+        /// Section it is in now.
+        section: SectionRef,
+        /// Text before.
+        old_text: String,
+        /// Text after.
+        new_text: String,
+        /// Word diff old → new; empty when the text is unchanged.
+        words: Vec<Span>,
+        /// Range in the old body.
+        old_range: Range<usize>,
+        /// Range in the new body.
+        new_range: Range<usize>,
+        /// Tags, significance, reason.
+        assessment: Assessment,
+    },
+}
+
+impl Change {
+    /// Added, removed, edited or moved.
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            Change::Added { .. } => ChangeKind::Added,
+            Change::Removed { .. } => ChangeKind::Removed,
+            Change::Edited { .. } => ChangeKind::Edited,
+            Change::Moved { .. } => ChangeKind::Moved,
+        }
+    }
+
+    /// The section the change is in (the new version's; the old one's for a removal).
+    pub fn section(&self) -> &SectionRef {
+        match self {
+            Change::Added { section, .. }
+            | Change::Removed { section, .. }
+            | Change::Edited { section, .. }
+            | Change::Moved { section, .. } => section,
+        }
+    }
+
+    /// The section's heading (`None` = the lead).
+    pub fn heading(&self) -> Option<&str> {
+        self.section().heading()
+    }
+
+    /// For a move: the section the text came from.
+    pub fn moved_from(&self) -> Option<&SectionRef> {
+        match self {
+            Change::Moved { from, .. } => Some(from),
+            _ => None,
+        }
+    }
+
+    /// Old text, for removed, edited and moved changes.
+    pub fn old_text(&self) -> Option<&str> {
+        match self {
+            Change::Added { .. } => None,
+            Change::Removed { text, .. } => Some(text),
+            Change::Edited { old_text, .. } | Change::Moved { old_text, .. } => Some(old_text),
+        }
+    }
+
+    /// New text, for added, edited and moved changes.
+    pub fn new_text(&self) -> Option<&str> {
+        match self {
+            Change::Removed { .. } => None,
+            Change::Added { text, .. } => Some(text),
+            Change::Edited { new_text, .. } | Change::Moved { new_text, .. } => Some(new_text),
+        }
+    }
+
+    /// The text a reader sees now: the new text; the old text for a removal.
+    pub fn text(&self) -> &str {
+        match self {
+            Change::Added { text, .. } | Change::Removed { text, .. } => text,
+            Change::Edited { new_text, .. } | Change::Moved { new_text, .. } => new_text,
+        }
+    }
+
+    /// Word diff old → new (empty for added, removed and unchanged moved text).
+    pub fn words(&self) -> &[Span] {
+        match self {
+            Change::Added { .. } | Change::Removed { .. } => &[],
+            Change::Edited { words, .. } | Change::Moved { words, .. } => words,
+        }
+    }
+
+    /// Range in the old body (removed, edited, moved).
+    pub fn old_range(&self) -> Option<Range<usize>> {
+        match self {
+            Change::Added { .. } => None,
+            Change::Removed { range, .. } => Some(range.clone()),
+            Change::Edited { old_range, .. } | Change::Moved { old_range, .. } => {
+                Some(old_range.clone())
+            }
+        }
+    }
+
+    /// Range in the new body (added, edited, moved).
+    pub fn new_range(&self) -> Option<Range<usize>> {
+        match self {
+            Change::Removed { .. } => None,
+            Change::Added { range, .. } => Some(range.clone()),
+            Change::Edited { new_range, .. } | Change::Moved { new_range, .. } => {
+                Some(new_range.clone())
+            }
+        }
+    }
+
+    /// Tags, significance and reason.
+    pub fn assessment(&self) -> &Assessment {
+        match self {
+            Change::Added { assessment, .. }
+            | Change::Removed { assessment, .. }
+            | Change::Edited { assessment, .. }
+            | Change::Moved { assessment, .. } => assessment,
+        }
+    }
+
+    /// Tags, significance and reason, to amend.
+    pub fn assessment_mut(&mut self) -> &mut Assessment {
+        match self {
+            Change::Added { assessment, .. }
+            | Change::Removed { assessment, .. }
+            | Change::Edited { assessment, .. }
+            | Change::Moved { assessment, .. } => assessment,
+        }
+    }
+
+    /// Reader-relevant tags.
+    pub fn tags(&self) -> &[Tag] {
+        &self.assessment().tags
+    }
+
+    /// Cosmetic or substantive.
+    pub fn significance(&self) -> Significance {
+        self.assessment().significance
+    }
+
+    /// True for punctuation, typography, code, link and markup changes.
+    pub fn is_cosmetic(&self) -> bool {
+        self.significance() == Significance::Cosmetic
+    }
+
+    /// Why it matters, in a few words.
+    pub fn reason(&self) -> &str {
+        &self.assessment().reason
+    }
+}
+
+/// The JSON form of a [`Change`]: one flat record for every kind, as before
+/// `Change` was an enum (field order and `null`s included).
+#[derive(Serialize)]
+struct ChangeRecord<'a> {
+    kind: ChangeKind,
+    section: Option<&'a str>,
+    old_section: Option<&'a str>,
+    old_text: Option<&'a str>,
+    new_text: Option<&'a str>,
+    words: &'a [Span],
+    tags: &'a [Tag],
+    significance: Significance,
+    reason: &'a str,
+    old_range: Option<Range<usize>>,
+    new_range: Option<Range<usize>>,
+}
+
+impl Serialize for Change {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        ChangeRecord {
+            kind: self.kind(),
+            section: self.heading(),
+            old_section: self.moved_from().and_then(SectionRef::heading),
+            old_text: self.old_text(),
+            new_text: self.new_text(),
+            words: self.words(),
+            tags: self.tags(),
+            significance: self.significance(),
+            reason: self.reason(),
+            old_range: self.old_range(),
+            new_range: self.new_range(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// Kind of a sentence-level change.
@@ -150,6 +414,42 @@ pub enum ChangeKind {
     Edited,
     /// Same text, different place.
     Moved,
+}
+
+impl ChangeKind {
+    /// `added`, `removed`, `edited` or `moved` (as in JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Edited => "edited",
+            ChangeKind::Moved => "moved",
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl SectionChangeKind {
+    /// `added`, `removed`, `renamed` or `moved` (as in JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionChangeKind::Added => "added",
+            SectionChangeKind::Removed => "removed",
+            SectionChangeKind::Renamed => "renamed",
+            SectionChangeKind::Moved => "moved",
+        }
+    }
+}
+
+impl std::fmt::Display for SectionChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Tags a reader cares about.
@@ -287,6 +587,11 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     let new_side = Side::new(new);
     let sections = align::align_sections(&old_side, &new_side, &budget);
     let alignment = align::align_sentences(&old_side, &new_side, &sections, &budget);
+    let names = SectionNames {
+        old: &old_side,
+        new: &new_side,
+        partner: &sections.partner,
+    };
 
     // Anchors: in-place pairs (equal, edited) that keep their relative order, by the
     // heaviest in-order run; everything else shows in the spans as delete + insert.
@@ -317,7 +622,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     for pair in &alignment.pairs {
         match pair.kind {
             PairKind::Equal => {
-                if let Some(change) = link_change(&old_side, &new_side, pair, &budget) {
+                if let Some(change) = link_change(&names, pair, &budget) {
                     ordered.push((
                         (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
                         change,
@@ -325,7 +630,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
                 }
             }
             PairKind::Edited => {
-                if let Some(change) = paired_change(&old_side, &new_side, pair, &budget) {
+                if let Some(change) = paired_change(&names, pair, &budget) {
                     ordered.push((
                         (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
                         change,
@@ -336,7 +641,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
         }
     }
     for pair in group_moves(&old_side, &new_side, &alignment.pairs) {
-        if let Some(change) = paired_change(&old_side, &new_side, &pair, &budget) {
+        if let Some(change) = paired_change(&names, &pair, &budget) {
             ordered.push((
                 (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
                 change,
@@ -345,7 +650,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
     }
     for (j, unit) in new_side.units.iter().enumerate() {
         if !alignment.new_taken[j] {
-            let change = single_change(ChangeKind::Added, &new_side, j, &budget);
+            let change = single_change(&names, false, unit, &budget);
             ordered.push(((unit.span.start, 1, 0), change));
         }
     }
@@ -367,7 +672,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
         if !alignment.old_taken[i] {
             ordered.push((
                 (at, 0, unit.span.start),
-                single_change(ChangeKind::Removed, &old_side, i, &budget),
+                single_change(&names, true, unit, &budget),
             ));
         }
     }
@@ -416,14 +721,56 @@ fn speakers(text: &str, budget: &Budget) -> tags::Speakers {
         .collect()
 }
 
+/// How the diff names sections: by the section alignment, so a removal from a
+/// section the new version still has names that section ([`SectionId`]).
+struct SectionNames<'s, 'd> {
+    old: &'s Side<'d>,
+    new: &'s Side<'d>,
+    /// For each old section, its new partner.
+    partner: &'s [Option<usize>],
+}
+
+impl SectionNames<'_, '_> {
+    /// New section `j`.
+    fn new_section(&self, j: usize) -> SectionRef {
+        SectionRef {
+            id: SectionId::New(j),
+            heading: self.new.heading(j),
+        }
+    }
+
+    /// Old section `i`, under its old heading.
+    fn old_section(&self, i: usize) -> SectionRef {
+        SectionRef {
+            id: self
+                .partner
+                .get(i)
+                .copied()
+                .flatten()
+                .map_or(SectionId::Old(i), SectionId::New),
+            heading: self.old.heading(i),
+        }
+    }
+
+    /// The section of the unit starting a run on the new side.
+    fn new_of(&self, r: &Range<usize>) -> SectionRef {
+        self.new_section(self.new.units.get(r.start).map_or(0, |u| u.section))
+    }
+
+    /// The section of the unit starting a run on the old side.
+    fn old_of(&self, r: &Range<usize>) -> SectionRef {
+        self.old_section(self.old.units.get(r.start).map_or(0, |u| u.section))
+    }
+}
+
 /// The change for an edited or moved pair; `None` when the texts differ only in
 /// typography (no change a reader would see).
 fn paired_change(
-    old: &Side<'_>,
-    new: &Side<'_>,
+    names: &SectionNames<'_, '_>,
     pair: &align::Pair,
     budget: &Budget,
 ) -> Option<Change> {
+    let (old, new) = (names.old, names.new);
     let old_text = unit_text(old, &pair.old);
     let new_text = unit_text(new, &pair.new);
     let same = text::key(&old_text) == text::key(&new_text);
@@ -462,81 +809,101 @@ fn paired_change(
             (&old_speakers, &new_speakers),
         ),
     };
-    let old_section = old
-        .units
-        .get(pair.old.start)
-        .and_then(|u| old.heading(u.section));
-    let section = new
-        .units
-        .get(pair.new.start)
-        .and_then(|u| new.heading(u.section));
+    let section = names.new_of(&pair.new);
+    let (old_range, new_range) = (unit_bytes(old, &pair.old), unit_bytes(new, &pair.new));
     if kind == ChangeKind::Moved {
-        let from = old_section
-            .as_deref()
+        let from = names.old_of(&pair.old);
+        let place = from
+            .heading()
             .map_or("the lead".to_string(), |h| format!("“{h}”"));
-        reason = format!("moved from {from}; {reason}");
+        reason = format!("moved from {place}; {reason}");
+        return Some(Change::Moved {
+            from,
+            section,
+            old_text,
+            new_text,
+            words,
+            old_range,
+            new_range,
+            assessment: Assessment {
+                tags,
+                significance,
+                reason,
+            },
+        });
     }
-    Some(Change {
-        kind,
+    Some(Change::Edited {
         section,
-        old_section: if kind == ChangeKind::Moved {
-            old_section
-        } else {
-            None
-        },
-        old_text: Some(old_text),
-        new_text: Some(new_text),
+        old_text,
+        new_text,
         words,
-        tags,
-        significance,
-        reason,
-        old_range: Some(unit_bytes(old, &pair.old)),
-        new_range: Some(unit_bytes(new, &pair.new)),
+        old_range,
+        new_range,
+        assessment: Assessment {
+            tags,
+            significance,
+            reason,
+        },
     })
 }
 
-/// An added or removed sentence.
-fn single_change(kind: ChangeKind, side: &Side<'_>, index: usize, budget: &Budget) -> Change {
-    let unit = side.units.get(index);
-    let text = unit.map(|u| u.text.to_string()).unwrap_or_default();
-    let heading = unit.and_then(|u| side.heading(u.section));
-    let added = kind == ChangeKind::Added;
-    let markup = markup::kind_of(None, unit.map(|u| u.kind));
-    let (tags, significance, reason) = match (markup, unit) {
-        (Some(block), Some(u)) => {
+/// An added sentence (a unit of the new side), or a removed one (`removed`: a
+/// unit of the old side).
+fn single_change(
+    names: &SectionNames<'_, '_>,
+    removed: bool,
+    unit: &align::Unit<'_>,
+    budget: &Budget,
+) -> Change {
+    let side = if removed { names.old } else { names.new };
+    let kind = if removed {
+        ChangeKind::Removed
+    } else {
+        ChangeKind::Added
+    };
+    let text = unit.text.to_string();
+    let (tags, significance, reason) = match markup::kind_of(None, Some(unit.kind)) {
+        Some(block) => {
             let side_text = Some((
                 text.as_str(),
-                side.doc.body.get(u.span.clone()).unwrap_or(""),
+                side.doc.body.get(unit.span.clone()).unwrap_or(""),
             ));
-            if added {
-                markup::classify(block, kind, None, side_text)
-            } else {
+            if removed {
                 markup::classify(block, kind, side_text, None)
+            } else {
+                markup::classify(block, kind, None, side_text)
             }
         }
-        _ => {
+        None => {
             let who = speakers(&text, budget);
             let none = Vec::new();
-            if added {
-                tags::classify(kind, None, Some(&text), (&none, &who))
-            } else {
+            if removed {
                 tags::classify(kind, Some(&text), None, (&who, &none))
+            } else {
+                tags::classify(kind, None, Some(&text), (&none, &who))
             }
         }
     };
-    let range = unit.map(|u| u.span.clone());
-    Change {
-        kind,
-        section: heading,
-        old_section: None,
-        old_text: (!added).then(|| text.clone()),
-        new_text: added.then_some(text),
-        words: Vec::new(),
+    let assessment = Assessment {
         tags,
         significance,
         reason,
-        old_range: if added { None } else { range.clone() },
-        new_range: if added { range } else { None },
+    };
+    let range = unit.span.clone();
+    if removed {
+        Change::Removed {
+            section: names.old_section(unit.section),
+            text,
+            range,
+            assessment,
+        }
+    } else {
+        Change::Added {
+            section: names.new_section(unit.section),
+            text,
+            range,
+            assessment,
+        }
     }
 }
 
@@ -548,11 +915,11 @@ fn source<'a>(side: &Side<'a>, r: &Range<usize>) -> &'a str {
 /// A sentence that reads the same but whose link or image targets changed: a
 /// cosmetic "link changed" (a plain-text diff cannot see it).
 fn link_change(
-    old: &Side<'_>,
-    new: &Side<'_>,
+    names: &SectionNames<'_, '_>,
     pair: &align::Pair,
     budget: &Budget,
 ) -> Option<Change> {
+    let (old, new) = (names.old, names.new);
     let (old_src, new_src) = (source(old, &pair.old), source(new, &pair.new));
     if old_src == new_src || !(old_src.contains("](") || new_src.contains("](")) {
         return None;
@@ -575,21 +942,18 @@ fn link_change(
         .join("; ");
     let old_text = unit_text(old, &pair.old);
     let new_text = unit_text(new, &pair.new);
-    Some(Change {
-        kind: ChangeKind::Edited,
-        section: new
-            .units
-            .get(pair.new.start)
-            .and_then(|u| new.heading(u.section)),
-        old_section: None,
+    Some(Change::Edited {
+        section: names.new_of(&pair.new),
         words: words::diff_text(&old_text, &new_text, budget),
-        old_text: Some(old_text),
-        new_text: Some(new_text),
-        tags: Vec::new(),
-        significance: Significance::Cosmetic,
-        reason: format!("link changed: {detail}"),
-        old_range: Some(unit_bytes(old, &pair.old)),
-        new_range: Some(unit_bytes(new, &pair.new)),
+        old_text,
+        new_text,
+        old_range: unit_bytes(old, &pair.old),
+        new_range: unit_bytes(new, &pair.new),
+        assessment: Assessment {
+            tags: Vec::new(),
+            significance: Significance::Cosmetic,
+            reason: format!("link changed: {detail}"),
+        },
     })
 }
 

@@ -84,17 +84,17 @@ fn paragraph_moved_to_another_section_is_one_move() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Moved);
+    assert_eq!(c.kind(), ChangeKind::Moved);
     assert_eq!(
-        c.old_section.as_deref(),
+        c.moved_from().and_then(SectionRef::heading),
         Some("What could happen to Ukraine’s territory?")
     );
-    assert_eq!(c.section.as_deref(), Some("What is NATO?"));
-    assert_eq!(c.significance, Significance::Cosmetic);
+    assert_eq!(c.heading(), Some("What is NATO?"));
+    assert_eq!(c.significance(), Significance::Cosmetic);
     assert!(
-        c.reason.starts_with("moved from “What could happen"),
+        c.reason().starts_with("moved from “What could happen"),
         "{}",
-        c.reason
+        c.reason()
     );
     assert!(set.sections.is_empty());
     // Shown in the spans as deleted where it was and inserted where it is.
@@ -115,21 +115,21 @@ fn number_change_is_an_edit_tagged_number() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Edited);
-    assert_eq!(c.tags, vec![Tag::Number]);
-    assert_eq!(c.significance, Significance::Substantive);
-    assert_eq!(c.reason, "number changed: 30,000 → 35,000");
-    assert_eq!(
-        c.section.as_deref(),
-        Some("Could UK troops be sent to Ukraine?")
-    );
-    let changed: Vec<&Span> = c.words.iter().filter(|s| s.op != SpanOp::Equal).collect();
+    assert_eq!(c.kind(), ChangeKind::Edited);
+    assert_eq!(c.tags(), vec![Tag::Number]);
+    assert_eq!(c.significance(), Significance::Substantive);
+    assert_eq!(c.reason(), "number changed: 30,000 → 35,000");
+    assert_eq!(c.heading(), Some("Could UK troops be sent to Ukraine?"));
+    let changed: Vec<&Span> = c.words().iter().filter(|s| s.op != SpanOp::Equal).collect();
     assert_eq!(changed.len(), 2);
     assert_eq!(
         (changed[0].text.as_str(), changed[1].text.as_str()),
         ("30,000", "35,000")
     );
-    let (o, n) = (c.old_range.clone().unwrap(), c.new_range.clone().unwrap());
+    let (o, n) = (
+        c.old_range().clone().unwrap(),
+        c.new_range().clone().unwrap(),
+    );
     assert!(old.body[o].contains("30,000") && new.body[n].contains("35,000"));
 }
 
@@ -139,15 +139,15 @@ fn negation_is_tagged() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Edited);
-    assert!(c.tags.contains(&Tag::Negation), "{:?}", c.tags);
-    assert_eq!(c.significance, Significance::Substantive);
-    assert!(c.reason.contains("negation added: not"), "{}", c.reason);
+    assert_eq!(c.kind(), ChangeKind::Edited);
+    assert!(c.tags().contains(&Tag::Negation), "{:?}", c.tags());
+    assert_eq!(c.significance(), Significance::Substantive);
+    assert!(c.reason().contains("negation added: not"), "{}", c.reason());
     assert_eq!(
-        show(&c.words).matches("{+").count(),
+        show(c.words()).matches("{+").count(),
         1,
         "{}",
-        show(&c.words)
+        show(c.words())
     );
 }
 
@@ -157,13 +157,13 @@ fn new_speaker_is_an_attribution_change() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Edited);
-    assert!(c.tags.contains(&Tag::Attribution), "{:?}", c.tags);
-    assert!(c.tags.contains(&Tag::Name), "{:?}", c.tags);
-    assert_eq!(c.significance, Significance::Substantive);
-    assert!(c.reason.contains("attribution"), "{}", c.reason);
+    assert_eq!(c.kind(), ChangeKind::Edited);
+    assert!(c.tags().contains(&Tag::Attribution), "{:?}", c.tags());
+    assert!(c.tags().contains(&Tag::Name), "{:?}", c.tags());
+    assert_eq!(c.significance(), Significance::Substantive);
+    assert!(c.reason().contains("attribution"), "{}", c.reason());
     assert_eq!(
-        show(&c.words),
+        show(c.words()),
         "After the talks, [-Mr Lavrov said-]{+the Kremlin denied+} the two sides had agreed to start a process for a settlement."
     );
 }
@@ -176,6 +176,15 @@ fn renamed_heading_is_a_rename() {
         set.sections,
         vec![SectionChange {
             kind: SectionChangeKind::Renamed,
+            id: SectionId::New(
+                new.sections
+                    .iter()
+                    .position(|s| {
+                        s.heading.as_deref()
+                            == Some("What is NATO and is Ukraine going to join it?")
+                    })
+                    .unwrap()
+            ),
             old_heading: Some("What is NATO?".into()),
             new_heading: Some("What is NATO and is Ukraine going to join it?".into()),
         }]
@@ -204,7 +213,7 @@ fn sections_added_removed_and_moved() {
     let c: Vec<(ChangeKind, Option<&str>)> = set
         .changes
         .iter()
-        .map(|c| (c.kind, c.section.as_deref()))
+        .map(|c| (c.kind(), c.heading()))
         .collect();
     assert_eq!(
         c,
@@ -222,12 +231,12 @@ fn sentence_split_in_two_is_one_edit() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Edited);
+    assert_eq!(c.kind(), ChangeKind::Edited);
     assert_eq!(
-        show(&c.words),
+        show(c.words()),
         "Mr Trump and Mr Zelenskyy were expected to sign the agreement on 28 February[-, but-]{+.+} Mr Zelenskyy was asked to leave the White House after the argument between the pair{+, though he has since said that he remains ready to sign the agreement “any time”+}."
     );
-    assert!(c.tags.contains(&Tag::Quote));
+    assert!(c.tags().contains(&Tag::Quote));
 }
 
 #[test]
@@ -235,12 +244,12 @@ fn added_and_removed_sentences() {
     let old = doc("## S\n\nFirst sentence stays here. Old claim about the talks goes away.\n");
     let new = doc("## S\n\nFirst sentence stays here. Brand new reporting on “a truce” arrives.\n");
     let set = diff_checked(&old, &new);
-    let kinds: Vec<ChangeKind> = set.changes.iter().map(|c| c.kind).collect();
+    let kinds: Vec<ChangeKind> = set.changes.iter().map(|c| c.kind()).collect();
     assert_eq!(kinds, vec![ChangeKind::Removed, ChangeKind::Added]);
-    assert_eq!(set.changes[1].tags, vec![Tag::Quote]);
-    assert_eq!(set.changes[1].reason, "new quotation");
+    assert_eq!(set.changes[1].tags(), vec![Tag::Quote]);
+    assert_eq!(set.changes[1].reason(), "new quotation");
     assert_eq!(
-        set.changes[0].old_text.as_deref(),
+        set.changes[0].old_text(),
         Some("Old claim about the talks goes away.")
     );
     // Whole sentences stay whole in the spans.
@@ -255,8 +264,132 @@ fn changes_serialise() {
     let set = diff(&old, &new);
     let json = serde_json::to_string(&set).unwrap();
     assert!(json.contains("\"kind\":\"edited\"") && json.contains("\"tags\":[\"number\"]"));
-    let back: ChangeSet = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, set);
+}
+
+/// Every kind of change serialises to the one flat record `Change` had when it
+/// was a struct: the same keys in the same order, `null`/`[]` where a kind has
+/// no such field, and no section ids.
+#[test]
+fn every_change_kind_keeps_the_flat_json_shape() {
+    // Synthetic: one change of each kind (edited, moved, added, removed).
+    let old = doc("Lead.\n\n## A\n\nThe plan involves 20,000 troops.\n\nTalks are ongoing in Geneva today.\n\nThis goes away.\n\n## B\n\nB text.\n");
+    let new = doc("Lead.\n\n## A\n\nThe plan involves 30,000 troops.\n\nThis is new.\n\n## B\n\nB text.\n\nTalks are ongoing in Geneva today.\n");
+    let set = diff_checked(&old, &new);
+    let json = serde_json::to_value(&set).unwrap();
+    let keys = [
+        "kind",
+        "section",
+        "old_section",
+        "old_text",
+        "new_text",
+        "words",
+        "tags",
+        "significance",
+        "reason",
+        "old_range",
+        "new_range",
+    ];
+    let mut kinds = Vec::new();
+    for (change, value) in set.changes.iter().zip(json["changes"].as_array().unwrap()) {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        let object = value.as_object().unwrap();
+        assert_eq!(object.keys().collect::<Vec<_>>(), sorted, "{value}");
+        // In this order (the texts here hold no `,"key":`).
+        let text = serde_json::to_string(change).unwrap();
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                let lead = if *k == "kind" { '{' } else { ',' };
+                text.find(&format!("{lead}\"{k}\":")).unwrap()
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let kind = change.kind();
+        kinds.push(kind);
+        assert_eq!(value["kind"], kind.name());
+        assert_eq!(value["section"].as_str(), change.heading());
+        assert_eq!(value["old_text"].as_str(), change.old_text());
+        assert_eq!(value["new_text"].as_str(), change.new_text());
+        assert_eq!(value["reason"], change.reason());
+        let range = |r: Option<std::ops::Range<usize>>| {
+            r.map_or(
+                serde_json::Value::Null,
+                |r| serde_json::json!({"start": r.start, "end": r.end}),
+            )
+        };
+        assert_eq!(value["old_range"], range(change.old_range()));
+        assert_eq!(value["new_range"], range(change.new_range()));
+        match kind {
+            ChangeKind::Moved => assert_eq!(value["old_section"], "A"),
+            _ => assert!(value["old_section"].is_null(), "{value}"),
+        }
+        match kind {
+            ChangeKind::Added => {
+                assert!(value["old_text"].is_null() && value["old_range"].is_null())
+            }
+            ChangeKind::Removed => {
+                assert!(value["new_text"].is_null() && value["new_range"].is_null())
+            }
+            _ => assert!(value["old_text"].is_string() && value["new_text"].is_string()),
+        }
+        if matches!(kind, ChangeKind::Added | ChangeKind::Removed) {
+            assert_eq!(value["words"], serde_json::json!([]));
+        }
+    }
+    kinds.sort_by_key(|k| k.name());
+    assert_eq!(
+        kinds,
+        [
+            ChangeKind::Added,
+            ChangeKind::Edited,
+            ChangeKind::Moved,
+            ChangeKind::Removed
+        ]
+    );
+    // Section changes keep `kind`, `old_heading`, `new_heading` only.
+    let set = diff_checked(&doc("## A\n\nA.\n"), &doc("## A\n\nA.\n\n## C\n\nC.\n"));
+    let json = serde_json::to_value(&set.sections).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{"kind": "added", "old_heading": null, "new_heading": "C"}])
+    );
+}
+
+/// Two sections with one heading are two sections: their changes name
+/// different sections, and a new one does not make the old one "new".
+#[test]
+fn two_sections_with_one_heading_do_not_collide() {
+    // Synthetic: a second "Notes" section added after an edited first one.
+    let old = doc("Lead.\n\n## Notes\n\nThe first note says one thing.\n");
+    let new = doc("Lead.\n\n## Notes\n\nThe first note says another thing.\n\n## Notes\n\nA second note arrives.\n");
+    let set = diff_checked(&old, &new);
+    assert_eq!(set.changes.len(), 2, "{:#?}", set.changes);
+    let (first, second) = (&set.changes[0], &set.changes[1]);
+    assert_eq!(
+        (first.kind(), second.kind()),
+        (ChangeKind::Edited, ChangeKind::Added)
+    );
+    assert_eq!(
+        (first.heading(), second.heading()),
+        (Some("Notes"), Some("Notes"))
+    );
+    assert_eq!(first.section().id, SectionId::New(1));
+    assert_eq!(second.section().id, SectionId::New(2));
+    assert_eq!(set.sections.len(), 1);
+    assert_eq!(
+        (set.sections[0].kind, set.sections[0].id),
+        (SectionChangeKind::Added, SectionId::New(2))
+    );
+    // A removal from a section that stays names the new version's section.
+    let set = diff_checked(&new, &doc("Lead.\n\n## Extra\n\nInserted.\n\n## Notes\n\nThe first note says another thing.\n\n## Notes\n\n"));
+    let removed = set
+        .changes
+        .iter()
+        .find(|c| c.kind() == ChangeKind::Removed)
+        .unwrap();
+    assert_eq!(removed.text(), "A second note arrives.");
+    assert_eq!(removed.section().id, SectionId::New(3));
 }
 
 #[test]
@@ -281,7 +414,7 @@ fn pathological_identical_lines_finish_losslessly() {
     let (old, new) = (doc(&old), doc(&new));
     let set = diff_checked_within(&old, &new, Duration::from_secs(5));
     assert_eq!(set.changes.len(), 1);
-    assert_eq!(set.changes[0].kind, ChangeKind::Added);
+    assert_eq!(set.changes[0].kind(), ChangeKind::Added);
 }
 
 #[test]
@@ -410,10 +543,10 @@ proptest! {
         prop_assert_eq!(set.old_text(), old.body.clone());
         prop_assert_eq!(set.new_text(), new.body.clone());
         for c in &set.changes {
-            if let Some(r) = &c.new_range {
+            if let Some(r) = &c.new_range() {
                 prop_assert!(new.body.get(r.clone()).is_some());
             }
-            if let Some(r) = &c.old_range {
+            if let Some(r) = &c.old_range() {
                 prop_assert!(old.body.get(r.clone()).is_some());
             }
         }
@@ -464,7 +597,7 @@ fn fullfact_1_to_4_march() {
     assert!(!set.coarse);
     assert!(set.sections.is_empty(), "{:#?}", set.sections);
     assert!(
-        set.changes.iter().all(|c| c.kind != ChangeKind::Removed),
+        set.changes.iter().all(|c| c.kind() != ChangeKind::Removed),
         "{:#?}",
         set.changes
     );
@@ -473,22 +606,26 @@ fn fullfact_1_to_4_march() {
         let found: Vec<&Change> = set
             .changes
             .iter()
-            .filter(|c| c.new_text.as_deref().is_some_and(|t| t.starts_with(start)))
+            .filter(|c| c.new_text().is_some_and(|t| t.starts_with(start)))
             .collect();
         assert_eq!(found.len(), 1, "{start}: {:#?}", set.changes);
-        assert_eq!(found[0].kind, ChangeKind::Added, "{start}");
-        assert_eq!(found[0].significance, Significance::Substantive);
+        assert_eq!(found[0].kind(), ChangeKind::Added, "{start}");
+        assert_eq!(found[0].significance(), Significance::Substantive);
         found[0]
     };
 
     let truce = added(
         "Following the summit Mr Macron said France and the UK had proposed a one-month truce",
     );
-    assert_eq!(truce.section.as_deref(), talks);
-    assert!(truce.tags.contains(&Tag::Quote), "{:?}", truce.tags);
-    assert!(truce.tags.contains(&Tag::Attribution), "{:?}", truce.tags);
-    assert_eq!(truce.reason, "new attributed quotation");
-    let range = truce.new_range.clone().unwrap();
+    assert_eq!(truce.heading(), talks);
+    assert!(truce.tags().contains(&Tag::Quote), "{:?}", truce.tags());
+    assert!(
+        truce.tags().contains(&Tag::Attribution),
+        "{:?}",
+        truce.tags()
+    );
+    assert_eq!(truce.reason(), "new attributed quotation");
+    let range = truce.new_range().clone().unwrap();
     assert!(new.body[range].ends_with("“no agreement” on this had been reached."));
 
     for start in [
@@ -496,16 +633,15 @@ fn fullfact_1_to_4_march() {
         "In a statement following the summit, Mr Starmer said",
         "Mr Starmer also set out a four-point plan",
     ] {
-        assert_eq!(added(start).section.as_deref(), talks, "{start}");
+        assert_eq!(added(start).heading(), talks, "{start}");
     }
     let pause = added("On 3 March, the United States announced a “pause”");
     assert_eq!(
-        pause.section.as_deref(),
+        pause.heading(),
         Some("What have the US and Ukraine agreed on minerals?")
     );
     assert!(pause
-        .new_text
-        .as_deref()
+        .new_text()
         .unwrap()
         .ends_with("contributing to a solution.”"));
 
@@ -513,16 +649,15 @@ fn fullfact_1_to_4_march() {
         .changes
         .iter()
         .filter(|c| {
-            c.old_text
-                .as_deref()
+            c.old_text()
                 .is_some_and(|t| t.starts_with("Mr Trump and Mr Zelenskyy were expected"))
         })
         .collect();
     assert_eq!(minerals.len(), 1);
     let m = minerals[0];
-    assert_eq!(m.kind, ChangeKind::Edited);
+    assert_eq!(m.kind(), ChangeKind::Edited);
     let changed: Vec<(SpanOp, &str)> = m
-        .words
+        .words()
         .iter()
         .filter(|s| s.op != SpanOp::Equal)
         .map(|s| (s.op, s.text.as_str()))
@@ -543,18 +678,17 @@ fn fullfact_1_to_4_march() {
         .changes
         .iter()
         .find(|c| {
-            c.old_text
-                .as_deref()
+            c.old_text()
                 .is_some_and(|t| t.contains("last updated at 12pm"))
         })
         .unwrap();
-    assert_eq!(stamp.kind, ChangeKind::Edited);
-    assert!(stamp.tags.contains(&Tag::Date));
+    assert_eq!(stamp.kind(), ChangeKind::Edited);
+    assert!(stamp.tags().contains(&Tag::Date));
     // New-document order.
     let starts: Vec<usize> = set
         .changes
         .iter()
-        .filter_map(|c| c.new_range.as_ref().map(|r| r.start))
+        .filter_map(|c| c.new_range().as_ref().map(|r| r.start))
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]));
 }
@@ -566,14 +700,14 @@ fn reworded_sentence_moved_to_another_section() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Moved);
+    assert_eq!(c.kind(), ChangeKind::Moved);
     assert_eq!(
-        (c.old_section.as_deref(), c.section.as_deref()),
+        (c.moved_from().and_then(SectionRef::heading), c.heading()),
         (Some("A"), Some("B"))
     );
-    assert_eq!(c.significance, Significance::Substantive);
-    assert!(show(&c.words).contains("{+soon +}"), "{}", show(&c.words));
-    assert!(c.reason.starts_with("moved from “A”"), "{}", c.reason);
+    assert_eq!(c.significance(), Significance::Substantive);
+    assert!(show(c.words()).contains("{+soon +}"), "{}", show(c.words()));
+    assert!(c.reason().starts_with("moved from “A”"), "{}", c.reason());
 }
 
 #[test]
@@ -585,16 +719,16 @@ fn two_sentences_joined_into_one_is_one_edit() {
     let set = diff_checked(&old, &new);
     assert_eq!(set.changes.len(), 1, "{:#?}", set.changes);
     let c = &set.changes[0];
-    assert_eq!(c.kind, ChangeKind::Edited);
-    assert_eq!(c.section, None);
+    assert_eq!(c.kind(), ChangeKind::Edited);
+    assert_eq!(c.heading(), None);
     assert_eq!(
-        show(&c.words),
+        show(c.words()),
         "The talks were held in Riyadh on 18 February[-. They-]{+, though they+} were not formal peace negotiations."
     );
     // "though" is a new word: substantive, though no tag applies.
-    assert_eq!(c.significance, Significance::Substantive);
-    assert_eq!(c.reason, "wording changed");
-    assert!(c.tags.is_empty());
+    assert_eq!(c.significance(), Significance::Substantive);
+    assert_eq!(c.reason(), "wording changed");
+    assert!(c.tags().is_empty());
 }
 
 #[test]
@@ -610,15 +744,15 @@ fn list_items_quotes_and_figures_are_compared() {
     let old = doc("## S\n\n- Ukraine holds territory.\n\n> He said it was over.\n\n```figure\nKyiv\nRUSSIA\n```\n");
     let new = doc("## S\n\n- Ukraine holds less territory.\n\n> He said it was not over.\n\n```figure\nKyiv\nBELARUS\n```\n");
     let set = diff_checked(&old, &new);
-    let kinds: Vec<ChangeKind> = set.changes.iter().map(|c| c.kind).collect();
+    let kinds: Vec<ChangeKind> = set.changes.iter().map(|c| c.kind()).collect();
     assert_eq!(
         kinds,
         vec![ChangeKind::Edited, ChangeKind::Edited, ChangeKind::Edited],
         "{:#?}",
         set.changes
     );
-    assert!(set.changes[1].tags.contains(&Tag::Negation));
-    assert_eq!(show(&set.changes[2].words), "Kyiv [-RUSSIA-]{+BELARUS+}");
+    assert!(set.changes[1].tags().contains(&Tag::Negation));
+    assert_eq!(show(set.changes[2].words()), "Kyiv [-RUSSIA-]{+BELARUS+}");
 }
 
 #[test]

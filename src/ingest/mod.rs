@@ -474,7 +474,7 @@ mod tests {
         assert!(set
             .changes
             .iter()
-            .all(|c| c.kind == crate::diff::ChangeKind::Added));
+            .all(|c| c.kind() == crate::diff::ChangeKind::Added));
         assert_eq!(set.changes.len(), 2);
         let missing = dir.path().join("gone.md");
         let (old, new) = ingest_pair(&file, &missing, &rules).unwrap();
@@ -483,7 +483,7 @@ mod tests {
         assert!(set
             .changes
             .iter()
-            .all(|c| c.kind == crate::diff::ChangeKind::Removed));
+            .all(|c| c.kind() == crate::diff::ChangeKind::Removed));
         let err = ingest_pair(&missing, Path::new("/dev/null"), &rules).unwrap_err();
         assert!(err.to_string().contains("nothing to compare"), "{err}");
     }

@@ -24,8 +24,7 @@ use chrono::{DateTime, FixedOffset};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag as MarkdownTag};
 
 use crate::diff::{
-    Change, ChangeKind, ChangeSet, SectionChange, SectionChangeKind, Significance, Span, SpanOp,
-    Tag,
+    Change, ChangeKind, ChangeSet, SectionChange, SectionChangeKind, SectionRef, Span, SpanOp, Tag,
 };
 use crate::error::Result;
 use crate::model::{UpdateKind, Version};
@@ -462,8 +461,8 @@ const LEAD: &str = "Introduction";
 /// One sentence-level change for display.
 #[derive(Debug, Clone)]
 pub(crate) struct ChangeView {
-    /// "added", "removed", "edited", "moved".
-    pub kind: &'static str,
+    /// Added, removed, edited or moved (shown as "added", …).
+    pub kind: ChangeKind,
     /// One-character sign for text output.
     pub sign: &'static str,
     /// Word-level pieces (edited), or the whole sentence as one piece.
@@ -480,34 +479,47 @@ pub(crate) struct ChangeView {
 
 impl ChangeView {
     fn new(change: &Change) -> ChangeView {
-        let old = change.old_text.clone().unwrap_or_default();
-        let new = change.new_text.clone().unwrap_or_default();
-        let (kind, sign, pieces, whole) = match change.kind {
-            ChangeKind::Added => ("added", "+", vec![Piece::new(SpanOp::Insert, new)], true),
-            ChangeKind::Removed => ("removed", "-", vec![Piece::new(SpanOp::Delete, old)], true),
-            ChangeKind::Moved => {
-                let text = if new.is_empty() { old } else { new };
-                ("moved", ">", vec![Piece::new(SpanOp::Equal, text)], true)
-            }
-            ChangeKind::Edited => {
-                let words = if change.words.is_empty() {
-                    vec![
-                        Span {
-                            op: SpanOp::Delete,
-                            text: old,
-                        },
-                        Span {
-                            op: SpanOp::Insert,
-                            text: " ".to_string() + &new,
-                        },
-                    ]
+        let (pieces, whole) = match change {
+            Change::Added { text, .. } => (vec![Piece::new(SpanOp::Insert, text.clone())], true),
+            Change::Removed { text, .. } => (vec![Piece::new(SpanOp::Delete, text.clone())], true),
+            Change::Moved {
+                old_text, new_text, ..
+            } => {
+                let text = if new_text.is_empty() {
+                    old_text
                 } else {
-                    change.words.clone()
+                    new_text
                 };
-                ("edited", "~", pieces(&words), false)
+                (vec![Piece::new(SpanOp::Equal, text.clone())], true)
             }
+            Change::Edited {
+                old_text,
+                new_text,
+                words,
+                ..
+            } if words.is_empty() => {
+                let words = [
+                    Span {
+                        op: SpanOp::Delete,
+                        text: old_text.clone(),
+                    },
+                    Span {
+                        op: SpanOp::Insert,
+                        text: " ".to_string() + new_text,
+                    },
+                ];
+                (pieces(&words), false)
+            }
+            Change::Edited { words, .. } => (pieces(words), false),
         };
-        let mut tags: Vec<Tag> = change.tags.clone();
+        let kind = change.kind();
+        let sign = match kind {
+            ChangeKind::Added => "+",
+            ChangeKind::Removed => "-",
+            ChangeKind::Edited => "~",
+            ChangeKind::Moved => ">",
+        };
+        let mut tags: Vec<Tag> = change.tags().to_vec();
         tags.sort();
         tags.dedup();
         ChangeView {
@@ -516,17 +528,14 @@ impl ChangeView {
             pieces,
             whole,
             tags: tags.into_iter().map(tag_name).collect(),
-            cosmetic: change.significance == Significance::Cosmetic,
-            moved_from: match change.kind {
-                ChangeKind::Moved => Some(section_name(&change.old_section)),
-                _ => None,
-            },
+            cosmetic: change.is_cosmetic(),
+            moved_from: change.moved_from().map(|from| section_name(from.heading())),
         }
     }
 }
 
-fn section_name(section: &Option<String>) -> String {
-    section.clone().unwrap_or_else(|| LEAD.to_string())
+fn section_name(section: Option<&str>) -> String {
+    section.unwrap_or(LEAD).to_string()
 }
 
 /// Changes of one section, in document order.
@@ -545,23 +554,24 @@ fn group<'a>(
     changes: impl Iterator<Item = &'a Change>,
     sections: &[SectionChange],
 ) -> Vec<SectionGroup> {
-    let mut groups: Vec<(Option<String>, Vec<ChangeView>)> = Vec::new();
+    // By section identity, not heading: two sections with one heading are two groups.
+    let mut groups: Vec<(&SectionRef, Vec<ChangeView>)> = Vec::new();
     for change in changes {
         match groups.last_mut() {
-            Some((section, list)) if *section == change.section => {
+            Some((section, list)) if *section == change.section() => {
                 list.push(ChangeView::new(change))
             }
-            _ => groups.push((change.section.clone(), vec![ChangeView::new(change)])),
+            _ => groups.push((change.section(), vec![ChangeView::new(change)])),
         }
     }
     groups
         .into_iter()
         .map(|(section, changes)| SectionGroup {
-            new_section: section.is_some()
+            new_section: section.heading.is_some()
                 && sections
                     .iter()
-                    .any(|s| s.kind == SectionChangeKind::Added && s.new_heading == section),
-            heading: section_name(&section),
+                    .any(|s| s.kind == SectionChangeKind::Added && s.id == section.id),
+            heading: section_name(section.heading()),
             changes,
         })
         .collect()
@@ -570,8 +580,8 @@ fn group<'a>(
 /// A section-level change for display.
 #[derive(Debug, Clone)]
 pub(crate) struct SectionNote {
-    /// "added", "removed", "renamed", "moved".
-    pub kind: &'static str,
+    /// Added, removed, renamed or moved.
+    pub kind: SectionChangeKind,
     /// Old heading.
     pub old: String,
     /// New heading.
@@ -582,14 +592,9 @@ fn section_notes<'a>(sections: impl IntoIterator<Item = &'a SectionChange>) -> V
     sections
         .into_iter()
         .map(|s| SectionNote {
-            kind: match s.kind {
-                SectionChangeKind::Added => "added",
-                SectionChangeKind::Removed => "removed",
-                SectionChangeKind::Renamed => "renamed",
-                SectionChangeKind::Moved => "moved",
-            },
-            old: section_name(&s.old_heading),
-            new: section_name(&s.new_heading),
+            kind: s.kind,
+            old: section_name(s.old_heading.as_deref()),
+            new: section_name(s.new_heading.as_deref()),
         })
         .collect()
 }
@@ -609,7 +614,7 @@ impl Counts {
         let mut counts = Counts::default();
         for change in changes {
             counts.total += 1;
-            match change.kind {
+            match change.kind() {
                 ChangeKind::Added => counts.added += 1,
                 ChangeKind::Removed => counts.removed += 1,
                 ChangeKind::Edited => counts.edited += 1,
@@ -666,6 +671,8 @@ pub(crate) struct HighlightView {
     pub label: &'static str,
     /// CSS class of the ranking class.
     pub class: &'static str,
+    /// A minor change (class cosmetic), never a highlight.
+    pub minor: bool,
     /// Direction: "added", "removed", "edited", "moved".
     pub change: &'static str,
     /// The direction as the first word of a sentence: "Removed in the update of …".
@@ -877,11 +884,12 @@ fn one_line(text: &str) -> String {
 
 impl HighlightView {
     pub(crate) fn new(highlight: &Highlight) -> HighlightView {
-        let (change, verb, sign) = match highlight.change {
-            ChangeKind::Added => ("added", "Added", "+"),
-            ChangeKind::Removed => ("removed", "Removed", "-"),
-            ChangeKind::Edited => ("edited", "Edited", "~"),
-            ChangeKind::Moved => ("moved", "Moved", ">"),
+        let change = highlight.change.name();
+        let (verb, sign) = match highlight.change {
+            ChangeKind::Added => ("Added", "+"),
+            ChangeKind::Removed => ("Removed", "-"),
+            ChangeKind::Edited => ("Edited", "~"),
+            ChangeKind::Moved => ("Moved", ">"),
         };
         let (label, class) = match (highlight.kind, highlight.change) {
             (HighlightKind::ContestedClaim, _) => ("New claim, disputed", "contested-claim"),
@@ -933,10 +941,11 @@ impl HighlightView {
             rank: highlight.rank,
             label,
             class,
+            minor: highlight.kind == HighlightKind::Cosmetic,
             change,
             verb,
             sign,
-            section: section_name(&highlight.section),
+            section: section_name(highlight.section.as_deref()),
             also_in: highlight.also_in.len(),
             pieces,
             speakers: highlight.speakers.clone(),
@@ -987,7 +996,7 @@ pub(crate) struct WithdrawnView {
 impl WithdrawnView {
     fn new(w: &Withdrawn) -> WithdrawnView {
         WithdrawnView {
-            section: section_name(&w.section),
+            section: section_name(w.section.as_deref()),
             text: w.text.clone(),
             added: VersionView::new(&w.added_in),
             removed: VersionView::new(&w.removed_in),
@@ -1075,15 +1084,9 @@ impl SummaryView {
 
     pub(crate) fn with_detail(summary: &Summary, detail: Detail) -> SummaryView {
         let full = detail == Detail::All;
-        let highlighted = |index: usize, change: &Change, shown: &[Highlight]| {
-            shown.iter().any(|h| {
-                h.changes.contains(&index)
-                    || (h.section == change.section || h.also_in.contains(&change.section))
-                        && (change.new_text.as_deref() == Some(h.text.as_str())
-                            || (change.kind == ChangeKind::Removed
-                                && change.old_text.as_deref() == Some(h.text.as_str())))
-            })
-        };
+        // Highlights name the changes they stand for by index: nothing is matched by text.
+        let highlighted =
+            |index: usize, shown: &[Highlight]| shown.iter().any(|h| h.changes.contains(&index));
         let top = summary
             .highlights
             .get(..SHOWN_HIGHLIGHTS.min(summary.highlights.len()))
@@ -1097,7 +1100,7 @@ impl SummaryView {
                     .changes
                     .iter()
                     .enumerate()
-                    .filter(|(i, c)| !highlighted(*i, c, &summary.highlights))
+                    .filter(|(i, _)| !highlighted(*i, &summary.highlights))
                     .map(|(_, c)| c),
                 &summary.changes.sections,
             )
@@ -1112,20 +1115,19 @@ impl SummaryView {
                 .changes
                 .iter()
                 .enumerate()
-                .filter(|(i, c)| !highlighted(*i, c, top))
-                .map(|(_, c)| section_name(&c.section))
+                .filter(|(i, _)| !highlighted(*i, top))
+                .map(|(_, c)| section_name(c.heading()))
                 .chain(
                     summary
                         .changes
                         .sections
                         .iter()
-                        .filter(|s| {
-                            !top.iter().any(|h| {
-                                s.new_heading.as_deref() == Some(h.text.as_str())
-                                    || s.old_heading.as_deref() == Some(h.text.as_str())
-                            })
-                        })
-                        .map(|s| section_name(&s.new_heading.clone().or(s.old_heading.clone()))),
+                        .enumerate()
+                        .filter(|(i, _)| !top.iter().any(|h| h.section_changes.contains(i)))
+                        .map(|(_, s)| s)
+                        .map(|s| {
+                            section_name(s.new_heading.as_deref().or(s.old_heading.as_deref()))
+                        }),
                 );
             for heading in unshown {
                 match rest.iter_mut().find(|r| r.heading == heading) {
@@ -1170,12 +1172,20 @@ impl SummaryView {
             more_withdrawn,
             // A section already shown as a highlight is not listed again.
             sections: if full {
-                section_notes(summary.changes.sections.iter().filter(|s| {
-                    !summary.highlights.iter().any(|h| {
-                        s.new_heading.as_deref() == Some(h.text.as_str())
-                            || s.old_heading.as_deref() == Some(h.text.as_str())
-                    })
-                }))
+                section_notes(
+                    summary
+                        .changes
+                        .sections
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| {
+                            !summary
+                                .highlights
+                                .iter()
+                                .any(|h| h.section_changes.contains(i))
+                        })
+                        .map(|(_, s)| s),
+                )
             } else {
                 Vec::new()
             },

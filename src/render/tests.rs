@@ -4,7 +4,7 @@
 use chrono::DateTime;
 
 use super::*;
-use crate::diff::testing::change;
+use crate::diff::testing::{change, section_id, Amend};
 use crate::diff::SectionChange;
 use crate::slug::Slug;
 use crate::summary::Withdrawn;
@@ -12,12 +12,12 @@ use crate::summary::Withdrawn;
 fn version(number: usize, when: &str, kind: UpdateKind, note: &str) -> Version {
     Version {
         number,
-        id: format!("{number:0>40}"),
+        id: format!("{number:0>40}").into(),
         updated: DateTime::parse_from_rfc3339(when).unwrap(),
         editor: "Demo Editor".into(),
         kind,
         note: note.into(),
-        blob: String::new(),
+        blob: Default::default(),
     }
 }
 
@@ -31,55 +31,56 @@ fn span(op: SpanOp, text: &str) -> Span {
 const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
 
 fn change_set() -> ChangeSet {
-    let mut edited = change(
+    let edited = change(
         ChangeKind::Edited,
         None,
         Some("This explainer was last updated on 1 March."),
         Some("This explainer was last updated at 4pm on Tuesday 4 March."),
-    );
-    edited.words = vec![
+    )
+    .with_words(vec![
         span(SpanOp::Equal, "This explainer was last updated "),
         span(SpanOp::Delete, "on 1"),
         span(SpanOp::Insert, "at 4pm on Tuesday 4"),
         span(SpanOp::Equal, " March."),
-    ];
-    edited.tags = vec![Tag::Date, Tag::Number];
-    let mut added = change(
+    ])
+    .with_tags(vec![Tag::Date, Tag::Number]);
+    let added = change(
         ChangeKind::Added,
         Some("What happens next?"),
         None,
         Some(TRUCE),
-    );
-    added.tags = vec![Tag::Quote, Tag::Attribution];
+    )
+    .with_tags(vec![Tag::Quote, Tag::Attribution]);
     let removed = change(
         ChangeKind::Removed,
         Some("What happens next?"),
         Some("A minerals deal is expected to be signed on 28 February."),
         None,
     );
-    let mut moved = change(
+    let moved = change(
         ChangeKind::Moved,
         Some("Minerals"),
         Some("Mr Zelenskyy said he was ready to sign."),
         Some("Mr Zelenskyy said he was ready to sign."),
-    );
-    moved.old_section = Some("What happens next?".into());
-    let mut cosmetic = change(
+    )
+    .moved_from(Some("What happens next?"));
+    let cosmetic = change(
         ChangeKind::Edited,
         Some("Minerals"),
         Some("US-Ukraine deal"),
         Some("US–Ukraine deal"),
-    );
-    cosmetic.words = vec![
+    )
+    .with_words(vec![
         span(SpanOp::Equal, "US"),
         span(SpanOp::Delete, "-"),
         span(SpanOp::Insert, "–"),
         span(SpanOp::Equal, "Ukraine deal"),
-    ];
-    cosmetic.significance = Significance::Cosmetic;
+    ])
+    .cosmetic();
     ChangeSet {
         sections: vec![SectionChange {
             kind: SectionChangeKind::Added,
+            id: section_id(Some("Minerals")),
             old_heading: None,
             new_heading: Some("Minerals".into()),
         }],
@@ -154,7 +155,9 @@ fn summary() -> Summary {
                 tags: vec![Tag::Quote, Tag::Attribution],
                 version: v4.clone(),
                 credits: Vec::new(),
-                changes: Vec::new(),
+                // The added truce sentence of `change_set`.
+                changes: vec![1],
+                section_changes: Vec::new(),
                 group: None,
             },
             // Synthetic removal: shown as removed in every format.
@@ -178,6 +181,7 @@ fn summary() -> Summary {
                 version: v3.clone(),
                 credits: Vec::new(),
                 changes: Vec::new(),
+                section_changes: Vec::new(),
                 group: None,
             },
         ],
@@ -278,7 +282,9 @@ fn full_detail_lists_every_change() {
 fn hostile_text_is_escaped_everywhere() {
     let script = "<script>alert(1)</script> *bold* \u{1b}[2J";
     let mut cs = change_set();
-    cs.changes[1].new_text = Some(script.into());
+    if let Some(Change::Added { text, .. }) = cs.changes.get_mut(1) {
+        *text = script.into();
+    }
     let mut h = header();
     h.title = script.into();
     if let Some(v) = h.new.version.as_mut() {
@@ -492,4 +498,25 @@ fn an_edit_spread_over_two_updates_names_each_in_every_format() {
     // One update alone needs no such line.
     s.highlights[0].credits.truncate(1);
     assert!(!summary_text(&s, false).unwrap().contains("By update"));
+}
+
+/// Two sections with one heading are two groups, and only the added one is
+/// marked new (they were one group, both "new", when sections were told apart
+/// by heading).
+#[test]
+fn two_sections_with_one_heading_are_two_groups() {
+    // Synthetic: the first "Notes" section edited, a second "Notes" section added.
+    let doc = |body: &str| crate::model::Document::new(Default::default(), body.to_string());
+    let old = doc("Lead.\n\n## Notes\n\nThe first note says one thing.\n");
+    let new = doc("Lead.\n\n## Notes\n\nThe first note says another thing.\n\n## Notes\n\nA second note arrives.\n");
+    let cs = crate::diff::diff(&old, &new);
+    let text = diff_text(&cs, &header(), false).unwrap();
+    let groups: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(groups, ["## Notes", "## Notes (new section)"], "{text}");
+    let (edit, added) = (
+        text.find("another").unwrap(),
+        text.find("A second note arrives.").unwrap(),
+    );
+    let new_group = text.find("## Notes (new section)").unwrap();
+    assert!(edit < new_group && new_group < added, "{text}");
 }

@@ -18,7 +18,6 @@ mod render;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
@@ -347,11 +346,11 @@ pub fn store_report(
         source: "store",
         base: End {
             name: old.version.label(),
-            commit: old.version.id.clone(),
+            commit: old.version.id.to_string(),
         },
         head: End {
             name: new.version.label(),
-            commit: new.version.id.clone(),
+            commit: new.version.id.to_string(),
         },
         merge_base: None,
         notes: summary
@@ -412,12 +411,12 @@ fn file_slug() -> Slug {
 fn side_version(number: usize, commit: &str, updated: DateTime<FixedOffset>) -> Version {
     Version {
         number,
-        id: commit.to_string(),
+        id: commit.into(),
         updated,
         editor: String::new(),
         kind: UpdateKind::Major,
         note: String::new(),
-        blob: String::new(),
+        blob: Default::default(),
     }
 }
 
@@ -477,31 +476,24 @@ fn file_report(
         .changes
         .iter()
         .map(|c| ReportChange {
-            kind: c.kind,
-            section: c.section.clone(),
-            old_text: c.old_text.clone(),
-            new_text: c.new_text.clone(),
-            tags: c.tags.clone(),
-            significance: c.significance,
-            reason: c.reason.clone(),
+            kind: c.kind(),
+            section: c.heading().map(str::to_string),
+            old_text: c.old_text().map(str::to_string),
+            new_text: c.new_text().map(str::to_string),
+            tags: c.tags().to_vec(),
+            significance: c.significance(),
+            reason: c.reason().to_string(),
             line: new_lines.line_at(new_offset(c, changes)),
-            old_line: c.old_range.as_ref().map(|r| old_lines.line_at(r.start)),
+            old_line: c.old_range().map(|r| old_lines.line_at(r.start)),
         })
         .collect();
-    // A highlight quotes its change's text (the old text for a removal): the
-    // first change of that section with that text gives its line.
-    let mut lines_by_text: HashMap<(&Option<String>, &str), usize> = HashMap::new();
-    for (change, entry) in changes.changes.iter().zip(&report.changes) {
-        let text = match change.kind {
-            ChangeKind::Removed => change.old_text.as_deref(),
-            _ => change.new_text.as_deref(),
-        };
-        if let Some(text) = text {
-            lines_by_text
-                .entry((&change.section, text))
-                .or_insert(entry.line);
-        }
-    }
+    // A highlight quotes its first change's text: that change gives its line.
+    let line_of = |h: &crate::summary::Highlight| {
+        h.changes
+            .first()
+            .and_then(|&i| report.changes.get(i))
+            .map(|c| c.line)
+    };
     report.highlights = summary
         .highlights
         .iter()
@@ -512,7 +504,7 @@ fn file_report(
             text: h.text.clone(),
             speakers: h.speakers.clone(),
             tags: h.tags.clone(),
-            line: lines_by_text.get(&(&h.section, h.text.as_str())).copied(),
+            line: line_of(h),
         })
         .collect();
     let substantive = report.changes.iter().filter(|c| c.is_substantive()).count();
@@ -527,7 +519,7 @@ fn file_report(
 /// Byte offset in the new body a change points at: its own text, or for a
 /// removal the place its text used to be.
 fn new_offset(change: &Change, changes: &ChangeSet) -> usize {
-    match (&change.new_range, &change.old_range) {
+    match (change.new_range(), change.old_range()) {
         (Some(range), _) => range.start,
         (None, Some(old)) => lines::old_to_new(&changes.spans, old.start),
         (None, None) => 0,

@@ -389,12 +389,7 @@ pub fn github(report: &Report) -> Result<String> {
                 .as_deref()
                 .or(change.old_text.as_deref())
                 .unwrap_or_default();
-            let kind = match change.kind {
-                ChangeKind::Added => "added",
-                ChangeKind::Removed => "removed",
-                ChangeKind::Edited => "edited",
-                ChangeKind::Moved => "moved",
-            };
+            let kind = change.kind.name();
             annotations.push(Annotation {
                 level: if claim_removed { "warning" } else { "notice" },
                 file: file.path.clone(),

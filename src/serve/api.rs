@@ -729,12 +729,12 @@ pub(crate) fn preview_summary(
         .max(newest.updated);
     let proposed = Version {
         number: newest.number + 1,
-        id: "0000000000000000000000000000000000000000".to_string(),
+        id: "0000000000000000000000000000000000000000".into(),
         updated,
         editor: editor.to_string(),
         kind: pending.kind,
         note: pending.note,
-        blob: String::new(),
+        blob: Default::default(),
     };
     summary::summarize(slug, &[newest, proposed], &[newest_doc, pending.document]).map(Some)
 }

@@ -365,7 +365,7 @@ async fn edit_form(
             let mut page = EditPage::blank(&session, Some(&slug));
             page.chrome = Chrome::standalone(&format!("Edit {title}"));
             page.title = title;
-            page.base = version.id.clone();
+            page.base = version.id.to_string();
             page.base_version = Some(VersionView::new(&version));
             page.text = text;
             html(StatusCode::OK, &page)
@@ -534,7 +534,7 @@ async fn handle(
             base,
             ..
         })) => {
-            page.base = newer.id.clone();
+            page.base = newer.id.to_string();
             page.base_version = Some(VersionView::new(&newer));
             let diff = match changes {
                 Some(c) => DiffView::new(

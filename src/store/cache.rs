@@ -156,13 +156,13 @@ struct CachedVersion(String, i64, i32, String, UpdateKind, String, String);
 impl CachedVersion {
     fn new(v: &Version) -> CachedVersion {
         CachedVersion(
-            v.id.clone(),
+            v.id.to_string(),
             v.updated.timestamp(),
             v.updated.offset().local_minus_utc(),
             v.editor.clone(),
             v.kind,
             v.note.clone(),
-            v.blob.clone(),
+            v.blob.to_string(),
         )
     }
 
@@ -173,12 +173,12 @@ impl CachedVersion {
             DateTime::from_timestamp(seconds, 0)?.with_timezone(&offset);
         Some(Version {
             number,
-            id,
+            id: id.into(),
             updated,
             editor,
             kind,
             note,
-            blob,
+            blob: blob.into(),
         })
     }
 }

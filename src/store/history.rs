@@ -38,14 +38,14 @@ pub(crate) fn version_from_commit(commit: &Commit<'_>, number: usize) -> Version
     let parsed = message::parse(&String::from_utf8_lossy(commit.message_bytes()));
     Version {
         number,
-        id: commit.id().to_string(),
+        id: commit.id().to_string().into(),
         updated: message::time_from_git(author.when()),
         editor: parsed
             .editor
             .unwrap_or_else(|| String::from_utf8_lossy(author.name_bytes()).into_owned()),
         kind: parsed.kind,
         note: parsed.note,
-        blob: String::new(),
+        blob: Default::default(),
     }
 }
 
@@ -208,7 +208,7 @@ pub(crate) fn slug_history(
         };
         if parent_blob != Some(current) {
             found.push(Version {
-                blob: current.to_string(),
+                blob: current.to_string().into(),
                 ..version_from_commit(&commit, 0)
             });
         }
@@ -279,7 +279,7 @@ pub(crate) fn histories_at(
                     }
                     list.push(Version {
                         number: list.len() + 1,
-                        blob: blob.to_string(),
+                        blob: blob.to_string().into(),
                         ..v.clone()
                     });
                 }

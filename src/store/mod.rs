@@ -832,7 +832,7 @@ impl Store {
             .title;
         let mut memo = lock(&self.memo);
         memo.titles
-            .insert(slug.clone(), (version.id.clone(), title.clone()));
+            .insert(slug.clone(), (version.id.to_string(), title.clone()));
         memo.titles_changed = true;
         Ok(title)
     }

@@ -79,7 +79,7 @@ fn text_round_trips_and_histories_agree() {
         }
     }
     let unknown_blob = Version {
-        blob: "0".repeat(40),
+        blob: "0".repeat(40).into(),
         ..reopened.history(&a).unwrap()[0].clone()
     };
     let err = reopened.text_from_history(&a, &unknown_blob).unwrap_err();

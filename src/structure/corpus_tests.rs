@@ -170,18 +170,18 @@ fn every_corpus_version_outlines_cleanly_and_diffs_losslessly() {
                             .windows(2)
                             .all(|w| !(w[0].op == SpanOp::Insert && w[1].op == SpanOp::Delete)));
                         for c in &set.changes {
-                            let kind = match (&c.new_range, &c.old_range) {
+                            let kind = match (c.new_range(), c.old_range()) {
                                 (Some(r), _) => doc.block_at(r.start).map(|b| b.kind),
                                 (None, Some(r)) => old.block_at(r.start).map(|b| b.kind),
                                 _ => None,
                             };
                             if kind == Some(BlockKind::Code) {
                                 assert!(
-                                    c.reason.ends_with("code changed"),
+                                    c.reason().ends_with("code changed"),
                                     "{label}: {}",
-                                    c.reason
+                                    c.reason()
                                 );
-                                assert!(c.tags.is_empty(), "{label}");
+                                assert!(c.tags().is_empty(), "{label}");
                             }
                         }
                     }

@@ -94,6 +94,9 @@ pub struct Highlight {
     pub version: Version,
     /// Indices into `changes.changes` of every change this highlight shows.
     pub changes: Vec<usize>,
+    /// Indices into `changes.sections` of the section changes it shows (not in JSON).
+    #[serde(skip)]
+    pub section_changes: Vec<usize>,
     /// Changed rows of one table or lines of one code block told as one item
     /// (`null` for a single change).
     pub group: Option<BlockGroup>,
@@ -310,6 +313,7 @@ fn assemble<'t>(
             disputed_by: h.disputed_by,
             tags: h.tags,
             changes: h.changes,
+            section_changes: h.section_changes,
             group: h.group,
             credits: credits
                 .all

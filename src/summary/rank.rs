@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::claims::{self, minus, new_names, Attribution};
 use crate::diff::{
-    Change, ChangeKind, ChangeSet, SectionChangeKind, Significance, Span, SpanOp, Tag,
+    Change, ChangeKind, ChangeSet, SectionChangeKind, SectionRef, Significance, Span, SpanOp, Tag,
 };
 use crate::model::{BlockKind, Document};
 use crate::typography::normalise;
@@ -65,6 +65,9 @@ pub struct PendingHighlight {
     /// Indices into `ChangeSet::changes` of every change this highlight
     /// stands for (several for a group or a collapsed repeat; none for a section).
     pub changes: Vec<usize>,
+    /// Indices into `ChangeSet::sections` of the section changes this
+    /// highlight stands for (a new, removed or renamed section; else none).
+    pub section_changes: Vec<usize>,
     /// Changed rows of one table or lines of one code block, shown as one item.
     pub group: Option<BlockGroup>,
 }
@@ -146,7 +149,7 @@ struct Reading {
 /// run of them in one section is one group (no start to compare).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BlockPlace {
-    section: Option<String>,
+    section: SectionRef,
     kind: GroupBlock,
     base: Option<usize>,
     head: Option<usize>,
@@ -158,7 +161,7 @@ impl BlockPlace {
     fn of(change: &Change, base: &Document, head: &Document) -> Option<BlockPlace> {
         if is_contents_entry(change, base, head) {
             return Some(BlockPlace {
-                section: change.section.clone(),
+                section: change.section().clone(),
                 kind: GroupBlock::Contents,
                 base: None,
                 head: None,
@@ -170,21 +173,20 @@ impl BlockPlace {
             BlockKind::Code => GroupBlock::Code,
             _ => return None,
         };
-        let start = |doc: &Document, range: &Option<std::ops::Range<usize>>| {
+        let start = |doc: &Document, range: Option<std::ops::Range<usize>>| {
             range
-                .as_ref()
                 .and_then(|r| doc.block_at(r.start))
                 .filter(|b| b.kind == kind)
                 .map(|b| b.span.start)
         };
         Some(BlockPlace {
-            section: change.section.clone(),
+            section: change.section().clone(),
             kind: group,
-            base: start(base, &change.old_range),
-            head: if change.kind == ChangeKind::Removed {
+            base: start(base, change.old_range()),
+            head: if change.kind() == ChangeKind::Removed {
                 None
             } else {
-                start(head, &change.new_range)
+                start(head, change.new_range())
             },
         })
     }
@@ -215,8 +217,8 @@ impl Reading {
 /// The kind of block a change sits in (head's for new text, base's for removed
 /// text); `None` when its range is in no block (or it has no range).
 fn block_kind(change: &Change, base: &Document, head: &Document) -> Option<BlockKind> {
-    let block = match (&change.new_range, &change.old_range) {
-        (Some(r), _) if change.kind != ChangeKind::Removed => head.block_at(r.start),
+    let block = match (change.new_range(), change.old_range()) {
+        (Some(r), _) if change.kind() != ChangeKind::Removed => head.block_at(r.start),
         (_, Some(r)) => base.block_at(r.start),
         _ => None,
     };
@@ -253,22 +255,22 @@ pub fn rank_highlights(
 ) -> Vec<PendingHighlight> {
     // A sentence removed in one place and added, identical, in another is still
     // there for the reader: a move the alignment did not pair, no highlight.
-    let key = |t: Option<&String>| t.map(|t| normalise(t));
+    let key = |t: Option<&str>| t.map(normalise);
     let added: BTreeSet<String> = changes
         .changes
         .iter()
-        .filter(|c| c.kind != ChangeKind::Removed)
-        .filter_map(|c| key(c.new_text.as_ref()))
+        .filter(|c| c.kind() != ChangeKind::Removed)
+        .filter_map(|c| key(c.new_text()))
         .collect();
     let removed: BTreeSet<String> = changes
         .changes
         .iter()
-        .filter(|c| c.kind == ChangeKind::Removed)
-        .filter_map(|c| key(c.old_text.as_ref()))
+        .filter(|c| c.kind() == ChangeKind::Removed)
+        .filter_map(|c| key(c.old_text()))
         .collect();
-    let relocated = |c: &Change| match c.kind {
-        ChangeKind::Removed => key(c.old_text.as_ref()).is_some_and(|t| added.contains(&t)),
-        ChangeKind::Added => key(c.new_text.as_ref()).is_some_and(|t| removed.contains(&t)),
+    let relocated = |c: &Change| match c.kind() {
+        ChangeKind::Removed => key(c.old_text()).is_some_and(|t| added.contains(&t)),
+        ChangeKind::Added => key(c.new_text()).is_some_and(|t| removed.contains(&t)),
         _ => false,
     };
     let mut readings: Vec<Reading> = changes
@@ -299,7 +301,7 @@ pub fn rank_highlights(
         let mut rebuttals: Vec<&Reading> = Vec::new();
         let kind = if contents
             || reading.block == Some(BlockKind::Code)
-            || change.significance == Significance::Cosmetic
+            || change.significance() == Significance::Cosmetic
         {
             // Code is shown, never read as claims; spelling and numbering
             // fixes change no meaning; a table of contents repeats headings.
@@ -307,7 +309,7 @@ pub fn rank_highlights(
         } else if !reading.prose {
             // A table, markup or a figure: shown after the prose it illustrates.
             HighlightKind::Other
-        } else if change.significance == Significance::Cosmetic {
+        } else if change.significance() == Significance::Cosmetic {
             HighlightKind::Cosmetic
         } else if reading.fresh {
             // A pure claim next to a pure rebuttal (or the reverse) contest each
@@ -324,24 +326,19 @@ pub fn rank_highlights(
             } else if !reading.attributions.is_empty() || reading.quotation {
                 HighlightKind::Claim
             } else {
-                facts.class(change.kind)
+                facts.class(change.kind())
             }
         } else {
-            match change.kind {
+            match change.kind() {
                 ChangeKind::Removed if !reading.attributions.is_empty() || reading.quotation => {
                     HighlightKind::RemovedClaim
                 }
                 kind => facts.class(kind),
             }
         };
-        let removed = change.kind == ChangeKind::Removed;
-        let text = if removed {
-            change.old_text.clone()
-        } else {
-            change.new_text.clone()
-        };
-        let Some(text) = text else { continue };
-        let spoken = if change.kind == ChangeKind::Edited {
+        let removed = change.kind() == ChangeKind::Removed;
+        let text = change.text().to_string();
+        let spoken = if change.kind() == ChangeKind::Edited {
             // An edited sentence names everyone in it, not only the new speakers.
             claims::attributions(&text)
         } else {
@@ -388,32 +385,33 @@ pub fn rank_highlights(
             facts.weight,
             PendingHighlight {
                 kind,
-                change: change.kind,
+                change: change.kind(),
                 score: Score {
                     class: kind,
                     evidence,
                 },
-                section: change.section.clone(),
+                section: change.heading().map(str::to_string),
                 also_in: Vec::new(),
                 trace: if removed {
                     Trace::Disappears(text.clone())
                 } else {
                     Trace::Appears(text.clone())
                 },
-                old_text: (change.kind == ChangeKind::Edited)
-                    .then(|| change.old_text.clone())
+                old_text: (change.kind() == ChangeKind::Edited)
+                    .then(|| change.old_text().map(str::to_string))
                     .flatten(),
-                words: if change.kind == ChangeKind::Edited {
-                    change.words.clone()
+                words: if change.kind() == ChangeKind::Edited {
+                    change.words().to_vec()
                 } else {
                     Vec::new()
                 },
                 speakers,
                 claimant,
                 disputed_by,
-                tags: change.tags.clone(),
+                tags: change.tags().to_vec(),
                 text,
                 changes: vec![reading.index],
+                section_changes: Vec::new(),
                 group: None,
             },
             place,
@@ -421,7 +419,7 @@ pub fn rank_highlights(
     }
     let mut out = group_blocks(out);
 
-    for section in &changes.sections {
+    for (index, section) in changes.sections.iter().enumerate() {
         let (kind, change, text, trace) =
             match (section.kind, &section.new_heading, &section.old_heading) {
                 (SectionChangeKind::Added, Some(h), _) => (
@@ -451,7 +449,7 @@ pub fn rank_highlights(
                 change,
                 score: Score {
                     class: kind,
-                    evidence: vec![format!("section {}", change_name(change))],
+                    evidence: vec![format!("section {}", change.name())],
                 },
                 section: Some(text.clone()),
                 also_in: Vec::new(),
@@ -467,6 +465,7 @@ pub fn rank_highlights(
                 tags: Vec::new(),
                 trace,
                 changes: Vec::new(),
+                section_changes: vec![index],
                 group: None,
             },
         ));
@@ -634,6 +633,7 @@ fn collapse_repeats(ranked: Vec<PendingHighlight>) -> Vec<PendingHighlight> {
             {
                 kept.also_in.push(h.section);
                 kept.changes.extend(h.changes);
+                kept.section_changes.extend(h.section_changes);
             }
             _ => {
                 first.insert(key, out.len());
@@ -667,16 +667,6 @@ fn group_name(kind: GroupBlock) -> &'static str {
     }
 }
 
-/// "added", "removed", "edited", "moved".
-fn change_name(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Added => "added",
-        ChangeKind::Removed => "removed",
-        ChangeKind::Edited => "edited",
-        ChangeKind::Moved => "moved",
-    }
-}
-
 /// The lexical evidence of a change that is not a claim.
 struct Evidence {
     /// An existing figure, date or name was replaced by another.
@@ -691,17 +681,17 @@ struct Evidence {
 
 impl Evidence {
     fn of(change: &Change, block: Option<BlockKind>) -> Evidence {
-        let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
-        let new = claims::facts(change.new_text.as_deref().unwrap_or(""));
+        let old = claims::facts(change.old_text().unwrap_or(""));
+        let new = claims::facts(change.new_text().unwrap_or(""));
         let mut evidence = Vec::new();
         let prose = block.is_none_or(BlockKind::is_prose);
         if let Some(kind) = block.filter(|_| !prose) {
             evidence.push(format!("block: {}", block_name(kind)));
         }
-        if change.significance == Significance::Cosmetic {
-            evidence.push(format!("cosmetic: {}", change.reason));
+        if change.significance() == Significance::Cosmetic {
+            evidence.push(format!("cosmetic: {}", change.reason()));
         }
-        let edited = change.kind == ChangeKind::Edited;
+        let edited = change.kind() == ChangeKind::Edited;
         let mut replaced = false;
         let mut figures = false;
         for (what, gone, came) in [
@@ -757,11 +747,7 @@ impl Evidence {
             binding |= changed && (what == "obligation" || edited);
             figures |= changed;
         }
-        let text = change
-            .new_text
-            .as_deref()
-            .or(change.old_text.as_deref())
-            .unwrap_or("");
+        let text = change.text();
         let fragment = text.split_whitespace().count() < 3;
         if fragment {
             evidence.push("fragment".to_string());
@@ -815,18 +801,14 @@ fn is_stamped(text: &str) -> bool {
 /// Page furniture: a "last updated" line whose only news is its own time.
 /// It is in the change list, never a highlight.
 fn is_furniture(change: &Change) -> bool {
-    let text = change
-        .new_text
-        .as_deref()
-        .or(change.old_text.as_deref())
-        .unwrap_or("");
+    let text = change.text();
     if !is_stamped(text) {
         return false;
     }
-    match change.kind {
+    match change.kind() {
         // Only the time changed: every changed word is part of a date or time.
         ChangeKind::Edited => change
-            .words
+            .words()
             .iter()
             .filter(|s| s.op != SpanOp::Equal)
             .all(|s| s.text.split_whitespace().all(is_time_word)),
@@ -850,9 +832,9 @@ fn is_time_word(word: &str) -> bool {
 /// The Markdown source of a change's sentence: in head for new text, in base
 /// for a removal (`""` without a range).
 fn source<'d>(change: &Change, base: &'d Document, head: &'d Document) -> &'d str {
-    let (doc, range) = match change.kind {
-        ChangeKind::Removed => (base, &change.old_range),
-        _ => (head, &change.new_range),
+    let (doc, range) = match change.kind() {
+        ChangeKind::Removed => (base, change.old_range()),
+        _ => (head, change.new_range()),
     };
     range
         .as_ref()
@@ -865,9 +847,9 @@ fn source<'d>(change: &Change, base: &'d Document, head: &'d Document) -> &'d st
 /// list of such links. Its text repeats a heading that was there before: a
 /// new or changed contents list is one cosmetic item, never one highlight per entry.
 fn is_contents_entry(change: &Change, base: &Document, head: &Document) -> bool {
-    let (doc, range) = match change.kind {
-        ChangeKind::Removed => (base, &change.old_range),
-        _ => (head, &change.new_range),
+    let (doc, range) = match change.kind() {
+        ChangeKind::Removed => (base, change.old_range()),
+        _ => (head, change.new_range()),
     };
     let Some(block) = range.as_ref().and_then(|r| doc.block_at(r.start)) else {
         return false;
@@ -926,9 +908,9 @@ fn is_anchor_link(text: &str) -> bool {
 /// ("Options include:", a repeated title). It stays in the change list and in
 /// the per-section counts of a summary; the sentences around it carry the news.
 fn is_fragment(change: &Change, base: &Document, head: &Document) -> bool {
-    let text = match change.kind {
-        ChangeKind::Removed => change.old_text.as_deref(),
-        _ => change.new_text.as_deref(),
+    let text = match change.kind() {
+        ChangeKind::Removed => change.old_text(),
+        _ => change.new_text(),
     }
     .unwrap_or("")
     .trim();
@@ -953,13 +935,13 @@ fn is_fragment(change: &Change, base: &Document, head: &Document) -> bool {
         return false;
     }
     let facts = claims::facts(text);
-    let old = claims::facts(change.old_text.as_deref().unwrap_or(""));
+    let old = claims::facts(change.old_text().unwrap_or(""));
     facts.numbers.is_empty()
         && facts.dates.is_empty()
         && facts.names.is_empty()
         && facts.obligations.is_empty()
         && facts.negations.is_empty()
-        && (change.kind != ChangeKind::Edited
+        && (change.kind() != ChangeKind::Edited
             || old.numbers.is_empty()
                 && old.dates.is_empty()
                 && old.names.is_empty()
@@ -974,7 +956,7 @@ fn read_change(
     base: &Document,
     head: &Document,
 ) -> Option<Reading> {
-    if change.kind == ChangeKind::Moved || is_furniture(change) {
+    if change.kind() == ChangeKind::Moved || is_furniture(change) {
         return None;
     }
     let block = block_kind(change, base, head);
@@ -982,7 +964,7 @@ fn read_change(
     if prose && !is_contents_entry(change, base, head) && is_fragment(change, base, head) {
         return None;
     }
-    if change.significance == Significance::Cosmetic {
+    if change.significance() == Significance::Cosmetic {
         // Punctuation and case alone change nothing a reader reads.
         let letters = |t: Option<&str>| -> String {
             t.unwrap_or("")
@@ -991,11 +973,11 @@ fn read_change(
                 .flat_map(char::to_lowercase)
                 .collect()
         };
-        if letters(change.old_text.as_deref()) == letters(change.new_text.as_deref()) {
+        if letters(change.old_text()) == letters(change.new_text()) {
             return None;
         }
     }
-    if !prose || change.significance == Significance::Cosmetic {
+    if !prose || change.significance() == Significance::Cosmetic {
         return Some(Reading {
             index,
             fresh: false,
@@ -1005,9 +987,9 @@ fn read_change(
             block,
         });
     }
-    match change.kind {
+    match change.kind() {
         ChangeKind::Added => {
-            let text = change.new_text.as_deref()?;
+            let text = change.new_text()?;
             Some(Reading {
                 index,
                 fresh: true,
@@ -1018,7 +1000,7 @@ fn read_change(
             })
         }
         ChangeKind::Removed => {
-            let text = change.old_text.as_deref()?;
+            let text = change.old_text()?;
             Some(Reading {
                 index,
                 fresh: false,
@@ -1029,8 +1011,8 @@ fn read_change(
             })
         }
         ChangeKind::Edited => {
-            let new = change.new_text.as_deref()?;
-            let old = change.old_text.as_deref().unwrap_or("");
+            let new = change.new_text()?;
+            let old = change.old_text().unwrap_or("");
             // Who said it is matched on the speaker's last word, so a retitled
             // speaker ("opposition leader Friedrich Merz" → "likely incoming
             // Chancellor Friedrich Merz") is a correction, not a new claim.
@@ -1075,13 +1057,13 @@ fn credit_quotations(readings: &mut [Reading], changes: &ChangeSet, head_body: &
         ) else {
             continue;
         };
-        let Some(name) = (c.kind == ChangeKind::Added)
-            .then(|| c.new_text.as_deref().and_then(claims::credit_line))
+        let Some(name) = (c.kind() == ChangeKind::Added)
+            .then(|| c.new_text().and_then(claims::credit_line))
             .flatten()
         else {
             continue;
         };
-        let between = match (&q.new_range, &c.new_range) {
+        let between = match (q.new_range(), c.new_range()) {
             (Some(a), Some(b)) if a.end <= b.start => head_body.get(a.end..b.start),
             _ => None,
         };
@@ -1096,7 +1078,11 @@ fn credit_quotations(readings: &mut [Reading], changes: &ChangeSet, head_body: &
                 inside || ch == '>' || ch.is_whitespace()
             })
         });
-        if q.kind != ChangeKind::Added || q.section != c.section || !quote.prose || !only_markup {
+        if q.kind() != ChangeKind::Added
+            || q.section() != c.section()
+            || !quote.prose
+            || !only_markup
+        {
             continue;
         }
         if let Some(quote) = readings.get_mut(at - 1) {
@@ -1123,10 +1109,10 @@ fn adjacent(changes: &ChangeSet, a: usize, b: usize, head_body: &str) -> bool {
     let (Some(x), Some(y)) = (changes.changes.get(a), changes.changes.get(b)) else {
         return false;
     };
-    if x.section != y.section {
+    if x.section() != y.section() {
         return false;
     }
-    match (&x.new_range, &y.new_range) {
+    match (x.new_range(), y.new_range()) {
         (Some(rx), Some(ry)) => {
             let (first, second) = if rx.start <= ry.start {
                 (rx, ry)
@@ -1144,8 +1130,8 @@ fn adjacent(changes: &ChangeSet, a: usize, b: usize, head_body: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::testing::change;
-    use crate::diff::{Change, SectionChange, SpanOp};
+    use crate::diff::testing::{change, Amend};
+    use crate::diff::{Change, SectionChange, SectionId, SpanOp};
 
     const TALKS: &str = "What talks have taken place and who is involved?";
     const TRUCE: &str = "Following the summit Mr Macron said France and the UK had proposed a one-month truce “in the air, at sea and on energy infrastructure”—however the UK government later said “no agreement” on this had been reached.";
@@ -1205,10 +1191,8 @@ mod tests {
         let claim = "Mr Zelenskyy has said this could be swapped for Russian-occupied territory in Ukraine.";
         let denial = "This suggestion appeared to be ruled out by Russia, which has described the idea of a territory swap as part of a peace deal as “impossible”.";
         let body = format!("{claim} {denial}");
-        let mut a = added("Territory", claim);
-        a.new_range = Some(0..claim.len());
-        let mut b = added("Territory", denial);
-        b.new_range = Some(claim.len() + 1..body.len());
+        let a = added("Territory", claim).with_new_range(0..claim.len());
+        let b = added("Territory", denial).with_new_range(claim.len() + 1..body.len());
         let h = rank_highlights(&set(vec![a.clone(), b.clone()]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
@@ -1219,7 +1203,7 @@ mod tests {
         );
         // Not adjacent (an unchanged sentence between): each stands alone as a claim.
         let body = format!("{claim} Unchanged text. {denial}");
-        b.new_range = Some(claim.len() + 17..body.len());
+        let b = b.with_new_range(claim.len() + 17..body.len());
         let h = rank_highlights(&set(vec![a, b]), &doc(""), &doc(&body));
         assert_eq!(
             kinds(&h),
@@ -1232,13 +1216,13 @@ mod tests {
 
     #[test]
     fn corrections_removed_claims_sections_and_the_rest() {
-        let mut edit = change(
+        let edit = change(
             ChangeKind::Edited,
             Some("Troops"),
             Some("The plan could involve up to 20,000 European troops."),
             Some("The plan could involve up to 30,000 European troops."),
         );
-        edit.words = vec![
+        let edit = edit.with_words(vec![
             Span {
                 op: SpanOp::Equal,
                 text: "The plan could involve up to ".into(),
@@ -1255,7 +1239,7 @@ mod tests {
                 op: SpanOp::Equal,
                 text: " European troops.".into(),
             },
-        ];
+        ]);
         let reworded = change(
             ChangeKind::Edited,
             Some("Troops"),
@@ -1274,13 +1258,13 @@ mod tests {
             Some("Talks are ongoing."),
             None,
         );
-        let mut cosmetic = change(
+        let cosmetic = change(
             ChangeKind::Edited,
             None,
             Some("It's here."),
             Some("It’s here."),
-        );
-        cosmetic.significance = Significance::Cosmetic;
+        )
+        .cosmetic();
         let moved = change(
             ChangeKind::Moved,
             Some("B"),
@@ -1297,11 +1281,13 @@ mod tests {
         ]);
         cs.sections.push(SectionChange {
             kind: SectionChangeKind::Added,
+            id: SectionId::New(5),
             old_heading: None,
             new_heading: Some("What have the US and Ukraine agreed on minerals?".into()),
         });
         cs.sections.push(SectionChange {
             kind: SectionChangeKind::Removed,
+            id: SectionId::Old(6),
             old_heading: Some("Old section".into()),
             new_heading: None,
         });
@@ -1633,7 +1619,7 @@ mod group_tests {
         assert!(changes
             .changes
             .iter()
-            .any(|c| c.new_text.as_deref() == Some("What we collect and why")));
+            .any(|c| c.new_text() == Some("What we collect and why")));
     }
 
     #[test]
