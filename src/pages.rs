@@ -1223,7 +1223,10 @@ mod tests {
         assert_eq!(window.home(), "../index.html");
         // Every href resolves, from its page's folder, to the target's path.
         for (from, to) in [
-            (Page::Since(s.clone(), day), Page::TrackChanges(s.clone(), day)),
+            (
+                Page::Since(s.clone(), day),
+                Page::TrackChanges(s.clone(), day),
+            ),
             (Page::Index, Page::Blame(s.clone(), 2)),
             (Page::Feed(s.clone()), Page::SiteFeed),
         ] {
