@@ -440,14 +440,17 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
 #[derive(Default)]
 struct Summaries {
     /// Oldest first.
-    recent: Mutex<Vec<((usize, usize), Arc<Summary>)>>,
+    recent: Mutex<Vec<(Window, Arc<Summary>)>>,
 }
+
+/// A summary's (base, head) version numbers.
+type Window = (usize, usize);
 
 /// How many summaries [`Summaries`] keeps.
 const KEPT_SUMMARIES: usize = 4;
 
 impl Summaries {
-    fn get(&self, key: (usize, usize)) -> Option<Arc<Summary>> {
+    fn get(&self, key: Window) -> Option<Arc<Summary>> {
         // A panic elsewhere cannot leave the list half-changed: use it as is.
         let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         recent
@@ -456,7 +459,7 @@ impl Summaries {
             .map(|(_, s)| Arc::clone(s))
     }
 
-    fn keep(&self, key: (usize, usize), summary: Arc<Summary>) {
+    fn keep(&self, key: Window, summary: Arc<Summary>) {
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         if !recent.iter().any(|(k, _)| *k == key) {
             if recent.len() == KEPT_SUMMARIES {
@@ -1163,7 +1166,10 @@ mod tests {
         assert_eq!(window.home(), "../index.html");
         // Every href resolves, from its page's folder, to the target's path.
         for (from, to) in [
-            (Page::Since(s.clone(), day), Page::TrackChanges(s.clone(), day)),
+            (
+                Page::Since(s.clone(), day),
+                Page::TrackChanges(s.clone(), day),
+            ),
             (Page::Index, Page::Blame(s.clone(), 2)),
             (Page::Feed(s.clone()), Page::SiteFeed),
         ] {
