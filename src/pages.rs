@@ -471,14 +471,17 @@ pub fn site_feed(links: &Links, entries: Vec<FeedEntry>) -> Result<String> {
 #[derive(Default)]
 struct Summaries {
     /// Oldest first.
-    recent: Mutex<Vec<((usize, usize), Arc<Summary>)>>,
+    recent: Mutex<Vec<(Window, Arc<Summary>)>>,
 }
+
+/// A summary's (base, head) version numbers.
+type Window = (usize, usize);
 
 /// How many summaries [`Summaries`] keeps.
 const KEPT_SUMMARIES: usize = 4;
 
 impl Summaries {
-    fn get(&self, key: (usize, usize)) -> Option<Arc<Summary>> {
+    fn get(&self, key: Window) -> Option<Arc<Summary>> {
         // A panic elsewhere cannot leave the list half-changed: use it as is.
         let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         recent
@@ -487,7 +490,7 @@ impl Summaries {
             .map(|(_, s)| Arc::clone(s))
     }
 
-    fn keep(&self, key: (usize, usize), summary: Arc<Summary>) {
+    fn keep(&self, key: Window, summary: Arc<Summary>) {
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         if !recent.iter().any(|(k, _)| *k == key) {
             if recent.len() == KEPT_SUMMARIES {
