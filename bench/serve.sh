@@ -18,7 +18,7 @@ WORK=$(mktemp -d /tmp/redline-serve-bench.XXXXXX)
 # nginx workers run as an unprivileged user: let them read the site.
 chmod a+rx "$WORK"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.2; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
