@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of `redline serve` against nginx serving `redline build` of the
-# same store, in the same run, on 127.0.0.1 only. Bounded: each wrk run lasts
-# DURATION seconds (default 10) with CONNECTIONS connections on 1 thread.
+# same store, in the same run, on 127.0.0.1 only. Bounded (about 75 s): each wrk
+# run lasts DURATION seconds (default 8) on 1 thread, at each of CONNECTIONS
+# (default "8 32") connections; redline and nginx alternate, so each ratio
+# compares runs seconds apart.
 #
 #   bench/serve.sh            (after `cargo build --release`)
 #
@@ -10,19 +12,22 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${REDLINE:-$ROOT/target/release/redline}
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-8}
+CONNECTIONS=${CONNECTIONS:-8 32}
 WORK=$(mktemp -d /tmp/redline-serve-bench.XXXXXX)
 # nginx workers run as an unprivileged user: let them read the site.
 chmod a+rx "$WORK"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.2; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 STORE=$WORK/store.git
 "$BIN" --store "$STORE" demo >/dev/null
 "$BIN" --store "$STORE" build --out "$WORK/site" >/dev/null
+# `build` writes each page through a 0600 temporary file: let nginx read them.
+chmod -R a+rX "$WORK/site"
 TOKEN=$("$BIN" token add "Bench Editor" --tokens "$WORK/tokens.toml" 2>/dev/null | tail -1)
 SLUG=fullfact-ukraine-peace-talks
 
@@ -51,26 +56,33 @@ PIDS+=($!)
 sleep 0.5
 NGINX=http://127.0.0.1:$PORT
 
-# wrk URL → "req/s p99(ms)"
+# wrk CONNECTIONS URL → "req/s p99(ms)"; the req/s alone in $WORK/rps.
 load() {
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" > "$WORK/wrk.out"
-  python3 - "$WORK/wrk.out" <<'PY'
+  wrk -t1 -c"$1" -d"${DURATION}s" --latency "$2" > "$WORK/wrk.out"
+  python3 - "$WORK/wrk.out" "$WORK/rps" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 m = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+open(sys.argv[2], "w").write(f"{rps:.0f}")
 print(f"{rps:.0f} req/s, p99 {p99:.2f} ms" + (f", NON-2xx {errors.group(1)}" if errors else ""))
 PY
 }
 
 curl -sf "$SERVE/$SLUG/" >/dev/null   # render once: the figure is of the cached page
-echo "cached explainer page, redline serve: $(load "$SERVE/$SLUG/index.html")"
-echo "same page, nginx static:              $(load "$NGINX/$SLUG/index.html")"
-# since JSON, uncached: every request a different `until` would still hit the
-# same summary; the API does not cache JSON, so one URL measures the uncached path.
-echo "since JSON (uncached), redline serve: $(load "$SERVE/api/explainers/$SLUG/since?when=2025-02-20")"
+for c in $CONNECTIONS; do
+  echo "cached explainer page, redline serve, -c$c: $(load "$c" "$SERVE/$SLUG/index.html")"
+  ours=$(cat "$WORK/rps")
+  echo "same page, nginx static, -c$c:          $(load "$c" "$NGINX/$SLUG/index.html")"
+  echo "ratio redline / nginx, -c$c:            $(python3 -c "print(f'{$ours / $(cat "$WORK/rps"):.2f}x')")"
+done
+# since JSON, uncached: the API sends no validator for it and keeps no answer,
+# so every request computes the summary (from the inputs read once per tip).
+for c in $CONNECTIONS; do
+  echo "since JSON (uncached), redline serve, -c$c: $(load "$c" "$SERVE/api/explainers/$SLUG/since?when=2025-02-20")"
+done
 
 # PUT throughput: sequential edits with If-Match, as one editor client.
 python3 - "$SERVE" "$TOKEN" <<'PY'
@@ -94,3 +106,4 @@ for i in range(n):
 elapsed = time.perf_counter() - start
 print(f"PUT with If-Match, one client:        {n / elapsed:.0f} versions/s ({n} versions)")
 PY
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
