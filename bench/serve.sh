@@ -26,8 +26,6 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 STORE=$WORK/store.git
 "$BIN" --store "$STORE" demo >/dev/null
 "$BIN" --store "$STORE" build --out "$WORK/site" >/dev/null
-# `build` writes each page through a 0600 temporary file: let nginx read them.
-chmod -R a+rX "$WORK/site"
 TOKEN=$("$BIN" token add "Bench Editor" --tokens "$WORK/tokens.toml" 2>/dev/null | tail -1)
 SLUG=fullfact-ukraine-peace-talks
 

@@ -172,7 +172,7 @@ impl Sessions {
 
     fn save(&self, live: &HashMap<String, Kept>) -> Result<()> {
         let bytes = serde_json::to_vec(live).map_err(|e| Error::Render(e.to_string()))?;
-        crate::atomic_file::write(&self.file, &bytes).map_err(|e| Error::io(&self.file, e))
+        crate::atomic_file::write_private(&self.file, &bytes).map_err(|e| Error::io(&self.file, e))
     }
 
     /// A new sign-in form's pair: the cookie's value and the form's `csrf`.
