@@ -516,7 +516,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             let slug = Slug::new(&slug)?;
             let store = Store::open(&cli.store)?;
             let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
-            let summary = summary::since(&store, &slug, &when.parse()?, until.as_ref())?;
+            let window = store.window(&slug, &when.parse()?, until.as_ref())?;
+            let summary = summary::since(&window, &diff::DiffOptions::default())?;
             let detail = if all {
                 render::Detail::All
             } else {
@@ -746,7 +747,10 @@ fn demo(out: &mut impl Write, rules: &Rules, keep: Option<&Path>) -> Result<()> 
     )?;
     // The reader's view: what changed since 1 March, highlights first.
     let when: VersionRef = "2025-03-01".parse()?;
-    let summary = summary::since(&store, &slug, &when, None)?;
+    let summary = summary::since(
+        &store.window(&slug, &when, None)?,
+        &diff::DiffOptions::default(),
+    )?;
     emit(out, "\n")?;
     emit(out, &render::summary_text(&summary, use_color())?)?;
     Ok(())

@@ -229,7 +229,10 @@ async fn since(
         Err(r) => return r,
     };
     match state
-        .blocking(move |_, store| summary::since(store, &slug, &when, until.as_ref()))
+        .blocking(move |_, store| {
+            let window = store.window(&slug, &when, until.as_ref())?;
+            summary::since(&window, &crate::diff::DiffOptions::default())
+        })
         .await
     {
         Ok(summary) => json_response(StatusCode::OK, &summary),

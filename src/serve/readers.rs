@@ -188,7 +188,8 @@ async fn since_window(state: Shared, slug: Slug, window: Window, headers: &Heade
             .blocking(move |_, store| {
                 let when: VersionRef = when.parse()?;
                 let until = until.map(|u| u.parse::<VersionRef>()).transpose()?;
-                let summary = summary::since(store, &slug, &when, until.as_ref())?;
+                let window = store.window(&slug, &when, until.as_ref())?;
+                let summary = summary::since(&window, &crate::diff::DiffOptions::default())?;
                 Ok(Rendered {
                     bytes: pages::since_window(&summary)?.into(),
                     etag: tip_etag(&tip),
