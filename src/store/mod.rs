@@ -32,6 +32,12 @@
 //! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
 //! keyed by commit id; the `cache` submodule) so commands read only the
 //! commits made since it was written.
+//!
+//! Reads for `since` are answered in one call ([`Store::window`]: the
+//! versions of a window, its base and head documents and the sentence
+//! timeline, cached in `<store>/redline-timeline/`); [`current_at`] is the
+//! one place "the version current at time T" is decided. A bulk write
+//! (import) stores its objects as one pack of its own making (`packfile`).
 
 mod cache;
 mod history;
