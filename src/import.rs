@@ -345,7 +345,9 @@ fn unchanged_when_imported(
     stored: &[Version],
     version: &PlannedVersion,
 ) -> Result<bool> {
-    let Some(current) = stored.iter().rev().find(|v| v.updated <= version.updated) else {
+    let Some(current) =
+        crate::store::current_at(stored, &version.updated).and_then(|i| stored.get(i))
+    else {
         return Ok(false);
     };
     let (meta, body) = store.parts_from_history(slug, current)?;

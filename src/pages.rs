@@ -515,6 +515,8 @@ pub struct ExplainerPages {
     summaries: Summaries,
     /// The sentence timeline of the whole history (credits, withdrawn, blame).
     sentences: crate::blame::SentenceTimeline,
+    /// Options of every diff the pages show (the deadline).
+    diff_options: diff::DiffOptions,
 }
 
 impl ExplainerPages {
@@ -528,7 +530,7 @@ impl ExplainerPages {
             .last()
             .map(|d| d.meta.title.clone())
             .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
-        let sentences = crate::blame::load(store, slug, &history, Some(&documents))?;
+        let sentences = store.sentence_timeline(slug, &history, Some(&documents))?;
         let mut since_days: Vec<(NaiveDate, usize, DateTime<FixedOffset>)> = Vec::new();
         for version in &history {
             let day = version.updated.date_naive();
@@ -548,7 +550,17 @@ impl ExplainerPages {
             since_days,
             summaries: Summaries::default(),
             sentences,
+            diff_options: diff::DiffOptions::default(),
         })
+    }
+
+    /// The same pages diffed with `options` (a service or a test choosing
+    /// deterministic output instead of the default deadline).
+    pub fn with_diff_options(self, options: diff::DiffOptions) -> ExplainerPages {
+        ExplainerPages {
+            diff_options: options,
+            ..self
+        }
     }
 
     /// The explainer.
@@ -634,7 +646,8 @@ impl ExplainerPages {
             &self.slug,
             window,
             documents,
-            &self.sentences,
+            Some(&self.sentences),
+            &self.diff_options,
         )?);
         self.summaries.keep(key, Arc::clone(&summary));
         Ok(summary)
@@ -654,7 +667,11 @@ impl ExplainerPages {
         let changes = match &step {
             Some(summary) => &summary.changes,
             None => {
-                computed = diff::diff(&self.documents[i - 1], &self.documents[i]);
+                computed = diff::diff_with(
+                    &self.documents[i - 1],
+                    &self.documents[i],
+                    &self.diff_options,
+                );
                 &computed
             }
         };
@@ -1029,10 +1046,8 @@ fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
 
 /// The number of the version current at `when`, if any existed then.
 fn base_at(history: &[Version], when: &DateTime<FixedOffset>) -> Option<usize> {
-    history
-        .iter()
-        .rev()
-        .find(|v| v.updated <= *when)
+    crate::store::current_at(history, when)
+        .and_then(|i| history.get(i))
         .map(|v| v.number)
 }
 

@@ -3,9 +3,9 @@
 //! changes, read one [`SentenceTimeline`] per explainer: every sentence of
 //! every version linked to where it came from by the diff's own pairing.
 //!
-//! The timeline is cached beside the store's history cache, in
-//! `<store>/redline-timeline/<slug>.json`, keyed by the versions' commit ids.
-//! A cache that does not match the history is cut back to the versions it
+//! The store caches the timeline beside its history cache, in
+//! `<store>/redline-timeline/<slug>.json` ([`Store::sentence_timeline`]),
+//! keyed by the versions' commit ids. A cache that does not match the history is cut back to the versions it
 //! shares with it and extended from there (an update adds one version's
 //! links); a file of another format, or inconsistent, is rebuilt. Deleting
 //! the folder changes nothing but speed.
@@ -13,8 +13,6 @@
 pub mod render;
 pub mod timeline;
 pub mod walk;
-
-use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -26,63 +24,6 @@ use crate::store::Store;
 
 pub use timeline::{SentenceTimeline, FORMAT};
 pub use walk::{Event, EventKind};
-
-/// Folder of timeline caches inside the store.
-const CACHE_DIR: &str = "redline-timeline";
-
-fn cache_path(store: &Store, slug: &Slug) -> PathBuf {
-    store
-        .path()
-        .join(CACHE_DIR)
-        .join(format!("{}.json", slug.as_str()))
-}
-
-/// The timeline of `slug`'s `history` (as [`Store::history`] gives it): read
-/// from the cache, extended by the versions it lacks, rebuilt when it does not
-/// match. `documents`, when given, are the history's documents already in
-/// memory (index for index), used instead of reading versions again.
-pub fn load(
-    store: &Store,
-    slug: &Slug,
-    history: &[Version],
-    documents: Option<&[Document]>,
-) -> Result<SentenceTimeline> {
-    let path = cache_path(store, slug);
-    let mut timeline =
-        read_cache(&path, slug).unwrap_or_else(|| SentenceTimeline::new(slug.as_str()));
-    let shared = timeline
-        .versions
-        .iter()
-        .zip(history)
-        .take_while(|(t, v)| t.id == v.id)
-        .count();
-    if shared == timeline.versions.len() && shared == history.len() {
-        return Ok(timeline);
-    }
-    timeline.versions.truncate(shared);
-    let document = |i: usize| -> Result<Document> {
-        match documents.and_then(|d| d.get(i)) {
-            Some(d) => Ok(d.clone()),
-            None => {
-                let version = history
-                    .get(i)
-                    .ok_or_else(|| Error::Internal(format!("{slug} has no v{}", i + 1)))?;
-                store.document_from_history(slug, version)
-            }
-        }
-    };
-    let mut previous = match shared.checked_sub(1) {
-        Some(last) => Some(document(last)?),
-        None => None,
-    };
-    for (i, version) in history.iter().enumerate().skip(shared) {
-        let current = document(i)?;
-        timeline.push(&version.id, previous.as_ref(), &current);
-        previous = Some(current);
-    }
-    write_cache(&path, &timeline);
-    Ok(timeline)
-}
 
 /// The timeline of documents held in memory (no store, no cache).
 pub fn from_documents(
@@ -97,28 +38,6 @@ pub fn from_documents(
         previous = Some(document);
     }
     timeline
-}
-
-/// A cached timeline of `slug`, or `None` when missing, unreadable, of
-/// another format or explainer, or inconsistent.
-fn read_cache(path: &Path, slug: &Slug) -> Option<SentenceTimeline> {
-    let bytes = std::fs::read(path).ok()?;
-    let timeline: SentenceTimeline = serde_json::from_slice(&bytes).ok()?;
-    (timeline.format == FORMAT && timeline.slug == slug.as_str() && timeline.is_consistent())
-        .then_some(timeline)
-}
-
-/// Write the cache through a temporary file and a rename, so a reader never
-/// sees half a file. Failure (a read-only store) only costs speed next time.
-fn write_cache(path: &Path, timeline: &SentenceTimeline) {
-    let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let Ok(bytes) = serde_json::to_vec(timeline) else {
-        return;
-    };
-    let _ = crate::atomic_file::write(path, &bytes);
 }
 
 /// What an update did to a highlight's text, for `since` credits.
@@ -212,7 +131,7 @@ pub struct Blame {
 pub fn blame(store: &Store, slug: &Slug, reference: &VersionRef) -> Result<Blame> {
     let history = store.history(slug)?;
     let version = store.resolve(slug, reference)?;
-    let timeline = load(store, slug, &history, None)?;
+    let timeline = store.sentence_timeline(slug, &history, None)?;
     let document = store.document_from_history(slug, &version)?;
     blame_in(&timeline, &history, &version, &document)
 }
@@ -350,7 +269,7 @@ pub struct History {
 /// fragment (exit 2).
 pub fn history(store: &Store, slug: &Slug, fragment: &str) -> Result<History> {
     let versions = store.history(slug)?;
-    let timeline = load(store, slug, &versions, None)?;
+    let timeline = store.sentence_timeline(slug, &versions, None)?;
     let last = versions
         .last()
         .ok_or_else(|| Error::UnknownExplainer(slug.to_string()))?;

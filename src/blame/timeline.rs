@@ -146,6 +146,11 @@ pub struct SentenceTimeline {
     /// Comparison key of each text, computed on first use.
     #[serde(skip)]
     keys: std::sync::OnceLock<Vec<u64>>,
+    /// The versions holding each comparison key as a sentence or heading,
+    /// ascending, computed on first use (a long window asks "since when is
+    /// this text here?" of hundreds of highlights).
+    #[serde(skip)]
+    holders: std::sync::OnceLock<HashMap<u64, Vec<usize>>>,
 }
 
 impl SentenceTimeline {
@@ -206,6 +211,7 @@ impl SentenceTimeline {
             links,
         });
         self.keys = std::sync::OnceLock::new();
+        self.holders = std::sync::OnceLock::new();
     }
 
     fn intern(&mut self, text: &str) -> u32 {
@@ -229,6 +235,25 @@ impl SentenceTimeline {
             .keys
             .get_or_init(|| self.texts.iter().map(|t| pairs::sentence_key(t)).collect());
         keys.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// The versions (ascending) holding a sentence or heading whose
+    /// comparison key is `key`.
+    pub fn holders(&self, key: u64) -> &[usize] {
+        let holders = self.holders.get_or_init(|| {
+            let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (v, version) in self.versions.iter().enumerate() {
+                let headings = version.sections.iter().filter_map(|(_, h)| *h);
+                for id in version.sentences.iter().copied().chain(headings) {
+                    let at = holders.entry(self.key(id)).or_default();
+                    if at.last() != Some(&v) {
+                        at.push(v);
+                    }
+                }
+            }
+            holders
+        });
+        holders.get(&key).map_or(&[], Vec::as_slice)
     }
 
     /// Text of sentence `unit` of version `v`.

@@ -147,13 +147,24 @@ pub fn descendants(
         let mut next = BTreeSet::new();
         let mut covered = BTreeSet::new();
         for link in &version.links {
-            let mine: Vec<usize> = link.old_range().filter(|o| set.contains(o)).collect();
+            // The followed sentences this link covers: a range query, since a
+            // run of unchanged sentences can be hundreds long and the set is
+            // usually one or two sentences (a long window walks every version).
+            let mine: Vec<usize> = set.range(link.old_range()).copied().collect();
             if mine.is_empty() {
                 continue;
             }
             covered.extend(mine.iter().copied());
             if link.kind == LinkKind::Same {
-                next.extend(link.new_range().filter(|j| mine.contains(&link.old_of(*j))));
+                if link.new_len == link.old_len {
+                    // One for one: each old sentence has its new one at the same offset.
+                    next.extend(
+                        mine.iter()
+                            .map(|o| o - link.old as usize + link.new as usize),
+                    );
+                } else {
+                    next.extend(link.new_range().filter(|j| mine.contains(&link.old_of(*j))));
+                }
                 continue;
             }
             next.extend(link.new_range());
@@ -280,24 +291,34 @@ pub fn lineages(t: &SentenceTimeline, from: usize, to: usize) -> (Vec<Lineage>, 
 
 /// Whether version `v` holds a sentence or heading with comparison key `key`.
 pub fn holds(t: &SentenceTimeline, v: usize, key: u64) -> bool {
-    t.versions.get(v).is_some_and(|version| {
-        version.sentences.iter().any(|s| t.key(*s) == key)
-            || version
-                .sections
-                .iter()
-                .any(|(_, h)| h.is_some_and(|h| t.key(h) == key))
-    })
+    t.holders(key).binary_search(&v).is_ok()
 }
 
 /// The earliest version in `lowest..=top` from which a text is present (or,
 /// with `present` false, absent) in every version up to `top`: the fallback
-/// credit for headings and texts the walks cannot place.
+/// credit for headings and texts the walks cannot place. Read off the
+/// versions holding the text (ascending), not by scanning versions.
 pub fn settled(t: &SentenceTimeline, key: u64, present: bool, lowest: usize, top: usize) -> usize {
-    let mut j = top;
-    while j > lowest && holds(t, j - 1, key) == present {
-        j -= 1;
+    if top <= lowest {
+        return top;
     }
-    j
+    let holders = t.holders(key);
+    // Holders below `top`: the versions `lowest..top` are `j - 1` candidates.
+    let below = &holders[..holders.partition_point(|h| *h < top)];
+    if present {
+        // Walk back over the run of consecutive holders ending at `top - 1`.
+        let mut j = top;
+        for h in below.iter().rev() {
+            if *h + 1 != j || j <= lowest {
+                break;
+            }
+            j = *h;
+        }
+        j.max(lowest)
+    } else {
+        // Absent since the last holder below `top` (or since `lowest`).
+        below.last().map_or(lowest, |h| (*h + 1).max(lowest))
+    }
 }
 
 /// Whether version `v` has a section headed `text` (typography aside).
@@ -452,4 +473,173 @@ pub fn heading_fate(
         }
     }
     (renames, removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, Version};
+
+    /// `settled` as first written: a scan of every version, sentence by
+    /// sentence (the holders index must answer the same).
+    fn settled_by_scan(
+        t: &SentenceTimeline,
+        key: u64,
+        present: bool,
+        lowest: usize,
+        top: usize,
+    ) -> usize {
+        let scan = |v: usize| {
+            t.versions.get(v).is_some_and(|version| {
+                version.sentences.iter().any(|s| t.key(*s) == key)
+                    || version
+                        .sections
+                        .iter()
+                        .any(|(_, h)| h.is_some_and(|h| t.key(h) == key))
+            })
+        };
+        let mut j = top;
+        while j > lowest && scan(j - 1) == present {
+            j -= 1;
+        }
+        j
+    }
+
+    #[test]
+    fn settled_reads_the_holders_index_as_a_scan_would() {
+        // Synthetic: a sentence and a heading that come and go.
+        let bodies = [
+            "Lead.\n",
+            "Lead. It rained.\n",
+            "Lead. It rained.\n\n## Rain\n\nWet.\n",
+            "Lead.\n\n## Rain\n\nWet.\n",
+            "Lead. It rained.\n",
+            "Lead. It rained.\n",
+            "Lead. It “rained”.\n",
+        ];
+        let documents: Vec<Document> = bodies
+            .iter()
+            .map(|b| Document::new(Default::default(), b.to_string()))
+            .collect();
+        let versions: Vec<Version> = (0..bodies.len())
+            .map(crate::blame::testing::version)
+            .collect();
+        let slug = crate::slug::Slug::new("t").unwrap();
+        let t = crate::blame::from_documents(&slug, &versions, &documents);
+        for text in ["It rained.", "Rain", "Wet.", "Lead.", "Never there."] {
+            let key = crate::diff::pairs::sentence_key(text);
+            for present in [true, false] {
+                for lowest in 0..bodies.len() + 1 {
+                    for top in 0..bodies.len() + 1 {
+                        assert_eq!(
+                            settled(&t, key, present, lowest, top),
+                            settled_by_scan(&t, key, present, lowest, top),
+                            "{text:?} present={present} lowest={lowest} top={top}"
+                        );
+                    }
+                }
+            }
+            for v in 0..bodies.len() + 1 {
+                assert_eq!(
+                    holds(&t, v, key),
+                    settled_by_scan(&t, key, true, v, v + 1) == v,
+                    "{text:?} v={v}"
+                );
+            }
+        }
+    }
+
+    /// `descendants` as first written: every link's old sentences scanned.
+    fn descendants_by_scan(
+        t: &SentenceTimeline,
+        bottom: usize,
+        units: &[usize],
+        highest: usize,
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        let mut set: BTreeSet<usize> = units.iter().copied().collect();
+        for v in bottom + 1..=highest {
+            if set.is_empty() {
+                break;
+            }
+            let (Some(version), Some(previous)) = (t.versions.get(v), t.versions.get(v - 1)) else {
+                break;
+            };
+            let mut next = BTreeSet::new();
+            let mut covered = BTreeSet::new();
+            for link in &version.links {
+                let mine: Vec<usize> = link.old_range().filter(|o| set.contains(o)).collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                covered.extend(mine.iter().copied());
+                if link.kind == LinkKind::Same {
+                    next.extend(link.new_range().filter(|j| mine.contains(&link.old_of(*j))));
+                    continue;
+                }
+                next.extend(link.new_range());
+                events.push(Event {
+                    version: v,
+                    kind: event_kind(link.kind),
+                    old: previous
+                        .sentences
+                        .get(link.old_range())
+                        .unwrap_or(&[])
+                        .to_vec(),
+                    new: version
+                        .sentences
+                        .get(link.new_range())
+                        .unwrap_or(&[])
+                        .to_vec(),
+                    reworded: link.new_range().any(|j| link.rewords(j)),
+                });
+            }
+            for u in set.difference(&covered) {
+                events.push(Event {
+                    version: v,
+                    kind: EventKind::Removed,
+                    old: previous.sentences.get(*u).copied().into_iter().collect(),
+                    new: Vec::new(),
+                    reworded: false,
+                });
+            }
+            set = next;
+        }
+        events
+    }
+
+    #[test]
+    fn descendants_follow_runs_as_a_scan_would() {
+        // Synthetic: unchanged runs, an edit, a split, a join, a move, a removal.
+        let bodies = [
+            "One. Two. Three. Four. Five.\n\nSix. Seven.\n",
+            "One. Two. Three, changed. Four. Five.\n\nSix. Seven.\n",
+            "One. Two. Three, changed. Four and Five.\n\nSix. Seven.\n",
+            "Seven. One. Two. Three, changed. Four and Five.\n\nSix.\n",
+            "Seven. One. Three, changed. Four and Five.\n\nSix. An eighth.\n",
+            "Seven. One. Three. Changed. Four and Five.\n\nSix. An eighth.\n",
+        ];
+        let documents: Vec<Document> = bodies
+            .iter()
+            .map(|b| Document::new(Default::default(), b.to_string()))
+            .collect();
+        let versions: Vec<Version> = (0..bodies.len())
+            .map(crate::blame::testing::version)
+            .collect();
+        let slug = crate::slug::Slug::new("t").unwrap();
+        let t = crate::blame::from_documents(&slug, &versions, &documents);
+        let last = bodies.len() - 1;
+        let mut walked = 0;
+        for bottom in 0..last {
+            let count = t.versions[bottom].sentences.len();
+            for unit in 0..count {
+                for pair in [vec![unit], vec![unit, (unit + 2) % count]] {
+                    let fast = descendants(&t, bottom, &pair, last);
+                    walked += fast.len();
+                    assert_eq!(fast, descendants_by_scan(&t, bottom, &pair, last));
+                }
+            }
+        }
+        assert!(walked > 0, "the fixture has changes to follow");
+    }
 }

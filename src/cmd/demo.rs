@@ -52,7 +52,10 @@ fn demo(out: &mut impl Write, rules: &Rules, keep: Option<&Path>) -> Result<()> 
     )?;
     // The reader's view: what changed since 1 March, highlights first.
     let when: VersionRef = "2025-03-01".parse()?;
-    let summary = summary::since(&store, &slug, &when, None)?;
+    let summary = summary::since(
+        &store.window(&slug, &when, None)?,
+        &redline::diff::DiffOptions::default(),
+    )?;
     emit(out, "\n")?;
     emit(out, &render::summary_text(&summary, use_color())?)?;
     Ok(())

@@ -32,7 +32,8 @@ pub fn execute(args: Args, context: &Context, out: &mut impl Write) -> Result<u8
     let slug = Slug::new(&args.slug)?;
     let store = Store::open(context.store)?;
     let until = args.until.map(|u| u.parse::<VersionRef>()).transpose()?;
-    let summary = summary::since(&store, &slug, &args.when.parse()?, until.as_ref())?;
+    let window = store.window(&slug, &args.when.parse()?, until.as_ref())?;
+    let summary = summary::since(&window, &redline::diff::DiffOptions::default())?;
     let detail = if args.all {
         render::Detail::All
     } else {

@@ -320,12 +320,8 @@ pub fn store_report(
             ),
         ));
     }
-    let summary = summary::since(
-        store,
-        slug,
-        &VersionRef::Number(old.version.number),
-        Some(to),
-    )?;
+    let window = store.window(slug, &VersionRef::Number(old.version.number), Some(to))?;
+    let summary = summary::since(&window, &crate::diff::DiffOptions::default())?;
     let path = slug.store_path();
     let side = |document: &Document| Side {
         file: ingest::stored_text(document),

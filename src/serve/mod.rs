@@ -22,6 +22,7 @@ mod readers;
 mod sessions;
 pub mod tokens;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -222,7 +223,7 @@ impl AppState {
             .iter()
             .map(|v| store.document_from_history(slug, v))
             .collect::<Result<Vec<_>>>()?;
-        let sentences = crate::blame::load(store, slug, &history, Some(&documents))?;
+        let sentences = store.sentence_timeline(slug, &history, Some(&documents))?;
         let inputs = Arc::new(WindowInputs {
             history,
             documents,
@@ -252,21 +253,26 @@ impl AppState {
     ) -> Result<crate::summary::Summary> {
         let tip = self.tip();
         let inputs = self.window_inputs(store, &tip, slug)?;
-        let (base, head) = crate::summary::window_of(store, slug, &inputs.history, when, until)?;
-        let (Some(window), Some(documents)) = (
+        let (base, head) = crate::store::window_bounds(slug, &inputs.history, when, until)?;
+        let (Some(versions), Some(base_doc), Some(head_doc)) = (
             inputs.history.get(base..=head),
-            inputs.documents.get(base..=head),
+            inputs.documents.get(base),
+            inputs.documents.get(head),
         ) else {
             return Err(Error::UnknownExplainer(slug.to_string()));
         };
-        let summary = crate::summary::summarize_with(slug, window, documents, &inputs.sentences)?;
-        Ok(crate::summary::Summary {
+        let window = crate::store::Window {
+            slug: slug.clone(),
             asked: match when {
                 crate::model::VersionRef::At(t) => Some(*t),
                 _ => None,
             },
-            ..summary
-        })
+            versions: Cow::Borrowed(versions),
+            base: Cow::Borrowed(base_doc),
+            head: Cow::Borrowed(head_doc),
+            sentences: Some(Cow::Borrowed(&inputs.sentences)),
+        };
+        crate::summary::since(&window, &crate::diff::DiffOptions::default())
     }
 
     /// Whether this server accepts writes at all.

@@ -32,12 +32,20 @@
 //! trailers, and kept in a disposable cache (`<store>/redline-histories.json`,
 //! keyed by commit id; the `cache` submodule) so commands read only the
 //! commits made since it was written.
+//!
+//! Reads for `since` are answered in one call ([`Store::window`]: the
+//! versions of a window, its base and head documents and the sentence
+//! timeline, cached in `<store>/redline-timeline/`); [`current_at`] is the
+//! one place "the version current at time T" is decided. A bulk write
+//! (import) stores its objects as one pack of its own making (`packfile`).
 
 mod cache;
 mod history;
 mod lock;
 mod message;
 mod pack;
+mod packfile;
+mod window;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,6 +64,7 @@ use crate::model::{Document, Snapshot, UpdateKind, Version, VersionRef};
 use crate::slug::Slug;
 
 use history::{Histories, MAIN_REF};
+pub use window::{window_bounds, Window};
 
 /// The git config key `init` sets to mark a repository as a redline store.
 const MARKER_KEY: &str = "redline.store";
@@ -305,27 +314,43 @@ pub(crate) fn resolve_for_tests(
 
 /// Resolve a version reference against one explainer's history (oldest first).
 fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Result<Version> {
+    let at = position_in(slug, history, reference)?;
+    history
+        .get(at)
+        .cloned()
+        .ok_or_else(|| Error::UnknownExplainer(slug.to_string()))
+}
+
+/// The index of the version current at `time` in a history (oldest first):
+/// the newest version whose `updated` is not after it; `None` before the
+/// first. The one place "the version at time T" is decided (resolving
+/// references, `since` windows, the site's day pages, import's repeat check).
+/// A linear scan from the newest, not a binary search: a backdated update
+/// (`--backdate`) can leave times out of order.
+pub fn current_at(history: &[Version], time: &DateTime<FixedOffset>) -> Option<usize> {
+    history.iter().rposition(|v| v.updated <= *time)
+}
+
+/// The index in `history` (oldest first) of the version `reference` names;
+/// errors name what the history holds.
+fn position_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Result<usize> {
     let Some(latest) = history.last() else {
         return Err(Error::UnknownExplainer(slug.to_string()));
     };
     let count = history.len();
     let plural = if count == 1 { "version" } else { "versions" };
     match reference {
-        VersionRef::Latest => Ok(latest.clone()),
-        VersionRef::Number(n) => n
-            .checked_sub(1)
-            .and_then(|i| history.get(i))
-            .cloned()
-            .ok_or_else(|| {
-                Error::no_such_version(
-                    slug,
-                    reference,
-                    format!(
-                        "{slug} has {count} {plural} ({}); there is no v{n}",
-                        range_label(count)
-                    ),
-                )
-            }),
+        VersionRef::Latest => Ok(count - 1),
+        VersionRef::Number(n) => n.checked_sub(1).filter(|i| *i < count).ok_or_else(|| {
+            Error::no_such_version(
+                slug,
+                reference,
+                format!(
+                    "{slug} has {count} {plural} ({}); there is no v{n}",
+                    range_label(count)
+                ),
+            )
+        }),
         VersionRef::Commit(prefix) => {
             let prefix = prefix.trim().to_ascii_lowercase();
             if prefix.is_empty() {
@@ -335,39 +360,35 @@ fn resolve_in(slug: &Slug, history: &[Version], reference: &VersionRef) -> Resul
                     format!("empty commit id given for {slug}"),
                 ));
             }
-            let matches: Vec<&Version> = history
+            let matches: Vec<(usize, &Version)> = history
                 .iter()
-                .filter(|v| v.id.starts_with(&prefix))
+                .enumerate()
+                .filter(|(_, v)| v.id.starts_with(&prefix))
                 .collect();
             match matches.as_slice() {
-                [one] => Ok((*one).clone()),
+                [(one, _)] => Ok(*one),
                 [] => Err(Error::no_such_version(slug, reference, format!(
                     "no version of {slug} has a commit id starting with {prefix} (it has {count} {plural}, {}; see `redline log {slug}`)",
                     range_label(count)
                 ))),
                 many => Err(Error::bad_input("version", prefix.as_str(), format!(
                     "commit id {prefix} is ambiguous for {slug}: it matches {}; give more digits",
-                    many.iter().map(|v| describe(v)).collect::<Vec<_>>().join(", ")
+                    many.iter().map(|(_, v)| describe(v)).collect::<Vec<_>>().join(", ")
                 ))),
             }
         }
-        VersionRef::At(time) => history
-            .iter()
-            .rev()
-            .find(|v| v.updated <= *time)
-            .cloned()
-            .ok_or_else(|| {
-                let first = history.first().unwrap_or(latest);
-                Error::no_such_version(
-                    slug,
-                    reference,
-                    format!(
-                        "{slug} has no version at or before {}: its first version, v1, is from {}",
-                        time.to_rfc3339(),
-                        first.updated.to_rfc3339()
-                    ),
-                )
-            }),
+        VersionRef::At(time) => current_at(history, time).ok_or_else(|| {
+            let first = history.first().unwrap_or(latest);
+            Error::no_such_version(
+                slug,
+                reference,
+                format!(
+                    "{slug} has no version at or before {}: its first version, v1, is from {}",
+                    time.to_rfc3339(),
+                    first.updated.to_rfc3339()
+                ),
+            )
+        }),
     }
 }
 
@@ -940,14 +961,15 @@ impl Store {
                     .map_err(|_| Error::bad_input("commit", b, format!("{b:?} is not a commit id")))
             })
             .transpose()?;
-        // The batch's objects are written to memory, then stored as one pack
-        // written once (as `git fast-import` does), instead of thousands of
-        // loose files packed again afterwards. A second handle holds the
-        // in-memory backend, so no other write of this store can land in it.
+        // Trees and commits are built in memory (libgit2 checks a tree's
+        // entries exist, so blobs go there too); then every object is
+        // stored as one pack written once (as `git fast-import` does, see
+        // `packfile`), instead of thousands of loose files packed again
+        // afterwards. A second handle holds the in-memory backend, so no
+        // other write of this store can land in it.
         let writer = open_repo(&self.path)?;
-        let _pack_settings = quick_pack_settings(&writer)?;
         let writer_odb = writer.odb().map_err(Error::git)?;
-        let in_memory = writer_odb
+        let _in_memory = writer_odb
             .add_new_mempack_backend(MEMPACK_PRIORITY)
             .map_err(|e| Error::git_write(&writing, &e))?;
         let repo = &writer;
@@ -966,6 +988,10 @@ impl Store {
                 repo.find_tree(empty).map_err(Error::git)?
             }
         };
+        // What the pack must hold, in batch order: each version's blob, and
+        // each commit with its root tree and its explainers folder.
+        let mut blobs: Vec<(&Slug, Oid, &str)> = Vec::with_capacity(batch.len());
+        let mut commits: Vec<(Oid, Oid, Option<Oid>)> = Vec::with_capacity(batch.len());
         for (done, version) in batch.iter().enumerate() {
             let path = version.slug.store_path();
             if let Some(problem) = message::editor_problem(version.editor) {
@@ -986,17 +1012,20 @@ impl Store {
             let blob = repo
                 .blob(version.text.as_bytes())
                 .map_err(|e| Error::git_write(&writing, &e))?;
+            blobs.push((version.slug, blob, version.text.as_str()));
             let tree_id = git2::build::TreeUpdateBuilder::new()
                 .upsert(&path, blob, FileMode::Blob)
                 .create_updated(repo, &tree)
                 .map_err(|e| Error::git_write(&writing, &e))?;
             tree = repo.find_tree(tree_id).map_err(Error::git)?;
+            let folder = tree.get_name(history::EXPLAINERS_DIR).map(|e| e.id());
             let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
                 .map_err(Error::git)?;
             let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
             let id = repo
                 .commit(None, &author, &committer, &commit_message, &tree, &parents)
                 .map_err(|e| Error::git_write(&writing, &e))?;
+            commits.push((id, tree_id, folder));
             parent = Some(repo.find_commit(id).map_err(Error::git)?);
             progress(done + 1);
         }
@@ -1004,12 +1033,10 @@ impl Store {
             return Ok(true);
         };
         drop(tree);
+        let pack = batch_pack(&writer_odb, &blobs, &commits)
+            .map_err(|e| Error::git_write(&writing, &e))?;
         // The pack (and its index) land under temporary names and are renamed
         // into place: every object is stored before `main` can point at it.
-        let mut pack = git2::Buf::new();
-        in_memory
-            .dump(repo, &mut pack)
-            .map_err(|e| Error::git_write(&writing, &e))?;
         let main_repo = self.repo()?;
         let odb = main_repo.odb().map_err(Error::git)?;
         let mut pack_writer = odb
@@ -1021,13 +1048,21 @@ impl Store {
             .commit()
             .map_err(|e| Error::git_write(&writing, &e))?;
         drop(pack_writer);
-        // libgit2 may finish a pack it could not place without an error: check
-        // the new tip is readable before `main` may point at it.
-        if !odb.exists(new) {
-            return Err(Error::storage(format!(
-                "{writing}: the pack of the new versions could not be written to {}; nothing was written",
-                main_repo.path().join("objects").join("pack").display()
-            )));
+        // libgit2 may finish a pack it could not place without an error, and
+        // its indexer names objects by their resolved data: check every
+        // object the versions need is readable before `main` may point at it.
+        let wanted = commits
+            .iter()
+            .flat_map(|(commit, tree, folder)| [Some(*commit), Some(*tree), *folder])
+            .flatten()
+            .chain(blobs.iter().map(|(_, blob, _)| *blob));
+        for id in wanted {
+            if !odb.exists(id) {
+                return Err(Error::storage(format!(
+                    "{writing}: the pack of the new versions could not be written to {} (object {id} is missing); nothing was written",
+                    main_repo.path().join("objects").join("pack").display()
+                )));
+            }
         }
         drop(parent);
         let reflog = format!("redline: import of {} versions", batch.len());
@@ -1512,18 +1547,58 @@ fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
     out
 }
 
-/// Settings for the one pack of a bulk write, on `writer`'s handle only (the
-/// store's own config is not touched): libgit2's delta search compares each
-/// object with the ten before it, which was two thirds of a 1,000-version
-/// import; with its window memory limited to one byte it compares each with
-/// the one before it in size order (in a history, usually its neighbour).
-/// The returned file holds the settings and must outlive the write.
-fn quick_pack_settings(writer: &Repository) -> Result<tempfile::NamedTempFile> {
-    let file = tempfile::NamedTempFile::new().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let mut config = git2::Config::open(file.path()).map_err(Error::git)?;
-    config.set_i64("pack.windowMemory", 1).map_err(Error::git)?;
-    writer.set_config(&config).map_err(Error::git)?;
-    Ok(file)
+/// The one pack of a bulk write ([`packfile`]): every version's blob, each
+/// explainer's newest whole and older ones as deltas against the next newer
+/// (a read of the newest applies none); then each commit's explainers folder
+/// as a delta against the one before it; then root trees and commits whole.
+/// `odb` holds the trees and commits (the in-memory backend); `blobs` are
+/// (explainer, id, text) and `commits` (commit, root tree, explainers
+/// folder), both in batch order.
+fn batch_pack(
+    odb: &git2::Odb<'_>,
+    blobs: &[(&Slug, Oid, &str)],
+    commits: &[(Oid, Oid, Option<Oid>)],
+) -> std::result::Result<Vec<u8>, git2::Error> {
+    let mut pack = packfile::PackBuilder::new();
+    // Newest first, per explainer: each blob's base is the next newer one.
+    let mut newer: std::collections::HashMap<&Slug, (Oid, &str)> = Default::default();
+    for (slug, id, text) in blobs.iter().rev() {
+        match newer.get(slug) {
+            Some((base, base_text)) => pack.add_delta(
+                *id,
+                ObjectType::Blob,
+                text.as_bytes(),
+                *base,
+                base_text.as_bytes(),
+            ),
+            None => pack.add_whole(*id, ObjectType::Blob, text.as_bytes()),
+        }
+        newer.insert(slug, (*id, text));
+    }
+    let mut previous_folder: Option<(Oid, git2::OdbObject<'_>)> = None;
+    for (commit, root, folder) in commits {
+        if let Some(folder) = folder {
+            let object = odb.read(*folder)?;
+            match &previous_folder {
+                Some((base, base_object)) => pack.add_delta(
+                    *folder,
+                    ObjectType::Tree,
+                    object.data(),
+                    *base,
+                    base_object.data(),
+                ),
+                None => pack.add_whole(*folder, ObjectType::Tree, object.data()),
+            }
+            previous_folder = Some((*folder, object));
+        }
+        for id in [*root, *commit] {
+            if !pack.contains(id) {
+                let object = odb.read(id)?;
+                pack.add_whole(id, object.kind(), object.data());
+            }
+        }
+    }
+    Ok(pack.finish())
 }
 
 /// Priority of the in-memory object backend of a bulk write: above every

@@ -2,11 +2,17 @@
 //! updates in between with their notes, ranked verbatim highlights, and changes
 //! withdrawn inside the window. OWNER: summary engineer.
 //!
-//! Cost model (a long window must stay cheap): one history walk; base and head
-//! are read and outlined in full and diffed once; credits and withdrawn
-//! changes come from the explainer's sentence timeline ([`crate::blame`]),
-//! whose consecutive pairs are aligned once per history and cached with it
-//! (an update adds one pair), so a window reads one cache file ([`Timeline`]).
+//! Data flows one way: the store reads a window once ([`Window`]: the
+//! versions, the base and head documents, the sentence timeline) and
+//! [`since`] is a pure function of it and the [`DiffOptions`] (no store, no
+//! threads, no clock but the deadline the options give), so the CLI, the
+//! site, the service and CI reports run the same code, and tests need no git.
+//!
+//! Cost model (a long window must stay cheap): base and head are outlined and
+//! diffed once; credits and withdrawn changes come from the explainer's
+//! sentence timeline ([`crate::blame`]), whose consecutive pairs are aligned
+//! once per history and cached with it (an update adds one pair), so a window
+//! costs walks over links, not diffs ([`Timeline`]).
 //!
 //! Ranking ([`rank_highlights`]) is a pure function of the net change set, so
 //! its rules are tested without git.
@@ -20,11 +26,13 @@ mod tests;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::diff::{ChangeKind, ChangeSet, Span, Tag};
+use std::borrow::Cow;
+
+use crate::diff::{ChangeKind, ChangeSet, DiffOptions, Span, Tag};
 use crate::error::{Error, Result};
-use crate::model::{Document, Version, VersionRef};
+use crate::model::{Document, Version};
 use crate::slug::Slug;
-use crate::store::Store;
+use crate::store::Window;
 
 pub use rank::{
     rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
@@ -140,87 +148,68 @@ pub struct Withdrawn {
     pub removed_in: Version,
 }
 
-/// What changed in `slug` since `when` (until `until`, or the newest).
+/// What changed across `window` (as [`Store::window`](crate::store::Store::window)
+/// reads it): a pure function of the window and the diff options, with no
+/// store, thread or clock of its own (the diff's deadline is in `options`).
 ///
-/// `base` is the version current at `when` (a date means the start of that day,
-/// UTC; `vN` and commit prefixes name a version directly). When `when` is
-/// before the first version, the reader has seen nothing: base is then v1, the
-/// earliest text there is, and the summary counts changes from it (a base
-/// equal to v1 with `base.updated` later than the requested time tells a
-/// renderer so). `head` is the newest version, or the one current at `until`.
-/// Errors: unknown explainer, a reference that matches nothing, or an `until`
-/// before `when`.
-pub fn since(
-    store: &Store,
-    slug: &Slug,
-    when: &VersionRef,
-    until: Option<&VersionRef>,
-) -> Result<Summary> {
-    let history = store.history(slug)?;
-    let (base_at, head_at) = window_of(store, slug, &history, when, until)?;
-    let (Some(base), Some(head)) = (history.get(base_at), history.get(head_at)) else {
-        return Err(Error::UnknownExplainer(slug.to_string()));
+/// The net change is base → head; highlights are ranked and credited to the
+/// updates of the window that made them; changes that came and went inside
+/// the window are listed as withdrawn. Errors: an empty window, or a window
+/// with updates between base and head but no sentence timeline holding it.
+pub fn since(window: &Window<'_>, options: &DiffOptions) -> Result<Summary> {
+    let slug = &window.slug;
+    let versions: &[Version] = &window.versions;
+    let timeline = match (&window.sentences, versions.len()) {
+        // One update or none: everything came with head, nothing came and went.
+        (_, 0..=2) => None,
+        (Some(sentences), _) => Some(Timeline::new(sentences, versions)?),
+        (None, _) => {
+            return Err(Error::Internal(format!(
+                "{slug}: a window of {} versions without its sentence timeline",
+                versions.len()
+            )))
+        }
     };
-    let window = history.get(base_at..=head_at).unwrap_or(&[]);
-    let base_doc = store.document_from_history(slug, base)?;
-    let head_doc = if head_at == base_at {
-        base_doc.clone()
-    } else {
-        store.document_from_history(slug, head)?
-    };
-    let summary = assemble(slug, window, &base_doc, &head_doc, || {
-        crate::blame::load(store, slug, &history, None).map(std::borrow::Cow::Owned)
-    })?;
+    let summary = assemble(
+        slug,
+        versions,
+        &window.base,
+        &window.head,
+        timeline,
+        options,
+    )?;
     Ok(Summary {
-        asked: match when {
-            VersionRef::At(t) => Some(*t),
-            _ => None,
-        },
+        asked: window.asked,
         ..summary
     })
 }
 
-/// The window `when`..`until` of `history` (one explainer's, oldest first),
-/// as the indexes of its base and head: what [`since`] summarises.
-pub(crate) fn window_of(
-    store: &Store,
-    slug: &Slug,
-    history: &[Version],
-    when: &VersionRef,
-    until: Option<&VersionRef>,
-) -> Result<(usize, usize)> {
-    let base_at = match when {
-        // Before the first version: start from v1 (see above).
-        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t).unwrap_or(0),
-        other => position(store, slug, history, other)?,
-    };
-    let head_at = match until {
-        None => history.len().saturating_sub(1),
-        Some(reference) => position(store, slug, history, reference)?,
-    };
-    let (Some(base), Some(head)) = (history.get(base_at), history.get(head_at)) else {
-        return Err(Error::UnknownExplainer(slug.to_string()));
-    };
-    if head_at < base_at {
-        return Err(Error::bad_input(
-            "window",
-            "",
-            format!(
-                "{slug}: the end of the window ({}, {}) is before its start ({}, {})",
-                head.label(),
-                head.updated.to_rfc3339(),
-                base.label(),
-                base.updated.to_rfc3339()
-            ),
-        ));
-    }
-    Ok((base_at, head_at))
+/// Summarise a window whose documents are all in memory, with the default
+/// diff options (an editor's preview, a CI report of two files).
+pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
+    let sentences =
+        (window.len() > 2).then(|| crate::blame::from_documents(slug, window, documents));
+    summarize_with(
+        slug,
+        window,
+        documents,
+        sentences.as_ref(),
+        &DiffOptions::default(),
+    )
 }
 
-/// Summarise a window whose documents are all in memory (the site builder reads
-/// every version once and summarises many windows of it).
-pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Result<Summary> {
-    let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
+/// [`since`] over documents held in memory (index for index with `window`)
+/// and, for windows with updates between base and head, the sentence
+/// timeline of a history holding them (the site builder summarises many
+/// windows of one history).
+pub fn summarize_with(
+    slug: &Slug,
+    window: &[Version],
+    documents: &[Document],
+    sentences: Option<&crate::blame::SentenceTimeline>,
+    options: &DiffOptions,
+) -> Result<Summary> {
+    let (Some(base), Some(head)) = (documents.first(), documents.last()) else {
         return Err(Error::bad_input(
             "window",
             "",
@@ -234,60 +223,40 @@ pub fn summarize(slug: &Slug, window: &[Version], documents: &[Document]) -> Res
             documents.len()
         )));
     }
-    assemble(slug, window, base_doc, head_doc, || {
-        Ok(std::borrow::Cow::Owned(crate::blame::from_documents(
-            slug, window, documents,
-        )))
-    })
+    since(
+        &Window {
+            slug: slug.clone(),
+            asked: None,
+            versions: Cow::Borrowed(window),
+            base: Cow::Borrowed(base),
+            head: Cow::Borrowed(head),
+            sentences: sentences.map(Cow::Borrowed),
+        },
+        options,
+    )
 }
 
-/// [`summarize`] with the sentence timeline of the whole history already at
-/// hand (the site builder summarises many windows of one history).
-pub fn summarize_with(
+/// The one place a [`Summary`] is put together: net diff base → head, ranked
+/// highlights, and the window's view of the sentence timeline (`timeline`,
+/// `None` for a window of one update) for credits and withdrawn changes.
+fn assemble(
     slug: &Slug,
     window: &[Version],
-    documents: &[Document],
-    sentences: &crate::blame::SentenceTimeline,
+    base_doc: &Document,
+    head_doc: &Document,
+    timeline: Option<Timeline<'_>>,
+    options: &DiffOptions,
 ) -> Result<Summary> {
-    let (Some(base_doc), Some(head_doc)) = (documents.first(), documents.last()) else {
+    let (Some(base), Some(head)) = (window.first(), window.last()) else {
         return Err(Error::bad_input(
             "window",
             "",
             format!("{slug}: an empty window has no summary"),
         ));
     };
-    assemble(slug, window, base_doc, head_doc, || {
-        Ok(std::borrow::Cow::Borrowed(sentences))
-    })
-}
-
-/// The one place a [`Summary`] is put together: net diff base → head, ranked
-/// highlights, and the window's view of the sentence timeline for credits and
-/// withdrawn changes. `sentences` gives the timeline of a history holding the
-/// window. A window of one update skips the timeline: all its changes came
-/// with head and nothing can have come and gone.
-fn assemble<'t>(
-    slug: &Slug,
-    window: &[Version],
-    base_doc: &Document,
-    head_doc: &Document,
-    sentences: impl FnOnce() -> Result<std::borrow::Cow<'t, crate::blame::SentenceTimeline>>,
-) -> Result<Summary> {
-    let (Some(base), Some(head)) = (window.first(), window.last()) else {
-        return Err(Error::UnknownExplainer(slug.to_string()));
-    };
     let last = window.len() - 1;
-    let changes = crate::diff::diff(base_doc, head_doc);
+    let changes = crate::diff::diff_with(base_doc, head_doc, options);
     let ranked = rank_highlights(&changes, base_doc, head_doc);
-    let sentences = if window.len() > 2 {
-        Some(sentences()?)
-    } else {
-        None
-    };
-    let timeline = sentences
-        .as_deref()
-        .map(|s| Timeline::new(s, window))
-        .transpose()?;
     let at = |index: usize| window.get(index).unwrap_or(head).clone();
     let credit = |(i, h): (usize, PendingHighlight)| {
         let credits = Credits::of(
@@ -358,46 +327,4 @@ fn assemble<'t>(
         withdrawn,
         changes,
     })
-}
-
-/// Index in `history` of a version reference, resolved locally (no second
-/// history walk); the store's resolver only supplies the error when nothing matches.
-fn position(
-    store: &Store,
-    slug: &Slug,
-    history: &[Version],
-    reference: &VersionRef,
-) -> Result<usize> {
-    let found = match reference {
-        VersionRef::Latest => history.len().checked_sub(1),
-        VersionRef::Number(n) => n.checked_sub(1).filter(|i| *i < history.len()),
-        VersionRef::Commit(prefix) => {
-            let prefix = prefix.trim().to_ascii_lowercase();
-            let mut matches = history
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !prefix.is_empty() && v.id.starts_with(&prefix));
-            match (matches.next(), matches.next()) {
-                (Some((i, _)), None) => Some(i),
-                _ => None,
-            }
-        }
-        VersionRef::At(t) => history.iter().rposition(|v| v.updated <= *t),
-    };
-    match found {
-        Some(i) => Ok(i),
-        None => {
-            let version = store.resolve(slug, reference)?;
-            history
-                .iter()
-                .position(|v| v.id == version.id)
-                .ok_or_else(|| {
-                    Error::no_such_version(
-                        slug,
-                        reference,
-                        format!("{slug} has no version {reference}"),
-                    )
-                })
-        }
-    }
 }

@@ -9,8 +9,8 @@ use tempfile::TempDir;
 use super::*;
 use crate::import;
 use crate::ingest::Rules;
-use crate::model::{Document, DocumentMeta, UpdateKind};
-use crate::store::UpdateRequest;
+use crate::model::{Document, DocumentMeta, UpdateKind, VersionRef};
+use crate::store::{Store, UpdateRequest};
 
 const FULL_FACT: &str = "fullfact-ukraine-peace-talks";
 const TALKS: &str = "What talks have taken place and who is involved?";
@@ -23,6 +23,20 @@ fn demo_store() -> (TempDir, Store) {
     let files = import::read_dir(&snapshots).unwrap();
     import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
     (dir, store)
+}
+
+/// `redline since` as the CLI runs it: the store reads the window, the summary
+/// is computed from it, with no wall-clock deadline (deterministic output).
+fn since_in(
+    store: &Store,
+    slug: &Slug,
+    when: &VersionRef,
+    until: Option<&VersionRef>,
+) -> Result<Summary> {
+    let unbounded = DiffOptions {
+        deadline: std::time::Duration::MAX,
+    };
+    since(&store.window(slug, when, until)?, &unbounded)
 }
 
 fn slug(s: &str) -> Slug {
@@ -40,7 +54,7 @@ fn day(v: &Version) -> String {
 #[test]
 fn since_first_march_leads_with_the_contested_truce() {
     let (_dir, store) = demo_store();
-    let s = since(&store, &slug(FULL_FACT), &at("2025-03-01"), None).unwrap();
+    let s = since_in(&store, &slug(FULL_FACT), &at("2025-03-01"), None).unwrap();
     // At 00:00 on 1 March the 25 February version was current.
     assert_eq!(day(&s.base), "2025-02-25");
     assert_eq!(day(&s.head), "2025-03-04");
@@ -110,7 +124,7 @@ fn since_first_march_leads_with_the_contested_truce() {
 fn since_twentieth_february_lists_every_update_with_its_additions() {
     let (_dir, store) = demo_store();
     let history = store.history(&slug(FULL_FACT)).unwrap();
-    let s = since(&store, &slug(FULL_FACT), &at("2025-02-20"), None).unwrap();
+    let s = since_in(&store, &slug(FULL_FACT), &at("2025-02-20"), None).unwrap();
     assert_eq!(s.base, history[0]);
     assert_eq!(s.updates, history[1..].to_vec());
     assert_eq!(
@@ -148,7 +162,7 @@ fn version_references_and_window_errors() {
     let ff = slug(FULL_FACT);
     let history = store.history(&ff).unwrap();
     // vN and a commit prefix name the base directly; `until` bounds the head.
-    let s = since(
+    let s = since_in(
         &store,
         &ff,
         &VersionRef::Number(2),
@@ -160,17 +174,17 @@ fn version_references_and_window_errors() {
     assert!(s.highlights.iter().all(|h| h.version.number == 3));
     assert!(!s.highlights.iter().any(|h| h.text == TRUCE));
     let prefix = VersionRef::Commit(history[2].id[..8].to_string());
-    assert_eq!(since(&store, &ff, &prefix, None).unwrap().base.number, 3);
+    assert_eq!(since_in(&store, &ff, &prefix, None).unwrap().base.number, 3);
     // Before the first version: counted from v1.
-    let s = since(&store, &ff, &at("2024-01-01"), None).unwrap();
+    let s = since_in(&store, &ff, &at("2024-01-01"), None).unwrap();
     assert_eq!(s.base.number, 1);
     assert_eq!(s.updates.len(), history.len() - 1);
     // Base is head: nothing changed.
-    let s = since(&store, &ff, &VersionRef::Latest, None).unwrap();
+    let s = since_in(&store, &ff, &VersionRef::Latest, None).unwrap();
     assert!(s.updates.is_empty() && s.highlights.is_empty() && s.withdrawn.is_empty());
     // An end before the start, an unknown version, an unknown explainer.
     assert!(matches!(
-        since(
+        since_in(
             &store,
             &ff,
             &VersionRef::Number(3),
@@ -182,11 +196,11 @@ fn version_references_and_window_errors() {
         })
     ));
     assert!(matches!(
-        since(&store, &ff, &VersionRef::Number(9), None),
+        since_in(&store, &ff, &VersionRef::Number(9), None),
         Err(Error::NoSuchVersion { .. })
     ));
     assert!(matches!(
-        since(
+        since_in(
             &store,
             &slug("no-such-explainer"),
             &VersionRef::Latest,
@@ -231,7 +245,7 @@ const V4: &str = "Lead sentence.\n\n## Talks\n\nThe talks began on 18 February.\
 #[test]
 fn sentence_added_then_removed_is_withdrawn() {
     let (_dir, store, slug) = synthetic(&[V1, V2, V3, V4]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     assert_eq!(s.withdrawn.len(), 1, "{:?}", s.withdrawn);
     let w = &s.withdrawn[0];
     assert_eq!(w.text, "Mr Lavrov said the deal was done.");
@@ -256,7 +270,7 @@ fn sentence_added_then_removed_is_withdrawn() {
     assert_eq!(fix.version.number, 3);
     assert!(!fix.words.is_empty());
     // Until v3: still withdrawn (gone again by the head).
-    let s = since(
+    let s = since_in(
         &store,
         &slug,
         &VersionRef::Number(1),
@@ -274,13 +288,13 @@ fn introduced_by_is_the_last_arrival_not_the_first() {
     let with = format!("Lead sentence.\n\n## Talks\n\n{claim}\n");
     let without = "Lead sentence.\n\n## Talks\n\nNothing yet.\n";
     let (_dir, store, slug) = synthetic(&[without, &with, without, &with, &with]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     let h = s.highlights.iter().find(|h| h.text == claim).unwrap();
     assert_eq!(h.version.number, 4);
     // It is in the head, so it is no withdrawn change, though it came and went once.
     assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
     // A removal is introduced by the update after which it stays gone.
-    let s = since(
+    let s = since_in(
         &store,
         &slug,
         &VersionRef::Number(2),
@@ -300,7 +314,7 @@ fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
     let reworded = "## Troops\n\nThe plan could involve as many as 30,000 troops from Europe.\n";
     // 50,000 came and went (the edit was reverted to the base wording).
     let (_dir, store, slug) = synthetic(&[base, bumped, base]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     assert_eq!(s.withdrawn.len(), 1, "{:?}", s.withdrawn);
     assert_eq!(
         s.withdrawn[0].text,
@@ -317,7 +331,7 @@ fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
     assert!(s.highlights.is_empty());
     // 50,000 rewritten into the head's wording: superseded, shown by the net change.
     let (_dir, store, slug) = synthetic(&[base, bumped, reworded]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     assert!(s.withdrawn.is_empty(), "{:?}", s.withdrawn);
     assert_eq!(s.highlights.len(), 1);
     assert_eq!(s.highlights[0].version.number, 3);
@@ -337,7 +351,7 @@ fn long_windows_are_read_in_parallel_in_order() {
     }
     let refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
     let (_dir, store, slug) = synthetic(&refs);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     let spans: Vec<(usize, usize)> = s
         .withdrawn
         .iter()
@@ -356,7 +370,7 @@ fn a_removed_copy_of_a_repeated_sentence_credits_the_update_that_removed_it() {
     let one = "## Permissions\n\nMethods can be disallowed by a policy. Its default allowlist is every origin.\n\nThe select method can be disallowed by another policy.\n\nThe end.\n";
     let later = "## Permissions\n\nMethods can be disallowed by a policy. Its default allowlist is every origin.\n\nThe select method can be disallowed by another policy.\n\nThe end, for now.\n";
     let (_dir, store, slug) = synthetic(&[both, one, later]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     let gone = s
         .highlights
         .iter()
@@ -373,7 +387,7 @@ fn a_section_renamed_then_removed_credits_both_updates() {
     let renamed = "Intro sentence.\n\n## Template variables for permalinks\n\nUse the variables below in a permalink.\n\n## Other\n\nMore text here.\n";
     let removed = "Intro sentence.\n\n## Other\n\nMore text here.\n";
     let (_dir, store, slug) = synthetic(&[base, renamed, removed]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     let section = s
         .highlights
         .iter()
@@ -400,7 +414,7 @@ fn cosmetic_changes_are_minor_not_highlights() {
     let base = "## Deal\n\nSo far the sides have agreed on a prisoner exhange.\n";
     let head = "## Deal\n\nSo far the sides have agreed on a prisoner exchange.\n\nTalks resume in Geneva on 4 May.\n";
     let (_dir, store, slug) = synthetic(&[base, base, head]);
-    let s = since(&store, &slug, &VersionRef::Number(1), None).unwrap();
+    let s = since_in(&store, &slug, &VersionRef::Number(1), None).unwrap();
     assert_eq!(s.highlights.len(), 1, "{:?}", s.highlights);
     assert_eq!(s.highlights[0].text, "Talks resume in Geneva on 4 May.");
     assert_eq!(s.minor.len(), 1);
@@ -414,4 +428,79 @@ fn cosmetic_changes_are_minor_not_highlights() {
         view.contains("1 minor change (spelling), never highlights"),
         "{view}"
     );
+}
+
+/// `since` is a pure function of its window: the store's window and the same
+/// versions held in memory (documents read by hand, timeline built from them)
+/// give the same summary, and so does a second call (no clock in the output
+/// when the options set no deadline).
+#[test]
+fn since_is_a_pure_function_of_the_window() {
+    let (_dir, store) = demo_store();
+    let ff = slug(FULL_FACT);
+    let unbounded = DiffOptions {
+        deadline: std::time::Duration::MAX,
+    };
+    let window = store.window(&ff, &at("2025-02-20"), None).unwrap();
+    assert!(window.sentences.is_some() && window.versions.len() > 2);
+    let from_store = serde_json::to_value(since(&window, &unbounded).unwrap()).unwrap();
+    assert_eq!(
+        serde_json::to_value(since(&window, &unbounded).unwrap()).unwrap(),
+        from_store
+    );
+    let history = store.history(&ff).unwrap();
+    let first = history
+        .iter()
+        .position(|v| v.id == window.versions[0].id)
+        .unwrap();
+    let versions = &history[first..];
+    let documents: Vec<Document> = versions
+        .iter()
+        .map(|v| store.document(&ff, v).unwrap())
+        .collect();
+    let sentences = crate::blame::from_documents(&ff, &history, &{
+        history
+            .iter()
+            .map(|v| store.document(&ff, v).unwrap())
+            .collect::<Vec<_>>()
+    });
+    let in_memory = summarize_with(&ff, versions, &documents, Some(&sentences), &unbounded)
+        .map(|s| Summary {
+            asked: window.asked,
+            ..s
+        })
+        .unwrap();
+    assert_eq!(serde_json::to_value(in_memory).unwrap(), from_store);
+    // A window of many versions without its timeline is refused, not guessed.
+    let bare = Window {
+        sentences: None,
+        ..window
+    };
+    assert!(matches!(since(&bare, &unbounded), Err(Error::Internal(_))));
+}
+
+/// The window's edges: a time before v1 starts at v1 (and says what was
+/// asked), `until` before `when` is refused, a window of one update carries
+/// no timeline.
+#[test]
+fn the_store_reads_a_window_in_one_call() {
+    let (_dir, store) = demo_store();
+    let ff = slug(FULL_FACT);
+    let early = store.window(&ff, &at("2020-01-01"), None).unwrap();
+    assert_eq!(early.versions[0].number, 1);
+    assert_eq!(early.asked, Some("2020-01-01T00:00:00Z".parse().unwrap()));
+    assert_eq!(
+        early.head.body,
+        store
+            .document(&ff, store.history(&ff).unwrap().last().unwrap())
+            .unwrap()
+            .body
+    );
+    let one = store
+        .window(&ff, &VersionRef::Number(2), Some(&VersionRef::Number(3)))
+        .unwrap();
+    assert_eq!(one.versions.len(), 2);
+    assert!(one.sentences.is_none());
+    let backwards = store.window(&ff, &VersionRef::Number(3), Some(&VersionRef::Number(2)));
+    assert!(matches!(backwards, Err(Error::BadInput { .. })));
 }
