@@ -275,6 +275,7 @@ pub fn facts(text: &str) -> Facts {
 
 /// How many negation words the text has: not, no, never, n't, neither, nor, cannot.
 /// "No. 10" (a number) is not a negation.
+#[cfg(test)] // The one-fact views serve the tests; the library asks `facts` once.
 pub fn negations(text: &str) -> usize {
     negation_words(&tokenize(text)).len()
 }
@@ -344,6 +345,7 @@ fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
 /// "1,000 or more" → "1,000". Numbers that are part of a date ("12 February",
 /// "2014" as a year) are left to [`dates`]. Identifiers that begin with a
 /// letter ("COVID-19", "H1N1") are not figures.
+#[cfg(test)] // The one-fact views serve the tests; the library asks `facts` once.
 pub fn numbers(text: &str) -> Vec<String> {
     let tokens = tokenize(text);
     numbers_in(text, &tokens, &date_matches(&tokens))
@@ -405,6 +407,7 @@ fn numbers_in(text: &str, tokens: &[Token<'_>], date_tokens: &[Range<usize>]) ->
 /// The dates in the text, as written: "12 February", "2 March", "Feb. 17, 2025",
 /// "Tuesday 4 March", "24 and 28 February", and years in context ("in 2014",
 /// "pre-2014", "since 2022").
+#[cfg(test)] // The one-fact views serve the tests; the library asks `facts` once.
 pub fn dates(text: &str) -> Vec<String> {
     let tokens = tokenize(text);
     date_matches(&tokens)
@@ -417,6 +420,7 @@ pub fn dates(text: &str) -> Vec<String> {
 /// "US Secretary of State Marco Rubio"): capitalised words not at the start of a
 /// sentence or quotation (unless the run starts with an honorific such as "Mr"),
 /// excluding months, weekdays and capitalised function words.
+#[cfg(test)] // The one-fact views serve the tests; the library asks `facts` once.
 pub fn names(text: &str) -> Vec<String> {
     names_in(text, &tokenize(text))
 }

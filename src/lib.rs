@@ -1,13 +1,13 @@
 //! redline: change tracking for living explainers.
 //!
 //! Pipeline (one module per stage): [`ingest`] → [`model::Document`] (outline by
-//! [`structure`]) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
+//! the crate's `structure` stage) → [`store`] (git) → [`diff`] → [`summary`] → [`render`] / [`site`].
 #![warn(missing_docs)]
 
 pub mod atomic_file;
 pub mod blame;
 mod calendar;
-pub mod claims;
+mod claims;
 pub mod diff;
 pub mod error;
 pub mod ids;
@@ -23,7 +23,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod store;
-pub mod structure;
+mod structure;
 pub mod summary;
 pub mod time_range;
 mod titles;
