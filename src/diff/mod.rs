@@ -3,7 +3,7 @@
 //!
 //! How it works, in order:
 //! 1. Both bodies are already outlined into sections, blocks and sentences
-//!    ([`crate::structure`]); every sentence keeps its source byte range.
+//!    (the crate's `structure` stage); every sentence keeps its source byte range.
 //! 2. Sections are aligned by heading: exact, then renamed (similar heading, or same
 //!    place and similar content); unmatched are added/removed; matched sections off
 //!    the longest in-order run are moved ([`SectionChange`]).

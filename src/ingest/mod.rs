@@ -8,7 +8,7 @@
 //! the stored body never differs by platform. Plain text is rebuilt as Markdown via
 //! `templates/document.md`; Markdown is kept as written.
 //!
-//! Canonical body generated from plain text (what [`crate::structure::outline`] reads):
+//! Canonical body generated from plain text (what the outliner, `structure::outline`, reads):
 //! blocks separated by exactly one blank line; headings as `## Heading`; paragraphs on
 //! one line each, Markdown-special characters backslash-escaped; a figure as a fenced
 //! block with info string `figure` holding one label per line, verbatim; exactly one
