@@ -526,11 +526,30 @@ impl ExplainerPages {
             .iter()
             .map(|v| store.document_from_history(slug, v))
             .collect::<Result<_>>()?;
+        let sentences = store.sentence_timeline(slug, &history, Some(&documents))?;
+        ExplainerPages::from_parts(slug, history, documents, sentences)
+    }
+
+    /// The pages of a history held in memory: `documents` index for index
+    /// with `history` (oldest first) and the history's sentence timeline. No
+    /// store and no file: what [`ExplainerPages::load`] reads, given.
+    pub fn from_parts(
+        slug: &Slug,
+        history: Vec<Version>,
+        documents: Vec<Document>,
+        sentences: crate::blame::SentenceTimeline,
+    ) -> Result<ExplainerPages> {
+        if documents.len() != history.len() {
+            return Err(Error::Internal(format!(
+                "explainer {slug}: {} documents for {} versions",
+                documents.len(),
+                history.len()
+            )));
+        }
         let title = documents
             .last()
             .map(|d| d.meta.title.clone())
             .ok_or_else(|| Error::Render(format!("explainer {slug} has no versions")))?;
-        let sentences = store.sentence_timeline(slug, &history, Some(&documents))?;
         let mut since_days: Vec<(NaiveDate, usize, DateTime<FixedOffset>)> = Vec::new();
         for version in &history {
             let day = version.updated.date_naive();
@@ -1286,5 +1305,59 @@ mod tests {
         );
         assert!(Links::with_base_url("ftp://x").is_err());
         assert!(Links::with_base_url("https://").is_err());
+    }
+
+    /// One explainer page and its changelog rendered through the page model
+    /// from versions held in memory (synthetic texts): no store, no file.
+    #[test]
+    fn an_explainer_page_renders_from_memory_without_a_store() {
+        let slug = Slug::new("synthetic-talks").unwrap();
+        let bodies = [
+            "Talks began in Riyadh.\n",
+            "Talks began in Riyadh. Mr Macron said a truce was proposed.\n",
+        ];
+        let history: Vec<Version> = (0..bodies.len())
+            .map(crate::blame::testing::version)
+            .collect();
+        let documents: Vec<Document> = bodies
+            .iter()
+            .map(|b| {
+                let meta = crate::model::DocumentMeta {
+                    title: "Synthetic <talks>".into(),
+                    ..Default::default()
+                };
+                Document::new(meta, b.to_string())
+            })
+            .collect();
+        let sentences = crate::blame::from_documents(&slug, &history, &documents);
+        let pages = ExplainerPages::from_parts(&slug, history, documents, sentences).unwrap();
+        let explainer = pages
+            .render(&Links::relative(), &Page::Explainer(slug.clone()))
+            .unwrap()
+            .unwrap();
+        // The title is escaped, never markup.
+        assert!(
+            explainer.contains("Synthetic &#60;talks&#62;"),
+            "{explainer}"
+        );
+        assert!(!explainer.contains("<talks>"), "{explainer}");
+        assert!(explainer.contains("a truce was proposed"), "{explainer}");
+        let changelog = pages.changelog().unwrap();
+        assert!(changelog.contains("update 2"), "{changelog}");
+        assert!(changelog.contains(
+            &Links::relative()
+                .on(&Page::Changelog(slug.clone()))
+                .diff(&2)
+        ));
+        // A page of another explainer is not this one's to render.
+        let other = Slug::new("other").unwrap();
+        assert!(pages
+            .render(&Links::relative(), &Page::Explainer(other))
+            .unwrap()
+            .is_none());
+        // Mismatched parts are refused, not rendered.
+        let one = vec![crate::blame::testing::version(0)];
+        let empty = crate::blame::from_documents(&slug, &[], &[]);
+        assert!(ExplainerPages::from_parts(&slug, one, Vec::new(), empty).is_err());
     }
 }
