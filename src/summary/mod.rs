@@ -34,10 +34,10 @@ use crate::model::{Document, Version};
 use crate::slug::Slug;
 use crate::store::Window;
 
-pub use rank::{
-    rank_highlights, BlockGroup, GroupBlock, GroupMember, PendingHighlight, Score, Trace,
-};
-pub use timeline::{Credits, Timeline, WindowCredit, WithdrawnSpan};
+pub use rank::{BlockGroup, GroupBlock, GroupMember, Score};
+// The ranker and the window's timeline are stages of `since`, not API.
+pub(crate) use rank::{rank_highlights, PendingHighlight};
+pub(crate) use timeline::{Credits, Timeline};
 
 /// What changed in an explainer between two moments.
 #[derive(Debug, Clone, Serialize)]
