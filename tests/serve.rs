@@ -14,11 +14,9 @@ use reqwest::header;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-pub(crate) const FULLFACT: &str = "fullfact-ukraine-peace-talks";
+use crate::support::{bin, files_under as files};
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("redline")
-}
+pub(crate) const FULLFACT: &str = "fullfact-ukraine-peace-talks";
 
 /// A running `redline serve`, killed when dropped.
 pub(crate) struct Server {
@@ -122,23 +120,6 @@ pub(crate) fn token(tokens: &Path, name: &str, role: &str) -> String {
     assert!(token.starts_with("rl_"), "{stdout}");
     assert!(!std::fs::read_to_string(tokens).unwrap().contains(&token));
     token
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn markdown(title: &str, body: &str) -> String {
