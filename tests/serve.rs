@@ -122,6 +122,16 @@ pub(crate) fn token(tokens: &Path, name: &str, role: &str) -> String {
     token
 }
 
+/// A new store `name` in `dir`, and beside it a tokens file with an editor
+/// token for Jane Doe: what most write tests start from.
+fn store_with_editor(dir: &Path, name: &str) -> (PathBuf, PathBuf, String) {
+    let store = dir.join(name);
+    redline(&["--store", store.to_str().unwrap(), "init"]);
+    let tokens = dir.join("tokens.toml");
+    let jane = token(&tokens, "Jane Doe", "editor");
+    (store, tokens, jane)
+}
+
 fn markdown(title: &str, body: &str) -> String {
     format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
 }
@@ -539,10 +549,7 @@ fn json_api_reads_explainers_versions_diffs_and_summaries() {
 #[test]
 fn editors_write_with_if_match_and_every_refusal_has_its_status() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.git");
-    redline(&["--store", store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (store, tokens, jane) = store_with_editor(dir.path(), "store.git");
     let rita = token(&tokens, "Rita Reader", "reader");
     let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
@@ -716,10 +723,7 @@ fn editors_write_with_if_match_and_every_refusal_has_its_status() {
 #[test]
 fn eight_clients_writing_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.git");
-    redline(&["--store", store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (store, tokens, jane) = store_with_editor(dir.path(), "store.git");
     let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
     let r = put(
@@ -794,10 +798,7 @@ fn eight_clients_writing_at_once_lose_nothing() {
 #[test]
 fn two_creations_of_one_slug_store_one_and_the_loser_gets_409() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.git");
-    redline(&["--store", store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (store, tokens, jane) = store_with_editor(dir.path(), "store.git");
     let server = Server::start(&store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
     // The token is checked once (argon2) before the race, so the creations
@@ -915,10 +916,7 @@ fn two_creations_of_one_slug_store_one_and_the_loser_gets_409() {
 #[test]
 fn a_mirror_catches_up_with_the_primary() {
     let dir = tempfile::tempdir().unwrap();
-    let primary_store = dir.path().join("primary.git");
-    redline(&["--store", primary_store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (primary_store, tokens, jane) = store_with_editor(dir.path(), "primary.git");
     let primary = Server::start(&primary_store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
     let r = put(
@@ -1000,10 +998,7 @@ fn a_mirror_catches_up_with_the_primary() {
 #[cfg(unix)]
 fn a_mirror_fetches_over_ssh_with_gits_own_configuration() {
     let dir = tempfile::tempdir().unwrap();
-    let primary_store = dir.path().join("primary.git");
-    redline(&["--store", primary_store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (primary_store, tokens, jane) = store_with_editor(dir.path(), "primary.git");
     let primary = Server::start(&primary_store, &["--tokens", tokens.to_str().unwrap()]);
     let client = new_client();
     let r = put(
@@ -1122,10 +1117,7 @@ fn a_mirror_fetches_over_ssh_with_gits_own_configuration() {
 #[test]
 fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store.git");
-    redline(&["--store", store.to_str().unwrap(), "init"]);
-    let tokens = dir.path().join("tokens.toml");
-    let jane = token(&tokens, "Jane Doe", "editor");
+    let (store, tokens, jane) = store_with_editor(dir.path(), "store.git");
     let mut acknowledged: Vec<String> = Vec::new();
     let mut first = true;
     for round in 0..10 {
