@@ -15,7 +15,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_with_mode(path, bytes, 0o666)
 }
 
-/// [`write`] for secrets (the server's sessions): readable by the owner only.
+/// [`write()`] for secrets (the server's sessions): readable by the owner only.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_with_mode(path, bytes, 0o600)
 }

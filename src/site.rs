@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Pages are renamed into place whole; pages of explainers no longer in the
-//! store are removed, and nothing redline did not write ([`output`]).
+//! store are removed, and nothing redline did not write (`output`).
 //!
 //! Work: one history walk; each explainer's documents read once (all
 //! explainers at once); then every page rendered on every core, all threads
@@ -61,8 +61,9 @@ pub struct BuildReport {
 
 /// Build the whole static site from `store` into `out_dir` (created if needed).
 /// Shows a progress bar on stderr when `progress` is set and stderr is a terminal.
-pub fn build(store: &Store, out_dir: &Path, progress: bool) -> Result<BuildReport> {
-    build_with(store, out_dir, progress, &Links::relative())
+/// Pages render on up to `workers` threads (the caller owns the pool's size).
+pub fn build(store: &Store, out_dir: &Path, progress: bool, workers: usize) -> Result<BuildReport> {
+    build_with(store, out_dir, progress, &Links::relative(), workers)
 }
 
 /// [`build`], with feeds linking under `links`' base URL when it has one.
@@ -71,10 +72,12 @@ pub fn build_with(
     out_dir: &Path,
     progress: bool,
     links: &Links,
+    workers: usize,
 ) -> Result<BuildReport> {
     // One history walk for the whole store.
     let histories: Vec<(Slug, Vec<Version>)> = store.histories()?.into_iter().collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The caller sizes the pool (the CLI: one thread per core); at least one.
+    let workers = workers.max(1);
 
     // Every explainer read once, all at once. One unreadable explainer is left
     // out (and reported), not a failure for all.

@@ -164,7 +164,7 @@ fn assert_relative_links_resolve(out: &Path) {
 fn demo_site_has_every_page_and_working_relative_links() {
     let demo = demo_store();
     let out = demo.dir.path().join("site");
-    let report = site::build(&demo.store, &out, false).unwrap();
+    let report = site::build(&demo.store, &out, false, 2).unwrap();
     assert_eq!(report.explainers, 2);
     let ff = out.join(FULLFACT);
     for page in [
@@ -241,7 +241,7 @@ fn demo_site_has_every_page_and_working_relative_links() {
 fn atom_feeds_parse_and_list_major_updates() {
     let demo = demo_store();
     let out = demo.dir.path().join("site");
-    site::build(&demo.store, &out, false).unwrap();
+    site::build(&demo.store, &out, false, 2).unwrap();
     let s = slug(FULLFACT);
     let history = demo.store.history(&s).unwrap();
     let majors: Vec<_> = history
@@ -332,7 +332,7 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
             .unwrap();
     }
     let out = dir.path().join("site");
-    site::build(&store, &out, false).unwrap();
+    site::build(&store, &out, false, 2).unwrap();
     let mut pages = files_with_extension(&out, "html");
     pages.extend(files_with_extension(&out, "xml"));
     assert!(pages.len() >= 8, "{pages:?}");
@@ -394,7 +394,7 @@ fn hostile_text_shows_as_text_in_every_page_and_feed() {
 fn site_in_headless_chromium() {
     let demo = demo_store();
     let out = demo.dir.path().join("site");
-    site::build(&demo.store, &out, false).unwrap();
+    site::build(&demo.store, &out, false, 2).unwrap();
     let ff = out.join(FULLFACT);
     let url = |page: &Path| format!("file://{}", page.display());
     let browser = Browser::desktop(

@@ -1,8 +1,8 @@
 //! The sentence timeline: every sentence of every version linked to the
 //! sentences of the previous version it came from, by the diff's own pairing
-//! ([`crate::diff::pairs`]). Built once per history and extended by one
+//! (`crate::diff::pairs`). Built once per history and extended by one
 //! version's links per update; cached in `<store>/redline-timeline/<slug>.json`
-//! (see [`super::load`]).
+//! (see `super::load`).
 //!
 //! Compact on purpose (a 1,000-version history is read per `since`): each
 //! distinct sentence text is stored once, a version is its list of text ids,

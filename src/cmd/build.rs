@@ -18,7 +18,8 @@ pub struct Args {
 
 pub fn execute(args: Args, context: &Context, out: &mut impl Write) -> Result<u8> {
     let store = Store::open(context.store)?;
-    let report = site::build(&store, &args.out, true)?;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let report = site::build(&store, &args.out, true, workers)?;
     for why in &report.left_out {
         eprintln!("redline: warning: left out {why}");
     }

@@ -60,7 +60,7 @@ pub(crate) fn neutralise_references(text: &str) -> String {
 /// The escaper of `.txt` templates (terminal output): control characters go,
 /// newline and tab stay, so text from the store cannot move the cursor, clear
 /// the screen or retitle the window. Colour codes that redline itself writes
-/// are marked safe ([`Ansi`]).
+/// are marked safe (`Ansi`).
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal;
 

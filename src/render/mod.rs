@@ -5,7 +5,7 @@
 //!
 //! Escaping: `.html`/`.xml` templates are escaped by askama; `.md` templates pass
 //! every user string through our `md` filter and `.txt` templates through `plain`
-//! (see [`filters`]). The one piece of HTML inserted unescaped is an explainer
+//! (see `filters`). The one piece of HTML inserted unescaped is an explainer
 //! body rendered by pulldown-cmark with raw HTML turned into text
 //! ([`RenderedMarkdown`]); no template uses `|safe`.
 

@@ -4,7 +4,7 @@
 //! same bytes), data from [`crate::store`] and [`crate::summary`].
 //!
 //! Threads: git and rendering run on tokio's blocking pool
-//! ([`AppState::blocking`]), never on the async workers, all on one shared
+//! (`AppState::blocking`), never on the async workers, all on one shared
 //! [`Store`] (`Send + Sync`: it pools its own git handles). Writes are serialised in this process by one lock, so "the slug is
 //! being created twice" is answered 409 rather than recorded as two versions;
 //! other processes writing the same store are still safe (the store's

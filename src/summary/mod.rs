@@ -12,9 +12,9 @@
 //! diffed once; credits and withdrawn changes come from the explainer's
 //! sentence timeline ([`crate::blame`]), whose consecutive pairs are aligned
 //! once per history and cached with it (an update adds one pair), so a window
-//! costs walks over links, not diffs ([`Timeline`]).
+//! costs walks over links, not diffs (`Timeline`).
 //!
-//! Ranking ([`rank_highlights`]) is a pure function of the net change set, so
+//! Ranking (`rank_highlights`) is a pure function of the net change set, so
 //! its rules are tested without git.
 
 mod rank;
