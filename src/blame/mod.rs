@@ -40,39 +40,9 @@ pub fn from_documents(
     timeline
 }
 
-/// What an update did to a highlight's text, for `since` credits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CreditChange {
-    /// Added the sentence.
-    Added,
-    /// Brought back a sentence removed earlier.
-    Restored,
-    /// Reworded it.
-    Edited,
-    /// Split it from a longer sentence.
-    Split,
-    /// Joined it from several sentences.
-    Merged,
-    /// Moved it, reworded.
-    Moved,
-    /// Removed it.
-    Removed,
-}
-
-impl From<EventKind> for CreditChange {
-    fn from(kind: EventKind) -> Self {
-        match kind {
-            EventKind::Added => CreditChange::Added,
-            EventKind::Restored => CreditChange::Restored,
-            EventKind::Edited => CreditChange::Edited,
-            EventKind::Split => CreditChange::Split,
-            EventKind::Merged => CreditChange::Merged,
-            EventKind::Moved => CreditChange::Moved,
-            EventKind::Removed => CreditChange::Removed,
-        }
-    }
-}
+/// What an update did to a sentence, as blame and credits tell it: the
+/// timeline walk's own event kind (one list of kinds, not a copy).
+pub use walk::EventKind as CreditChange;
 
 /// One update credited with (part of) a change.
 #[derive(Debug, Clone, Serialize)]
@@ -382,7 +352,7 @@ pub fn history_in(
             }
             steps.push(HistoryStep {
                 version,
-                change: event.kind.into(),
+                change: event.kind,
                 section,
                 old_text: join(&event.old),
                 new_text: join(&event.new),

@@ -217,7 +217,7 @@ impl<'a> Timeline<'a> {
         for event in events.iter().filter(|e| e.changes_text(t)) {
             let credit = WindowCredit {
                 index: event.version - self.base,
-                change: event.kind.into(),
+                change: event.kind,
                 words: crate::blame::event_words(t, event),
                 substantive: event.reworded || event.kind == EventKind::Removed,
             };
