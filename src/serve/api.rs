@@ -133,15 +133,20 @@ async fn explainer(
     }
 }
 
+/// A read's answer: 200 with the value as JSON, or the typed error as a problem.
+fn json_answer(result: Result<impl serde::Serialize>) -> Response {
+    match result {
+        Ok(value) => json_response(StatusCode::OK, &value),
+        Err(e) => error_response(&e),
+    }
+}
+
 async fn versions(State(state): State<Shared>, Path(slug): Path<String>) -> Response {
     let slug = match slug_of(&slug) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    match state.blocking(move |_, store| store.history(&slug)).await {
-        Ok(history) => json_response(StatusCode::OK, &history),
-        Err(e) => error_response(&e),
-    }
+    json_answer(state.blocking(move |_, store| store.history(&slug)).await)
 }
 
 async fn version(
@@ -156,13 +161,11 @@ async fn version(
         Ok(r) => r,
         Err(r) => return r,
     };
-    match state
-        .blocking(move |_, store| version_body(store, &slug, &reference))
-        .await
-    {
-        Ok(body) => json_response(StatusCode::OK, &body),
-        Err(e) => error_response(&e),
-    }
+    json_answer(
+        state
+            .blocking(move |_, store| version_body(store, &slug, &reference))
+            .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -196,10 +199,7 @@ async fn diff_of(
             Ok(changes)
         })
         .await;
-    match result {
-        Ok(changes) => json_response(StatusCode::OK, &changes),
-        Err(e) => error_response(&e),
-    }
+    json_answer(result)
 }
 
 #[derive(Deserialize)]
@@ -228,13 +228,11 @@ async fn since(
         Ok(u) => u,
         Err(r) => return r,
     };
-    match state
-        .blocking(move |state, store| state.since(store, &slug, &when, until.as_ref()))
-        .await
-    {
-        Ok(summary) => json_response(StatusCode::OK, &summary),
-        Err(e) => error_response(&e),
-    }
+    json_answer(
+        state
+            .blocking(move |state, store| state.since(store, &slug, &when, until.as_ref()))
+            .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -256,13 +254,11 @@ async fn blame(
         Ok(r) => r.unwrap_or(VersionRef::Latest),
         Err(r) => return r,
     };
-    match state
-        .blocking(move |_, store| crate::blame::blame(store, &slug, &reference))
-        .await
-    {
-        Ok(blame) => json_response(StatusCode::OK, &blame),
-        Err(e) => error_response(&e),
-    }
+    json_answer(
+        state
+            .blocking(move |_, store| crate::blame::blame(store, &slug, &reference))
+            .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -283,13 +279,11 @@ async fn history(
     let Some(text) = fragment.text.filter(|t| !t.trim().is_empty()) else {
         return bad_request("give ?text= (words of the sentence to follow)");
     };
-    match state
-        .blocking(move |_, store| crate::blame::history(store, &slug, &text))
-        .await
-    {
-        Ok(history) => json_response(StatusCode::OK, &history),
-        Err(e) => error_response(&e),
-    }
+    json_answer(
+        state
+            .blocking(move |_, store| crate::blame::history(store, &slug, &text))
+            .await,
+    )
 }
 
 /// The body of `PUT /api/explainers/{slug}` and `POST /api/preview/{slug}`.
