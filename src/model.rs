@@ -237,6 +237,17 @@ pub enum VersionRef {
     At(DateTime<FixedOffset>),
 }
 
+impl VersionRef {
+    /// The moment a reader asked about, when they named one rather than a
+    /// version (what `Summary::asked` records).
+    pub fn moment(&self) -> Option<DateTime<FixedOffset>> {
+        match self {
+            VersionRef::At(t) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for VersionRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -263,10 +263,7 @@ impl AppState {
         };
         let window = crate::store::Window {
             slug: slug.clone(),
-            asked: match when {
-                crate::model::VersionRef::At(t) => Some(*t),
-                _ => None,
-            },
+            asked: when.moment(),
             versions: Cow::Borrowed(versions),
             base: Cow::Borrowed(base_doc),
             head: Cow::Borrowed(head_doc),

@@ -81,10 +81,7 @@ impl Store {
         let versions = history.get(base_at..=head_at).unwrap_or(&[]).to_vec();
         Ok(Window {
             slug: slug.clone(),
-            asked: match when {
-                VersionRef::At(t) => Some(*t),
-                _ => None,
-            },
+            asked: when.moment(),
             versions: Cow::Owned(versions),
             base: Cow::Owned(base_doc),
             head: Cow::Owned(head_doc),
