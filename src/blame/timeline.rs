@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diff::pairs::{self, PairedKind, SentencePair};
+use crate::diff::text::FastMap;
 use crate::model::Document;
 
 /// Cache format; a file of another format is rebuilt, never read.
@@ -146,11 +147,11 @@ pub struct SentenceTimeline {
     /// Comparison key of each text, computed on first use.
     #[serde(skip)]
     keys: std::sync::OnceLock<Vec<u64>>,
-    /// The versions holding each comparison key as a sentence or heading,
-    /// ascending, computed on first use (a long window asks "since when is
-    /// this text here?" of hundreds of highlights).
+    /// The runs of consecutive versions holding each comparison key as a
+    /// sentence or heading, computed on first use (a long window asks "since
+    /// when is this text here?" of hundreds of highlights).
     #[serde(skip)]
-    holders: std::sync::OnceLock<HashMap<u64, Vec<usize>>>,
+    holders: std::sync::OnceLock<Holders>,
 }
 
 impl SentenceTimeline {
@@ -237,23 +238,15 @@ impl SentenceTimeline {
         keys.get(id as usize).copied().unwrap_or(0)
     }
 
-    /// The versions (ascending) holding a sentence or heading whose
-    /// comparison key is `key`.
-    pub fn holders(&self, key: u64) -> &[usize] {
-        let holders = self.holders.get_or_init(|| {
-            let mut holders: HashMap<u64, Vec<usize>> = HashMap::new();
-            for (v, version) in self.versions.iter().enumerate() {
-                let headings = version.sections.iter().filter_map(|(_, h)| *h);
-                for id in version.sentences.iter().copied().chain(headings) {
-                    let at = holders.entry(self.key(id)).or_default();
-                    if at.last() != Some(&v) {
-                        at.push(v);
-                    }
-                }
-            }
-            holders
-        });
-        holders.get(&key).map_or(&[], Vec::as_slice)
+    /// The runs `(first, last)` of consecutive versions (ascending, disjoint)
+    /// holding a sentence or heading whose comparison key is `key`.
+    pub fn holders(&self, key: u64) -> &[(u32, u32)] {
+        let holders = self.holders.get_or_init(|| Holders::of(self));
+        holders
+            .class_of_key
+            .get(&key)
+            .and_then(|c| holders.runs.get(*c as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Text of sentence `unit` of version `v`.
@@ -448,6 +441,49 @@ fn brings_words(mine: &[String], old: &[String]) -> bool {
         }
         _ => true,
     })
+}
+
+/// Where each comparison key is held, as runs of versions. A text usually
+/// stands in long runs of versions, so a run per stay (not a version per
+/// holder) keeps a 1,000-version history's index small; texts are grouped by
+/// key once, so building it costs one array step per sentence.
+#[derive(Debug, Clone, Default)]
+struct Holders {
+    /// Comparison key to class (index into `runs`).
+    class_of_key: FastMap<u64, u32>,
+    /// Per class, the runs `(first, last)` of versions holding it, ascending.
+    runs: Vec<Vec<(u32, u32)>>,
+}
+
+impl Holders {
+    fn of(t: &SentenceTimeline) -> Holders {
+        let mut class_of_key: FastMap<u64, u32> = FastMap::default();
+        let class_of_text: Vec<u32> = (0..t.texts.len())
+            .map(|id| {
+                let next = class_of_key.len() as u32;
+                *class_of_key.entry(t.key(id as u32)).or_insert(next)
+            })
+            .collect();
+        let mut runs: Vec<Vec<(u32, u32)>> = vec![Vec::new(); class_of_key.len()];
+        for (v, version) in t.versions.iter().enumerate() {
+            let v = v as u32;
+            let headings = version.sections.iter().filter_map(|(_, h)| *h);
+            for id in version.sentences.iter().copied().chain(headings) {
+                let Some(at) = class_of_text
+                    .get(id as usize)
+                    .and_then(|c| runs.get_mut(*c as usize))
+                else {
+                    continue;
+                };
+                match at.last_mut() {
+                    Some((_, last)) if *last == v => {}
+                    Some((_, last)) if *last + 1 == v => *last = v,
+                    _ => at.push((v, v)),
+                }
+            }
+        }
+        Holders { class_of_key, runs }
+    }
 }
 
 #[cfg(test)]

@@ -291,33 +291,36 @@ pub fn lineages(t: &SentenceTimeline, from: usize, to: usize) -> (Vec<Lineage>, 
 
 /// Whether version `v` holds a sentence or heading with comparison key `key`.
 pub fn holds(t: &SentenceTimeline, v: usize, key: u64) -> bool {
-    t.holders(key).binary_search(&v).is_ok()
+    let runs = t.holders(key);
+    let at = runs.partition_point(|(first, _)| (*first as usize) <= v);
+    at.checked_sub(1)
+        .and_then(|i| runs.get(i))
+        .is_some_and(|(_, last)| v <= *last as usize)
 }
 
 /// The earliest version in `lowest..=top` from which a text is present (or,
 /// with `present` false, absent) in every version up to `top`: the fallback
-/// credit for headings and texts the walks cannot place. Read off the
-/// versions holding the text (ascending), not by scanning versions.
+/// credit for headings and texts the walks cannot place. Read off the runs
+/// of versions holding the text, not by scanning versions.
 pub fn settled(t: &SentenceTimeline, key: u64, present: bool, lowest: usize, top: usize) -> usize {
     if top <= lowest {
         return top;
     }
-    let holders = t.holders(key);
-    // Holders below `top`: the versions `lowest..top` are `j - 1` candidates.
-    let below = &holders[..holders.partition_point(|h| *h < top)];
+    let runs = t.holders(key);
+    // The last run starting below `top`: the one that can hold `top - 1`.
+    let before = runs.partition_point(|(first, _)| (*first as usize) < top);
+    let run = before.checked_sub(1).and_then(|i| runs.get(i));
     if present {
-        // Walk back over the run of consecutive holders ending at `top - 1`.
-        let mut j = top;
-        for h in below.iter().rev() {
-            if *h + 1 != j || j <= lowest {
-                break;
-            }
-            j = *h;
+        // Present since the start of the run holding `top - 1`.
+        match run {
+            Some((first, last)) if *last as usize >= top - 1 => (*first as usize).max(lowest),
+            _ => top,
         }
-        j.max(lowest)
     } else {
         // Absent since the last holder below `top` (or since `lowest`).
-        below.last().map_or(lowest, |h| (*h + 1).max(lowest))
+        run.map_or(lowest, |(_, last)| {
+            ((*last as usize).min(top - 1) + 1).max(lowest)
+        })
     }
 }
 

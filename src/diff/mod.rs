@@ -25,7 +25,7 @@ mod markup;
 // The sentence pairing, for the sentence timeline (blame).
 pub(crate) mod pairs;
 mod tags;
-mod text;
+pub(crate) mod text;
 
 /// Dice word similarity of two sorted word-hash multisets (shared with the summary
 /// timeline, which judges rewordings by the same measure the diff pairs edits with).
