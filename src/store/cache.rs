@@ -35,7 +35,7 @@ const CACHE_FILE: &str = "redline-histories.json";
 
 /// Bump whenever what a history contains or how commits are read changes, so
 /// caches written by older builds are ignored instead of trusted.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The git config key holding the checksum key.
 const KEY_CONFIG: &str = "redline.cachekey";
@@ -50,7 +50,8 @@ struct CacheFile {
     /// Titles already read, so `redline list` need not open every file.
     #[serde(default)]
     titles: Titles,
-    /// SHA-1 of the key and this file written with an empty checksum.
+    /// [`checksum`] of the file's bytes before this field. Must stay the
+    /// last field.
     #[serde(default)]
     checksum: String,
 }
@@ -85,26 +86,29 @@ fn key(repo: &Repository) -> Option<String> {
         .ok()
 }
 
-/// The checksum of `file` (whose own checksum field is ignored) under `key`.
-fn checksum(file: &CacheFile, key: &str) -> Option<String> {
-    let unsigned = CacheFile {
-        format: file.format,
-        tip: file.tip.clone(),
-        histories: BTreeMap::new(),
-        titles: Titles::new(),
-        checksum: String::new(),
-    };
-    // Serialise the big parts by reference rather than cloning them.
-    let mut bytes = key.as_bytes().to_vec();
-    bytes.push(b'\n');
-    bytes.extend(serde_json::to_vec(&unsigned).ok()?);
-    bytes.extend(serde_json::to_vec(&file.histories).ok()?);
-    bytes.extend(serde_json::to_vec(&file.titles).ok()?);
-    Some(
-        Oid::hash_object(git2::ObjectType::Blob, &bytes)
-            .ok()?
-            .to_string(),
-    )
+/// How the file ends: its checksum is the last field, so what it covers is
+/// every byte before it, hashed as read (reading a 1,000-version cache must
+/// not serialise it again to check it).
+const CHECKSUM_FIELD: &[u8] = b",\"checksum\":\"";
+
+/// The keyed checksum (BLAKE2b-256 of the key, a newline and the bytes) of
+/// the file's bytes before its checksum field.
+fn checksum(signed_part: &[u8], key: &str) -> String {
+    use blake2::digest::{consts::U32, Digest};
+    let mut hasher = blake2::Blake2b::<U32>::new();
+    hasher.update(key.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(signed_part);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The bytes a file's checksum covers: everything before its last field.
+fn signed_part(bytes: &[u8]) -> Option<&[u8]> {
+    memchr::memmem::rfind(bytes, CHECKSUM_FIELD).and_then(|at| bytes.get(..at))
 }
 
 /// The cache file as written, checksum unchecked (for `verify`), if it parses
@@ -123,7 +127,9 @@ pub(crate) fn load_unchecked(
         // Written by another version of redline: not a difference, just not usable.
         return Ok(None);
     }
-    let signed = key(repo).is_some_and(|k| checksum(&file, &k).as_deref() == Some(&file.checksum));
+    let signed = key(repo).is_some_and(|k| {
+        signed_part(&bytes).is_some_and(|part| checksum(part, &k) == file.checksum)
+    });
     let tip =
         Oid::from_str(&file.tip).map_err(|_| format!("tip {:?} is not a commit id", file.tip))?;
     let histories = decode(file.histories).ok_or("a version has an impossible time or offset")?;
@@ -202,7 +208,7 @@ pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &
     let Some(key) = key(repo) else {
         return;
     };
-    let mut file = CacheFile {
+    let file = CacheFile {
         format: FORMAT,
         tip: tip.to_string(),
         histories: histories
@@ -222,13 +228,18 @@ pub(crate) fn save(repo: &Repository, tip: Oid, histories: &Histories, titles: &
             .collect(),
         checksum: String::new(),
     };
-    let Some(sum) = checksum(&file, &key) else {
+    // Written with an empty checksum (the last field), then signed.
+    let Ok(mut json) = serde_json::to_vec(&file) else {
         return;
     };
-    file.checksum = sum;
-    let Ok(json) = serde_json::to_vec(&file) else {
+    let Some(unsigned) = signed_part(&json).map(<[u8]>::len) else {
         return;
     };
+    let sum = checksum(&json[..unsigned], &key);
+    json.truncate(unsigned);
+    json.extend_from_slice(CHECKSUM_FIELD);
+    json.extend_from_slice(sum.as_bytes());
+    json.extend_from_slice(b"\"}");
     // A failure (a read-only store) only costs speed next time.
     let _ = crate::atomic_file::write(&cache_path(repo), &json);
 }
