@@ -294,11 +294,15 @@ fn the_cache_is_checked_against_the_history_and_extended() {
     let cache = ws
         .store()
         .join("redline-timeline")
-        .join(format!("{SLUG}.json"));
+        .join(format!("{SLUG}.bin"));
     assert!(cache.exists());
-    // A damaged cache is rebuilt, not trusted.
-    std::fs::write(&cache, "{\"format\":1,\"slug\":\"synthetic-talks\",\"texts\":[],\"versions\":[{\"id\":\"x\",\"s\":[7],\"h\":[],\"l\":[]}]}").unwrap();
-    assert_eq!(ws.stdout(&["blame", SLUG, "--format", "json"]), first);
+    // A damaged cache (cut short, or not a cache at all) is rebuilt, not trusted.
+    let good = std::fs::read(&cache).unwrap();
+    for damaged in [&good[..good.len() / 2], b"{\"format\":1,\"versions\":[]}".as_slice()] {
+        std::fs::write(&cache, damaged).unwrap();
+        assert_eq!(ws.stdout(&["blame", SLUG, "--format", "json"]), first);
+        assert_eq!(std::fs::read(&cache).unwrap(), good);
+    }
     // A new update extends it.
     let file = ws.write(
         "v3.md",
@@ -313,8 +317,9 @@ fn the_cache_is_checked_against_the_history_and_extended() {
     .success();
     let b = ws.json(&["blame", SLUG, "--format", "json"]);
     assert_eq!(blamed(&b, "in Riyadh"), (3, 2));
-    let cached: Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
-    assert_eq!(cached["versions"].as_array().unwrap().len(), 3);
+    let cached: redline::blame::SentenceTimeline =
+        postcard::from_bytes(&std::fs::read(&cache).unwrap()).unwrap();
+    assert_eq!(cached.versions.len(), 3);
 }
 
 #[test]

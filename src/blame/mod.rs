@@ -4,7 +4,7 @@
 //! every version linked to where it came from by the diff's own pairing.
 //!
 //! The store caches the timeline beside its history cache, in
-//! `<store>/redline-timeline/<slug>.json` ([`Store::sentence_timeline`]),
+//! `<store>/redline-timeline/<slug>.bin` ([`Store::sentence_timeline`]),
 //! keyed by the versions' commit ids. A cache that does not match the history is cut back to the versions it
 //! shares with it and extended from there (an update adds one version's
 //! links); a file of another format, or inconsistent, is rebuilt. Deleting

@@ -1,7 +1,7 @@
 //! The sentence timeline: every sentence of every version linked to the
 //! sentences of the previous version it came from, by the diff's own pairing
 //! (`crate::diff::pairs`). Built once per history and extended by one
-//! version's links per update; cached in `<store>/redline-timeline/<slug>.json`
+//! version's links per update; cached in `<store>/redline-timeline/<slug>.bin`
 //! (see `super::load`).
 //!
 //! Compact on purpose (a 1,000-version history is read per `since`): each
@@ -17,7 +17,7 @@ use crate::diff::text::FastMap;
 use crate::model::Document;
 
 /// Cache format; a file of another format is rebuilt, never read.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// How a group of sentences of a version came from the previous version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,12 +59,8 @@ pub struct Link {
     /// order. Punctuation and case alone are not new wording, nor is cutting
     /// a sentence down to a run of its words (the half of a split, a dropped
     /// clause). Sentences past bit 63 count as reworded.
-    #[serde(rename = "w", default, skip_serializing_if = "is_zero")]
+    #[serde(rename = "w")]
     pub reworded: u64,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }
 
 impl Link {
