@@ -298,7 +298,10 @@ fn the_cache_is_checked_against_the_history_and_extended() {
     assert!(cache.exists());
     // A damaged cache (cut short, or not a cache at all) is rebuilt, not trusted.
     let good = std::fs::read(&cache).unwrap();
-    for damaged in [&good[..good.len() / 2], b"{\"format\":1,\"versions\":[]}".as_slice()] {
+    for damaged in [
+        &good[..good.len() / 2],
+        b"{\"format\":1,\"versions\":[]}".as_slice(),
+    ] {
         std::fs::write(&cache, damaged).unwrap();
         assert_eq!(ws.stdout(&["blame", SLUG, "--format", "json"]), first);
         assert_eq!(std::fs::read(&cache).unwrap(), good);
