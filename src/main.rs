@@ -6,10 +6,6 @@ use std::process::ExitCode;
 
 mod cmd;
 
-/// See Cargo.toml: page faults were a third of a long `since` and of an import.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The `.txt` templates' escaper (askama.toml names `crate::render::filters`):
 /// in the binary, the library's.
 mod render {
