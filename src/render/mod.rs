@@ -1142,21 +1142,30 @@ impl SummaryView {
             heading: elsewhere.len().to_string(),
             count: elsewhere.iter().map(|r| r.count).sum(),
         };
-        let mut updates: Vec<VersionView> = summary.updates.iter().map(VersionView::new).collect();
+        // Views only of what is shown: a 1,000-version window formats 3
+        // dates per update otherwise.
         let earlier_updates = if full {
             0
         } else {
-            updates.len().saturating_sub(SHOWN_UPDATES)
+            summary.updates.len().saturating_sub(SHOWN_UPDATES)
         };
-        updates.drain(..earlier_updates);
-        let mut withdrawn: Vec<WithdrawnView> =
-            summary.withdrawn.iter().map(WithdrawnView::new).collect();
+        let updates: Vec<VersionView> = summary
+            .updates
+            .iter()
+            .skip(earlier_updates)
+            .map(VersionView::new)
+            .collect();
         let more_withdrawn = if full {
             0
         } else {
-            withdrawn.len().saturating_sub(SHOWN_WITHDRAWN)
+            summary.withdrawn.len().saturating_sub(SHOWN_WITHDRAWN)
         };
-        withdrawn.truncate(withdrawn.len() - more_withdrawn);
+        let withdrawn: Vec<WithdrawnView> = summary
+            .withdrawn
+            .iter()
+            .take(summary.withdrawn.len() - more_withdrawn)
+            .map(WithdrawnView::new)
+            .collect();
         let base = VersionView::new(&summary.base);
         SummaryView {
             title: summary.title.clone(),
