@@ -338,7 +338,7 @@ fn reverted_edit_is_withdrawn_but_a_kept_rewording_is_not() {
 }
 
 #[test]
-fn long_windows_are_read_in_parallel_in_order() {
+fn a_long_window_lists_each_withdrawn_sentence_with_its_own_updates_in_order() {
     // A long window (40 versions): the sentence timeline keeps window order.
     let mut bodies: Vec<String> = Vec::new();
     for n in 0..40 {
