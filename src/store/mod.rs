@@ -247,11 +247,18 @@ pub fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
     Ok(note)
 }
 
+/// The id git gives a stored file holding `text`.
+pub(crate) fn blob_id(text: &[u8]) -> Oid {
+    objects::object_id(ObjectType::Blob, text)
+}
+
 /// One version of a bulk append ([`Store::append_batch`]).
 pub(crate) struct BatchVersion<'a> {
     pub slug: &'a Slug,
     /// The stored file.
-    pub text: String,
+    pub text: &'a str,
+    /// Its blob id ([`blob_id`]).
+    pub blob: Oid,
     pub editor: &'a str,
     pub updated: DateTime<FixedOffset>,
     pub note: &'a str,
@@ -988,10 +995,8 @@ impl Store {
         let (mut root, mut folder) = base_trees(&repo, base, &writing)?;
         let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
             .map_err(Error::git)?;
-        let blobs: Vec<Oid> = batch
-            .iter()
-            .map(|v| objects::object_id(ObjectType::Blob, v.text.as_bytes()))
-            .collect();
+        let blobs: Vec<Oid> = batch.iter().map(|v| v.blob).collect();
+        debug_assert!(batch.iter().all(|v| v.blob == blob_id(v.text.as_bytes())));
         let mut pack = packfile::PackBuilder::new();
         pack_blobs(&mut pack, batch, &blobs);
         // Every object the new commits need, checked readable before `main` moves.
@@ -1582,7 +1587,7 @@ fn base_trees(
 fn pack_blobs(pack: &mut packfile::PackBuilder, batch: &[BatchVersion<'_>], blobs: &[Oid]) {
     let mut newer: std::collections::HashMap<&Slug, (Oid, &str)> = Default::default();
     for (version, id) in batch.iter().zip(blobs).rev() {
-        let text = version.text.as_str();
+        let text = version.text;
         match newer.get(version.slug) {
             Some((base, base_text)) => pack.add_delta(
                 *id,
