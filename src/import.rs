@@ -488,7 +488,7 @@ fn plan(path: &Path, bytes: &[u8], rules: &Rules) -> Result<PlannedVersion> {
                 path.display()
             ))
         })?;
-    let blob_id = crate::store::blob_id(text.as_bytes());
+    let blob_id = crate::store::blob_id(text.as_bytes())?;
     Ok(PlannedVersion {
         path: path.to_path_buf(),
         slug,

@@ -248,8 +248,8 @@ pub fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
 }
 
 /// The id git gives a stored file holding `text`.
-pub(crate) fn blob_id(text: &[u8]) -> Oid {
-    objects::object_id(ObjectType::Blob, text)
+pub(crate) fn blob_id(text: &[u8]) -> Result<Oid> {
+    objects::object_id(ObjectType::Blob, text).map_err(Error::git)
 }
 
 /// One version of a bulk append ([`Store::append_batch`]).
@@ -996,7 +996,12 @@ impl Store {
         let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
             .map_err(Error::git)?;
         let blobs: Vec<Oid> = batch.iter().map(|v| v.blob).collect();
-        debug_assert!(batch.iter().all(|v| v.blob == blob_id(v.text.as_bytes())));
+        debug_assert!(batch
+            .iter()
+            .all(|v| blob_id(v.text.as_bytes()).ok() == Some(v.blob)));
+        let object_id = |kind, data: &[u8]| {
+            objects::object_id(kind, data).map_err(|e| Error::git_write(&writing, &e))
+        };
         let mut pack = packfile::PackBuilder::new();
         pack_blobs(&mut pack, batch, &blobs);
         // Every object the new commits need, checked readable before `main` moves.
@@ -1013,7 +1018,7 @@ impl Store {
             folder.upsert(name.as_bytes(), objects::MODE_FILE, *blob);
             // Each explainers folder as a delta against the one before it.
             let folder_data = folder.data();
-            let folder_id = objects::object_id(ObjectType::Tree, &folder_data);
+            let folder_id = object_id(ObjectType::Tree, &folder_data)?;
             match &previous_folder {
                 Some((base_id, base_data)) => pack.add_delta(
                     folder_id,
@@ -1030,7 +1035,7 @@ impl Store {
                 folder_id,
             );
             let root_data = root.data();
-            let root_id = objects::object_id(ObjectType::Tree, &root_data);
+            let root_id = object_id(ObjectType::Tree, &root_data)?;
             pack.add_whole(root_id, ObjectType::Tree, &root_data);
             let editor = version.editor.trim();
             let author = author_signature(editor, &version.updated)?;
@@ -1038,7 +1043,7 @@ impl Store {
             let parents: Vec<Oid> = parent.into_iter().collect();
             let commit =
                 objects::commit_data(root_id, &parents, &author, &committer, &commit_message);
-            let id = objects::object_id(ObjectType::Commit, &commit);
+            let id = object_id(ObjectType::Commit, &commit)?;
             pack.add_whole(id, ObjectType::Commit, &commit);
             wanted.extend([folder_id, root_id, id]);
             previous_folder = Some((folder_id, folder_data));
@@ -1048,7 +1053,6 @@ impl Store {
         let Some(new) = parent else {
             return Ok(true);
         };
-        let pack = pack.finish();
         let pack_dir = repo.path().join("objects").join("pack");
         let not_written = |problem: String| {
             Error::storage(format!(
@@ -1056,6 +1060,7 @@ impl Store {
                 pack_dir.display()
             ))
         };
+        let pack = pack.finish().map_err(|e| not_written(e.to_string()))?;
         packfile::install(&pack_dir, &pack).map_err(|e| not_written(e.to_string()))?;
         // Check every object the versions need is readable (and the newest
         // commit whole, which libgit2 hashes as it reads) before `main` may

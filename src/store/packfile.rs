@@ -25,8 +25,7 @@ use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use flate2::write::ZlibEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use git2::{ObjectType, Oid};
 
 /// Longest delta chain (git's default `pack.depth`).
@@ -53,7 +52,11 @@ pub(super) struct PackBuilder {
     /// Each object written, in pack order: id, offset, CRC-32 of its entry
     /// (header and compressed data), for the index.
     entries: Vec<(Oid, u64, u32)>,
-    compressor: Compression,
+    /// One zlib stream state, reset for each object (making one allocates
+    /// and clears a few hundred KB of tables).
+    compressor: Compress,
+    /// Why compressing an object failed, if it did: `finish` reports it.
+    failure: Option<String>,
 }
 
 /// A finished pack and its index.
@@ -78,7 +81,8 @@ impl PackBuilder {
             count: 0,
             written: HashMap::new(),
             entries: Vec::new(),
-            compressor: Compression::fast(),
+            compressor: Compress::new(Compression::fast(), true),
+            failure: None,
         }
     }
 
@@ -139,25 +143,44 @@ impl PackBuilder {
     }
 
     /// The pack (count filled in, checksum appended) and its index.
-    pub(super) fn finish(mut self) -> Pack {
+    pub(super) fn finish(mut self) -> std::io::Result<Pack> {
+        if let Some(failure) = self.failure {
+            return Err(std::io::Error::other(failure));
+        }
         if let Some(count) = self.bytes.get_mut(8..12) {
             count.copy_from_slice(&self.count.to_be_bytes());
         }
         let checksum = sha1_smol::Sha1::from(&self.bytes).digest().bytes();
         self.bytes.extend_from_slice(&checksum);
         let index = index(&mut self.entries, &checksum);
-        Pack {
+        Ok(Pack {
             data: self.bytes,
             index,
             name: checksum.iter().map(|b| format!("{b:02x}")).collect(),
-        }
+        })
     }
 
+    /// Append `data` as one zlib stream.
     fn deflate(&mut self, data: &[u8]) {
-        let mut encoder = ZlibEncoder::new(std::mem::take(&mut self.bytes), self.compressor);
-        // Writing into a Vec cannot fail.
-        let _ = encoder.write_all(data);
-        self.bytes = encoder.finish().unwrap_or_default();
+        self.compressor.reset();
+        loop {
+            let consumed = usize::try_from(self.compressor.total_in()).unwrap_or(usize::MAX);
+            let rest = data.get(consumed..).unwrap_or_default();
+            // Room for the rest stored uncompressed, which deflate never exceeds by much.
+            self.bytes.reserve(rest.len() + 64);
+            match self
+                .compressor
+                .compress_vec(rest, &mut self.bytes, FlushCompress::Finish)
+            {
+                Ok(Status::StreamEnd) => return,
+                Ok(Status::Ok | Status::BufError) => {}
+                Err(e) => {
+                    self.failure
+                        .get_or_insert(format!("could not compress an object: {e}"));
+                    return;
+                }
+            }
+        }
     }
 }
 
@@ -226,7 +249,11 @@ pub(super) fn install(dir: &Path, pack: &Pack) -> std::io::Result<PathBuf> {
             .tempfile_in(dir)?;
         file.write_all(bytes)?;
         file.as_file().sync_all()?;
+        // Read-only to everyone, as git and libgit2 leave packs.
         let mut permissions = file.as_file().metadata()?.permissions();
+        #[cfg(unix)]
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o444);
+        #[cfg(not(unix))]
         permissions.set_readonly(true);
         file.as_file().set_permissions(permissions)?;
         file.persist(base.with_extension(extension))
@@ -517,7 +544,7 @@ mod tests {
         let commit_id = Oid::hash_object(ObjectType::Commit, commit.as_bytes()).unwrap();
         pack.add_whole(commit_id, ObjectType::Commit, commit.as_bytes());
         ids.extend([tree_id, commit_id]);
-        (pack.finish(), ids)
+        (pack.finish().unwrap(), ids)
     }
 
     #[test]
@@ -569,6 +596,12 @@ mod tests {
         let base = format!("pack-{}", pack.name);
         assert_eq!(names, [format!("{base}.idx"), format!("{base}.pack")]);
         assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o444);
+        }
         let odb = repo.odb().unwrap();
         for id in &ids {
             let object = odb.read(*id).unwrap();
