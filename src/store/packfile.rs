@@ -626,7 +626,10 @@ mod tests {
         let index = index(&mut entries, &[0xab; 20]);
         let tables = 8 + 256 * 4;
         // Fan-out: one id starting 0x01, two at 0x02 and after.
-        assert_eq!(index[8 + 4 * 1..8 + 4 * 2], 1u32.to_be_bytes());
+        let fanout = |byte: usize| &index[8 + 4 * byte..8 + 4 * (byte + 1)];
+        assert_eq!(fanout(0), 0u32.to_be_bytes());
+        assert_eq!(fanout(1), 1u32.to_be_bytes());
+        assert_eq!(fanout(2), 2u32.to_be_bytes());
         assert_eq!(index[8 + 4 * 255..tables], 2u32.to_be_bytes());
         let offsets = tables + 2 * 20 + 2 * 4;
         assert_eq!(index[offsets..offsets + 4], 12u32.to_be_bytes());
