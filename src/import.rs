@@ -134,15 +134,16 @@ pub fn read_dir(dir: &Path) -> Result<Vec<ImportFile>> {
         .paths
         .into_iter()
         .map(|path| {
-            let bytes = read_version_file(&path)?;
+            let mut bytes = Vec::new();
+            read_version_file(&path, &mut bytes)?;
             Ok(ImportFile { path, bytes })
         })
         .collect()
 }
 
-/// A version file's bytes, refused by its size before it is read.
-fn read_version_file(path: &Path) -> Result<Vec<u8>> {
-    crate::input_file::read_bounded(path, ingest::MAX_INPUT_BYTES as u64)
+/// A version file's bytes into `bytes`, refused by its size before it is read.
+fn read_version_file(path: &Path, bytes: &mut Vec<u8>) -> Result<()> {
+    crate::input_file::read_bounded_into(path, ingest::MAX_INPUT_BYTES as u64, bytes)
 }
 
 /// Find the version files of `dir` (`DIR/<slug>/<name>.md|.markdown|.txt`),
@@ -297,9 +298,11 @@ pub fn import<'a>(
             }
         }
         ImportInput::Paths(paths) => {
-            // Each file's bytes are dropped once planned.
+            // One buffer for every file: nothing but the plan is kept.
+            let mut bytes = Vec::new();
             for path in paths {
-                add(plan(path, &read_version_file(path)?, rules)?);
+                read_version_file(path, &mut bytes)?;
+                add(plan(path, &bytes, rules)?);
             }
         }
     }

@@ -43,6 +43,12 @@ const MAX_COPY: usize = 0x10000;
 /// Largest literal one delta instruction may carry.
 const MAX_INSERT: usize = 0x7f;
 
+/// Objects shorter than this are stored in their zlib stream as they are:
+/// deflate would not make them smaller (a bulk write's trees are mostly
+/// deltas of 20–60 bytes), and resetting the compressor's tables for each
+/// costs more than the object.
+const STORE_BELOW: usize = 128;
+
 /// A pack being written: objects appended in order, each at most once.
 pub(super) struct PackBuilder {
     bytes: Vec<u8>,
@@ -162,6 +168,9 @@ impl PackBuilder {
 
     /// Append `data` as one zlib stream.
     fn deflate(&mut self, data: &[u8]) {
+        if data.len() < STORE_BELOW {
+            return write_stored(&mut self.bytes, data);
+        }
         self.compressor.reset();
         loop {
             let consumed = usize::try_from(self.compressor.total_in()).unwrap_or(usize::MAX);
@@ -182,6 +191,31 @@ impl PackBuilder {
             }
         }
     }
+}
+
+/// `data` as a zlib stream of one uncompressed ("stored") deflate block
+/// (RFC 1950 and 1951): the zlib header (deflate, 32 KiB window, fastest),
+/// the block header (final, type 0), the length and its complement, the
+/// bytes, and their Adler-32. `data` is shorter than 64 KiB.
+fn write_stored(out: &mut Vec<u8>, data: &[u8]) {
+    debug_assert!(data.len() <= usize::from(u16::MAX));
+    let len = data.len() as u16;
+    out.extend_from_slice(&[0x78, 0x01, 0x01]);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&adler32(data).to_be_bytes());
+}
+
+/// The Adler-32 checksum of `data` (RFC 1950).
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in data {
+        a = (a + u32::from(*byte)) % MOD;
+        b = (b + a) % MOD;
+    }
+    (b << 16) | a
 }
 
 /// A version 2 pack index (`gitformat-pack`): magic and version; the fan-out
@@ -643,6 +677,24 @@ mod tests {
         );
         assert_eq!(index[offsets + 16..offsets + 36], [0xab; 20]);
         assert_eq!(index.len(), offsets + 16 + 40);
+    }
+
+    #[test]
+    fn short_objects_are_stored_as_zlib_streams_any_inflater_reads() {
+        use std::io::Read;
+        for len in [0, 1, 31, STORE_BELOW - 1] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let mut stream = Vec::new();
+            write_stored(&mut stream, &data);
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(&stream[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, data, "{len} bytes");
+            // zlib's header check: the first two bytes are a multiple of 31.
+            assert_eq!(u16::from_be_bytes([stream[0], stream[1]]) % 31, 0);
+        }
+        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
     }
 
     #[test]
