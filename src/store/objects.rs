@@ -6,6 +6,7 @@
 //! `<type> <size>\0` and its data.
 
 use std::cmp::Ordering;
+use std::io::Write;
 
 use git2::{ObjectType, Oid, Signature};
 
@@ -83,7 +84,8 @@ impl Tree {
     pub(super) fn data(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.entries.len() * 48);
         for entry in &self.entries {
-            out.extend_from_slice(format!("{:o} ", entry.mode).as_bytes());
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{:o} ", entry.mode);
             out.extend_from_slice(&entry.name);
             out.push(0);
             out.extend_from_slice(entry.id.as_bytes());
@@ -94,15 +96,13 @@ impl Tree {
 
 /// git's tree order: names compared bytewise, a folder's as if it ended in `/`.
 fn git_order(a: &TreeEntry, b: &TreeEntry) -> Ordering {
-    let key = |e: &TreeEntry| {
-        let suffix: &[u8] = if e.is_tree() { b"/" } else { b"" };
-        (e.name.clone(), suffix)
-    };
-    let ((a_name, a_suffix), (b_name, b_suffix)) = (key(a), key(b));
-    a_name
-        .iter()
-        .chain(a_suffix)
-        .cmp(b_name.iter().chain(b_suffix))
+    sort_name(a).cmp(sort_name(b))
+}
+
+/// An entry's name as git sorts it.
+fn sort_name(entry: &TreeEntry) -> impl Iterator<Item = u8> + '_ {
+    let suffix: &'static [u8] = if entry.is_tree() { b"/" } else { b"" };
+    entry.name.iter().chain(suffix).copied()
 }
 
 /// A commit object's data, as libgit2's `git_commit_create` writes it: tree,
@@ -216,6 +216,36 @@ mod tests {
         );
         assert_eq!(Tree::read(&theirs), ours);
         assert_eq!(ours.get(b"a").map(|e| e.id), Some(inner));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any names (bytes git allows: no NUL or '/'), files and folders,
+        /// set in any order, some twice: the same bytes as libgit2's builder.
+        #[test]
+        fn any_tree_is_what_libgit2_writes(
+            entries in proptest::collection::vec(
+                ("[a-z.A-Z0-9_-]{1,6}", proptest::bool::ANY),
+                1..24,
+            )
+        ) {
+            let (_dir, repo) = repo();
+            let blob = repo.blob(b"synthetic").unwrap();
+            let folder = repo.treebuilder(None).unwrap().write().unwrap();
+            let mut ours = Tree::default();
+            let mut theirs = repo.treebuilder(None).unwrap();
+            for (name, is_folder) in &entries {
+                if name == "." || name == ".." || name == ".git" {
+                    continue;
+                }
+                let (mode, id) = if *is_folder { (MODE_TREE, folder) } else { (MODE_FILE, blob) };
+                ours.upsert(name.as_bytes(), mode, id);
+                theirs.insert(name, id, mode as i32).unwrap();
+            }
+            let theirs = theirs.write().unwrap();
+            let odb = repo.odb().unwrap();
+            proptest::prop_assert_eq!(ours.data(), odb.read(theirs).unwrap().data().to_vec());
+        }
     }
 
     #[test]
