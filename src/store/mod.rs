@@ -1062,16 +1062,21 @@ impl Store {
         };
         let pack = pack.finish().map_err(|e| not_written(e.to_string()))?;
         packfile::install(&pack_dir, &pack).map_err(|e| not_written(e.to_string()))?;
-        // Check every object the versions need is readable (and the newest
-        // commit whole, which libgit2 hashes as it reads) before `main` may
-        // point at them.
+        // Before `main` may point at them: every object the versions need is
+        // in the store, and the newest commit reads back (through the new
+        // index) as exactly what was written.
         let odb = repo.odb().map_err(Error::git)?;
         odb.refresh().map_err(Error::git)?;
         if let Some(missing) = wanted.iter().find(|id| !odb.exists(**id)) {
             return Err(not_written(format!("object {missing} is missing")));
         }
-        odb.read(new)
+        let tip = odb
+            .read(new)
             .map_err(|e| not_written(e.message().to_string()))?;
+        if objects::object_id(tip.kind(), tip.data()).ok() != Some(new) {
+            return Err(not_written(format!("commit {new} reads back changed")));
+        }
+        drop(tip);
         drop(odb);
         drop(repo);
         let reflog = format!("redline: import of {} versions", batch.len());

@@ -626,7 +626,7 @@ fn a_batch_makes_the_commits_libgit2_would_and_keeps_other_files() {
             commit.message().unwrap(),
             message::compose(version.note, version.kind, version.slug, version.editor)
         );
-        // libgit2 re-hashes what it reads: the id is the content's.
+        // The id is the content's.
         let odb = repo.odb().unwrap();
         let object = odb.read(commit.id()).unwrap();
         assert_eq!(
