@@ -995,7 +995,6 @@ impl Store {
         let (mut root, mut folder) = base_trees(&repo, base, &writing)?;
         let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
             .map_err(Error::git)?;
-        let blobs: Vec<Oid> = batch.iter().map(|v| v.blob).collect();
         debug_assert!(batch
             .iter()
             .all(|v| blob_id(v.text.as_bytes()).ok() == Some(v.blob)));
@@ -1003,19 +1002,18 @@ impl Store {
             objects::object_id(kind, data).map_err(|e| Error::git_write(&writing, &e))
         };
         let mut pack = packfile::PackBuilder::new();
-        pack_blobs(&mut pack, batch, &blobs);
+        pack_blobs(&mut pack, batch);
         // Every object the new commits need, checked readable before `main` moves.
         let mut wanted: Vec<Oid> = Vec::with_capacity(batch.len() * 4);
-        wanted.extend_from_slice(&blobs);
         let mut parent = base;
         let mut previous_folder: Option<(Oid, Vec<u8>)> = None;
-        for (done, (version, blob)) in batch.iter().zip(&blobs).enumerate() {
+        for (done, version) in batch.iter().enumerate() {
             let path = version.slug.store_path();
             let name = path
                 .strip_prefix(history::EXPLAINERS_DIR)
                 .and_then(|p| p.strip_prefix('/'))
                 .unwrap_or(&path);
-            folder.upsert(name.as_bytes(), objects::MODE_FILE, *blob);
+            folder.upsert(name.as_bytes(), objects::MODE_FILE, version.blob);
             // Each explainers folder as a delta against the one before it.
             let folder_data = folder.data();
             let folder_id = object_id(ObjectType::Tree, &folder_data)?;
@@ -1045,7 +1043,7 @@ impl Store {
                 objects::commit_data(root_id, &parents, &author, &committer, &commit_message);
             let id = object_id(ObjectType::Commit, &commit)?;
             pack.add_whole(id, ObjectType::Commit, &commit);
-            wanted.extend([folder_id, root_id, id]);
+            wanted.extend([version.blob, folder_id, root_id, id]);
             previous_folder = Some((folder_id, folder_data));
             parent = Some(id);
             progress(done + 1);
@@ -1593,11 +1591,11 @@ fn base_trees(
 
 /// A bulk write's blobs into its pack ([`packfile`]): each explainer's
 /// newest whole and older ones as deltas against the next newer (a read of
-/// the newest applies none). `blobs` are the versions' blob ids.
-fn pack_blobs(pack: &mut packfile::PackBuilder, batch: &[BatchVersion<'_>], blobs: &[Oid]) {
+/// the newest applies none).
+fn pack_blobs(pack: &mut packfile::PackBuilder, batch: &[BatchVersion<'_>]) {
     let mut newer: std::collections::HashMap<&Slug, (Oid, &str)> = Default::default();
-    for (version, id) in batch.iter().zip(blobs).rev() {
-        let text = version.text;
+    for version in batch.iter().rev() {
+        let (id, text) = (&version.blob, version.text);
         match newer.get(version.slug) {
             Some((base, base_text)) => pack.add_delta(
                 *id,
