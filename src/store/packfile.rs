@@ -61,6 +61,8 @@ pub(super) struct PackBuilder {
     /// One zlib stream state, reset for each object (making one allocates
     /// and clears a few hundred KB of tables).
     compressor: Compress,
+    /// Where each object is compressed before it is appended.
+    scratch: Vec<u8>,
     /// Why compressing an object failed, if it did: `finish` reports it.
     failure: Option<String>,
 }
@@ -88,6 +90,7 @@ impl PackBuilder {
             written: HashMap::new(),
             entries: Vec::new(),
             compressor: Compress::new(Compression::fast(), true),
+            scratch: Vec::new(),
             failure: None,
         }
     }
@@ -174,14 +177,19 @@ impl PackBuilder {
         self.compressor.reset();
         loop {
             let consumed = usize::try_from(self.compressor.total_in()).unwrap_or(usize::MAX);
+            let written = usize::try_from(self.compressor.total_out()).unwrap_or(usize::MAX);
             let rest = data.get(consumed..).unwrap_or_default();
-            // Room for the rest stored uncompressed, which deflate never exceeds by much.
-            self.bytes.reserve(rest.len() + 64);
-            match self
-                .compressor
-                .compress_vec(rest, &mut self.bytes, FlushCompress::Finish)
-            {
-                Ok(Status::StreamEnd) => return,
+            // Room for the rest stored uncompressed, which deflate never
+            // exceeds by much. The scratch buffer is initialised once as it
+            // grows (compressing into a Vec's spare capacity would clear all
+            // of it for every object: the whole pack's spare room).
+            let needed = written.saturating_add(rest.len()).saturating_add(64);
+            if self.scratch.len() < needed {
+                self.scratch.resize(needed, 0);
+            }
+            let out = self.scratch.get_mut(written..).unwrap_or_default();
+            match self.compressor.compress(rest, out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
                 Ok(Status::Ok | Status::BufError) => {}
                 Err(e) => {
                     self.failure
@@ -190,6 +198,9 @@ impl PackBuilder {
                 }
             }
         }
+        let written = usize::try_from(self.compressor.total_out()).unwrap_or(usize::MAX);
+        self.bytes
+            .extend_from_slice(self.scratch.get(..written).unwrap_or_default());
     }
 }
 
