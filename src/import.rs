@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, IngestedParts, Rules};
+use crate::ingest::{self, Rules};
 use crate::model::{DocumentMeta, UpdateKind, Version};
 use crate::slug::Slug;
 use crate::store::{BatchVersion, Store};
@@ -43,10 +43,61 @@ pub struct ImportReport {
 /// The version files of an import folder and the entries that are not.
 #[derive(Debug, Clone, Default)]
 pub struct ImportSource {
-    /// Version files, by slug folder then file name.
-    pub files: Vec<ImportFile>,
+    /// Version files (`<dir>/<slug>/<name>`), by slug folder then file name:
+    /// [`import`] reads each one as it plans it, so only the stored form of
+    /// each version is held at once, not the file as well.
+    pub paths: Vec<PathBuf>,
     /// Entries left out, as `<path>: <reason>`.
     pub ignored: Vec<String>,
+}
+
+/// What [`import`] imports: version files in memory, or the paths of
+/// version files, read one at a time (bounded as every input file is).
+#[derive(Debug, Clone, Copy)]
+pub enum ImportInput<'a> {
+    /// Files already read.
+    Files(&'a [ImportFile]),
+    /// Files to read.
+    Paths(&'a [PathBuf]),
+}
+
+impl ImportInput<'_> {
+    /// How many version files.
+    pub fn len(&self) -> usize {
+        match self {
+            ImportInput::Files(files) => files.len(),
+            ImportInput::Paths(paths) => paths.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> From<&'a [ImportFile]> for ImportInput<'a> {
+    fn from(files: &'a [ImportFile]) -> Self {
+        ImportInput::Files(files)
+    }
+}
+
+impl<'a> From<&'a Vec<ImportFile>> for ImportInput<'a> {
+    fn from(files: &'a Vec<ImportFile>) -> Self {
+        ImportInput::Files(files)
+    }
+}
+
+impl<'a> From<&'a [PathBuf]> for ImportInput<'a> {
+    fn from(paths: &'a [PathBuf]) -> Self {
+        ImportInput::Paths(paths)
+    }
+}
+
+impl<'a> From<&'a Vec<PathBuf>> for ImportInput<'a> {
+    fn from(paths: &'a Vec<PathBuf>) -> Self {
+        ImportInput::Paths(paths)
+    }
 }
 
 /// A version ready to commit, checked before anything is written.
@@ -54,14 +105,24 @@ struct PlannedVersion {
     path: PathBuf,
     slug: Slug,
     updated: DateTime<FixedOffset>,
-    /// Facts and canonical body: no outline, which an import never reads.
-    ingested: IngestedParts,
-    /// The file as it will be stored, and its blob id (computed once).
+    /// Facts (the canonical body is the end of `text`).
+    meta: DocumentMeta,
+    /// The file as it will be stored (front matter, then the canonical
+    /// body from `body_start`), and its blob id (computed once).
     text: String,
+    body_start: usize,
     blob: String,
+    blob_id: git2::Oid,
     editor: String,
     note: String,
     kind: UpdateKind,
+}
+
+impl PlannedVersion {
+    /// The canonical Markdown body.
+    fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or_default()
+    }
 }
 
 /// How often an import re-plans after other writers moved `main` under it.
@@ -69,10 +130,23 @@ const MAX_IMPORT_ATTEMPTS: u32 = 100;
 
 /// Read every `*.md` / `*.txt` file one level below each `<slug>/` folder of `dir`.
 pub fn read_dir(dir: &Path) -> Result<Vec<ImportFile>> {
-    Ok(read_source(dir)?.files)
+    read_source(dir)?
+        .paths
+        .into_iter()
+        .map(|path| {
+            let mut bytes = Vec::new();
+            read_version_file(&path, &mut bytes)?;
+            Ok(ImportFile { path, bytes })
+        })
+        .collect()
 }
 
-/// Read the version files of `dir` (`DIR/<slug>/<name>.md|.markdown|.txt`),
+/// A version file's bytes into `bytes`, refused by its size before it is read.
+fn read_version_file(path: &Path, bytes: &mut Vec<u8>) -> Result<()> {
+    crate::input_file::read_bounded_into(path, ingest::MAX_INPUT_BYTES as u64, bytes)
+}
+
+/// Find the version files of `dir` (`DIR/<slug>/<name>.md|.markdown|.txt`),
 /// and say why every other entry is left out. Symbolic links are followed
 /// only when they stay inside `dir`; one that leaves it refuses the import,
 /// since it would record a file the folder does not hold.
@@ -113,8 +187,7 @@ pub fn read_source(dir: &Path) -> Result<ImportSource> {
                     path.display()
                 ));
             } else {
-                let bytes = crate::input_file::read_bounded(&path, ingest::MAX_INPUT_BYTES as u64)?;
-                source.files.push(ImportFile { path, bytes });
+                source.paths.push(path);
             }
         }
     }
@@ -205,20 +278,43 @@ fn is_version_file(path: &Path) -> bool {
 /// compare-and-swap: all of it lands or none. If another writer moved `main`
 /// meanwhile, the import is planned again against what is stored then, so
 /// concurrent imports of one folder store each version once.
-pub fn import(
+pub fn import<'a>(
     store: &Store,
-    files: &[ImportFile],
+    input: impl Into<ImportInput<'a>>,
     rules: &Rules,
     progress: &dyn Fn(usize, usize),
 ) -> Result<ImportReport> {
     let mut by_slug: BTreeMap<Slug, Vec<PlannedVersion>> = BTreeMap::new();
-    for file in files {
-        let planned = plan(file, rules)?;
+    let mut add = |planned: PlannedVersion| {
         by_slug
             .entry(planned.slug.clone())
             .or_default()
             .push(planned);
+    };
+    match input.into() {
+        ImportInput::Files(files) => {
+            for file in files {
+                add(plan(&file.path, &file.bytes, rules)?);
+            }
+        }
+        ImportInput::Paths(paths) => {
+            // One buffer for every file: nothing but the plan is kept.
+            let mut bytes = Vec::new();
+            for path in paths {
+                read_version_file(path, &mut bytes)?;
+                add(plan(path, &bytes, rules)?);
+            }
+        }
     }
+    import_planned(store, by_slug, progress)
+}
+
+/// [`import`] of planned versions, by explainer in file order.
+fn import_planned(
+    store: &Store,
+    mut by_slug: BTreeMap<Slug, Vec<PlannedVersion>>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<ImportReport> {
     for versions in by_slug.values_mut() {
         versions.sort_by(|a, b| (a.updated, &a.path).cmp(&(b.updated, &b.path)));
     }
@@ -242,7 +338,8 @@ pub fn import(
             .iter()
             .map(|v| BatchVersion {
                 slug: &v.slug,
-                text: v.text.clone(),
+                text: &v.text,
+                blob: v.blob_id,
                 editor: &v.editor,
                 updated: v.updated,
                 note: &v.note,
@@ -285,7 +382,6 @@ fn select_new<'p>(
         None => None,
     };
     for version in versions {
-        let parts = &version.ingested;
         // Stored already (same time, same file): later files follow it.
         if let Some(same) = stored
             .iter()
@@ -296,7 +392,7 @@ fn select_new<'p>(
             continue;
         }
         if let Some((number, meta, body)) = &previous {
-            if meta.same_content(body, &parts.meta, &parts.body) {
+            if meta.same_content(body, &version.meta, version.body()) {
                 report.unchanged.push(format!(
                     "{}: no change from v{number}",
                     version.path.display()
@@ -323,7 +419,7 @@ fn select_new<'p>(
         }
         let number = stored.len() + appended + 1;
         appended += 1;
-        previous = Some((number, parts.meta.clone(), parts.body.clone()));
+        previous = Some((number, version.meta.clone(), version.body().to_string()));
         to_write.push(version);
     }
     Ok(())
@@ -351,55 +447,60 @@ fn unchanged_when_imported(
         return Ok(false);
     };
     let (meta, body) = store.parts_from_history(slug, current)?;
-    let parts = &version.ingested;
-    Ok(meta.same_content(&body, &parts.meta, &parts.body))
+    Ok(meta.same_content(&body, &version.meta, version.body()))
 }
 
-fn plan(file: &ImportFile, rules: &Rules) -> Result<PlannedVersion> {
-    let slug_name = file
-        .path
+/// Ingest and check the version file at `path` (holding `bytes`).
+fn plan(path: &Path, bytes: &[u8], rules: &Rules) -> Result<PlannedVersion> {
+    let slug_name = path
         .parent()
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            Error::input(
-                &file.path,
-                "version files live in <dir>/<slug>/<name>.md|.txt",
-            )
-        })?;
-    let slug = Slug::new(slug_name).map_err(|e| Error::input(&file.path, e.to_string()))?;
-    let ingested = ingest::ingest_parts(&file.path, &file.bytes, rules)?;
+        .ok_or_else(|| Error::input(path, "version files live in <dir>/<slug>/<name>.md|.txt"))?;
+    let slug = Slug::new(slug_name).map_err(|e| Error::input(path, e.to_string()))?;
+    let ingested = ingest::ingest_parts(path, bytes, rules)?;
     let updated = ingested.meta.updated.ok_or_else(|| {
         Error::input(
-            &file.path,
+            path,
             "front matter needs `updated` (a TOML date or datetime) for import",
         )
     })?;
     let change = ingested.change.clone().ok_or_else(|| {
         Error::input(
-            &file.path,
+            path,
             "front matter needs a [change] table with editor, kind and note for import",
         )
     })?;
     let editor = change
         .editor
         .filter(|e| !e.trim().is_empty())
-        .ok_or_else(|| Error::input(&file.path, "[change] needs `editor`"))?;
+        .ok_or_else(|| Error::input(path, "[change] needs `editor`"))?;
     let note = change
         .note
         .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| Error::input(&file.path, "[change] needs `note`, the public change note"))?;
+        .ok_or_else(|| Error::input(path, "[change] needs `note`, the public change note"))?;
     let text = ingest::stored_text_parts(&ingested.meta, &ingested.body);
-    let blob = git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
-        .map_err(Error::git)?
-        .to_string();
+    // The stored form ends with the body: one copy serves both.
+    let body_start = text
+        .len()
+        .checked_sub(ingested.body.len())
+        .filter(|at| text.get(*at..) == Some(ingested.body.as_str()))
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "{}: the stored form of this file does not end with its body",
+                path.display()
+            ))
+        })?;
+    let blob_id = crate::store::blob_id(text.as_bytes())?;
     Ok(PlannedVersion {
-        path: file.path.clone(),
+        path: path.to_path_buf(),
         slug,
         updated,
-        ingested,
+        meta: ingested.meta,
         text,
-        blob,
+        body_start,
+        blob: blob_id.to_string(),
+        blob_id,
         editor,
         note,
         kind: change.kind,

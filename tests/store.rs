@@ -978,7 +978,9 @@ pub mod hardening {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::support::{fsck, git_with, plain_git, run_ok, Workspace};
+    use crate::support::{
+        files_under, files_with_extension, fsck, git, git_with, plain_git, run_ok, Workspace,
+    };
 
     /// A synthetic version file for `import` (front matter with `[change]`).
     pub fn version_file(updated: &str, note: &str, body: &str) -> String {
@@ -1224,6 +1226,116 @@ pub mod hardening {
             assert_eq!(notes, expected, "trial {trial}");
             fsck(&ws.store());
         }
+    }
+
+    #[test]
+    fn an_imported_store_passes_git_fsck_and_verify_pack_and_git_reads_every_version() {
+        // Synthetic history: three explainers interleaved in time, 60 versions
+        // of one (past the pack's delta depth limit of 50), edits at the
+        // start, middle and end of long texts, non-ASCII text; then a second
+        // import on top of the first (a pack over a non-empty store).
+        let ws = Workspace::new();
+        let dir = ws.dir.path().join("import");
+        let start = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00+02:00").unwrap();
+        let slugs = ["alpha", "beta", "gamma"];
+        let mut written: Vec<(&str, PathBuf)> = Vec::new();
+        let mut write_versions = |range: std::ops::Range<usize>| {
+            for i in range {
+                for (k, slug) in slugs.iter().enumerate() {
+                    if k > 0 && i % 5 != k {
+                        continue;
+                    }
+                    let when = (start + chrono::Duration::hours((i * 3 + k) as i64)).to_rfc3339();
+                    let mut paragraphs: Vec<String> = (0..40)
+                        .map(|p| format!("Paragraph {p} of {slug}, a synthetic sentence."))
+                        .collect();
+                    paragraphs[i % 40] =
+                        format!("Paragraph edited in update {i}: café — ‘quoted’ ½.");
+                    paragraphs.insert(0, format!("Opening of update {i}."));
+                    paragraphs.push(format!("Closing of update {i}."));
+                    let path = dir.join(slug).join(format!("{i:04}.md"));
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(
+                        &path,
+                        version_file(&when, &format!("update {i}"), &paragraphs.join("\n\n")),
+                    )
+                    .unwrap();
+                    written.push((slug, path));
+                }
+            }
+        };
+        write_versions(0..45);
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        write_versions(45..60);
+        ws.redline(&["import", dir.to_str().unwrap()])
+            .assert()
+            .success();
+
+        let store = ws.store();
+        let fsck_output = git(&store, &["fsck", "--strict", "--full"]);
+        assert!(!fsck_output.contains("dangling"), "{fsck_output}");
+        // Each import wrote one pack and no loose object; git verifies each
+        // pack (every object inflated, deltas resolved, ids re-hashed, CRCs
+        // checked) and together they hold every object main reaches.
+        let packs = files_with_extension(&store.join("objects/pack"), "idx");
+        assert_eq!(packs.len(), 2, "{packs:?}");
+        let mut packed = std::collections::HashSet::new();
+        for idx in &packs {
+            let listing = git(&store, &["verify-pack", "-v", idx.to_str().unwrap()]);
+            for line in listing.lines() {
+                if let Some(id) = line.split(' ').next().filter(|id| id.len() == 40) {
+                    packed.insert(id.to_string());
+                }
+            }
+        }
+        let reachable = git(&store, &["rev-list", "--objects", "main"]);
+        let reachable: Vec<&str> = reachable
+            .lines()
+            .map(|l| l.split(' ').next().unwrap())
+            .collect();
+        assert!(reachable.len() > 4 * written.len() / 2);
+        for id in &reachable {
+            assert!(packed.contains(*id), "{id} is reachable but in no pack");
+        }
+        let loose = files_under(&store.join("objects"))
+            .into_iter()
+            .filter(|p| {
+                !p.starts_with(store.join("objects/pack"))
+                    && !p.starts_with(store.join("objects/info"))
+            })
+            .count();
+        assert_eq!(loose, 0);
+
+        // git reads back, at each version's commit, the stored form of its file.
+        for slug in slugs {
+            let path = format!("explainers/{slug}.md");
+            let commits = git(
+                &store,
+                &["log", "--reverse", "--format=%H", "main", "--", &path],
+            );
+            let files: Vec<&PathBuf> = written
+                .iter()
+                .filter(|(s, _)| *s == slug)
+                .map(|(_, p)| p)
+                .collect();
+            let commits: Vec<&str> = commits.lines().collect();
+            assert_eq!(commits.len(), files.len(), "{slug}");
+            for (commit, file) in commits.iter().zip(files) {
+                let stored = git(&store, &["cat-file", "-p", &format!("{commit}:{path}")]);
+                let canonical = ws.stdout(&["ingest", file.to_str().unwrap()]);
+                assert_eq!(stored, canonical, "{}", file.display());
+            }
+        }
+        ws.redline(&["verify"]).assert().success();
+        assert_eq!(
+            ws.stdout(&["log", "alpha"])
+                .lines()
+                .filter(|l| l.starts_with('v'))
+                .count(),
+            60
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use askama::Template;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use redline::error::{Error, Result};
-use redline::import::{self, ImportFile};
+use redline::import;
 use redline::ingest::Rules;
 use redline::model::{Version, VersionRef};
 use redline::site;
@@ -207,21 +207,22 @@ impl Cli {
     }
 }
 
-fn import_with_progress(
+fn import_with_progress<'a>(
     store: &Store,
-    files: &[ImportFile],
+    input: impl Into<import::ImportInput<'a>>,
     rules: &Rules,
 ) -> Result<import::ImportReport> {
+    let input = input.into();
     // A bar only for a person watching; pipes and CI logs get nothing extra.
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        let bar = indicatif::ProgressBar::new(input.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("importing {bar:30} {pos}/{len} versions")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
-    let report = import::import(store, files, rules, &|done, total| {
+    let report = import::import(store, input, rules, &|done, total| {
         if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

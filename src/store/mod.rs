@@ -43,6 +43,7 @@ mod cache;
 mod history;
 mod lock;
 mod message;
+mod objects;
 mod pack;
 mod packfile;
 mod window;
@@ -246,11 +247,18 @@ pub fn change_note(note: Option<String>, kind: UpdateKind) -> Result<String> {
     Ok(note)
 }
 
+/// The id git gives a stored file holding `text`.
+pub(crate) fn blob_id(text: &[u8]) -> Result<Oid> {
+    objects::object_id(ObjectType::Blob, text).map_err(Error::git)
+}
+
 /// One version of a bulk append ([`Store::append_batch`]).
 pub(crate) struct BatchVersion<'a> {
     pub slug: &'a Slug,
     /// The stored file.
-    pub text: String,
+    pub text: &'a str,
+    /// Its blob id ([`blob_id`]).
+    pub blob: Oid,
     pub editor: &'a str,
     pub updated: DateTime<FixedOffset>,
     pub note: &'a str,
@@ -961,38 +969,10 @@ impl Store {
                     .map_err(|_| Error::bad_input("commit", b, format!("{b:?} is not a commit id")))
             })
             .transpose()?;
-        // Trees and commits are built in memory (libgit2 checks a tree's
-        // entries exist, so blobs go there too); then every object is
-        // stored as one pack written once (as `git fast-import` does, see
-        // `packfile`), instead of thousands of loose files packed again
-        // afterwards. A second handle holds the in-memory backend, so no
-        // other write of this store can land in it.
-        let writer = open_repo(&self.path)?;
-        let writer_odb = writer.odb().map_err(Error::git)?;
-        let _in_memory = writer_odb
-            .add_new_mempack_backend(MEMPACK_PRIORITY)
-            .map_err(|e| Error::git_write(&writing, &e))?;
-        let repo = &writer;
-        let mut parent = base
-            .map(|b| repo.find_commit(b))
-            .transpose()
-            .map_err(Error::git)?;
-        let mut tree = match &parent {
-            Some(c) => c.tree().map_err(Error::git)?,
-            None => {
-                let empty = repo
-                    .treebuilder(None)
-                    .map_err(Error::git)?
-                    .write()
-                    .map_err(|e| Error::git_write(&writing, &e))?;
-                repo.find_tree(empty).map_err(Error::git)?
-            }
-        };
-        // What the pack must hold, in batch order: each version's blob, and
-        // each commit with its root tree and its explainers folder.
-        let mut blobs: Vec<(&Slug, Oid, &str)> = Vec::with_capacity(batch.len());
-        let mut commits: Vec<(Oid, Oid, Option<Oid>)> = Vec::with_capacity(batch.len());
-        for (done, version) in batch.iter().enumerate() {
+        if batch.is_empty() {
+            return Ok(true);
+        }
+        for version in batch {
             let path = version.slug.store_path();
             if let Some(problem) = message::editor_problem(version.editor) {
                 return Err(Error::input(
@@ -1006,65 +986,97 @@ impl Store {
                     "the change note contains a NUL character",
                 ));
             }
+        }
+        // Every object is serialised and named here (`objects`) and written
+        // into one pack with its index (`packfile`), as `git fast-import`
+        // does: nothing goes through libgit2's object database until the
+        // pack lands, and nothing re-reads the pack to index it.
+        let repo = self.repo()?;
+        let (mut root, mut folder) = base_trees(&repo, base, &writing)?;
+        let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
+            .map_err(Error::git)?;
+        debug_assert!(batch
+            .iter()
+            .all(|v| blob_id(v.text.as_bytes()).ok() == Some(v.blob)));
+        let object_id = |kind, data: &[u8]| {
+            objects::object_id(kind, data).map_err(|e| Error::git_write(&writing, &e))
+        };
+        let mut pack = packfile::PackBuilder::new();
+        pack_blobs(&mut pack, batch);
+        // Every object the new commits need, checked readable before `main` moves.
+        let mut wanted: Vec<Oid> = Vec::with_capacity(batch.len() * 4);
+        let mut parent = base;
+        let mut previous_folder: Option<(Oid, Vec<u8>)> = None;
+        for (done, version) in batch.iter().enumerate() {
+            let path = version.slug.store_path();
+            let name = path
+                .strip_prefix(history::EXPLAINERS_DIR)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(&path);
+            folder.upsert(name.as_bytes(), objects::MODE_FILE, version.blob);
+            // Each explainers folder as a delta against the one before it.
+            let folder_data = folder.data();
+            let folder_id = object_id(ObjectType::Tree, &folder_data)?;
+            match &previous_folder {
+                Some((base_id, base_data)) => pack.add_delta(
+                    folder_id,
+                    ObjectType::Tree,
+                    &folder_data,
+                    *base_id,
+                    base_data,
+                ),
+                None => pack.add_whole(folder_id, ObjectType::Tree, &folder_data),
+            }
+            root.upsert(
+                history::EXPLAINERS_DIR.as_bytes(),
+                objects::MODE_TREE,
+                folder_id,
+            );
+            let root_data = root.data();
+            let root_id = object_id(ObjectType::Tree, &root_data)?;
+            pack.add_whole(root_id, ObjectType::Tree, &root_data);
             let editor = version.editor.trim();
             let author = author_signature(editor, &version.updated)?;
             let commit_message = message::compose(version.note, version.kind, version.slug, editor);
-            let blob = repo
-                .blob(version.text.as_bytes())
-                .map_err(|e| Error::git_write(&writing, &e))?;
-            blobs.push((version.slug, blob, version.text.as_str()));
-            let tree_id = git2::build::TreeUpdateBuilder::new()
-                .upsert(&path, blob, FileMode::Blob)
-                .create_updated(repo, &tree)
-                .map_err(|e| Error::git_write(&writing, &e))?;
-            tree = repo.find_tree(tree_id).map_err(Error::git)?;
-            let folder = tree.get_name(history::EXPLAINERS_DIR).map(|e| e.id());
-            let committer = Signature::now(message::COMMITTER_NAME, message::COMMITTER_EMAIL)
-                .map_err(Error::git)?;
-            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-            let id = repo
-                .commit(None, &author, &committer, &commit_message, &tree, &parents)
-                .map_err(|e| Error::git_write(&writing, &e))?;
-            commits.push((id, tree_id, folder));
-            parent = Some(repo.find_commit(id).map_err(Error::git)?);
+            let parents: Vec<Oid> = parent.into_iter().collect();
+            let commit =
+                objects::commit_data(root_id, &parents, &author, &committer, &commit_message);
+            let id = object_id(ObjectType::Commit, &commit)?;
+            pack.add_whole(id, ObjectType::Commit, &commit);
+            wanted.extend([version.blob, folder_id, root_id, id]);
+            previous_folder = Some((folder_id, folder_data));
+            parent = Some(id);
             progress(done + 1);
         }
-        let Some(new) = parent.as_ref().map(|c| c.id()) else {
+        let Some(new) = parent else {
             return Ok(true);
         };
-        drop(tree);
-        let pack = batch_pack(&writer_odb, &blobs, &commits)
-            .map_err(|e| Error::git_write(&writing, &e))?;
-        // The pack (and its index) land under temporary names and are renamed
-        // into place: every object is stored before `main` can point at it.
-        let main_repo = self.repo()?;
-        let odb = main_repo.odb().map_err(Error::git)?;
-        let mut pack_writer = odb
-            .packwriter()
-            .map_err(|e| Error::git_write(&writing, &e))?;
-        std::io::Write::write_all(&mut pack_writer, &pack)
-            .map_err(|e| Error::storage(format!("{writing}: {e}")))?;
-        pack_writer
-            .commit()
-            .map_err(|e| Error::git_write(&writing, &e))?;
-        drop(pack_writer);
-        // libgit2 may finish a pack it could not place without an error, and
-        // its indexer names objects by their resolved data: check every
-        // object the versions need is readable before `main` may point at it.
-        let wanted = commits
-            .iter()
-            .flat_map(|(commit, tree, folder)| [Some(*commit), Some(*tree), *folder])
-            .flatten()
-            .chain(blobs.iter().map(|(_, blob, _)| *blob));
-        for id in wanted {
-            if !odb.exists(id) {
-                return Err(Error::storage(format!(
-                    "{writing}: the pack of the new versions could not be written to {} (object {id} is missing); nothing was written",
-                    main_repo.path().join("objects").join("pack").display()
-                )));
-            }
+        let pack_dir = repo.path().join("objects").join("pack");
+        let not_written = |problem: String| {
+            Error::storage(format!(
+                "{writing}: the pack of the new versions could not be written to {}: {problem}; nothing was written",
+                pack_dir.display()
+            ))
+        };
+        let pack = pack.finish().map_err(|e| not_written(e.to_string()))?;
+        packfile::install(&pack_dir, &pack).map_err(|e| not_written(e.to_string()))?;
+        // Before `main` may point at them: every object the versions need is
+        // in the store, and the newest commit reads back (through the new
+        // index) as exactly what was written.
+        let odb = repo.odb().map_err(Error::git)?;
+        odb.refresh().map_err(Error::git)?;
+        if let Some(missing) = wanted.iter().find(|id| !odb.exists(**id)) {
+            return Err(not_written(format!("object {missing} is missing")));
         }
-        drop(parent);
+        let tip = odb
+            .read(new)
+            .map_err(|e| not_written(e.message().to_string()))?;
+        if objects::object_id(tip.kind(), tip.data()).ok() != Some(new) {
+            return Err(not_written(format!("commit {new} reads back changed")));
+        }
+        drop(tip);
+        drop(odb);
+        drop(repo);
         let reflog = format!("redline: import of {} versions", batch.len());
         let moved =
             self.move_main_locked("the import", new, base.unwrap_or(Oid::ZERO_SHA1), &reflog)?;
@@ -1547,23 +1559,44 @@ fn history_differences(cached: &Histories, truth: &Histories) -> Vec<String> {
     out
 }
 
-/// The one pack of a bulk write ([`packfile`]): every version's blob, each
-/// explainer's newest whole and older ones as deltas against the next newer
-/// (a read of the newest applies none); then each commit's explainers folder
-/// as a delta against the one before it; then root trees and commits whole.
-/// `odb` holds the trees and commits (the in-memory backend); `blobs` are
-/// (explainer, id, text) and `commits` (commit, root tree, explainers
-/// folder), both in batch order.
-fn batch_pack(
-    odb: &git2::Odb<'_>,
-    blobs: &[(&Slug, Oid, &str)],
-    commits: &[(Oid, Oid, Option<Oid>)],
-) -> std::result::Result<Vec<u8>, git2::Error> {
-    let mut pack = packfile::PackBuilder::new();
-    // Newest first, per explainer: each blob's base is the next newer one.
+/// The trees a bulk write starts from: the root tree of commit `base` and
+/// its explainers folder (both empty for an empty store).
+fn base_trees(
+    repo: &Repository,
+    base: Option<Oid>,
+    writing: &str,
+) -> Result<(objects::Tree, objects::Tree)> {
+    let Some(base) = base else {
+        return Ok(Default::default());
+    };
+    let tree = repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(Error::git)?;
+    let root = objects::Tree::read(&tree);
+    let folder = match root.get(history::EXPLAINERS_DIR.as_bytes()) {
+        None => objects::Tree::default(),
+        Some(entry) if entry.mode == objects::MODE_TREE => {
+            objects::Tree::read(&repo.find_tree(entry.id).map_err(Error::git)?)
+        }
+        Some(_) => {
+            return Err(Error::storage(format!(
+                "{writing}: {}/ on main is not a folder; nothing was written",
+                history::EXPLAINERS_DIR
+            )))
+        }
+    };
+    Ok((root, folder))
+}
+
+/// A bulk write's blobs into its pack ([`packfile`]): each explainer's
+/// newest whole and older ones as deltas against the next newer (a read of
+/// the newest applies none).
+fn pack_blobs(pack: &mut packfile::PackBuilder, batch: &[BatchVersion<'_>]) {
     let mut newer: std::collections::HashMap<&Slug, (Oid, &str)> = Default::default();
-    for (slug, id, text) in blobs.iter().rev() {
-        match newer.get(slug) {
+    for version in batch.iter().rev() {
+        let (id, text) = (&version.blob, version.text);
+        match newer.get(version.slug) {
             Some((base, base_text)) => pack.add_delta(
                 *id,
                 ObjectType::Blob,
@@ -1573,37 +1606,9 @@ fn batch_pack(
             ),
             None => pack.add_whole(*id, ObjectType::Blob, text.as_bytes()),
         }
-        newer.insert(slug, (*id, text));
+        newer.insert(version.slug, (*id, text));
     }
-    let mut previous_folder: Option<(Oid, git2::OdbObject<'_>)> = None;
-    for (commit, root, folder) in commits {
-        if let Some(folder) = folder {
-            let object = odb.read(*folder)?;
-            match &previous_folder {
-                Some((base, base_object)) => pack.add_delta(
-                    *folder,
-                    ObjectType::Tree,
-                    object.data(),
-                    *base,
-                    base_object.data(),
-                ),
-                None => pack.add_whole(*folder, ObjectType::Tree, object.data()),
-            }
-            previous_folder = Some((*folder, object));
-        }
-        for id in [*root, *commit] {
-            if !pack.contains(id) {
-                let object = odb.read(id)?;
-                pack.add_whole(id, object.kind(), object.data());
-            }
-        }
-    }
-    Ok(pack.finish())
 }
-
-/// Priority of the in-memory object backend of a bulk write: above every
-/// on-disk backend, so new objects are written to it.
-const MEMPACK_PRIORITY: i32 = 1000;
 
 /// Parse a stored file read back, naming it `<path>@<short id>` in errors.
 fn parse_version(slug: &Slug, version: &Version, text: &str) -> Result<Document> {

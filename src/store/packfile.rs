@@ -13,16 +13,19 @@
 //! deltas), and chains are at most [`MAX_DEPTH`] long, so a read applies at
 //! most that many deltas.
 //!
-//! The pack is checked by whoever stores it: libgit2's indexer recomputes
-//! every object id from the resolved data, and the writer checks every id
-//! it meant to store is there before anything points at it.
+//! The pack's index (`.idx`, version 2) is written here too, as
+//! `git fast-import` does: the writer knows every object's id, offset and
+//! entry bytes, so nothing re-reads the pack, resolves its deltas or hashes
+//! its objects again. The ids come from `objects` (the SHA-1 of each
+//! object's data, computed once); the writer checks every object it meant
+//! to store is readable through libgit2 before anything points at it.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
-use flate2::write::ZlibEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use git2::{ObjectType, Oid};
 
 /// Longest delta chain (git's default `pack.depth`).
@@ -40,13 +43,38 @@ const MAX_COPY: usize = 0x10000;
 /// Largest literal one delta instruction may carry.
 const MAX_INSERT: usize = 0x7f;
 
+/// Objects shorter than this are stored in their zlib stream as they are:
+/// deflate would not make them smaller (a bulk write's trees are mostly
+/// deltas of 20–60 bytes), and resetting the compressor's tables for each
+/// costs more than the object.
+const STORE_BELOW: usize = 128;
+
 /// A pack being written: objects appended in order, each at most once.
 pub(super) struct PackBuilder {
     bytes: Vec<u8>,
     count: u32,
     /// Offset in the pack and delta depth of each object written.
     written: HashMap<Oid, (u64, u32)>,
-    compressor: Compression,
+    /// Each object written, in pack order: id, offset, CRC-32 of its entry
+    /// (header and compressed data), for the index.
+    entries: Vec<(Oid, u64, u32)>,
+    /// One zlib stream state, reset for each object (making one allocates
+    /// and clears a few hundred KB of tables).
+    compressor: Compress,
+    /// Where each object is compressed before it is appended.
+    scratch: Vec<u8>,
+    /// Why compressing an object failed, if it did: `finish` reports it.
+    failure: Option<String>,
+}
+
+/// A finished pack and its index.
+pub(super) struct Pack {
+    /// `pack-<checksum>.pack`'s bytes.
+    pub data: Vec<u8>,
+    /// `pack-<checksum>.idx`'s bytes.
+    pub index: Vec<u8>,
+    /// The pack's trailing SHA-1 in hex: its name.
+    pub name: String,
 }
 
 impl PackBuilder {
@@ -60,7 +88,10 @@ impl PackBuilder {
             bytes,
             count: 0,
             written: HashMap::new(),
-            compressor: Compression::fast(),
+            entries: Vec::new(),
+            compressor: Compress::new(Compression::fast(), true),
+            scratch: Vec::new(),
+            failure: None,
         }
     }
 
@@ -77,8 +108,7 @@ impl PackBuilder {
         let offset = self.bytes.len() as u64;
         write_header(&mut self.bytes, type_number(kind), data.len());
         self.deflate(data);
-        self.written.insert(id, (offset, 0));
-        self.count += 1;
+        self.record(id, offset, 0);
     }
 
     /// Append an object as a delta against `base` (an object of the pack,
@@ -109,26 +139,174 @@ impl PackBuilder {
         write_header(&mut self.bytes, OBJ_OFS_DELTA, delta.len());
         write_offset(&mut self.bytes, offset - base_offset);
         self.deflate(&delta);
-        self.written.insert(id, (offset, base_depth + 1));
+        self.record(id, offset, base_depth + 1);
+    }
+
+    /// Note the object just written at `offset` (its entry runs to the end).
+    fn record(&mut self, id: Oid, offset: u64, depth: u32) {
+        let mut crc = flate2::Crc::new();
+        crc.update(self.bytes.get(offset as usize..).unwrap_or_default());
+        self.written.insert(id, (offset, depth));
+        self.entries.push((id, offset, crc.sum()));
         self.count += 1;
     }
 
-    /// The pack's bytes: count filled in, checksum appended.
-    pub(super) fn finish(mut self) -> Vec<u8> {
+    /// The pack (count filled in, checksum appended) and its index.
+    pub(super) fn finish(mut self) -> std::io::Result<Pack> {
+        if let Some(failure) = self.failure {
+            return Err(std::io::Error::other(failure));
+        }
         if let Some(count) = self.bytes.get_mut(8..12) {
             count.copy_from_slice(&self.count.to_be_bytes());
         }
         let checksum = sha1_smol::Sha1::from(&self.bytes).digest().bytes();
         self.bytes.extend_from_slice(&checksum);
-        self.bytes
+        let index = index(&mut self.entries, &checksum);
+        Ok(Pack {
+            data: self.bytes,
+            index,
+            name: checksum.iter().map(|b| format!("{b:02x}")).collect(),
+        })
     }
 
+    /// Append `data` as one zlib stream.
     fn deflate(&mut self, data: &[u8]) {
-        let mut encoder = ZlibEncoder::new(std::mem::take(&mut self.bytes), self.compressor);
-        // Writing into a Vec cannot fail.
-        let _ = encoder.write_all(data);
-        self.bytes = encoder.finish().unwrap_or_default();
+        if data.len() < STORE_BELOW {
+            return write_stored(&mut self.bytes, data);
+        }
+        self.compressor.reset();
+        loop {
+            let consumed = usize::try_from(self.compressor.total_in()).unwrap_or(usize::MAX);
+            let written = usize::try_from(self.compressor.total_out()).unwrap_or(usize::MAX);
+            let rest = data.get(consumed..).unwrap_or_default();
+            // Room for the rest stored uncompressed, which deflate never
+            // exceeds by much. The scratch buffer is initialised once as it
+            // grows (compressing into a Vec's spare capacity would clear all
+            // of it for every object: the whole pack's spare room).
+            let needed = written.saturating_add(rest.len()).saturating_add(64);
+            if self.scratch.len() < needed {
+                self.scratch.resize(needed, 0);
+            }
+            let out = self.scratch.get_mut(written..).unwrap_or_default();
+            match self.compressor.compress(rest, out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(Status::Ok | Status::BufError) => {}
+                Err(e) => {
+                    self.failure
+                        .get_or_insert(format!("could not compress an object: {e}"));
+                    return;
+                }
+            }
+        }
+        let written = usize::try_from(self.compressor.total_out()).unwrap_or(usize::MAX);
+        self.bytes
+            .extend_from_slice(self.scratch.get(..written).unwrap_or_default());
     }
+}
+
+/// `data` as a zlib stream of one uncompressed ("stored") deflate block
+/// (RFC 1950 and 1951): the zlib header (deflate, 32 KiB window, fastest),
+/// the block header (final, type 0), the length and its complement, the
+/// bytes, and their Adler-32. `data` is shorter than 64 KiB.
+fn write_stored(out: &mut Vec<u8>, data: &[u8]) {
+    debug_assert!(data.len() <= usize::from(u16::MAX));
+    let len = data.len() as u16;
+    out.extend_from_slice(&[0x78, 0x01, 0x01]);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&adler32(data).to_be_bytes());
+}
+
+/// The Adler-32 checksum of `data` (RFC 1950).
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65521;
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in data {
+        a = (a + u32::from(*byte)) % MOD;
+        b = (b + a) % MOD;
+    }
+    (b << 16) | a
+}
+
+/// A version 2 pack index (`gitformat-pack`): magic and version; the fan-out
+/// table (for each first byte, how many ids are at most it); the ids sorted;
+/// each one's CRC-32; each one's offset (4 bytes, or with the top bit set an
+/// index into a table of 8-byte offsets for those past 2 GiB); that table;
+/// the pack's checksum; and the SHA-1 of all of that.
+fn index(entries: &mut [(Oid, u64, u32)], pack_checksum: &[u8; 20]) -> Vec<u8> {
+    entries.sort_unstable_by_key(|(id, _, _)| *id);
+    let mut out = Vec::with_capacity(8 + 256 * 4 + entries.len() * 28 + 40);
+    out.extend_from_slice(b"\xfftOc");
+    out.extend_from_slice(&2u32.to_be_bytes());
+    let mut fanout = [0u32; 256];
+    for (id, _, _) in entries.iter() {
+        if let Some(slot) = id
+            .as_bytes()
+            .first()
+            .and_then(|b| fanout.get_mut(usize::from(*b)))
+        {
+            *slot += 1;
+        }
+    }
+    let mut total = 0u32;
+    for count in fanout {
+        total += count;
+        out.extend_from_slice(&total.to_be_bytes());
+    }
+    for (id, _, _) in entries.iter() {
+        out.extend_from_slice(id.as_bytes());
+    }
+    for (_, _, crc) in entries.iter() {
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut large: Vec<u64> = Vec::new();
+    for (_, offset, _) in entries.iter() {
+        let small = match u32::try_from(*offset) {
+            Ok(small) if small < 0x8000_0000 => small,
+            _ => {
+                large.push(*offset);
+                0x8000_0000 | (large.len() as u32 - 1)
+            }
+        };
+        out.extend_from_slice(&small.to_be_bytes());
+    }
+    for offset in large {
+        out.extend_from_slice(&offset.to_be_bytes());
+    }
+    out.extend_from_slice(pack_checksum);
+    let checksum = sha1_smol::Sha1::from(&out).digest().bytes();
+    out.extend_from_slice(&checksum);
+    out
+}
+
+/// Put `pack` into the pack folder `dir` as git does: each file written
+/// under a temporary name, flushed to disk, made read-only and renamed into
+/// place, the pack before its index (readers find packs by their index, so
+/// none sees an index without its pack); then the folder itself is flushed,
+/// so the names survive a crash too. An error leaves at most a stray
+/// temporary file or an unindexed pack, which no reader sees.
+pub(super) fn install(dir: &Path, pack: &Pack) -> std::io::Result<PathBuf> {
+    let base = dir.join(format!("pack-{}", pack.name));
+    for (bytes, extension) in [(&pack.data, "pack"), (&pack.index, "idx")] {
+        let mut file = tempfile::Builder::new()
+            .prefix(&format!("tmp_{extension}_"))
+            .tempfile_in(dir)?;
+        file.write_all(bytes)?;
+        file.as_file().sync_all()?;
+        // Read-only to everyone, as git and libgit2 leave packs.
+        let mut permissions = file.as_file().metadata()?.permissions();
+        #[cfg(unix)]
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o444);
+        #[cfg(not(unix))]
+        permissions.set_readonly(true);
+        file.as_file().set_permissions(permissions)?;
+        file.persist(base.with_extension(extension))
+            .map_err(|e| e.error)?;
+    }
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(base.with_extension("pack"))
 }
 
 fn type_number(kind: ObjectType) -> u8 {
@@ -381,6 +559,153 @@ mod tests {
             "delta of one changed byte: {} bytes",
             d.len()
         );
+    }
+
+    /// A pack of synthetic objects: blobs whole and as deltas, a tree, a commit.
+    fn sample_pack() -> (Pack, Vec<Oid>) {
+        let mut pack = PackBuilder::new();
+        let mut ids = Vec::new();
+        let mut previous: Option<(Oid, Vec<u8>)> = None;
+        for n in 0..40 {
+            let text = format!("{}line {n}\n", "a shared synthetic line\n".repeat(50)).into_bytes();
+            let id = Oid::hash_object(ObjectType::Blob, &text).unwrap();
+            match &previous {
+                Some((base, base_text)) => {
+                    pack.add_delta(id, ObjectType::Blob, &text, *base, base_text)
+                }
+                None => pack.add_whole(id, ObjectType::Blob, &text),
+            }
+            ids.push(id);
+            previous = Some((id, text));
+        }
+        let mut tree = Vec::new();
+        tree.extend_from_slice(b"100644 a.md\0");
+        tree.extend_from_slice(ids[0].as_bytes());
+        let tree_id = Oid::hash_object(ObjectType::Tree, &tree).unwrap();
+        pack.add_whole(tree_id, ObjectType::Tree, &tree);
+        let commit = format!(
+            "tree {tree_id}\nauthor A <a@b.invalid> 0 +0000\ncommitter A <a@b.invalid> 0 +0000\n\nsynthetic\n"
+        );
+        let commit_id = Oid::hash_object(ObjectType::Commit, commit.as_bytes()).unwrap();
+        pack.add_whole(commit_id, ObjectType::Commit, commit.as_bytes());
+        ids.extend([tree_id, commit_id]);
+        (pack.finish().unwrap(), ids)
+    }
+
+    #[test]
+    fn the_index_is_byte_for_byte_what_git_index_pack_writes() {
+        let (pack, ids) = sample_pack();
+        let dir = tempfile::tempdir().unwrap();
+        let pack_path = dir.path().join("copy.pack");
+        std::fs::write(&pack_path, &pack.data).unwrap();
+        let git_index = dir.path().join("git.idx");
+        let output = std::process::Command::new("git")
+            .arg("index-pack")
+            .arg("--strict")
+            .arg("-o")
+            .arg(&git_index)
+            .arg(&pack_path)
+            .output()
+            .expect("git is installed");
+        assert!(output.status.success(), "{output:?}");
+        // git prints the pack's checksum, which names it.
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), pack.name);
+        assert_eq!(std::fs::read(&git_index).unwrap(), pack.index);
+        // Every object is in the index (git index-pack resolved and hashed
+        // each one to get its id).
+        let listed = std::process::Command::new("git")
+            .arg("show-index")
+            .stdin(std::fs::File::open(&git_index).unwrap())
+            .output()
+            .unwrap();
+        let listed = String::from_utf8(listed.stdout).unwrap();
+        assert_eq!(listed.lines().count(), ids.len());
+        for id in ids {
+            assert!(listed.contains(&id.to_string()), "{id} not indexed");
+        }
+    }
+
+    #[test]
+    fn installed_packs_are_read_by_libgit2_and_git() {
+        let (pack, ids) = sample_pack();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init_bare(dir.path()).unwrap();
+        let pack_dir = dir.path().join("objects/pack");
+        let path = install(&pack_dir, &pack).unwrap();
+        assert_eq!(path, pack_dir.join(format!("pack-{}.pack", pack.name)));
+        let mut names: Vec<String> = std::fs::read_dir(&pack_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let base = format!("pack-{}", pack.name);
+        assert_eq!(names, [format!("{base}.idx"), format!("{base}.pack")]);
+        assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o444);
+        }
+        let odb = repo.odb().unwrap();
+        for id in &ids {
+            let object = odb.read(*id).unwrap();
+            assert_eq!(Oid::hash_object(object.kind(), object.data()).unwrap(), *id);
+        }
+        let verify = std::process::Command::new("git")
+            .arg("verify-pack")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(verify.status.success(), "{verify:?}");
+        // Installing the same pack again (a retried write) replaces it.
+        install(&pack_dir, &pack).unwrap();
+        assert_eq!(std::fs::read_dir(&pack_dir).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn offsets_past_2_gib_go_to_the_large_offset_table() {
+        let small = Oid::from_bytes(&[1; 20]).unwrap();
+        let large = Oid::from_bytes(&[2; 20]).unwrap();
+        let mut entries = vec![(large, 0x1_2345_6789u64, 7u32), (small, 12, 9)];
+        let index = index(&mut entries, &[0xab; 20]);
+        let tables = 8 + 256 * 4;
+        // Fan-out: one id starting 0x01, two at 0x02 and after.
+        let fanout = |byte: usize| &index[8 + 4 * byte..8 + 4 * (byte + 1)];
+        assert_eq!(fanout(0), 0u32.to_be_bytes());
+        assert_eq!(fanout(1), 1u32.to_be_bytes());
+        assert_eq!(fanout(2), 2u32.to_be_bytes());
+        assert_eq!(index[8 + 4 * 255..tables], 2u32.to_be_bytes());
+        let offsets = tables + 2 * 20 + 2 * 4;
+        assert_eq!(index[offsets..offsets + 4], 12u32.to_be_bytes());
+        assert_eq!(
+            index[offsets + 4..offsets + 8],
+            0x8000_0000u32.to_be_bytes()
+        );
+        assert_eq!(
+            index[offsets + 8..offsets + 16],
+            0x1_2345_6789u64.to_be_bytes()
+        );
+        assert_eq!(index[offsets + 16..offsets + 36], [0xab; 20]);
+        assert_eq!(index.len(), offsets + 16 + 40);
+    }
+
+    #[test]
+    fn short_objects_are_stored_as_zlib_streams_any_inflater_reads() {
+        use std::io::Read;
+        for len in [0, 1, 31, STORE_BELOW - 1] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let mut stream = Vec::new();
+            write_stored(&mut stream, &data);
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(&stream[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, data, "{len} bytes");
+            // zlib's header check: the first two bytes are a multiple of 31.
+            assert_eq!(u16::from_be_bytes([stream[0], stream[1]]) % 31, 0);
+        }
+        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
     }
 
     #[test]

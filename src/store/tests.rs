@@ -551,3 +551,107 @@ fn one_shared_store_serves_concurrent_writers_and_readers() {
     std::fs::remove_file(path.join("redline-histories.json")).unwrap();
     assert_eq!(fresh.histories().unwrap(), histories);
 }
+
+/// A bulk write serialises its trees and commits itself (`objects`): on top of
+/// a tree holding more than explainers (a root file, a nested folder, as a git
+/// user might add), each new commit must be exactly what libgit2 makes of its
+/// parent with that version's file upserted, and read back as the version.
+#[test]
+fn a_batch_makes_the_commits_libgit2_would_and_keeps_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(&dir.path().join("s.git")).unwrap();
+    let base = plain_commit(
+        &store,
+        &[
+            ("README", Some("synthetic root file\n")),
+            ("explainers/alpha.md", Some("a1\n")),
+            (
+                "explainers/alpha/notes.txt",
+                Some("a synthetic nested file\n"),
+            ),
+            ("explainers/alpha.mdx", Some("x\n")),
+        ],
+        "plain git",
+    );
+    let (alpha, beta) = (slug("alpha"), slug("beta"));
+    let versions: [(&Slug, &str, &str, &str); 4] = [
+        (&beta, "b1\n", "2025-03-01T10:00:00+05:30", "Ann"),
+        (&alpha, "a2\n", "2025-03-02T10:00:00-08:00", "Bo <b>"),
+        (&beta, "b2\n", "2025-03-03T10:00:00Z", "Ann"),
+        (&alpha, "a2\n", "2025-03-04T10:00:00Z", "Ann"),
+    ];
+    let batch: Vec<BatchVersion<'_>> = versions
+        .iter()
+        .map(|(slug, text, when, editor)| BatchVersion {
+            slug,
+            text,
+            blob: blob_id(text.as_bytes()).unwrap(),
+            editor,
+            updated: DateTime::parse_from_rfc3339(when).unwrap(),
+            note: "a synthetic note",
+            kind: UpdateKind::Minor,
+        })
+        .collect();
+    let done = std::cell::Cell::new(0);
+    let base_hex = base.to_string();
+    assert!(store
+        .append_batch(Some(&base_hex), &batch, &|n| done.set(n))
+        .unwrap());
+    assert_eq!(done.get(), batch.len());
+
+    let repo = &*store.repo().unwrap();
+    let mut commits = Vec::new();
+    let mut at = repo
+        .find_commit(history::main_tip(repo).unwrap().unwrap())
+        .unwrap();
+    while at.id() != base {
+        let parent = at.parent(0).unwrap();
+        commits.push(at);
+        at = parent;
+    }
+    commits.reverse();
+    assert_eq!(commits.len(), batch.len());
+    let mut parent_tree = repo.find_commit(base).unwrap().tree().unwrap();
+    for (commit, version) in commits.iter().zip(&batch) {
+        let expected = git2::build::TreeUpdateBuilder::new()
+            .upsert(version.slug.store_path(), version.blob, FileMode::Blob)
+            .create_updated(repo, &parent_tree)
+            .unwrap();
+        assert_eq!(commit.tree_id(), expected, "{}", version.slug);
+        let author = commit.author();
+        assert_eq!(author.name().unwrap(), message::author_name(version.editor));
+        assert_eq!(author.when(), message::time_to_git(&version.updated));
+        assert_eq!(commit.committer().name().unwrap(), message::COMMITTER_NAME);
+        assert_eq!(
+            commit.message().unwrap(),
+            message::compose(version.note, version.kind, version.slug, version.editor)
+        );
+        // The id is the content's.
+        let odb = repo.odb().unwrap();
+        let object = odb.read(commit.id()).unwrap();
+        assert_eq!(
+            Oid::hash_object(ObjectType::Commit, object.data()).unwrap(),
+            commit.id()
+        );
+        parent_tree = commit.tree().unwrap();
+    }
+    let tip_tree = commits.last().unwrap().tree().unwrap();
+    for kept in [
+        "README",
+        "explainers/alpha/notes.txt",
+        "explainers/alpha.mdx",
+    ] {
+        assert!(tip_tree.get_path(Path::new(kept)).is_ok(), "{kept}");
+    }
+    let alpha_history = store.history(&alpha).unwrap();
+    let beta_history = store.history(&beta).unwrap();
+    assert_eq!(
+        store.text(&alpha, alpha_history.last().unwrap()).unwrap(),
+        "a2\n"
+    );
+    assert_eq!(
+        store.text(&beta, beta_history.last().unwrap()).unwrap(),
+        "b2\n"
+    );
+    assert_eq!(beta_history.len(), 2);
+}
