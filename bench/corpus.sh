@@ -105,9 +105,15 @@ since_loose_ms=$(median_ms 10 "$REDLINE" --store "$WORK/big-loose.git" since gen
 cp -r "$WORK/big.git" "$WORK/big-gc.git"
 git --git-dir="$WORK/big-gc.git" gc -q
 since_gc_ms=$(median_ms 10 "$REDLINE" --store "$WORK/big-gc.git" since generated-explainer v1)
-printf '{"versions":%s,"import_s":%s,"import_rss_kb":%s,"since_ms":%s,"since_rss_kb":%s,"since_loose_ms":%s,"since_gc_ms":%s}\n' \
+# Peers: `git fast-import` storing the same version files as one commit each (one pack), and
+# `git log` reading the 1,000 commits of the imported store.
+python3 "$ROOT/bench/fast_import_stream.py" "$WORK/big" >"$WORK/big.stream"
+rm -rf "$WORK/big-fast-import.git" && git init -q --bare "$WORK/big-fast-import.git"
+rss_run "$WORK/big-fast-import" git --git-dir="$WORK/big-fast-import.git" fast-import --quiet <"$WORK/big.stream"
+git_log_ms=$(median_ms 10 git --git-dir="$WORK/big.git" log --oneline main)
+printf '{"versions":%s,"import_s":%s,"import_rss_kb":%s,"since_ms":%s,"since_rss_kb":%s,"since_loose_ms":%s,"since_gc_ms":%s,"fast_import_s":%s,"git_log_ms":%s}\n' \
   "$BIG_VERSIONS" "$(cat "$WORK/big-import.s")" "$(cat "$WORK/big-import.rss")" "$since_ms" \
-  "$(cat "$WORK/big-since.rss")" "$since_loose_ms" "$since_gc_ms" >"$WORK/big.json"
+  "$(cat "$WORK/big-since.rss")" "$since_loose_ms" "$since_gc_ms" "$(cat "$WORK/big-fast-import.s")" "$git_log_ms" >"$WORK/big.json"
 cat "$WORK/big.json" >&2
 
 echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"

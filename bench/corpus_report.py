@@ -114,6 +114,10 @@ def main(work):
         p(f"| since v1, as imported (packed) | {ms(big.get('since_ms'))} | {big.get('since_rss_kb', 0) / 1024:.1f} MB |")
         p(f"| since v1, every object loose (`git unpack-objects`) | {ms(big.get('since_loose_ms'))} | |")
         p(f"| since v1, after `git gc` | {ms(big.get('since_gc_ms'))} | |")
+        if big.get("fast_import_s"):
+            p(f"| peer: `git fast-import` of the same files (one commit each, one pack) | {ms(big['fast_import_s'] * 1000)} ({big['versions'] / big['fast_import_s']:,.0f} versions/s); redline / git {big['import_s'] / big['fast_import_s']:.2f}× | |")
+        if big.get("git_log_ms"):
+            p(f"| peer: `git log --oneline main` of the imported store | {ms(big['git_log_ms'])}; redline since / git log {big['since_ms'] / big['git_log_ms']:.2f}× | |")
     if site:
         p("\n### `build` of the whole corpus store\n")
         p("| build | time | files | total size | largest file | files over 200 KB | peak RSS |")
