@@ -10,6 +10,11 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
+/// Bytes as lower-case hex, as git writes ids (also checksums and random keys).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 macro_rules! git_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -15,6 +15,7 @@
 //! start) is the form's hidden `csrf` field: another site can neither read
 //! the cookie nor compute the MAC.
 
+use crate::ids::hex;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -271,10 +272,6 @@ fn random_hex() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compare without leaking where the first difference is.

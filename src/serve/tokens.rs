@@ -14,6 +14,7 @@
 //! constant-time). A token checked once is remembered (until the file
 //! changes) so a busy editor does not pay for argon2 on every request.
 
+use crate::ids::hex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
@@ -323,10 +324,6 @@ fn write_whole(path: &Path, text: &str) -> Result<()> {
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

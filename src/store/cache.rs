@@ -99,11 +99,7 @@ fn checksum(signed_part: &[u8], key: &str) -> String {
     hasher.update(key.as_bytes());
     hasher.update(b"\n");
     hasher.update(signed_part);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::ids::hex(&hasher.finalize())
 }
 
 /// The bytes a file's checksum covers: everything before its last field.

@@ -165,7 +165,7 @@ impl PackBuilder {
         Ok(Pack {
             data: self.bytes,
             index,
-            name: checksum.iter().map(|b| format!("{b:02x}")).collect(),
+            name: crate::ids::hex(&checksum),
         })
     }
 
