@@ -252,6 +252,24 @@ pub(crate) fn blob_id(text: &[u8]) -> Result<Oid> {
     objects::object_id(ObjectType::Blob, text).map_err(Error::git)
 }
 
+/// An editor and change note a commit can carry (a single write and a bulk
+/// append check the same), or an error naming the explainer's file.
+fn check_recordable(slug: &Slug, editor: &str, note: &str) -> Result<()> {
+    if let Some(problem) = message::editor_problem(editor) {
+        return Err(Error::input(
+            slug.store_path(),
+            format!("cannot record an update by {editor:?}: {problem}"),
+        ));
+    }
+    if note.contains('\0') {
+        return Err(Error::input(
+            slug.store_path(),
+            "the change note contains a NUL character",
+        ));
+    }
+    Ok(())
+}
+
 /// One version of a bulk append ([`Store::append_batch`]).
 pub(crate) struct BatchVersion<'a> {
     pub slug: &'a Slug,
@@ -973,19 +991,7 @@ impl Store {
             return Ok(true);
         }
         for version in batch {
-            let path = version.slug.store_path();
-            if let Some(problem) = message::editor_problem(version.editor) {
-                return Err(Error::input(
-                    &path,
-                    format!("cannot record an update by {:?}: {problem}", version.editor),
-                ));
-            }
-            if version.note.contains('\0') {
-                return Err(Error::input(
-                    &path,
-                    "the change note contains a NUL character",
-                ));
-            }
+            check_recordable(version.slug, version.editor, version.note)?;
         }
         // Every object is serialised and named here (`objects`) and written
         // into one pack with its index (`packfile`), as `git fast-import`
@@ -1124,18 +1130,7 @@ impl Store {
         same_content: &dyn Fn(&str) -> bool,
         new_only: bool,
     ) -> Result<CommitOutcome> {
-        if let Some(problem) = message::editor_problem(&request.editor) {
-            return Err(Error::input(
-                slug.store_path(),
-                format!("cannot record an update by {:?}: {problem}", request.editor),
-            ));
-        }
-        if request.note.contains('\0') {
-            return Err(Error::input(
-                slug.store_path(),
-                "the change note contains a NUL character",
-            ));
-        }
+        check_recordable(slug, &request.editor, &request.note)?;
         if let Err(problem) = crate::time_range::check_storable(&request.updated) {
             return Err(Error::input(
                 slug.store_path(),
