@@ -15,12 +15,15 @@ mod render {
 }
 
 fn main() -> ExitCode {
+    let cli = cmd::Cli::parse_args();
     // Like git itself (which checks object hashes in fsck, not on every
     // read), do not re-hash each object read: SHA-1 with collision detection
     // was a fifth of a long `since` window. Process-wide, so the program's
     // choice, not the library's (`redline verify` re-hashes explicitly).
-    git2::opts::strict_hash_verification(false);
-    let cli = cmd::Cli::parse_args();
+    // Setting it starts libgit2, so only commands that read a store do.
+    if cli.command.reads_store() {
+        git2::opts::strict_hash_verification(false);
+    }
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

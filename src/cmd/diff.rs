@@ -25,6 +25,13 @@ pub struct Args {
     format: ReportFormat,
 }
 
+impl Args {
+    /// `--files`: two files, no store.
+    pub fn compares_files(&self) -> bool {
+        self.files
+    }
+}
+
 pub fn execute(args: Args, context: &Context, out: &mut impl Write) -> Result<u8> {
     let Args {
         args,

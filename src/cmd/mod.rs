@@ -187,6 +187,18 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+impl Command {
+    /// Whether the command may read a store's objects (false for the ones
+    /// that only read files: `ingest`, `diff --files`, `token`).
+    pub fn reads_store(&self) -> bool {
+        match self {
+            Command::Ingest(_) | Command::Token(_) => false,
+            Command::Diff(args) => !args.compares_files(),
+            _ => true,
+        }
+    }
+}
+
 /// What the store did on the user's behalf (a recovered lock), on stderr.
 fn print_notices(store: &Store) {
     for notice in store.take_notices() {
