@@ -172,14 +172,12 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     // one the text is one sentence, and a long unpunctuated run costs nothing.
     // ASCII first: Unicode property lookups only for the rest.
     let terminators = |c: char| {
-        if c.is_ascii() {
-            matches!(c, '.' | '!' | '?' | '\n' | '\r')
-        } else {
-            matches!(c, '…' | '\u{85}' | '\u{2028}' | '\u{2029}')
-                || (!c.is_alphanumeric() && !c.is_whitespace())
-        }
+        matches!(c, '…' | '\u{85}' | '\u{2028}' | '\u{2029}')
+            || (!c.is_alphanumeric() && !c.is_whitespace())
     };
-    if !text.contains(terminators) {
+    let has_terminator = find_terminator(text.as_bytes()).is_some()
+        || any_char(text, |b| matches!(b, b'\n' | b'\r'), terminators);
+    if !has_terminator {
         return trim_range(text, 0..text.len()).into_iter().collect();
     }
     let mut out: Vec<Range<usize>> = Vec::new();
@@ -239,14 +237,9 @@ fn is_plain_punctuation(c: char) -> bool {
 fn uax29_starts(text: &str) -> Vec<usize> {
     // Line breaks and other controls; non-ASCII whitespace or punctuation outside the
     // plain list (whitespace is never alphanumeric, so one test covers both).
-    let unusual = |c: char| {
-        if c.is_ascii() {
-            c.is_ascii_control() && c != '\t'
-        } else {
-            !is_plain_punctuation(c) && !c.is_alphanumeric()
-        }
-    };
-    if text.contains(unusual) {
+    let unusual_ascii = |b: u8| b.is_ascii_control() && b != b'\t';
+    let unusual = |c: char| !is_plain_punctuation(c) && !c.is_alphanumeric();
+    if any_char(text, unusual_ascii, unusual) {
         return text
             .split_sentence_bound_indices()
             .map(|(i, _)| i)
@@ -293,6 +286,59 @@ fn uax29_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Whether `text` holds a character that `ascii` (for ASCII bytes) or `other`
+/// (for the rest) accepts. `ascii` may accept control bytes only: runs of
+/// printable ASCII are skipped eight bytes at a time, and only non-ASCII
+/// characters are decoded (the outline asks this of every block, and a
+/// character walk was a profiled hot spot).
+fn any_char(text: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if word_at(bytes, i).is_some_and(|x| outside_printable(x) == 0) {
+            i += 8;
+        } else if b.is_ascii() {
+            if ascii(b) {
+                return true;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                return false;
+            };
+            if other(c) {
+                return true;
+            }
+            i += c.len_utf8();
+        }
+    }
+    false
+}
+
+// Eight bytes at a time (SWAR) for the outline's scans over every block.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes of `bytes` from `i` as one word (first byte lowest), if there are eight.
+fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
+/// Non-zero unless every byte of `x` is printable ASCII (0x20 to 0x7e). A byte
+/// below 0x20 borrows, 0x7f carries into its high bit, 0x80 and up has it set;
+/// a borrow or carry can only spill into bytes above one already flagged.
+fn outside_printable(x: u64) -> u64 {
+    (x.wrapping_sub(ONES * 0x20) | x.wrapping_add(ONES) | x) & HIGH_BITS
+}
+
+/// For eight printable ASCII bytes: the high bit of each byte that is a space
+/// (with the high bit forced, every byte is at least 0xa0, so subtracting 0x21
+/// never borrows across bytes and clears it exactly for 0x20).
+fn space_bits(x: u64) -> u64 {
+    !(x | HIGH_BITS).wrapping_sub(ONES * 0x21) & HIGH_BITS
+}
+
 /// Offset of the first `.`, `!` or `?` in `bytes`. Prose runs long between them,
 /// so a vectorised search (memchr) beats testing byte by byte.
 fn find_terminator(bytes: &[u8]) -> Option<usize> {
@@ -317,23 +363,26 @@ impl<'a> QuoteDepth<'a> {
             text,
             pos: 0,
             open: 0,
-            closes_left: text.matches('”').count(),
+            closes_left: memchr::memmem::find_iter(text.as_bytes(), "”").count(),
             straight_seen: 0,
-            straight_total: text.matches('"').count(),
+            straight_total: memchr::memchr_iter(b'"', text.as_bytes()).count(),
         }
     }
 
     /// Inside a quotation at byte `at` (positions must be asked in increasing order)?
     fn inside_at(&mut self, at: usize) -> bool {
         if let Some(chunk) = self.text.get(self.pos..at) {
-            for c in chunk.chars() {
-                match c {
-                    '“' => self.open += 1,
-                    '”' => {
+            // Only `"` and the lead byte 0xE2 of “ and ” matter: jump between them
+            // (a character walk was a profiled hot spot).
+            let bytes = chunk.as_bytes();
+            for i in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+                match bytes.get(i..i + 3) {
+                    _ if bytes.get(i) == Some(&b'"') => self.straight_seen += 1,
+                    Some([0xE2, 0x80, 0x9C]) => self.open += 1,
+                    Some([0xE2, 0x80, 0x9D]) => {
                         self.open = self.open.saturating_sub(1);
                         self.closes_left = self.closes_left.saturating_sub(1);
                     }
-                    '"' => self.straight_seen += 1,
                     _ => {}
                 }
             }
@@ -368,9 +417,18 @@ fn is_collapsed(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut after_space = true; // a leading space is not collapsed
     let mut i = 0;
-    // Byte by byte over ASCII (nearly all of it); characters decoded only past it.
+    // Eight printable ASCII bytes at a time (nearly all of it), else byte by byte;
+    // characters decoded only past ASCII.
     while let Some(&b) = bytes.get(i) {
-        if b == b' ' {
+        if let Some(x) = word_at(bytes, i).filter(|&x| outside_printable(x) == 0) {
+            let spaces = space_bits(x);
+            // A space right after a space: within the eight, or at their start.
+            if spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0) {
+                return false;
+            }
+            after_space = spaces >> 63 != 0;
+            i += 8;
+        } else if b == b' ' {
             if after_space {
                 return false;
             }
@@ -1958,11 +2016,76 @@ pub(crate) mod tests {
             }
         }
 
-        /// The already-collapsed shortcut agrees with splitting into words.
+        /// The byte-level quote tracking agrees with the character walk it replaced,
+        /// asked at increasing character boundaries.
         #[test]
-        fn collapse_shortcut_is_exact(text in "([a-z’]{1,3}| |  |\t|\n|\r|\u{b}|\u{c}|\u{a0}|\u{2003}|\u{85}){0,12}") {
+        fn quote_depth_matches_character_walk(
+            text in "([a-z]{1,3}| |\"|“|”|‘|’|—|é|\u{201e}){0,30}",
+            cuts in proptest::collection::vec(0usize..100, 0..8),
+        ) {
+            let mut at: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| c.min(text.len()))
+                .filter(|&c| text.is_char_boundary(c))
+                .collect();
+            at.sort_unstable();
+            let walk = |end: usize| {
+                let (mut open, mut closes_seen, mut straight_seen) = (0usize, 0, 0);
+                for c in text[..end].chars() {
+                    match c {
+                        '“' => open += 1,
+                        '”' => {
+                            open = open.saturating_sub(1);
+                            closes_seen += 1;
+                        }
+                        '"' => straight_seen += 1,
+                        _ => {}
+                    }
+                }
+                let closes_left = text.matches('”').count() - closes_seen;
+                let straight_total = text.matches('"').count();
+                (open > 0 && closes_left > 0)
+                    || (straight_total % 2 == 0 && straight_seen % 2 == 1)
+            };
+            let mut quotes = QuoteDepth::new(&text);
+            for end in at {
+                proptest::prop_assert_eq!(quotes.inside_at(end), walk(end), "at {}", end);
+            }
+        }
+
+        /// The byte-level character test agrees with `str::contains` on characters.
+        #[test]
+        fn any_char_matches_contains(text in "([a-z]{1,3}| |\\.|\n|\t|\u{1}|…|“|é|\u{a0}|\u{2028}|€){0,20}") {
+            let ascii = |b: u8| b == b'.' || b.is_ascii_control();
+            let other = |c: char| !c.is_alphanumeric();
+            let by_char = text.contains(|c: char| if c.is_ascii() { ascii(c as u8) } else { other(c) });
+            proptest::prop_assert_eq!(any_char(&text, ascii, other), by_char);
+        }
+
+        /// The already-collapsed shortcut agrees with splitting into words, and
+        /// says "collapsed" exactly when the text is its own collapsed form.
+        #[test]
+        fn collapse_shortcut_is_exact(text in "([a-z’]{1,9}| |  |\t|\n|\r|\u{b}|\u{c}|\u{7f}|~|!|\u{a0}|\u{2003}|\u{85}){0,24}") {
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(collapse_whitespace(&text), words.join(" "));
+            proptest::prop_assert_eq!(is_collapsed(&text), text.is_empty() || text == words.join(" "));
+        }
+
+        /// The eight-byte tests agree with testing each byte.
+        #[test]
+        fn word_tests_match_bytewise(bytes in proptest::prop_oneof![
+            proptest::array::uniform8(proptest::num::u8::ANY),
+            proptest::array::uniform8(0x1fu8..0x81),
+            proptest::array::uniform8(proptest::sample::select(vec![b' ', b'a', b'!', b'~', 0x7f])),
+        ]) {
+            let x = u64::from_le_bytes(bytes);
+            let printable = bytes.iter().all(|b| (0x20..=0x7e).contains(b));
+            proptest::prop_assert_eq!(outside_printable(x) == 0, printable);
+            if printable {
+                for (k, b) in bytes.iter().enumerate() {
+                    proptest::prop_assert_eq!(space_bits(x) >> (8 * k + 7) & 1 == 1, *b == b' ');
+                }
+            }
         }
 
         #[test]
