@@ -75,44 +75,73 @@ pub enum ListFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty store.
-    Init(init::Args),
+    Init(Deferred<init::Args>),
     /// Print the canonical stored form of FILE (front matter + Markdown body): exactly what `commit` would store.
-    Ingest(ingest::Args),
+    Ingest(Deferred<ingest::Args>),
     /// Record a new version of an explainer.
-    Commit(commit::Args),
+    Commit(Deferred<commit::Args>),
     /// List explainers with their title, number of versions and last update.
-    List(list::Args),
+    List(Deferred<list::Args>),
     /// Show an explainer's versions: number, commit, updated time, kind, editor, note.
-    Log(log::Args),
+    Log(Deferred<log::Args>),
     /// Print one version: SLUG or SLUG@VERSION, VERSION being vN, a commit id, or a date/datetime (the version current then).
-    Show(show::Args),
+    Show(Deferred<show::Args>),
     /// Import a folder of version files: DIR/<slug>/<name>.md|.txt with front matter (see README).
-    Import(import_dir::Args),
+    Import(Deferred<import_dir::Args>),
     /// Show what changed between two versions (SLUG FROM TO), or between two files (--files OLD NEW).
-    Diff(diff::Args),
+    Diff(Deferred<diff::Args>),
     /// What changed in an explainer since WHEN (a date, datetime, vN or commit id): highlights first.
-    Since(since::Args),
+    Since(Deferred<since::Args>),
     /// Write the readers' static site (index, explainer pages, changelogs, diffs, summaries, Atom feeds).
-    Build(build::Args),
+    Build(Deferred<build::Args>),
     /// Import the bundled demo history into a fresh store and show what changed. The store is temporary unless --store names a new one to keep.
     Demo,
     /// Serve the readers' pages, a JSON API and (with --tokens) editors' writes over HTTP.
-    Serve(serve::Args),
+    Serve(Deferred<serve::Args>),
     /// Manage the tokens file of `redline serve`.
     #[command(subcommand)]
     Token(token::TokenCommand),
     /// Check the store: rebuild every history from git, compare it with the history cache (which is rewritten), re-hash and parse every version. Exit 1 when anything differed or is unreadable.
     Verify,
     /// Every sentence of a version (SLUG or SLUG@VERSION) with the update that gave it its current wording.
-    Blame(blame::Args),
+    Blame(Deferred<blame::Args>),
     /// The history of every sentence containing TEXT, in any version: added, edited, removed, with each update's note.
-    History(history::Args),
+    History(Deferred<history::Args>),
     /// Report what changed in the explainers of a pull request (`--base REF`: the git range
     /// BASE...HEAD of a content repository), or in one explainer of the store (SLUG FROM TO).
-    Report(report::Args),
+    Report(Deferred<report::Args>),
     /// Check a pull request (same arguments as `report`) against the `[policy]` of redline.toml:
     /// one line per violation, exit status 1 when any rule set to "error" is broken.
-    Check(check::Args),
+    Check(Deferred<check::Args>),
+}
+
+/// A subcommand's arguments, given to clap only when that subcommand is the one
+/// on the command line (`clap::Command::defer`): building every subcommand's
+/// arguments at each start was most of clap's start-up time.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> std::result::Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(
+        &mut self,
+        matches: &clap::ArgMatches,
+    ) -> std::result::Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl<T: clap::Args> clap::Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        command.defer(T::augment_args_for_update)
+    }
 }
 
 /// Output formats of reports (diffs and summaries).
@@ -166,24 +195,24 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Init(args) => init::execute(args, &context, &mut out),
-        Command::Ingest(args) => ingest::execute(args, &context, &mut out),
-        Command::Commit(args) => commit::execute(args, &context, &mut out),
-        Command::List(args) => list::execute(args, &context, &mut out),
-        Command::Log(args) => log::execute(args, &context, &mut out),
-        Command::Show(args) => show::execute(args, &context, &mut out),
-        Command::Import(args) => import_dir::execute(args, &context, &mut out),
-        Command::Diff(args) => diff::execute(args, &context, &mut out),
-        Command::Since(args) => since::execute(args, &context, &mut out),
-        Command::Build(args) => build::execute(args, &context, &mut out),
+        Command::Init(Deferred(args)) => init::execute(args, &context, &mut out),
+        Command::Ingest(Deferred(args)) => ingest::execute(args, &context, &mut out),
+        Command::Commit(Deferred(args)) => commit::execute(args, &context, &mut out),
+        Command::List(Deferred(args)) => list::execute(args, &context, &mut out),
+        Command::Log(Deferred(args)) => log::execute(args, &context, &mut out),
+        Command::Show(Deferred(args)) => show::execute(args, &context, &mut out),
+        Command::Import(Deferred(args)) => import_dir::execute(args, &context, &mut out),
+        Command::Diff(Deferred(args)) => diff::execute(args, &context, &mut out),
+        Command::Since(Deferred(args)) => since::execute(args, &context, &mut out),
+        Command::Build(Deferred(args)) => build::execute(args, &context, &mut out),
         Command::Demo => demo::execute(&context, &mut out),
-        Command::Serve(args) => serve::execute(args, &context),
+        Command::Serve(Deferred(args)) => serve::execute(args, &context),
         Command::Token(command) => token::execute(command, &mut out),
         Command::Verify => verify::execute(&context, &mut out),
-        Command::Blame(args) => blame::execute(args, &context, &mut out),
-        Command::History(args) => history::execute(args, &context, &mut out),
-        Command::Report(args) => report::execute(args, &context, &mut out),
-        Command::Check(args) => check::execute(args, &context, &mut out),
+        Command::Blame(Deferred(args)) => blame::execute(args, &context, &mut out),
+        Command::History(Deferred(args)) => history::execute(args, &context, &mut out),
+        Command::Report(Deferred(args)) => report::execute(args, &context, &mut out),
+        Command::Check(Deferred(args)) => check::execute(args, &context, &mut out),
     }
 }
 
@@ -193,7 +222,7 @@ impl Command {
     pub fn reads_store(&self) -> bool {
         match self {
             Command::Ingest(_) | Command::Token(_) => false,
-            Command::Diff(args) => !args.compares_files(),
+            Command::Diff(Deferred(args)) => !args.compares_files(),
             _ => true,
         }
     }
