@@ -53,7 +53,13 @@ pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
 /// Trailing whitespace off every line, no leading blank lines, exactly one final newline.
 fn tidy(text: &str) -> String {
     let mut body = String::with_capacity(text.len() + 1);
-    for line in text.lines().map(str::trim_end) {
+    // Line ends found with one vectorised scan (`str::lines` searches per line):
+    // a last empty piece after a final newline is dropped with the trailing blanks.
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = text.get(start..end).unwrap_or("").trim_end();
+        start = end + 1;
         if body.is_empty() && line.is_empty() {
             continue;
         }

@@ -285,7 +285,7 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
             ),
         ));
     }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         let line = line_at(bytes, at);
         return Err(Error::input(
             name,
@@ -307,7 +307,7 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
         return Err(Error::input(name, "is empty: nothing to ingest"));
     }
     // Most files already have LF line ends: one scan and one copy, not two rewrites.
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return Ok(text.to_string());
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
