@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
 
-use super::text::{dice, key_with, merge_bags, word_bag};
+use super::text::{dice, key, merge_bags, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind, SectionId};
 use crate::model::{BlockKind, Document};
 
@@ -84,7 +84,6 @@ impl<'a> Side<'a> {
         let mut section_units = Vec::with_capacity(doc.sections.len());
         let mut floor = 0;
         let mut block_index = 0;
-        let mut scratch = String::new();
         for (s, section) in doc.sections.iter().enumerate() {
             let first = units.len();
             for block in &section.blocks {
@@ -100,7 +99,7 @@ impl<'a> Side<'a> {
                         block: block_index,
                         kind: block.kind,
                         text: &sentence.text,
-                        key: key_with(&sentence.text, &mut scratch),
+                        key: key(&sentence.text),
                         span,
                         bag: OnceCell::new(),
                     });

@@ -8,21 +8,67 @@ use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
-use crate::typography::{fold, normalise_caseless, normalise_into};
+use crate::typography::{fold, normalise_caseless, normalise_into, NormalSink};
 
 /// Hash of the normalised text: equal keys mean "no change a reader would see".
+/// The normal form is hashed as it is produced, never stored.
 pub fn key(text: &str) -> u64 {
-    key_with(text, &mut String::new())
+    let mut hasher = KeyHasher::default();
+    normalise_into(text, &mut hasher);
+    hasher.finish()
 }
 
-/// [`key`] using `buffer` as scratch space, so keying every sentence of a
-/// document allocates once.
-pub fn key_with(text: &str, buffer: &mut String) -> u64 {
-    buffer.clear();
-    normalise_into(text, buffer);
-    let mut hasher = FxHasher::default();
-    hasher.write(buffer.as_bytes());
-    hasher.finish()
+/// FxHash over the bytes written, eight at a time whatever pieces they came
+/// in: the normal form arrives as plain runs, single characters and spaces,
+/// and equal normal forms must hash equal however they were cut.
+#[derive(Default)]
+struct KeyHasher {
+    hasher: FxHasher,
+    /// Bytes not hashed yet (fewer than eight), little-endian from bit 0.
+    pending: u64,
+    pending_len: u32,
+    len: u64,
+}
+
+impl KeyHasher {
+    fn write(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        if self.pending_len > 0 {
+            while self.pending_len < 8 {
+                let Some((&b, rest)) = bytes.split_first() else {
+                    return;
+                };
+                self.pending |= u64::from(b) << (8 * self.pending_len);
+                self.pending_len += 1;
+                bytes = rest;
+            }
+            self.hasher.write_u64(self.pending);
+            (self.pending, self.pending_len) = (0, 0);
+        }
+        let (words, rest) = bytes.as_chunks::<8>();
+        for word in words {
+            self.hasher.write_u64(u64::from_le_bytes(*word));
+        }
+        for &b in rest {
+            self.pending |= u64::from(b) << (8 * self.pending_len);
+            self.pending_len += 1;
+        }
+    }
+
+    /// The hash; the length tells a trailing NUL from the zero padding of the last word.
+    fn finish(mut self) -> u64 {
+        if self.pending_len > 0 {
+            self.hasher.write_u64(self.pending);
+        }
+        self.hasher.write_u64(self.len);
+        self.hasher.finish()
+    }
+}
+
+impl NormalSink for KeyHasher {
+    fn push_str(&mut self, s: &str) {
+        self.write(s.as_bytes());
+    }
 }
 
 /// Hash maps keyed by our own hashes or short tokens, with FxHash (`rustc-hash`, as
@@ -155,12 +201,48 @@ pub fn folded_words(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// [`KeyHasher`] over `bytes` written in the pieces `cuts` makes.
+    fn hash_in_pieces(bytes: &[u8], cuts: &[usize]) -> u64 {
+        let mut hasher = KeyHasher::default();
+        let mut at = 0;
+        for &cut in cuts {
+            let cut = (cut % (bytes.len() + 1)).max(at);
+            hasher.write(&bytes[at..cut]);
+            at = cut;
+        }
+        hasher.write(&bytes[at..]);
+        hasher.finish()
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
         #[test]
         fn the_key_is_the_hash_of_the_normal_form(text in "([a-z]{1,3}| |  |-|—|`|’|…|\t|\n|\u{a0}|\u{ad}|\\.){0,16}") {
-            let mut scratch = String::from("left over");
-            proptest::prop_assert_eq!(key_with(&text, &mut scratch), key(&text));
-            proptest::prop_assert_eq!(key(&text), key(&crate::typography::normalise(&text)));
+            let normal = crate::typography::normalise(&text);
+            proptest::prop_assert_eq!(key(&text), key(&normal));
+            proptest::prop_assert_eq!(key(&text), hash_in_pieces(normal.as_bytes(), &[]));
+        }
+
+        /// Equal normal forms, and only they, have equal keys: texts drawn from a
+        /// few words and typography variants, so equal normal forms are common.
+        #[test]
+        fn keys_are_equal_exactly_when_normal_forms_are(
+            a in "(ab|a|b| |  |-|—|–|`|'|’|…|\\.|\u{a0}|\u{ad}|\u{0}){0,12}",
+            b in "(ab|a|b| |  |-|—|–|`|'|’|…|\\.|\u{a0}|\u{ad}|\u{0}){0,12}",
+        ) {
+            let same_form = crate::typography::normalise(&a) == crate::typography::normalise(&b);
+            proptest::prop_assert_eq!(key(&a) == key(&b), same_form);
+        }
+
+        /// The hash depends on the bytes only, not on the pieces they were written in.
+        #[test]
+        fn the_key_hash_ignores_how_the_bytes_were_cut(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            cuts in proptest::collection::vec(0usize..64, 0..8),
+        ) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            proptest::prop_assert_eq!(hash_in_pieces(&bytes, &cuts), hash_in_pieces(&bytes, &[]));
         }
     }
 
