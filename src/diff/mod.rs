@@ -1022,14 +1022,19 @@ fn lossless_spans(
     let old_free = free(old, &old_anchored);
     let new_free = free(new, &new_anchored);
     let (mut oi, mut ni) = (0usize, 0usize);
-    let mut spans: Vec<Span> = Vec::new();
-    let gap = |spans: &mut Vec<Span>, o: Range<usize>, n: Range<usize>| {
+    let mut spans = words::SpanList::default();
+    let gap = |spans: &mut words::SpanList, o: Range<usize>, n: Range<usize>| {
         let (Some(a), Some(b)) = (old_body.get(o.clone()), new_body.get(n.clone())) else {
             return;
         };
+        if a == b {
+            // Most gaps are the same separator on both sides.
+            spans.push(SpanOp::Equal, a);
+            return;
+        }
         let oa = inside(&old_free, &o);
         let na = inside(&new_free, &n);
-        spans.extend(words::diff_text_atomic(a, &oa, b, &na, budget));
+        words::push_diff(spans, a, &oa, b, &na, budget);
     };
     for a in anchors {
         let o = unit_bytes(old, &a.old);
@@ -1042,19 +1047,12 @@ fn lossless_spans(
             old_body.get(o.clone()).unwrap_or(""),
             new_body.get(n.clone()).unwrap_or(""),
         );
-        if x == y {
-            spans.push(Span {
-                op: SpanOp::Equal,
-                text: x.to_string(),
-            });
-        } else {
-            spans.extend(words::diff_text(x, y, budget));
-        }
+        words::push_diff(&mut spans, x, &[], y, &[], budget);
         oi = o.end;
         ni = n.end;
     }
     gap(&mut spans, oi..old_body.len(), ni..new_body.len());
-    words::merge_spans(spans)
+    spans.finish()
 }
 
 /// The ranges of `all` (sorted) that lie inside `window`, relative to its start.
