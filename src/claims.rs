@@ -8,6 +8,7 @@
 //! machine. It is tuned on the seed explainers (Full Fact, NYT) and errs on the
 //! side of missing an attribution rather than inventing a speaker.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -316,10 +317,17 @@ fn negation_words(tokens: &[Token<'_>]) -> Vec<String> {
 /// and the negated modals "may not", "will not", "cannot", "won't".
 fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
     let mut out = Vec::new();
-    let words: Vec<String> = tokens
+    let words: Vec<Lower<'_>> = tokens
         .iter()
         .filter(|t| t.is_word())
-        .map(|t| t.lower().replace('’', "'"))
+        .map(|t| {
+            let w = t.lower();
+            if w.contains('’') {
+                Lower(Cow::Owned(w.replace('’', "'")))
+            } else {
+                w
+            }
+        })
         .collect();
     let mut k = 0;
     while let Some(w) = words.get(k) {
@@ -332,7 +340,7 @@ fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
             }
             "must" | "mustn't" | "shall" | "shan't" | "cannot" | "can't" | "won't" | "required"
             | "require" | "requires" | "prohibited" | "forbidden" | "obliged" | "obligated" => {
-                out.push(w.clone())
+                out.push(w.to_string())
             }
             _ => {}
         }
@@ -477,7 +485,7 @@ struct Token<'a> {
     end: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
     fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
@@ -495,8 +503,54 @@ impl Token<'_> {
     fn is(&self, word: &str) -> bool {
         self.is_word() && self.text.eq_ignore_ascii_case(word)
     }
-    fn lower(&self) -> String {
-        self.text.to_lowercase()
+    /// The token in lower case; borrowed when it already is (most words: the
+    /// diff asks for nearly every token of every changed sentence).
+    fn lower(&self) -> Lower<'a> {
+        if self
+            .text
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            Lower(Cow::Borrowed(self.text))
+        } else {
+            Lower(Cow::Owned(self.text.to_lowercase()))
+        }
+    }
+}
+
+/// A word in lower case (see [`Token::lower`]).
+#[derive(Debug, Clone)]
+struct Lower<'a>(Cow<'a, str>);
+
+impl Lower<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Lower<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
