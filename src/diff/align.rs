@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
 
-use super::text::{dice, key, merge_bags, word_bag};
+use super::text::{dice, dice_bound, key, merge_bags, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind, SectionId};
 use crate::model::{BlockKind, Document};
 
@@ -437,8 +437,13 @@ pub(crate) fn align_sentences(
             if b % 512 == 0 && budget.over() {
                 break;
             }
+            let new_bag = new.units[j].bag();
             for &i in olds.get(lo..hi).unwrap_or(&[]) {
-                let sim = dice(old.units[i].bag(), new.units[j].bag());
+                let old_bag = old.units[i].bag();
+                if dice_bound(old_bag.len(), new_bag.len()) < EDIT_THRESHOLD {
+                    continue;
+                }
+                let sim = dice(old_bag, new_bag);
                 if sim >= EDIT_THRESHOLD {
                     candidates.push((sim, i, j));
                 }
@@ -623,7 +628,11 @@ fn reworded_moves(
             if h < 2 {
                 continue;
             }
-            let sim = dice(old.units[i].bag(), u.bag());
+            let old_bag = old.units[i].bag();
+            if dice_bound(old_bag.len(), u.bag().len()) < MOVE_THRESHOLD {
+                continue;
+            }
+            let sim = dice(old_bag, u.bag());
             if sim >= MOVE_THRESHOLD {
                 candidates.push((sim, i, j));
             }
