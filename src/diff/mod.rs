@@ -709,16 +709,10 @@ fn unit_text(side: &Side<'_>, r: &Range<usize>) -> String {
         .join(" ")
 }
 
-/// Who said what in a sentence, for the attribution tag. Skipped once the deadline
+/// What the tags read in a sentence. Who said what is skipped once the deadline
 /// has passed: a coarse diff of a pathological pair does not tag attributions.
-fn speakers(text: &str, budget: &Budget) -> tags::Speakers {
-    if budget.over() {
-        return Vec::new();
-    }
-    crate::claims::attributions(text)
-        .into_iter()
-        .map(|a| (a.speaker, a.verb))
-        .collect()
+fn reading<'t>(text: &'t str, budget: &Budget) -> tags::Reading<'t> {
+    tags::Reading::of(text, !budget.over())
 }
 
 /// How the diff names sections: by the section alignment, so a removal from a
@@ -787,11 +781,6 @@ fn paired_change(
     } else {
         words::diff_text(&old_text, &new_text, budget)
     };
-    let (old_speakers, new_speakers) = if same {
-        (Vec::new(), Vec::new())
-    } else {
-        (speakers(&old_text, budget), speakers(&new_text, budget))
-    };
     let (tags, significance, mut reason) = match markup::kind_of(
         old.units.get(pair.old.start).map(|u| u.kind),
         new.units.get(pair.new.start).map(|u| u.kind),
@@ -802,12 +791,18 @@ fn paired_change(
             Some((&old_text, source(old, &pair.old))),
             Some((&new_text, source(new, &pair.new))),
         ),
-        None => tags::classify(
-            kind,
-            Some(&old_text),
-            Some(&new_text),
-            (&old_speakers, &new_speakers),
-        ),
+        None => {
+            // Unchanged text (moved): no attribution can have changed.
+            let (old_reading, new_reading) = if same {
+                (
+                    tags::Reading::of(&old_text, false),
+                    tags::Reading::of(&new_text, false),
+                )
+            } else {
+                (reading(&old_text, budget), reading(&new_text, budget))
+            };
+            tags::classify(kind, Some(&old_reading), Some(&new_reading))
+        }
     };
     let section = names.new_of(&pair.new);
     let (old_range, new_range) = (unit_bytes(old, &pair.old), unit_bytes(new, &pair.new));
@@ -875,12 +870,11 @@ fn single_change(
             }
         }
         None => {
-            let who = speakers(&text, budget);
-            let none = Vec::new();
+            let side_reading = reading(&text, budget);
             if removed {
-                tags::classify(kind, Some(&text), None, (&who, &none))
+                tags::classify(kind, Some(&side_reading), None)
             } else {
-                tags::classify(kind, None, Some(&text), (&none, &who))
+                tags::classify(kind, None, Some(&side_reading))
             }
         }
     };
