@@ -619,6 +619,9 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
         .collect();
 
     let mut ordered: Vec<((usize, u8, usize), Change)> = Vec::new();
+    // The change of each edited pair, by its first old and new units: its word
+    // diff is the anchor's in the spans when the texts are the sources.
+    let mut edited: text::FastMap<(usize, usize), usize> = text::FastMap::default();
     for pair in &alignment.pairs {
         match pair.kind {
             PairKind::Equal => {
@@ -631,6 +634,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
             }
             PairKind::Edited => {
                 if let Some(change) = paired_change(&names, pair, &budget) {
+                    edited.insert((pair.old.start, pair.new.start), ordered.len());
                     ordered.push((
                         (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
                         change,
@@ -676,9 +680,12 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
             ));
         }
     }
+    let edited_change = |pair: &align::Pair| {
+        let k = edited.get(&(pair.old.start, pair.new.start))?;
+        ordered.get(*k).map(|(_, change)| change)
+    };
+    let spans = lossless_spans(&old_side, &new_side, &anchors, edited_change, &budget);
     ordered.sort_by_key(|(k, _)| *k);
-
-    let spans = lossless_spans(&old_side, &new_side, &anchors, &budget);
     ChangeSet {
         sections: sections.changes,
         changes: markup::merge_code_hunks(ordered.into_iter().map(|(_, c)| c), old, new, &budget),
@@ -984,10 +991,11 @@ fn group_moves(old: &Side<'_>, new: &Side<'_>, pairs: &[align::Pair]) -> Vec<ali
 /// Walk both bodies along the anchors: equal anchors are equal spans, edited ones
 /// get a word diff, and the text between anchors is word-diffed with every
 /// unanchored sentence kept whole. Lossless by construction.
-fn lossless_spans(
+fn lossless_spans<'c>(
     old: &Side<'_>,
     new: &Side<'_>,
     anchors: &[&align::Pair],
+    edited_change: impl Fn(&align::Pair) -> Option<&'c Change>,
     budget: &Budget,
 ) -> Vec<Span> {
     let (old_body, new_body) = (old.doc.body.as_str(), new.doc.body.as_str());
@@ -1041,7 +1049,15 @@ fn lossless_spans(
             old_body.get(o.clone()).unwrap_or(""),
             new_body.get(n.clone()).unwrap_or(""),
         );
-        words::push_diff(&mut spans, x, &[], y, &[], budget);
+        match edited_change(a) {
+            // The same texts were word-diffed for the change already.
+            Some(change) if change.old_text() == Some(x) && change.new_text() == Some(y) => {
+                for span in change.words() {
+                    spans.push(span.op, &span.text);
+                }
+            }
+            _ => words::push_diff(&mut spans, x, &[], y, &[], budget),
+        }
         oi = o.end;
         ni = n.end;
     }
