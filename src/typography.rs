@@ -16,6 +16,8 @@
 //!   (headings, titles, publishers' boilerplate, figure markers, search) that
 //!   are the same whatever their capitalisation.
 
+use std::borrow::Cow;
+
 /// Fold one character to its typographic class; `None` drops it (invisible marks).
 /// Every other character is itself.
 pub(crate) fn fold(c: char) -> Option<char> {
@@ -200,6 +202,17 @@ pub(crate) fn normalise_caseless(text: &str) -> String {
     }
 }
 
+/// [`normalise_caseless`], borrowing `text` when it is its own caseless normal
+/// form (plain lower-case ASCII, as most words are): the diff folds every word
+/// of every edited sentence.
+pub(crate) fn normalise_caseless_cow(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| plain(b) && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalise_caseless(text))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +266,7 @@ mod tests {
             normalise_into(&text, &mut appended);
             proptest::prop_assert_eq!(appended, format!("kept{}", normalise(&text)));
             proptest::prop_assert_eq!(normalise_caseless(&text), normalise(&text).to_lowercase());
+            proptest::prop_assert_eq!(normalise_caseless_cow(&text), normalise_caseless(&text));
         }
 
         /// The normal form is a fixed point: normalising twice changes nothing.

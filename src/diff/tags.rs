@@ -1,6 +1,8 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
+use std::borrow::Cow;
+
 use super::text::folded_words;
 use super::{ChangeKind, Significance, Tag};
 use crate::claims::{self, minus, new_names};
@@ -47,11 +49,11 @@ fn is_section_number(word: &str) -> bool {
 /// The edit changes form, not meaning: only a leading section number, or only
 /// misspellings (each changed word within a small edit distance of its
 /// replacement, letters only, at least four letters, no negation or modal).
-fn form_only(old: &[String], new: &[String]) -> Option<Form> {
+fn form_only(old: &[Cow<'_, str>], new: &[Cow<'_, str>]) -> Option<Form> {
     if old.len() != new.len() || old.is_empty() {
         return None;
     }
-    let changed: Vec<(usize, &String, &String)> = old
+    let changed: Vec<(usize, &Cow<'_, str>, &Cow<'_, str>)> = old
         .iter()
         .zip(new)
         .enumerate()

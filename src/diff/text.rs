@@ -4,11 +4,12 @@
 //! are typography, not content, so they are folded (by [`crate::typography`],
 //! the one folding table) before hashing or comparing.
 
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 use rustc_hash::FxHasher;
 
-use crate::typography::{fold, normalise_caseless, normalise_into, NormalSink};
+use crate::typography::{fold, normalise_caseless_cow, normalise_into, NormalSink};
 
 /// Hash of the normalised text: equal keys mean "no change a reader would see".
 /// The normal form is hashed as it is produced, never stored.
@@ -199,8 +200,8 @@ pub fn dice_bound(a: usize, b: usize) -> f64 {
 }
 
 /// The words of a text, case-folded, for "only punctuation or case changed" checks.
-pub fn folded_words(text: &str) -> Vec<String> {
-    words(text).map(normalise_caseless).collect()
+pub fn folded_words(text: &str) -> Vec<Cow<'_, str>> {
+    words(text).map(normalise_caseless_cow).collect()
 }
 
 #[cfg(test)]
