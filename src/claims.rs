@@ -8,6 +8,7 @@
 //! machine. It is tuned on the seed explainers (Full Fact, NYT) and errs on the
 //! side of missing an attribution rather than inventing a speaker.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -37,11 +38,15 @@ pub struct Attribution {
 /// accept"), and for a speaker introduced by a contrast ("however", "but",
 /// "although") — a rebuttal of what precedes.
 pub fn attributions(sentence: &str) -> Vec<Attribution> {
+    attributions_in(sentence, &tokenize(sentence))
+}
+
+/// [`attributions`] over the sentence's tokens.
+fn attributions_in(sentence: &str, tokens: &[Token<'_>]) -> Vec<Attribution> {
     if credit_line(sentence).is_some() {
         // It attributes the quotation before it (see `credit_line`).
         return Vec::new();
     }
-    let tokens = tokenize(sentence);
     let mut found: Vec<Found> = Vec::new();
     // Reported speech of the last attribution runs to a clause boundary; a verb
     // inside it ("Mr Macron said France and the UK had proposed …") is part of
@@ -49,7 +54,7 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
     let mut reported_until = 0;
     let mut i = 0;
     while i < tokens.len() {
-        let Some(verb) = reporting_verb(&tokens, i) else {
+        let Some(verb) = reporting_verb(tokens, i) else {
             i += 1;
             continue;
         };
@@ -59,22 +64,22 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
         }
         let verb_end = i + verb.len;
         if verb.according_to {
-            if let Some(np) = noun_phrase_forward(&tokens, verb_end) {
-                let contrast = contrast_before(&tokens, i, !found.is_empty());
+            if let Some(np) = noun_phrase_forward(tokens, verb_end) {
+                let contrast = contrast_before(tokens, i, !found.is_empty());
                 found.push(Found {
                     speaker: np.clone(),
                     clause_start: i,
                     verb: i..verb_end,
-                    content_start: skip_comma(&tokens, np.end),
+                    content_start: skip_comma(tokens, np.end),
                     denial: verb.denial || contrast,
                 });
                 i = np.end;
                 continue;
             }
         } else if let Some((speaker, clause_start, content_start)) =
-            speaker_for(&tokens, i, verb_end, found.last())
+            speaker_for(tokens, i, verb_end, found.last())
         {
-            let contrast = contrast_before(&tokens, clause_start, !found.is_empty());
+            let contrast = contrast_before(tokens, clause_start, !found.is_empty());
             found.push(Found {
                 speaker,
                 clause_start,
@@ -82,7 +87,7 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
                 content_start,
                 denial: verb.denial || contrast,
             });
-            reported_until = clause_boundary(&tokens, content_start);
+            reported_until = clause_boundary(tokens, content_start);
         }
         i = verb_end;
     }
@@ -96,13 +101,13 @@ pub fn attributions(sentence: &str) -> Vec<Attribution> {
     found
         .iter()
         .zip(ends)
-        .filter(|(f, _)| plausible_speaker(&tokens, f.speaker.clone()))
+        .filter(|(f, _)| plausible_speaker(tokens, f.speaker.clone()))
         .map(|(f, end)| {
             let content = f.content_start.min(end)..end;
-            let negated = content_negated(&tokens, content);
+            let negated = content_negated(tokens, content);
             Attribution {
-                speaker: slice(sentence, &tokens, f.speaker.clone()),
-                verb: slice(sentence, &tokens, f.verb.clone()),
+                speaker: slice(sentence, tokens, f.speaker.clone()),
+                verb: slice(sentence, tokens, f.verb.clone()),
                 denial: f.denial || negated,
             }
         })
@@ -255,21 +260,32 @@ pub struct Facts {
 
 /// The [`Facts`] of a sentence.
 pub fn facts(text: &str) -> Facts {
+    facts_in(text, &tokenize(text))
+}
+
+/// The [`Facts`] and the [`attributions`] of a sentence, from one tokenisation
+/// (the diff's tags read both of every changed sentence).
+pub fn facts_and_attributions(text: &str) -> (Facts, Vec<Attribution>) {
     let tokens = tokenize(text);
-    let date_tokens = date_matches(&tokens);
+    (facts_in(text, &tokens), attributions_in(text, &tokens))
+}
+
+/// [`facts`] over the text's tokens.
+fn facts_in(text: &str, tokens: &[Token<'_>]) -> Facts {
+    let date_tokens = date_matches(tokens);
     Facts {
-        numbers: numbers_in(text, &tokens, &date_tokens),
+        numbers: numbers_in(text, tokens, &date_tokens),
         dates: date_tokens
             .iter()
-            .map(|r| slice(text, &tokens, r.clone()))
+            .map(|r| slice(text, tokens, r.clone()))
             .collect(),
         quotes: quoted_passages(text, 1)
             .iter()
             .map(|q| q.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect(),
-        negations: negation_words(&tokens),
-        obligations: obligation_phrases(&tokens),
-        names: names_in(text, &tokens),
+        negations: negation_words(tokens),
+        obligations: obligation_phrases(tokens),
+        names: names_in(text, tokens),
     }
 }
 
@@ -316,10 +332,17 @@ fn negation_words(tokens: &[Token<'_>]) -> Vec<String> {
 /// and the negated modals "may not", "will not", "cannot", "won't".
 fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
     let mut out = Vec::new();
-    let words: Vec<String> = tokens
+    let words: Vec<Lower<'_>> = tokens
         .iter()
         .filter(|t| t.is_word())
-        .map(|t| t.lower().replace('’', "'"))
+        .map(|t| {
+            let w = t.lower();
+            if w.contains('’') {
+                Lower(Cow::Owned(w.replace('’', "'")))
+            } else {
+                w
+            }
+        })
         .collect();
     let mut k = 0;
     while let Some(w) = words.get(k) {
@@ -332,7 +355,7 @@ fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
             }
             "must" | "mustn't" | "shall" | "shan't" | "cannot" | "can't" | "won't" | "required"
             | "require" | "requires" | "prohibited" | "forbidden" | "obliged" | "obligated" => {
-                out.push(w.clone())
+                out.push(w.to_string())
             }
             _ => {}
         }
@@ -477,7 +500,7 @@ struct Token<'a> {
     end: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
     fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
@@ -495,8 +518,54 @@ impl Token<'_> {
     fn is(&self, word: &str) -> bool {
         self.is_word() && self.text.eq_ignore_ascii_case(word)
     }
-    fn lower(&self) -> String {
-        self.text.to_lowercase()
+    /// The token in lower case; borrowed when it already is (most words: the
+    /// diff asks for nearly every token of every changed sentence).
+    fn lower(&self) -> Lower<'a> {
+        if self
+            .text
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            Lower(Cow::Borrowed(self.text))
+        } else {
+            Lower(Cow::Owned(self.text.to_lowercase()))
+        }
+    }
+}
+
+/// A word in lower case (see [`Token::lower`]).
+#[derive(Debug, Clone)]
+struct Lower<'a>(Cow<'a, str>);
+
+impl Lower<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Lower<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Lower<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

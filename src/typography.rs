@@ -16,6 +16,8 @@
 //!   (headings, titles, publishers' boilerplate, figure markers, search) that
 //!   are the same whatever their capitalisation.
 
+use std::borrow::Cow;
+
 /// Fold one character to its typographic class; `None` drops it (invisible marks).
 /// Every other character is itself.
 pub(crate) fn fold(c: char) -> Option<char> {
@@ -28,10 +30,32 @@ pub(crate) fn fold(c: char) -> Option<char> {
     })
 }
 
+/// Where a normal form goes: a `String`, or a hasher that never stores it (the
+/// diff's sentence keys, [`crate::diff::text::key`]). Both see the same bytes.
+pub(crate) trait NormalSink {
+    /// Append normal-form text.
+    fn push_str(&mut self, s: &str);
+
+    /// Append one normal-form character.
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
+impl NormalSink for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
 /// The normal form being written: one step per character, so the bulk copy of
 /// plain runs in [`normalise_into`] and the character walk share every rule.
-struct Writer<'o> {
-    out: &'o mut String,
+struct Writer<'o, S: NormalSink> {
+    out: &'o mut S,
     /// Whitespace seen since the last character written.
     pending_space: bool,
     /// The last character written is a dash.
@@ -40,7 +64,16 @@ struct Writer<'o> {
     any: bool,
 }
 
-impl Writer<'_> {
+impl<S: NormalSink> Writer<'_, S> {
+    fn new(out: &mut S) -> Writer<'_, S> {
+        Writer {
+            out,
+            pending_space: false,
+            after_dash: false,
+            any: false,
+        }
+    }
+
     /// Write one character of the source text.
     fn push(&mut self, c: char) {
         if c.is_whitespace() {
@@ -79,35 +112,68 @@ impl Writer<'_> {
     }
 }
 
+/// A byte that is its own normal form: printable ASCII but space, dash and backtick.
+fn plain(b: u8) -> bool {
+    b > b' ' && b < 0x7f && b != b'-' && b != b'`'
+}
+
+const LANES_LOW: u64 = 0x0101_0101_0101_0101;
+const LANES_HIGH: u64 = LANES_LOW * 0x80;
+
+/// The high bit of each byte of `word` set where that byte is [`plain`] (first)
+/// and where it is a space (second). Every sum stays inside its byte: lanes are
+/// masked to 7 bits first, and no addend takes a lane past 0xfe.
+fn plain_and_space_lanes(word: u64) -> (u64, u64) {
+    let ascii = !word & LANES_HIGH;
+    let low = word & !LANES_HIGH;
+    let at_least = |b: u8| (low + LANES_LOW * u64::from(0x80 - b)) & LANES_HIGH;
+    let differs = |b: u8| ((low ^ (LANES_LOW * u64::from(b))) + LANES_LOW * 0x7f) & LANES_HIGH;
+    let plain = ascii & at_least(0x21) & !at_least(0x7f) & differs(b'-') & differs(b'`');
+    (plain, ascii & !differs(b' '))
+}
+
+/// End of the plain run starting at `start`: plain bytes with single spaces
+/// between them (`plain (plain | ' ' plain)*`), which is its own normal form;
+/// `start` when the byte there is not plain. Eight bytes at a time while they
+/// are all plain or lone spaces: the diff runs this over every sentence of
+/// both versions.
+fn plain_run_end(bytes: &[u8], start: usize) -> usize {
+    if !bytes.get(start).is_some_and(|&b| plain(b)) {
+        return start;
+    }
+    // Invariant: the byte before `i` is plain.
+    let mut i = start + 1;
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let (plain, space) = plain_and_space_lanes(u64::from_le_bytes(*chunk));
+        if plain | space != LANES_HIGH || space & (space >> 8) != 0 {
+            break;
+        }
+        // A space in the last byte needs the byte after it: take it next round.
+        i += if space >> 56 != 0 { 7 } else { 8 };
+    }
+    loop {
+        match bytes.get(i) {
+            Some(&b) if plain(b) => i += 1,
+            Some(b' ') if bytes.get(i + 1).is_some_and(|&n| plain(n)) => i += 2,
+            _ => return i,
+        }
+    }
+}
+
 /// Append the normal form of `text` to `out`: folded characters, whitespace runs
 /// as one space (none at either end), no space around dashes ("a – b" = "a—b"),
 /// "…" as "...". Case is kept.
 /// Runs of plain ASCII are copied in bulk: the diff runs this over every sentence
 /// of both versions.
-pub(crate) fn normalise_into(text: &str, out: &mut String) {
+pub(crate) fn normalise_into(text: &str, out: &mut impl NormalSink) {
     let bytes = text.as_bytes();
-    // Bytes that are their own normal form: not space, control, dash or backtick.
-    let plain = |b: u8| b > b' ' && b < 0x7f && b != b'-' && b != b'`';
-    let mut writer = Writer {
-        out,
-        pending_space: false,
-        after_dash: false,
-        any: false,
-    };
+    let mut writer = Writer::new(out);
     let mut i = 0;
     while i < bytes.len() {
-        let start = i;
-        while let Some(&b) = bytes.get(i) {
-            if plain(b) {
-                i += 1;
-            } else if b == b' ' && i > start && bytes.get(i + 1).is_some_and(|&n| plain(n)) {
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        if i > start {
-            writer.push_plain(text.get(start..i).unwrap_or(""));
+        let end = plain_run_end(bytes, i);
+        if end > i {
+            writer.push_plain(text.get(i..end).unwrap_or(""));
+            i = end;
         }
         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
             break;
@@ -136,6 +202,17 @@ pub(crate) fn normalise_caseless(text: &str) -> String {
     }
 }
 
+/// [`normalise_caseless`], borrowing `text` when it is its own caseless normal
+/// form (plain lower-case ASCII, as most words are): the diff folds every word
+/// of every edited sentence.
+pub(crate) fn normalise_caseless_cow(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| plain(b) && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(normalise_caseless(text))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,18 +220,41 @@ mod tests {
     /// The normal form character by character, without the bulk copy.
     fn normalise_by_char(text: &str) -> String {
         let mut out = String::new();
-        let mut writer = Writer {
-            out: &mut out,
-            pending_space: false,
-            after_dash: false,
-            any: false,
-        };
+        let mut writer = Writer::new(&mut out);
         text.chars().for_each(|c| writer.push(c));
         out
     }
 
+    /// The end of a plain run byte by byte, without the eight-byte lanes.
+    fn plain_run_end_by_byte(bytes: &[u8], start: usize) -> usize {
+        let mut i = start;
+        loop {
+            match bytes.get(i) {
+                Some(&b) if plain(b) => i += 1,
+                Some(b' ') if i > start && bytes.get(i + 1).is_some_and(|&n| plain(n)) => i += 2,
+                _ => return i,
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The eight-byte scan ends plain runs where the byte walk does, from any
+        /// start, on long runs broken by every kind of byte that ends one.
+        #[test]
+        fn plain_runs_end_where_the_byte_walk_ends_them(
+            text in "([a-zA-Z0-9]{1,12}|[ .,;'\"()~!]|  |-|`|\u{7f}|\u{0}|\t|\n|é|’|—){0,40}"
+        ) {
+            let bytes = text.as_bytes();
+            for start in 0..=bytes.len() {
+                proptest::prop_assert_eq!(
+                    plain_run_end(bytes, start),
+                    plain_run_end_by_byte(bytes, start),
+                    "start {}", start
+                );
+            }
+        }
+
         /// The bulk copy of plain runs writes exactly what the character walk writes,
         /// on text mixing plain words with every class of the folding table.
         #[test]
@@ -166,6 +266,7 @@ mod tests {
             normalise_into(&text, &mut appended);
             proptest::prop_assert_eq!(appended, format!("kept{}", normalise(&text)));
             proptest::prop_assert_eq!(normalise_caseless(&text), normalise(&text).to_lowercase());
+            proptest::prop_assert_eq!(normalise_caseless_cow(&text), normalise_caseless(&text));
         }
 
         /// The normal form is a fixed point: normalising twice changes nothing.

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp};
 
-use super::text::{dice, key_with, merge_bags, word_bag};
+use super::text::{dice, dice_bound, key, merge_bags, word_bag};
 use super::{Budget, SectionChange, SectionChangeKind, SectionId};
 use crate::model::{BlockKind, Document};
 
@@ -84,7 +84,6 @@ impl<'a> Side<'a> {
         let mut section_units = Vec::with_capacity(doc.sections.len());
         let mut floor = 0;
         let mut block_index = 0;
-        let mut scratch = String::new();
         for (s, section) in doc.sections.iter().enumerate() {
             let first = units.len();
             for block in &section.blocks {
@@ -100,7 +99,7 @@ impl<'a> Side<'a> {
                         block: block_index,
                         kind: block.kind,
                         text: &sentence.text,
-                        key: key_with(&sentence.text, &mut scratch),
+                        key: key(&sentence.text),
                         span,
                         bag: OnceCell::new(),
                     });
@@ -438,8 +437,13 @@ pub(crate) fn align_sentences(
             if b % 512 == 0 && budget.over() {
                 break;
             }
+            let new_bag = new.units[j].bag();
             for &i in olds.get(lo..hi).unwrap_or(&[]) {
-                let sim = dice(old.units[i].bag(), new.units[j].bag());
+                let old_bag = old.units[i].bag();
+                if dice_bound(old_bag.len(), new_bag.len()) < EDIT_THRESHOLD {
+                    continue;
+                }
+                let sim = dice(old_bag, new_bag);
                 if sim >= EDIT_THRESHOLD {
                     candidates.push((sim, i, j));
                 }
@@ -624,7 +628,11 @@ fn reworded_moves(
             if h < 2 {
                 continue;
             }
-            let sim = dice(old.units[i].bag(), u.bag());
+            let old_bag = old.units[i].bag();
+            if dice_bound(old_bag.len(), u.bag().len()) < MOVE_THRESHOLD {
+                continue;
+            }
+            let sim = dice(old_bag, u.bag());
             if sim >= MOVE_THRESHOLD {
                 candidates.push((sim, i, j));
             }

@@ -619,6 +619,9 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
         .collect();
 
     let mut ordered: Vec<((usize, u8, usize), Change)> = Vec::new();
+    // The change of each edited pair, by its first old and new units: its word
+    // diff is the anchor's in the spans when the texts are the sources.
+    let mut edited: text::FastMap<(usize, usize), usize> = text::FastMap::default();
     for pair in &alignment.pairs {
         match pair.kind {
             PairKind::Equal => {
@@ -631,6 +634,7 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
             }
             PairKind::Edited => {
                 if let Some(change) = paired_change(&names, pair, &budget) {
+                    edited.insert((pair.old.start, pair.new.start), ordered.len());
                     ordered.push((
                         (new_bytes(&pair.new).start, 1, old_bytes(&pair.old).start),
                         change,
@@ -676,9 +680,12 @@ pub fn diff_with(old: &Document, new: &Document, options: &DiffOptions) -> Chang
             ));
         }
     }
+    let edited_change = |pair: &align::Pair| {
+        let k = edited.get(&(pair.old.start, pair.new.start))?;
+        ordered.get(*k).map(|(_, change)| change)
+    };
+    let spans = lossless_spans(&old_side, &new_side, &anchors, edited_change, &budget);
     ordered.sort_by_key(|(k, _)| *k);
-
-    let spans = lossless_spans(&old_side, &new_side, &anchors, &budget);
     ChangeSet {
         sections: sections.changes,
         changes: markup::merge_code_hunks(ordered.into_iter().map(|(_, c)| c), old, new, &budget),
@@ -709,16 +716,10 @@ fn unit_text(side: &Side<'_>, r: &Range<usize>) -> String {
         .join(" ")
 }
 
-/// Who said what in a sentence, for the attribution tag. Skipped once the deadline
+/// What the tags read in a sentence. Who said what is skipped once the deadline
 /// has passed: a coarse diff of a pathological pair does not tag attributions.
-fn speakers(text: &str, budget: &Budget) -> tags::Speakers {
-    if budget.over() {
-        return Vec::new();
-    }
-    crate::claims::attributions(text)
-        .into_iter()
-        .map(|a| (a.speaker, a.verb))
-        .collect()
+fn reading<'t>(text: &'t str, budget: &Budget) -> tags::Reading<'t> {
+    tags::Reading::of(text, !budget.over())
 }
 
 /// How the diff names sections: by the section alignment, so a removal from a
@@ -787,11 +788,6 @@ fn paired_change(
     } else {
         words::diff_text(&old_text, &new_text, budget)
     };
-    let (old_speakers, new_speakers) = if same {
-        (Vec::new(), Vec::new())
-    } else {
-        (speakers(&old_text, budget), speakers(&new_text, budget))
-    };
     let (tags, significance, mut reason) = match markup::kind_of(
         old.units.get(pair.old.start).map(|u| u.kind),
         new.units.get(pair.new.start).map(|u| u.kind),
@@ -802,12 +798,18 @@ fn paired_change(
             Some((&old_text, source(old, &pair.old))),
             Some((&new_text, source(new, &pair.new))),
         ),
-        None => tags::classify(
-            kind,
-            Some(&old_text),
-            Some(&new_text),
-            (&old_speakers, &new_speakers),
-        ),
+        None => {
+            // Unchanged text (moved): no attribution can have changed.
+            let (old_reading, new_reading) = if same {
+                (
+                    tags::Reading::of(&old_text, false),
+                    tags::Reading::of(&new_text, false),
+                )
+            } else {
+                (reading(&old_text, budget), reading(&new_text, budget))
+            };
+            tags::classify(kind, Some(&old_reading), Some(&new_reading))
+        }
     };
     let section = names.new_of(&pair.new);
     let (old_range, new_range) = (unit_bytes(old, &pair.old), unit_bytes(new, &pair.new));
@@ -875,12 +877,11 @@ fn single_change(
             }
         }
         None => {
-            let who = speakers(&text, budget);
-            let none = Vec::new();
+            let side_reading = reading(&text, budget);
             if removed {
-                tags::classify(kind, Some(&text), None, (&who, &none))
+                tags::classify(kind, Some(&side_reading), None)
             } else {
-                tags::classify(kind, None, Some(&text), (&none, &who))
+                tags::classify(kind, None, Some(&side_reading))
             }
         }
     };
@@ -990,10 +991,11 @@ fn group_moves(old: &Side<'_>, new: &Side<'_>, pairs: &[align::Pair]) -> Vec<ali
 /// Walk both bodies along the anchors: equal anchors are equal spans, edited ones
 /// get a word diff, and the text between anchors is word-diffed with every
 /// unanchored sentence kept whole. Lossless by construction.
-fn lossless_spans(
+fn lossless_spans<'c>(
     old: &Side<'_>,
     new: &Side<'_>,
     anchors: &[&align::Pair],
+    edited_change: impl Fn(&align::Pair) -> Option<&'c Change>,
     budget: &Budget,
 ) -> Vec<Span> {
     let (old_body, new_body) = (old.doc.body.as_str(), new.doc.body.as_str());
@@ -1022,14 +1024,19 @@ fn lossless_spans(
     let old_free = free(old, &old_anchored);
     let new_free = free(new, &new_anchored);
     let (mut oi, mut ni) = (0usize, 0usize);
-    let mut spans: Vec<Span> = Vec::new();
-    let gap = |spans: &mut Vec<Span>, o: Range<usize>, n: Range<usize>| {
+    let mut spans = words::SpanList::default();
+    let gap = |spans: &mut words::SpanList, o: Range<usize>, n: Range<usize>| {
         let (Some(a), Some(b)) = (old_body.get(o.clone()), new_body.get(n.clone())) else {
             return;
         };
+        if a == b {
+            // Most gaps are the same separator on both sides.
+            spans.push(SpanOp::Equal, a);
+            return;
+        }
         let oa = inside(&old_free, &o);
         let na = inside(&new_free, &n);
-        spans.extend(words::diff_text_atomic(a, &oa, b, &na, budget));
+        words::push_diff(spans, a, &oa, b, &na, budget);
     };
     for a in anchors {
         let o = unit_bytes(old, &a.old);
@@ -1042,19 +1049,20 @@ fn lossless_spans(
             old_body.get(o.clone()).unwrap_or(""),
             new_body.get(n.clone()).unwrap_or(""),
         );
-        if x == y {
-            spans.push(Span {
-                op: SpanOp::Equal,
-                text: x.to_string(),
-            });
-        } else {
-            spans.extend(words::diff_text(x, y, budget));
+        match edited_change(a) {
+            // The same texts were word-diffed for the change already.
+            Some(change) if change.old_text() == Some(x) && change.new_text() == Some(y) => {
+                for span in change.words() {
+                    spans.push(span.op, &span.text);
+                }
+            }
+            _ => words::push_diff(&mut spans, x, &[], y, &[], budget),
         }
         oi = o.end;
         ni = n.end;
     }
     gap(&mut spans, oi..old_body.len(), ni..new_body.len());
-    words::merge_spans(spans)
+    spans.finish()
 }
 
 /// The ranges of `all` (sorted) that lie inside `window`, relative to its start.

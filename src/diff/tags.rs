@@ -1,6 +1,8 @@
 //! Reader-relevant tags of a change (number, date, quote, attribution, negation,
 //! name), its significance and a short reason, from plain lexical evidence.
 
+use std::borrow::Cow;
+
 use super::text::folded_words;
 use super::{ChangeKind, Significance, Tag};
 use crate::claims::{self, minus, new_names};
@@ -47,11 +49,11 @@ fn is_section_number(word: &str) -> bool {
 /// The edit changes form, not meaning: only a leading section number, or only
 /// misspellings (each changed word within a small edit distance of its
 /// replacement, letters only, at least four letters, no negation or modal).
-fn form_only(old: &[String], new: &[String]) -> Option<Form> {
+fn form_only(old: &[Cow<'_, str>], new: &[Cow<'_, str>]) -> Option<Form> {
     if old.len() != new.len() || old.is_empty() {
         return None;
     }
-    let changed: Vec<(usize, &String, &String)> = old
+    let changed: Vec<(usize, &Cow<'_, str>, &Cow<'_, str>)> = old
         .iter()
         .zip(new)
         .enumerate()
@@ -126,19 +128,49 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Who said what, comparable across versions: (speaker, verb) pairs.
 pub(crate) type Speakers = Vec<(String, String)>;
 
-/// Tags, significance and reason of a change. `speakers` are the attributions of the
-/// old and new text (from `claims::attributions`), empty when unknown.
+/// What the tags read in one side's text: its claims facts and who said what.
+pub(crate) struct Reading<'t> {
+    text: &'t str,
+    facts: claims::Facts,
+    speakers: Speakers,
+}
+
+impl<'t> Reading<'t> {
+    /// The reading of `text`; its speakers (from `claims::attributions`) only
+    /// `with_speakers`, else none are known.
+    pub(crate) fn of(text: &'t str, with_speakers: bool) -> Reading<'t> {
+        let (facts, speakers) = if with_speakers {
+            let (facts, attributions) = claims::facts_and_attributions(text);
+            let speakers = attributions
+                .into_iter()
+                .map(|a| (a.speaker, a.verb))
+                .collect();
+            (facts, speakers)
+        } else {
+            (claims::facts(text), Vec::new())
+        };
+        Reading {
+            text,
+            facts,
+            speakers,
+        }
+    }
+}
+
+/// Tags, significance and reason of a change, from the readings of its old and
+/// new text.
 pub(crate) fn classify(
     kind: ChangeKind,
-    old: Option<&str>,
-    new: Option<&str>,
-    speakers: (&Speakers, &Speakers),
+    old: Option<&Reading<'_>>,
+    new: Option<&Reading<'_>>,
 ) -> (Vec<Tag>, Significance, String) {
     let mut tags = Vec::new();
     let mut reasons: Vec<String> = Vec::new();
     match (old, new) {
-        (Some(old), Some(new)) => {
-            let (a, b) = (claims::facts(old), claims::facts(new));
+        (Some(old_reading), Some(new_reading)) => {
+            let (old, new) = (old_reading.text, new_reading.text);
+            let (a, b) = (&old_reading.facts, &new_reading.facts);
+            let speakers = (&old_reading.speakers, &new_reading.speakers);
             let (folded_old, folded_new) = (folded_words(old), folded_words(new));
             let form = if folded_old == folded_new {
                 Some(Form::PunctuationOrCase)
@@ -243,10 +275,10 @@ pub(crate) fn classify(
             tags.dedup();
             (tags, significance, reasons.join("; "))
         }
-        (None, Some(text)) | (Some(text), None) => {
+        (None, Some(reading)) | (Some(reading), None) => {
             let added = old.is_none();
-            let facts = claims::facts(text);
-            let attributed = !(if added { speakers.1 } else { speakers.0 }).is_empty();
+            let facts = &reading.facts;
+            let attributed = !reading.speakers.is_empty();
             let quoted = !facts.quotes.is_empty();
             if !facts.numbers.is_empty() {
                 tags.push(Tag::Number);
@@ -284,6 +316,25 @@ mod tests {
 
     fn none() -> Speakers {
         Vec::new()
+    }
+
+    /// [`super::classify`] of two texts with the given speakers.
+    fn classify(
+        kind: ChangeKind,
+        old: Option<&str>,
+        new: Option<&str>,
+        speakers: (&Speakers, &Speakers),
+    ) -> (Vec<Tag>, Significance, String) {
+        fn read<'t>(text: &'t str, who: &Speakers) -> Reading<'t> {
+            Reading {
+                text,
+                facts: claims::facts(text),
+                speakers: who.clone(),
+            }
+        }
+        let old = old.map(|t| read(t, speakers.0));
+        let new = new.map(|t| read(t, speakers.1));
+        super::classify(kind, old.as_ref(), new.as_ref())
     }
 
     #[test]

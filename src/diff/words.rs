@@ -39,6 +39,10 @@ fn token_offsets(text: &str, atomic: &[Range<usize>]) -> Vec<usize> {
     offsets
 }
 
+/// Word diffs of at most this many tokens (both sides) run without a deadline:
+/// Myers is O((N+M)·D), at worst about a million steps here.
+const UNTIMED_TOKENS: usize = 1_000;
+
 /// A tokenised string: the text and its token boundaries.
 struct Tokens<'a> {
     text: &'a str,
@@ -89,56 +93,52 @@ struct Region {
 /// Lossless: equal+delete spans rebuild `old`, equal+insert spans rebuild `new`.
 /// Past the deadline the diff is a plain delete + insert and the budget is marked.
 pub(crate) fn diff_text(old: &str, new: &str, budget: &Budget) -> Vec<Span> {
-    diff_text_atomic(old, &[], new, &[], budget)
+    let mut spans = SpanList::default();
+    push_diff(&mut spans, old, &[], new, &[], budget);
+    spans.finish()
 }
 
-/// Like [`diff_text`], but each given range (sorted, relative to its string) is one
-/// indivisible token: whole sentences that were added or removed stay whole instead
-/// of being word-matched against unrelated text.
-pub(crate) fn diff_text_atomic(
+/// Append the word diff of `old` → `new` to `spans` (see [`diff_text`]), with each
+/// given range (sorted, relative to its string) one indivisible token: whole
+/// sentences that were added or removed stay whole instead of being word-matched
+/// against unrelated text.
+pub(crate) fn push_diff(
+    spans: &mut SpanList,
     old: &str,
     old_atomic: &[Range<usize>],
     new: &str,
     new_atomic: &[Range<usize>],
     budget: &Budget,
-) -> Vec<Span> {
+) {
     if old == new {
-        return vec![span(SpanOp::Equal, old)];
+        spans.push(SpanOp::Equal, old);
+        return;
     }
     if old.is_empty() || new.is_empty() || budget.over() {
-        return replace(old, new);
+        // The coarsest lossless diff: delete all of old, insert all of new.
+        spans.push(SpanOp::Delete, old);
+        spans.push(SpanOp::Insert, new);
+        return;
     }
     let old_tokens = Tokens::new(old, old_atomic);
     let new_tokens = Tokens::new(new, new_atomic);
     let mut table: FastMap<&str, u32> = FastMap::default();
     let a = old_tokens.ids(&mut table);
     let b = new_tokens.ids(&mut table);
-    let ops =
-        similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(budget.deadline));
+    // A small diff is over in well under a millisecond whatever the texts, so it
+    // runs without the clock reads of a deadline at every step (~3% of a diff);
+    // the budget is checked before each diff, so it can overrun by one at most.
+    let deadline = (a.len() + b.len() > UNTIMED_TOKENS).then_some(budget.deadline);
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline);
     // Checked after the diff: similar degrades silently past its deadline.
     budget.over();
-    let regions = clean_up(regions_from(&ops), &old_tokens, &new_tokens);
-    let mut spans = Vec::with_capacity(regions.len() * 2);
-    for region in regions {
+    for region in clean_up(regions_from(&ops), &old_tokens, &new_tokens) {
         if region.equal {
-            spans.push(span(SpanOp::Equal, old_tokens.slice(&region.old)));
+            spans.push(SpanOp::Equal, old_tokens.slice(&region.old));
         } else {
-            spans.push(span(SpanOp::Delete, old_tokens.slice(&region.old)));
-            spans.push(span(SpanOp::Insert, new_tokens.slice(&region.new)));
+            spans.push(SpanOp::Delete, old_tokens.slice(&region.old));
+            spans.push(SpanOp::Insert, new_tokens.slice(&region.new));
         }
-    }
-    merge_spans(spans)
-}
-
-/// The coarsest lossless diff: delete all of old, insert all of new.
-pub(crate) fn replace(old: &str, new: &str) -> Vec<Span> {
-    merge_spans(vec![span(SpanOp::Delete, old), span(SpanOp::Insert, new)])
-}
-
-fn span(op: SpanOp, text: &str) -> Span {
-    Span {
-        op,
-        text: text.to_string(),
     }
 }
 
@@ -241,44 +241,60 @@ impl Tokens<'_> {
     }
 }
 
-/// Merge neighbouring spans of the same op, drop empty ones, and inside each run of
-/// changes put all deletions before all insertions (still lossless on both sides).
-pub(crate) fn merge_spans(spans: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    let mut deleted = String::new();
-    let mut inserted = String::new();
-    let flush = |out: &mut Vec<Span>, deleted: &mut String, inserted: &mut String| {
-        if !deleted.is_empty() {
-            out.push(Span {
-                op: SpanOp::Delete,
-                text: std::mem::take(deleted),
-            });
+/// A span list being built in order: neighbouring spans of the same op merged,
+/// empty ones dropped, and inside each run of changes all deletions before all
+/// insertions (still lossless on both sides). Texts are copied once, into the
+/// span they end up in.
+#[derive(Debug, Default)]
+pub(crate) struct SpanList {
+    spans: Vec<Span>,
+    /// Deleted text of the current run of changes.
+    deleted: String,
+    /// Inserted text of the current run of changes.
+    inserted: String,
+}
+
+impl SpanList {
+    /// Append a span.
+    pub(crate) fn push(&mut self, op: SpanOp, text: &str) {
+        if text.is_empty() {
+            return;
         }
-        if !inserted.is_empty() {
-            out.push(Span {
-                op: SpanOp::Insert,
-                text: std::mem::take(inserted),
-            });
-        }
-    };
-    for s in spans {
-        if s.text.is_empty() {
-            continue;
-        }
-        match s.op {
-            SpanOp::Delete => deleted.push_str(&s.text),
-            SpanOp::Insert => inserted.push_str(&s.text),
+        match op {
+            SpanOp::Delete => self.deleted.push_str(text),
+            SpanOp::Insert => self.inserted.push_str(text),
             SpanOp::Equal => {
-                flush(&mut out, &mut deleted, &mut inserted);
-                match out.last_mut() {
-                    Some(last) if last.op == SpanOp::Equal => last.text.push_str(&s.text),
-                    _ => out.push(s),
+                self.flush_changes();
+                match self.spans.last_mut() {
+                    Some(last) if last.op == SpanOp::Equal => last.text.push_str(text),
+                    _ => self.spans.push(Span {
+                        op,
+                        text: text.to_string(),
+                    }),
                 }
             }
         }
     }
-    flush(&mut out, &mut deleted, &mut inserted);
-    out
+
+    fn flush_changes(&mut self) {
+        for (op, text) in [
+            (SpanOp::Delete, &mut self.deleted),
+            (SpanOp::Insert, &mut self.inserted),
+        ] {
+            if !text.is_empty() {
+                self.spans.push(Span {
+                    op,
+                    text: std::mem::take(text),
+                });
+            }
+        }
+    }
+
+    /// The merged spans.
+    pub(crate) fn finish(mut self) -> Vec<Span> {
+        self.flush_changes();
+        self.spans
+    }
 }
 
 #[cfg(test)]
