@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import;
 pub mod ingest;
 pub mod input_file;
+mod lanes;
 mod markdown;
 pub mod model;
 pub mod pages;

@@ -29,6 +29,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::lanes::{outside_printable, space_bits, word_at};
 use crate::model::{Block, BlockKind, Document, DocumentMeta, Section, Sentence};
 
 pub use html::Image;
@@ -313,30 +314,6 @@ fn any_char(text: &str, ascii: impl Fn(u8) -> bool, other: impl Fn(char) -> bool
         }
     }
     false
-}
-
-// Eight bytes at a time (SWAR) for the outline's scans over every block.
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The eight bytes of `bytes` from `i` as one word (first byte lowest), if there are eight.
-fn word_at(bytes: &[u8], i: usize) -> Option<u64> {
-    let chunk: [u8; 8] = bytes.get(i..i.checked_add(8)?)?.try_into().ok()?;
-    Some(u64::from_le_bytes(chunk))
-}
-
-/// Non-zero unless every byte of `x` is printable ASCII (0x20 to 0x7e). A byte
-/// below 0x20 borrows, 0x7f carries into its high bit, 0x80 and up has it set;
-/// a borrow or carry can only spill into bytes above one already flagged.
-fn outside_printable(x: u64) -> u64 {
-    (x.wrapping_sub(ONES * 0x20) | x.wrapping_add(ONES) | x) & HIGH_BITS
-}
-
-/// For eight printable ASCII bytes: the high bit of each byte that is a space
-/// (with the high bit forced, every byte is at least 0xa0, so subtracting 0x21
-/// never borrows across bytes and clears it exactly for 0x20).
-fn space_bits(x: u64) -> u64 {
-    !(x | HIGH_BITS).wrapping_sub(ONES * 0x21) & HIGH_BITS
 }
 
 /// Offset of the first `.`, `!` or `?` in `bytes`. Prose runs long between them,
@@ -2077,23 +2054,6 @@ pub(crate) mod tests {
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(collapse_whitespace(&text), words.join(" "));
             proptest::prop_assert_eq!(is_collapsed(&text), text.is_empty() || text == words.join(" "));
-        }
-
-        /// The eight-byte tests agree with testing each byte.
-        #[test]
-        fn word_tests_match_bytewise(bytes in proptest::prop_oneof![
-            proptest::array::uniform8(proptest::num::u8::ANY),
-            proptest::array::uniform8(0x1fu8..0x81),
-            proptest::array::uniform8(proptest::sample::select(vec![b' ', b'a', b'!', b'~', 0x7f])),
-        ]) {
-            let x = u64::from_le_bytes(bytes);
-            let printable = bytes.iter().all(|b| (0x20..=0x7e).contains(b));
-            proptest::prop_assert_eq!(outside_printable(x) == 0, printable);
-            if printable {
-                for (k, b) in bytes.iter().enumerate() {
-                    proptest::prop_assert_eq!(space_bits(x) >> (8 * k + 7) & 1 == 1, *b == b' ');
-                }
-            }
         }
 
         #[test]

@@ -18,6 +18,8 @@
 
 use std::borrow::Cow;
 
+use crate::lanes::{word_at, HIGH_BITS, ONES};
+
 /// Fold one character to its typographic class; `None` drops it (invisible marks).
 /// Every other character is itself.
 pub(crate) fn fold(c: char) -> Option<char> {
@@ -117,17 +119,14 @@ fn plain(b: u8) -> bool {
     b > b' ' && b < 0x7f && b != b'-' && b != b'`'
 }
 
-const LANES_LOW: u64 = 0x0101_0101_0101_0101;
-const LANES_HIGH: u64 = LANES_LOW * 0x80;
-
 /// The high bit of each byte of `word` set where that byte is [`plain`] (first)
 /// and where it is a space (second). Every sum stays inside its byte: lanes are
 /// masked to 7 bits first, and no addend takes a lane past 0xfe.
 fn plain_and_space_lanes(word: u64) -> (u64, u64) {
-    let ascii = !word & LANES_HIGH;
-    let low = word & !LANES_HIGH;
-    let at_least = |b: u8| (low + LANES_LOW * u64::from(0x80 - b)) & LANES_HIGH;
-    let differs = |b: u8| ((low ^ (LANES_LOW * u64::from(b))) + LANES_LOW * 0x7f) & LANES_HIGH;
+    let ascii = !word & HIGH_BITS;
+    let low = word & !HIGH_BITS;
+    let at_least = |b: u8| (low + ONES * u64::from(0x80 - b)) & HIGH_BITS;
+    let differs = |b: u8| ((low ^ (ONES * u64::from(b))) + ONES * 0x7f) & HIGH_BITS;
     let plain = ascii & at_least(0x21) & !at_least(0x7f) & differs(b'-') & differs(b'`');
     (plain, ascii & !differs(b' '))
 }
@@ -143,9 +142,9 @@ fn plain_run_end(bytes: &[u8], start: usize) -> usize {
     }
     // Invariant: the byte before `i` is plain.
     let mut i = start + 1;
-    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-        let (plain, space) = plain_and_space_lanes(u64::from_le_bytes(*chunk));
-        if plain | space != LANES_HIGH || space & (space >> 8) != 0 {
+    while let Some(word) = word_at(bytes, i) {
+        let (plain, space) = plain_and_space_lanes(word);
+        if plain | space != HIGH_BITS || space & (space >> 8) != 0 {
             break;
         }
         // A space in the last byte needs the byte after it: take it next round.
