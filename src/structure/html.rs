@@ -5,7 +5,10 @@
 //! `src="{% asset_path x.png %}"`), and all we need is visible text, image
 //! labels and table rows, with byte ranges.
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+use super::collapse_whitespace;
 
 /// What an HTML block is to a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +47,8 @@ enum Token<'a> {
     Comment,
     Liquid,
     Tag {
-        name: String,
+        /// Lower-cased (borrowed when it already is).
+        name: Cow<'a, str>,
         closing: bool,
         attrs: &'a str,
         range: Range<usize>,
@@ -73,6 +77,12 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
         }
     };
     while i < bytes.len() {
+        // Only `<` and `{` can start a token: jump over the text up to the next one.
+        if !matches!(bytes.get(i), Some(b'<' | b'{')) {
+            i = memchr::memchr2(b'<', b'{', bytes.get(i..).unwrap_or_default())
+                .map_or(bytes.len(), |k| i + k);
+            continue;
+        }
         let rest = source.get(i..).unwrap_or("");
         if rest.starts_with("<!--") {
             flush(&mut out, text_start, i);
@@ -111,7 +121,7 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
                     .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
                     .unwrap_or(inner.len());
                 out.push(Token::Tag {
-                    name: inner.get(..name_len).unwrap_or("").to_ascii_lowercase(),
+                    name: lowercase(inner.get(..name_len).unwrap_or("")),
                     closing,
                     attrs: inner.get(name_len..).unwrap_or(""),
                     range: i..end + 1,
@@ -125,6 +135,16 @@ fn tokens<'a>(source: &'a str) -> Vec<Token<'a>> {
     }
     flush(&mut out, text_start, bytes.len());
     out
+}
+
+/// `name` in ASCII lower case, borrowed when it already is (nearly every tag):
+/// an HTML table has a tag every few bytes.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// Index of the `>` closing a tag that starts before `from`, skipping quoted values.
@@ -205,9 +225,9 @@ fn attribute(attrs: &str, name: &str) -> Option<String> {
 }
 
 /// Decode the common named entities and numeric references; others stay as written.
-pub(crate) fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
+pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'&', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -246,7 +266,7 @@ pub(crate) fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// How an image reads in text: `Image: alt (src)`.
@@ -275,7 +295,7 @@ pub(crate) fn images(source: &str) -> Vec<Image> {
                 attrs,
                 ..
             } if name == "img" => Some(Image {
-                alt: attribute(attrs, "alt").map(|a| decode_entities(&a)),
+                alt: attribute(attrs, "alt").map(|a| decode_entities(&a).into_owned()),
                 src: attribute(attrs, "src"),
             }),
             _ => None,
@@ -297,7 +317,7 @@ pub(crate) fn read(source: &str) -> HtmlReading {
     let close_row = |row: &mut Option<(usize, usize, Vec<String>)>,
                      rows: &mut Vec<(Range<usize>, Vec<String>)>| {
         if let Some((start, end, cells)) = row.take() {
-            let cells: Vec<String> = cells.iter().map(|c| collapse(c)).collect();
+            let cells: Vec<String> = cells.iter().map(|c| collapse_whitespace(c)).collect();
             if cells.iter().any(|c| !c.is_empty()) {
                 rows.push((start..end, cells));
             }
@@ -324,11 +344,11 @@ pub(crate) fn read(source: &str) -> HtmlReading {
                 range,
             } => {
                 any_markup = true;
-                if !INLINE_TAGS.contains(&name.as_str()) {
+                if !INLINE_TAGS.contains(&name.as_ref()) {
                     text.push(' ');
                     plain_text.push(' ');
                 }
-                match (name.as_str(), closing) {
+                match (name.as_ref(), closing) {
                     ("table" | "thead" | "tbody" | "tfoot", _) => {
                         kind_table = true;
                         if *closing || name == "table" {
@@ -356,7 +376,7 @@ pub(crate) fn read(source: &str) -> HtmlReading {
                     ("img", false) => {
                         has_image = true;
                         let image = Image {
-                            alt: attribute(attrs, "alt").map(|a| decode_entities(&a)),
+                            alt: attribute(attrs, "alt").map(|a| decode_entities(&a).into_owned()),
                             src: attribute(attrs, "src"),
                         };
                         text.push_str(&describe(&image));
@@ -381,12 +401,12 @@ pub(crate) fn read(source: &str) -> HtmlReading {
         }
     }
     close_row(&mut row, &mut rows);
-    let text = collapse(&text);
+    let text = collapse_whitespace(&text);
     let kind = if !any_markup && text.is_empty() {
         HtmlKind::Nothing
     } else if kind_table {
         HtmlKind::Table
-    } else if kind_figure || (has_image && collapse(&plain_text).is_empty()) {
+    } else if kind_figure || (has_image && plain_text.trim().is_empty()) {
         HtmlKind::Figure
     } else {
         HtmlKind::Html
@@ -471,9 +491,9 @@ pub(crate) fn prose(source: &str) -> Option<Vec<ProsePart>> {
                     }
                     continue;
                 }
-                if HIDDEN_TAGS.contains(&name.as_str()) {
+                if HIDDEN_TAGS.contains(&name.as_ref()) {
                     if !closing && !attrs.trim_end().ends_with('/') {
-                        hidden = Some(name);
+                        hidden = Some(name.into_owned());
                     }
                     continue;
                 }
@@ -481,13 +501,13 @@ pub(crate) fn prose(source: &str) -> Option<Vec<ProsePart>> {
                     parts.push(ProsePart::Image(
                         range,
                         Image {
-                            alt: attribute(attrs, "alt").map(|a| decode_entities(&a)),
+                            alt: attribute(attrs, "alt").map(|a| decode_entities(&a).into_owned()),
                             src: attribute(attrs, "src"),
                         },
                     ));
-                } else if BLOCK_TAGS.contains(&name.as_str()) {
+                } else if BLOCK_TAGS.contains(&name.as_ref()) {
                     parts.push(ProsePart::Break);
-                } else if !INLINE_TAGS.contains(&name.as_str()) {
+                } else if !INLINE_TAGS.contains(&name.as_ref()) {
                     parts.push(ProsePart::Space(range));
                 }
             }
@@ -510,7 +530,7 @@ pub(crate) fn prose(source: &str) -> Option<Vec<ProsePart>> {
                         continue;
                     }
                     let text = match words_in {
-                        Some(core) => decode_entities(core),
+                        Some(core) => decode_entities(core).into_owned(),
                         None => source.get(range.clone()).unwrap_or(" ").to_string(),
                     };
                     words += text
@@ -597,10 +617,6 @@ pub(crate) fn heading_without_attributes(text: &str) -> &str {
         }
     }
     text
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
