@@ -278,6 +278,10 @@ fn uax29_starts(text: &str) -> Vec<usize> {
         let Some(slice) = text.get(w.clone()) else {
             continue;
         };
+        if let Some(answer) = common_window_break(slice) {
+            starts.extend(answer.map(|k| w.start + k));
+            continue;
+        }
         for (k, _) in slice.split_sentence_bound_indices() {
             if k > 0 {
                 starts.push(w.start + k);
@@ -285,6 +289,39 @@ fn uax29_starts(text: &str) -> Vec<usize> {
         }
     }
     starts
+}
+
+/// UAX#29's answer for the commonest window, without the segmenter's table
+/// look-ups: one character that is no terminator, one `.`, `!` or `?`, closing
+/// marks (`)`, `"`, `'`), one or more spaces, then an ASCII letter (the window's
+/// last character). Before an upper-case letter the sentence breaks (SB11);
+/// before a lower-case one it breaks after `!` or `?` (SB11) but not after `.`
+/// (SB8: "e.g. the"). `Some(Some(k))`: one break, at `k`; `Some(None)`: none;
+/// `None`: another shape, for the segmenter.
+fn common_window_break(window: &str) -> Option<Option<usize>> {
+    let mut chars = window.char_indices();
+    let (_, before) = chars.next()?;
+    if matches!(before, '.' | '!' | '?') {
+        return None;
+    }
+    let (_, terminator) = chars.next()?;
+    if !matches!(terminator, '.' | '!' | '?') {
+        return None;
+    }
+    let mut rest = chars.skip_while(|&(_, c)| matches!(c, ')' | '"' | '\''));
+    let mut spaces = 0;
+    let letter = loop {
+        match rest.next()? {
+            (_, ' ') => spaces += 1,
+            (at, c) if c.is_ascii_alphabetic() => break (at, c),
+            _ => return None,
+        }
+    };
+    if spaces == 0 || rest.next().is_some() {
+        return None;
+    }
+    let breaks = letter.1.is_ascii_uppercase() || terminator != '.';
+    Some(breaks.then_some(letter.0))
 }
 
 /// Whether `text` holds a character that `ascii` (for ASCII bytes) or `other`
@@ -1938,6 +1975,46 @@ pub(crate) mod tests {
                         .collect();
                     assert_eq!(uax29_starts(&text), full, "{text}");
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The shortcut for the commonest window gives UAX#29's breaks, or declines.
+        #[test]
+        fn common_window_shortcut_matches_uax29(window in "(é|a|A|1|\\.|,|\\)|\\(|\"|'|’|”)?[.!?;a]([)\"'(”’]{0,2})( {0,2}|\u{a0}|\t)([a-zA-Zé1(]){0,2}") {
+            if let Some(answer) = common_window_break(&window) {
+                let full: Vec<usize> = window
+                    .split_sentence_bound_indices()
+                    .map(|(i, _)| i)
+                    .filter(|&i| i > 0)
+                    .collect();
+                proptest::prop_assert_eq!(answer.into_iter().collect::<Vec<_>>(), full);
+            }
+        }
+    }
+
+    #[test]
+    fn common_window_shortcut_fires_on_plain_prose() {
+        for (window, answer) in [
+            ("a. B", Some(Some(3))),
+            ("d.\"  T", Some(Some(5))),
+            ("g. t", Some(None)),
+            ("s! b", Some(Some(3))),
+            ("é? B", Some(Some(4))),
+            ("a.B", None),
+            ("a.. B", None),
+            ("a. 5", None),
+        ] {
+            assert_eq!(common_window_break(window), answer, "{window}");
+            if let Some(answer) = answer {
+                let full: Vec<usize> = window
+                    .split_sentence_bound_indices()
+                    .map(|(i, _)| i)
+                    .filter(|&i| i > 0)
+                    .collect();
+                assert_eq!(answer.into_iter().collect::<Vec<_>>(), full, "{window}");
             }
         }
     }
