@@ -19,7 +19,11 @@ pub(crate) struct MarkdownInput {
 /// and leaves the body; with one, a level-1 heading repeating it first thing leaves too.
 pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
     let body = tidy(text);
-    let Some((range, heading)) = first_h1(&body) else {
+    let found = match known_title {
+        None => first_h1(&body),
+        Some(_) => leading_h1(&body),
+    };
+    let Some((range, heading)) = found else {
         return MarkdownInput { title: None, body };
     };
     let remove = match known_title {
@@ -96,6 +100,20 @@ fn first_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     first_h1_parsed(body)
 }
 
+/// The level-1 heading the body opens with, if any: the only one that can repeat
+/// a title the front matter already gave. It lies in the first block, up to the
+/// first blank line, so only that is parsed (a body with no heading near its top
+/// was parsed whole); a heading with `[` may hold a reference link defined
+/// further down, so it is read from the whole body.
+fn leading_h1(body: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let first_block = memchr::memmem::find(body.as_bytes(), b"\n\n").map_or(body.len(), |i| i + 1);
+    let found = first_h1_parsed(body.get(..first_block)?).filter(|(r, _)| r.start == 0)?;
+    if body.get(found.0.clone()).unwrap_or("[").contains('[') {
+        return first_h1_parsed(body).filter(|(r, _)| r.start == 0);
+    }
+    Some(found)
+}
+
 fn first_h1_parsed(body: &str) -> Option<(std::ops::Range<usize>, String)> {
     let mut inside: Option<(std::ops::Range<usize>, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
@@ -162,6 +180,14 @@ mod tests {
             body in "(# |## |=+|-+|> |```\n|    |\\[x\\]|\\[x\\]: /u\n|Title|text|#|\n|\n\n| ){0,24}"
         ) {
             proptest::prop_assert_eq!(first_h1(&body), first_h1_parsed(&body));
+        }
+
+        #[test]
+        fn leading_h1_matches_a_full_parse(
+            body in "(# |## |=+|-+|> |```\n|    |\\[x\\]|\\[x\\]: /u\n|Title|text|#|\n|\n\n| ){0,24}"
+        ) {
+            let full = first_h1_parsed(&body).filter(|(r, _)| r.start == 0);
+            proptest::prop_assert_eq!(leading_h1(&body), full);
         }
 
         #[test]
