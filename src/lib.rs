@@ -31,3 +31,17 @@ mod titles;
 mod typography;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod link_tests {
+    /// `build.rs` links the unwinder in (libgcc_eh) instead of loading
+    /// libgcc_s.so: a panic must still unwind and be caught, as tokio relies on
+    /// to keep `redline serve` up when a request handler panics.
+    #[test]
+    fn panics_still_unwind_and_are_caught() {
+        let caught = std::panic::catch_unwind(|| panic!("a panic this test expects"));
+        assert!(caught.is_err());
+        let joined = std::thread::spawn(|| panic!("a panic this test expects")).join();
+        assert!(joined.is_err());
+    }
+}
