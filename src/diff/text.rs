@@ -88,6 +88,16 @@ fn joiner(c: char) -> bool {
     matches!(c, ',' | '.' | '\'' | '’')
 }
 
+/// Whether `d` (after `prev`, before `next`) continues the word being read: a
+/// word character, a joiner between word characters, or `,`/`.` between digits.
+fn continues_word(prev: char, d: char, next: Option<char>) -> bool {
+    word_char(d)
+        || match d {
+            ',' | '.' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
+            _ => joiner(d) && next.is_some_and(word_char),
+        }
+}
+
 /// Byte offsets where tokens start: a word (word characters, with inner joiners
 /// between word characters), a whitespace run, or any other single character.
 /// Cheaper and more predictable for prose than UAX#29 word bounds.
@@ -100,16 +110,7 @@ pub fn token_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
         if word_char(c) {
             let mut prev = c;
             while let Some(d) = char_at(text, at) {
-                let joins = word_char(d) || {
-                    let next = char_at(text, at + d.len_utf8());
-                    match d {
-                        ',' | '.' => {
-                            prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
-                        }
-                        _ => joiner(d) && next.is_some_and(word_char),
-                    }
-                };
-                if !joins {
+                if !continues_word(prev, d, char_at(text, at + d.len_utf8())) {
                     break;
                 }
                 at += d.len_utf8();
@@ -328,16 +329,8 @@ mod tests {
             if word_char(c) {
                 let mut prev = c;
                 while let Some(&(i, d)) = chars.peek() {
-                    let joins = word_char(d) || {
-                        let next = text.get(i + d.len_utf8()..).and_then(|r| r.chars().next());
-                        match d {
-                            ',' | '.' => {
-                                prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
-                            }
-                            _ => joiner(d) && next.is_some_and(word_char),
-                        }
-                    };
-                    if !joins {
+                    let next = text.get(i + d.len_utf8()..).and_then(|r| r.chars().next());
+                    if !continues_word(prev, d, next) {
                         break;
                     }
                     chars.next();
