@@ -292,7 +292,7 @@ fn uax29_starts(text: &str) -> Vec<usize> {
 }
 
 /// UAX#29's answer for the commonest window, without the segmenter's table
-/// look-ups: one character that is no terminator, one `.`, `!` or `?`, closing
+/// look-ups: a letter, digit or closing mark, one `.`, `!` or `?`, closing
 /// marks (`)`, `"`, `'`), one or more spaces, then an ASCII letter (the window's
 /// last character). Before an upper-case letter the sentence breaks (SB11);
 /// before a lower-case one it breaks after `!` or `?` (SB11) but not after `.`
@@ -300,8 +300,10 @@ fn uax29_starts(text: &str) -> Vec<usize> {
 /// `None`: another shape, for the segmenter.
 fn common_window_break(window: &str) -> Option<Option<usize>> {
     let mut chars = window.char_indices();
+    // A letter, digit or closing mark before: never a terminator or a paragraph
+    // separator, after which the text could break too.
     let (_, before) = chars.next()?;
-    if matches!(before, '.' | '!' | '?') {
+    if !(before.is_alphanumeric() || matches!(before, ')' | ']' | '"' | '\'' | '’' | '”')) {
         return None;
     }
     let (_, terminator) = chars.next()?;
@@ -1983,7 +1985,7 @@ pub(crate) mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
         /// The shortcut for the commonest window gives UAX#29's breaks, or declines.
         #[test]
-        fn common_window_shortcut_matches_uax29(window in "(é|a|A|1|\\.|,|\\)|\\(|\"|'|’|”)?[.!?;a]([)\"'(”’]{0,2})( {0,2}|\u{a0}|\t)([a-zA-Zé1(]){0,2}") {
+        fn common_window_shortcut_matches_uax29(window in "(é|a|A|1|\\.|,|\\)|\\]|\\(|\"|'|’|”| |-|:|…|\u{a0}|\n|\r|\u{2028}|\u{85})?[.!?;a]([)\"'(”’]{0,2})( {0,2}|\u{a0}|\t)([a-zA-Zé1(]){0,2}") {
             if let Some(answer) = common_window_break(&window) {
                 let full: Vec<usize> = window
                     .split_sentence_bound_indices()
