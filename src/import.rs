@@ -82,20 +82,8 @@ impl<'a> From<&'a [ImportFile]> for ImportInput<'a> {
     }
 }
 
-impl<'a> From<&'a Vec<ImportFile>> for ImportInput<'a> {
-    fn from(files: &'a Vec<ImportFile>) -> Self {
-        ImportInput::Files(files)
-    }
-}
-
 impl<'a> From<&'a [PathBuf]> for ImportInput<'a> {
     fn from(paths: &'a [PathBuf]) -> Self {
-        ImportInput::Paths(paths)
-    }
-}
-
-impl<'a> From<&'a Vec<PathBuf>> for ImportInput<'a> {
-    fn from(paths: &'a Vec<PathBuf>) -> Self {
         ImportInput::Paths(paths)
     }
 }

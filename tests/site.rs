@@ -29,7 +29,7 @@ fn demo_store() -> DemoStore {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::init(&dir.path().join("store.git")).unwrap();
     let files = import::read_dir(&repo_path("snapshots")).unwrap();
-    import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
+    import::import(&store, files.as_slice(), &Rules::shipped(), &|_, _| {}).unwrap();
     DemoStore { dir, store }
 }
 

@@ -30,7 +30,7 @@ fn demo(out: &mut impl Write, rules: &Rules, keep: Option<&Path>) -> Result<()> 
     let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let store = Store::init(&keep.map_or_else(|| dir.path().join("demo.git"), Path::to_path_buf))?;
     let files = demo_files();
-    let report = import_with_progress(&store, &files, rules)?;
+    let report = import_with_progress(&store, files.as_slice(), rules)?;
     let explainers = store.explainers()?;
     let kept = keep.map(|path| path.display().to_string());
     emit(out, &render(&Status::DemoImported { report, kept })?)?;

@@ -19,7 +19,7 @@ pub fn execute(args: Args, context: &Context, out: &mut impl Write) -> Result<u8
     let dir = args.dir;
     let store = Store::open(context.store)?;
     let source = import::read_source(&dir)?;
-    let report = import_with_progress(&store, &source.paths, &context.rules()?);
+    let report = import_with_progress(&store, source.paths.as_slice(), &context.rules()?);
     print_notices(&store);
     let mut report = report?;
     report.ignored = source.ignored;

@@ -134,7 +134,7 @@ mod tests {
         let config = std::fs::read_to_string(path.join("config")).unwrap();
         let files: Vec<_> = (1..=5).map(version_file).collect();
         let rules = crate::ingest::Rules::shipped();
-        let report = crate::import::import(&store, &files, &rules, &|_, _| {}).unwrap();
+        let report = crate::import::import(&store, files.as_slice(), &rules, &|_, _| {}).unwrap();
         assert_eq!(report.committed, 5);
         let packs = std::fs::read_dir(path.join("objects/pack"))
             .unwrap()

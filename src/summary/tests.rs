@@ -21,7 +21,7 @@ fn demo_store() -> (TempDir, Store) {
     let store = Store::init(&dir.path().join("demo.git")).unwrap();
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
     let files = import::read_dir(&snapshots).unwrap();
-    import::import(&store, &files, &Rules::shipped(), &|_, _| {}).unwrap();
+    import::import(&store, files.as_slice(), &Rules::shipped(), &|_, _| {}).unwrap();
     (dir, store)
 }
 
