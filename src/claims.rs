@@ -311,7 +311,7 @@ fn negation_words(tokens: &[Token<'_>]) -> Vec<String> {
                 return !tokens.get(k + 1).is_some_and(|n| n.is_number());
             }
             matches!(
-                w.as_str(),
+                w.as_ref(),
                 "not"
                     | "never"
                     | "neither"
@@ -332,13 +332,13 @@ fn negation_words(tokens: &[Token<'_>]) -> Vec<String> {
 /// and the negated modals "may not", "will not", "cannot", "won't".
 fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
     let mut out = Vec::new();
-    let words: Vec<Lower<'_>> = tokens
+    let words: Vec<Cow<'_, str>> = tokens
         .iter()
         .filter(|t| t.is_word())
         .map(|t| {
             let w = t.lower();
             if w.contains('’') {
-                Lower(Cow::Owned(w.replace('’', "'")))
+                Cow::Owned(w.replace('’', "'"))
             } else {
                 w
             }
@@ -347,7 +347,7 @@ fn obligation_phrases(tokens: &[Token<'_>]) -> Vec<String> {
     let mut k = 0;
     while let Some(w) = words.get(k) {
         let next_not = words.get(k + 1).is_some_and(|n| n == "not");
-        match w.as_str() {
+        match w.as_ref() {
             "may" | "will" | "can" | "shall" | "must" | "should" if next_not => {
                 out.push(format!("{w} not"));
                 k += 2;
@@ -520,52 +520,16 @@ impl<'a> Token<'a> {
     }
     /// The token in lower case; borrowed when it already is (most words: the
     /// diff asks for nearly every token of every changed sentence).
-    fn lower(&self) -> Lower<'a> {
+    fn lower(&self) -> Cow<'a, str> {
         if self
             .text
             .bytes()
             .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
         {
-            Lower(Cow::Borrowed(self.text))
+            Cow::Borrowed(self.text)
         } else {
-            Lower(Cow::Owned(self.text.to_lowercase()))
+            Cow::Owned(self.text.to_lowercase())
         }
-    }
-}
-
-/// A word in lower case (see [`Token::lower`]).
-#[derive(Debug, Clone)]
-struct Lower<'a>(Cow<'a, str>);
-
-impl Lower<'_> {
-    fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Lower<'_> {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<str> for Lower<'_> {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Lower<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl std::fmt::Display for Lower<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -707,14 +671,14 @@ fn reporting_verb(tokens: &[Token<'_>], i: usize) -> Option<VerbMatch> {
     }
     let w = t.lower();
     let next_is = |word: &str| tokens.get(i + 1).is_some_and(|n| n.is(word));
-    if matches!(w.as_str(), "rule" | "rules" | "ruled" | "ruling") && next_is("out") {
+    if matches!(w.as_ref(), "rule" | "rules" | "ruled" | "ruling") && next_is("out") {
         return Some(VerbMatch {
             len: 2,
             denial: true,
             according_to: false,
         });
     }
-    if matches!(w.as_str(), "push" | "pushes" | "pushed") && next_is("back") {
+    if matches!(w.as_ref(), "push" | "pushes" | "pushed") && next_is("back") {
         return Some(VerbMatch {
             len: 2,
             denial: true,
@@ -728,14 +692,14 @@ fn reporting_verb(tokens: &[Token<'_>], i: usize) -> Option<VerbMatch> {
             according_to: true,
         });
     }
-    if DENIAL_VERBS.contains(&w.as_str()) {
+    if DENIAL_VERBS.contains(&w.as_ref()) {
         return Some(VerbMatch {
             len: 1,
             denial: true,
             according_to: false,
         });
     }
-    if REPORTING_VERBS.contains(&w.as_str()) {
+    if REPORTING_VERBS.contains(&w.as_ref()) {
         return Some(VerbMatch {
             len: 1,
             denial: false,
@@ -825,7 +789,7 @@ fn is_name_word(t: &Token<'_>) -> bool {
     t.is_capitalised()
         && !is_month(t)
         && !is_weekday(t)
-        && !CAPITALISED_STOPWORDS.contains(&t.lower().as_str())
+        && !CAPITALISED_STOPWORDS.contains(&t.lower().as_ref())
 }
 
 fn at_sentence_start(tokens: &[Token<'_>], k: usize) -> bool {
@@ -878,10 +842,10 @@ fn plausible_speaker(tokens: &[Token<'_>], speaker: Range<usize>) -> bool {
         return !words.is_empty();
     };
     let lower = word.lower();
-    if NOT_SPEAKERS.contains(&lower.as_str()) {
+    if NOT_SPEAKERS.contains(&lower.as_ref()) {
         return false;
     }
-    if !at_sentence_start(tokens, speaker.start) || PRONOUNS.contains(&lower.as_str()) {
+    if !at_sentence_start(tokens, speaker.start) || PRONOUNS.contains(&lower.as_ref()) {
         return true;
     }
     let chars: Vec<char> = word.text.chars().collect();
@@ -910,12 +874,12 @@ fn speaker_for(
     while let Some(t) = i.checked_sub(1).and_then(|p| tokens.get(p)) {
         if t.is_word() && !t.is_capitalised() {
             let w = t.lower();
-            if PASSIVE_MARKERS.contains(&w.as_str()) {
+            if PASSIVE_MARKERS.contains(&w.as_ref()) {
                 passive = true;
                 i -= 1;
                 continue;
             }
-            if AUXILIARIES.contains(&w.as_str()) || w.ends_with("ly") && w.len() > 4 {
+            if AUXILIARIES.contains(&w.as_ref()) || w.ends_with("ly") && w.len() > 4 {
                 i -= 1;
                 continue;
             }
@@ -927,7 +891,7 @@ fn speaker_for(
                 && tokens.get(j - 1).is_some_and(|w| {
                     w.is_word()
                         && !w.is_capitalised()
-                        && (AUXILIARIES.contains(&w.lower().as_str()) || w.lower().ends_with("ly"))
+                        && (AUXILIARIES.contains(&w.lower().as_ref()) || w.lower().ends_with("ly"))
                 })
             {
                 j -= 1;
@@ -971,7 +935,7 @@ fn speaker_for(
     // A personal pronoun right before the verb: "he later clarified". "He" or
     // "she" after a titled name in the same sentence ("Mr Zelenskyy was asked
     // to leave …, though he has since said") is that person.
-    if before.is_some_and(|t| PRONOUNS.contains(&t.lower().as_str())) {
+    if before.is_some_and(|t| PRONOUNS.contains(&t.lower().as_ref())) {
         let singular = before.is_some_and(|t| !t.is("they"));
         let speaker = antecedent(tokens, i - 1)
             .filter(|_| singular)
@@ -1027,7 +991,7 @@ fn clause_boundary(tokens: &[Token<'_>], from: usize) -> usize {
                     "however", "but", "although", "though", "while", "whereas", "and", "yet",
                     "with",
                 ]
-                .contains(&n.lower().as_str())
+                .contains(&n.lower().as_ref())
             })
         {
             return k;
@@ -1071,8 +1035,8 @@ fn noun_phrase_back(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
             break;
         }
         let w = t.lower();
-        let head = is_name_word(t) || TITLE_NOUNS.contains(&w.as_str());
-        let modifier = TITLE_MODIFIERS.contains(&w.as_str()) && start < end;
+        let head = is_name_word(t) || TITLE_NOUNS.contains(&w.as_ref());
+        let modifier = TITLE_MODIFIERS.contains(&w.as_ref()) && start < end;
         // "Secretary of State": "of" between two name words.
         let joiner = w == "of"
             && start < end
@@ -1092,7 +1056,7 @@ fn noun_phrase_back(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
     if start > 0
         && tokens
             .get(start - 1)
-            .is_some_and(|t| DETERMINERS.contains(&t.lower().as_str()))
+            .is_some_and(|t| DETERMINERS.contains(&t.lower().as_ref()))
     {
         start -= 1;
     }
@@ -1103,7 +1067,7 @@ fn noun_phrase_back(tokens: &[Token<'_>], end: usize) -> Option<Range<usize>> {
             .is_some_and(|t| t.is("for") || t.is("of"))
         && tokens
             .get(start - 2)
-            .is_some_and(|t| !t.is_capitalised() && TITLE_NOUNS.contains(&t.lower().as_str()))
+            .is_some_and(|t| !t.is_capitalised() && TITLE_NOUNS.contains(&t.lower().as_ref()))
     {
         if let Some(owner) = noun_phrase_back(tokens, start - 1) {
             start = owner.start;
@@ -1117,7 +1081,7 @@ fn noun_phrase_forward(tokens: &[Token<'_>], start: usize) -> Option<Range<usize
     let mut k = start;
     if tokens
         .get(k)
-        .is_some_and(|t| DETERMINERS.contains(&t.lower().as_str()))
+        .is_some_and(|t| DETERMINERS.contains(&t.lower().as_ref()))
     {
         k += 1;
     }
@@ -1128,9 +1092,9 @@ fn noun_phrase_forward(tokens: &[Token<'_>], start: usize) -> Option<Range<usize
             break;
         }
         let w = t.lower();
-        let head = is_name_word(t) || TITLE_NOUNS.contains(&w.as_str());
+        let head = is_name_word(t) || TITLE_NOUNS.contains(&w.as_ref());
         let joiner = w == "of" && end > k && tokens.get(end + 1).is_some_and(is_name_word);
-        if head || joiner || TITLE_MODIFIERS.contains(&w.as_str()) {
+        if head || joiner || TITLE_MODIFIERS.contains(&w.as_ref()) {
             has_head |= head;
             end += 1;
         } else {
@@ -1158,7 +1122,7 @@ fn contrast_before(tokens: &[Token<'_>], clause_start: usize, earlier: bool) -> 
         return false;
     };
     let is_contrast = tokens.get(marker).is_some_and(|t| {
-        ["however", "but", "although", "though", "yet", "whereas"].contains(&t.lower().as_str())
+        ["however", "but", "although", "though", "yet", "whereas"].contains(&t.lower().as_ref())
     });
     let opens_sentence = tokens
         .get(..marker)
@@ -1179,16 +1143,16 @@ fn content_negated(tokens: &[Token<'_>], content: Range<usize>) -> bool {
         .collect();
     for (n, t) in words.iter().enumerate() {
         let w = t.lower();
-        if n == 0 && matches!(w.as_str(), "no" | "nothing" | "none" | "never" | "neither") {
+        if n == 0 && matches!(w.as_ref(), "no" | "nothing" | "none" | "never" | "neither") {
             return true;
         }
         if matches!(
-            w.as_str(),
+            w.as_ref(),
             "that" | "which" | "who" | "because" | "if" | "when" | "while"
         ) {
             return false;
         }
-        if matches!(w.as_str(), "not" | "never" | "cannot")
+        if matches!(w.as_ref(), "not" | "never" | "cannot")
             || w.ends_with("n't")
             || w.ends_with("n’t")
         {
