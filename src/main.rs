@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 mod cmd;
 
+// The static (musl) build only: musl's allocator is slow for the outline's many
+// small strings; the glibc build keeps glibc's.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The `.txt` templates' escaper (askama.toml names `crate::render::filters`):
 /// in the binary, the library's.
 mod render {
