@@ -29,7 +29,7 @@ PY
 }
 
 say "corpus: every consecutive pair, redline vs git word-diff (whole process) and in-process"
-"$ROOT/target/$PROFILE/examples/corpus_bench" "$CORPUS_DIR" --redline "$REDLINE" >"$WORK/corpus.jsonl"
+"$ROOT/target/$PROFILE/examples/corpus_bench" "$CORPUS_DIR" --redline "$REDLINE" ${STATIC:+--static "$STATIC"} >"$WORK/corpus.jsonl"
 wc -l <"$WORK/corpus.jsonl" >&2
 
 say "corpus: diff-match-patch and difflib on the same pairs"

@@ -2,13 +2,14 @@
 //! (`../shared/corpus`: `<history>/NNNN_*.md`), measured in-process and as whole
 //! processes against `git diff --no-index --word-diff=porcelain`, interleaved.
 //!
-//! Usage: corpus_bench CORPUS_DIR [--redline BIN] [--process-runs N] [--only HISTORY]
+//! Usage: corpus_bench CORPUS_DIR [--redline BIN] [--static BIN] [--process-runs N] [--only HISTORY]
 //!
 //! Prints one JSON object per pair to stdout:
-//! `{"history","pair","bytes","ingest_diff_ms","diff_ms","redline_ms","git_ms"}`.
+//! `{"history","pair","bytes","ingest_diff_ms","diff_ms","redline_ms","static_ms","git_ms"}`;
+//! `static_ms` is the second binary's time (the static musl build, see README), when given.
 //! In-process figures are the median of repeated runs (at least 5, or as many
 //! as fit in ~20 ms); whole-process figures are the median of `--process-runs`
-//! runs (default 7), redline and git alternating so load swings hit both alike.
+//! runs (default 7), redline (both builds) and git alternating so load swings hit all alike.
 //! `bench/run.sh` (CORPUS mode) runs this and `bench/corpus_report.py` tabulates.
 
 use std::hint::black_box;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
 struct Args {
     corpus: PathBuf,
     redline: Option<PathBuf>,
+    static_build: Option<PathBuf>,
     process_runs: usize,
     only: Option<String>,
 }
@@ -40,11 +42,13 @@ fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let mut corpus = None;
     let mut redline = None;
+    let mut static_build = None;
     let mut process_runs = 7;
     let mut only = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--redline" => redline = args.next().map(PathBuf::from),
+            "--static" => static_build = args.next().map(PathBuf::from),
             "--process-runs" => {
                 process_runs = args
                     .next()
@@ -58,9 +62,10 @@ fn parse_args() -> Result<Args, String> {
     }
     Ok(Args {
         corpus: corpus.ok_or(
-            "usage: corpus_bench CORPUS_DIR [--redline BIN] [--process-runs N] [--only HISTORY]",
+            "usage: corpus_bench CORPUS_DIR [--redline BIN] [--static BIN] [--process-runs N] [--only HISTORY]",
         )?,
         redline,
+        static_build,
         process_runs,
         only,
     })
@@ -98,18 +103,26 @@ fn run() -> Result<(), String> {
             let diff_ms = median_ms(|| {
                 black_box(redline::diff::diff(black_box(&a), black_box(&b)));
             });
-            let (redline_ms, git_ms) = match &args.redline {
+            let (redline_ms, static_ms, git_ms) = match &args.redline {
                 Some(bin) => {
-                    let (r, g) = processes(bin, old, new, args.process_runs)?;
-                    (Some(r), Some(g))
+                    let binaries: Vec<&Path> = std::iter::once(bin.as_path())
+                        .chain(args.static_build.as_deref())
+                        .collect();
+                    let times = processes(&binaries, old, new, args.process_runs)?;
+                    let static_ms = args
+                        .static_build
+                        .as_ref()
+                        .and_then(|_| times.get(1).copied());
+                    (times.first().copied(), static_ms, times.last().copied())
                 }
-                None => (None, None),
+                None => (None, None, None),
             };
             println!(
-                "{{\"history\":\"{name}\",\"pair\":\"{}\",\"bytes\":{},\"ingest_diff_ms\":{ingest_diff_ms:.4},\"diff_ms\":{diff_ms:.4},\"redline_ms\":{},\"git_ms\":{}}}",
+                "{{\"history\":\"{name}\",\"pair\":\"{}\",\"bytes\":{},\"ingest_diff_ms\":{ingest_diff_ms:.4},\"diff_ms\":{diff_ms:.4},\"redline_ms\":{},\"static_ms\":{},\"git_ms\":{}}}",
                 pair_name(old, new),
                 old_bytes.len() + new_bytes.len(),
                 json_ms(redline_ms),
+                json_ms(static_ms),
                 json_ms(git_ms),
             );
         }
@@ -172,17 +185,25 @@ fn median(times: &mut [f64]) -> f64 {
     }
 }
 
-/// Median whole-process times (ms) of redline and git on one pair, alternating.
-fn processes(bin: &Path, old: &Path, new: &Path, runs: usize) -> Result<(f64, f64), String> {
-    let mut redline = Command::new(bin);
-    redline.arg("diff").arg("--files").arg(old).arg(new);
+/// Median whole-process times (ms) on one pair of each redline binary, then git
+/// (the last figure), alternating.
+fn processes(binaries: &[&Path], old: &Path, new: &Path, runs: usize) -> Result<Vec<f64>, String> {
+    let mut commands: Vec<Command> = binaries
+        .iter()
+        .map(|bin| {
+            let mut redline = Command::new(bin);
+            redline.arg("diff").arg("--files").arg(old).arg(new);
+            redline
+        })
+        .collect();
     let mut git = Command::new("git");
     git.args(["diff", "--no-index", "--word-diff=porcelain"])
         .arg(old)
         .arg(new);
-    // One unmeasured run each: warms the page cache, and checks neither fails
+    commands.push(git);
+    // One unmeasured run each: warms the page cache, and checks none fails
     // (exit 0 or 1: "no differences" or "differences").
-    for command in [&mut redline, &mut git] {
+    for command in &mut commands {
         let status = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -192,13 +213,13 @@ fn processes(bin: &Path, old: &Path, new: &Path, runs: usize) -> Result<(f64, f6
             return Err(format!("{command:?} failed: {status}"));
         }
     }
-    let (mut r, mut g) = (Vec::new(), Vec::new());
+    let mut times = vec![Vec::new(); commands.len()];
     for _ in 0..runs.max(1) {
-        for (command, times) in [(&mut redline, &mut r), (&mut git, &mut g)] {
+        for (command, times) in commands.iter_mut().zip(&mut times) {
             let t0 = Instant::now();
             command.status().map_err(|e| format!("{command:?}: {e}"))?;
             times.push(t0.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    Ok((median(&mut r), median(&mut g)))
+    Ok(times.iter_mut().map(|t| median(t)).collect())
 }

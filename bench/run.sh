@@ -4,7 +4,8 @@
 #   bench/run.sh              full run (~5 min on 2 vCPUs, plus the release build)
 #   QUICK=1 bench/run.sh      smoke run: small history/site, short criterion, no 1 MB difflib
 #   CORPUS=1 bench/run.sh     corpus run (~5 min): every consecutive pair of ../shared/corpus
-#                             (whole process vs git word-diff; in-process vs diff-match-patch
+#                             (whole process vs git word-diff, the default and, when its target
+#                             is installed, the static build; in-process vs diff-match-patch
 #                             and difflib), import/since per history, build of the whole corpus,
 #                             a generated 1,000-version history; report in corpus-report.md
 #
@@ -52,6 +53,19 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then  # SKIP_BUILD=1: use the binaries already b
   cargo build --profile "$PROFILE" --bin redline --example generate_history --example corpus_bench >&2
 fi
 REDLINE="$ROOT/target/$PROFILE/redline"
+# Corpus mode also times the static Linux build (README, "A static binary for CI")
+# beside the default one, when its target and C compiler are installed
+# (`rustup target add x86_64-unknown-linux-musl`, `apt-get install musl-tools`).
+STATIC=""
+MUSL=x86_64-unknown-linux-musl
+if [ "${CORPUS:-0}" = 1 ] && rustup target list --installed 2>/dev/null | grep -qx "$MUSL" && command -v musl-gcc >/dev/null; then
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    say "$PROFILE build, static ($MUSL)"
+    cargo build --profile "$PROFILE" --target "$MUSL" --bin redline >&2
+  fi
+  STATIC="$ROOT/target/$MUSL/$PROFILE/redline"
+fi
+[ "${CORPUS:-0}" = 1 ] && echo "static build: ${STATIC:-none ($MUSL target or musl-gcc not installed)}" | tee -a "$WORK/machine.txt" >&2
 GEN="$ROOT/target/$PROFILE/examples/generate_history"
 
 if [ "${CORPUS:-0}" = 1 ]; then
