@@ -52,6 +52,20 @@ def verdict(ok):
     return "n/a" if ok is None else ("**met**" if ok else "**missed**")
 
 
+def process_rows(p, rows, time_key, ratio_key, with_bytes):
+    """Whole-process rows, one per history and one for all: median time, git's, the median
+    and worst ratio. Returns the median ratio per row."""
+    ratios = {}
+    for h, rs in rows:
+        rt = [r.get(ratio_key) for r in rs]
+        ratios[h] = med(rt)
+        worst = max((x for x in rt if x is not None), default=None)
+        size = f" {med([r['bytes'] for r in rs]) or 0:,.0f} |" if with_bytes else ""
+        p(f"| {h} | {len(rs)} |{size} {ms(med([r.get(time_key) for r in rs]))} "
+          f"| {ms(med([r.get('git_ms') for r in rs]))} | {ratio(med(rt))} | {ratio(worst)} |")
+    return ratios
+
+
 def main(work):
     out = []
     p = out.append
@@ -76,25 +90,14 @@ def main(work):
     p("| history | pairs | median bytes (old+new) | redline | git word-diff | redline / git (median of pairs) | worst pair ratio |")
     p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     rows = [(h, [r for r in pairs if r["history"] == h]) for h in histories] + [("**all**", pairs)]
-    history_ratios = {}
-    for h, rs in rows:
-        rt = [r.get("ratio") for r in rs]
-        history_ratios[h] = med(rt)
-        worst = max((x for x in rt if x is not None), default=None)
-        p(f"| {h} | {len(rs)} | {med([r['bytes'] for r in rs]) or 0:,.0f} | {ms(med([r.get('redline_ms') for r in rs]))} "
-          f"| {ms(med([r.get('git_ms') for r in rs]))} | {ratio(med(rt))} | {ratio(worst)} |")
+    history_ratios = process_rows(p, rows, "redline_ms", "ratio", with_bytes=True)
     static_ratios = {}
     if any(r.get("static_ms") for r in pairs):
         p("\nThe static build (`--target x86_64-unknown-linux-musl`, README), timed in the same alternation "
           "(default build, static build, git) on every pair:\n")
         p("| history | pairs | redline, static build | git word-diff | static / git (median of pairs) | worst pair ratio |")
         p("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for h, rs in rows:
-            rt = [r.get("static_ratio") for r in rs]
-            static_ratios[h] = med(rt)
-            worst = max((x for x in rt if x is not None), default=None)
-            p(f"| {h} | {len(rs)} | {ms(med([r.get('static_ms') for r in rs]))} "
-              f"| {ms(med([r.get('git_ms') for r in rs]))} | {ratio(med(rt))} | {ratio(worst)} |")
+        static_ratios = process_rows(p, rows, "static_ms", "static_ratio", with_bytes=False)
 
     p("\n### In-process: redline ingest + diff and diff alone vs diff-match-patch (chars) and difflib (words)\n")
     p("Per pair the median of repeated runs; per history the median (and worst) over its pairs. "
