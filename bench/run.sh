@@ -53,7 +53,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then  # SKIP_BUILD=1: use the binaries already b
   cargo build --profile "$PROFILE" --bin redline --example generate_history --example corpus_bench >&2
 fi
 REDLINE="$ROOT/target/$PROFILE/redline"
-# Corpus mode also times the static Linux build (README, "A static binary for CI")
+# Corpus mode also times the static Linux build (README, "A static Linux binary")
 # beside the default one, when its target and C compiler are installed
 # (`rustup target add x86_64-unknown-linux-musl`, `apt-get install musl-tools`).
 STATIC=""
