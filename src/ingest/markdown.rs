@@ -15,10 +15,12 @@ pub(crate) struct MarkdownInput {
     pub body: String,
 }
 
-/// Read a Markdown body. Without `known_title`, the first level-1 heading is the title
-/// and leaves the body; with one, a level-1 heading repeating it first thing leaves too.
-pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
-    let body = tidy(text);
+/// Read a Markdown body, `text[from..]` (what follows the front matter). Without
+/// `known_title`, the first level-1 heading is the title and leaves the body; with
+/// one, a level-1 heading repeating it first thing leaves too.
+pub(crate) fn read(text: String, from: usize, known_title: Option<&str>) -> MarkdownInput {
+    let mut body = tidy(text.get(from..).unwrap_or_default());
+    drop(text);
     let found = match known_title {
         None => first_h1(&body),
         Some(_) => leading_h1(&body),
@@ -35,22 +37,27 @@ pub(crate) fn read(text: &str, known_title: Option<&str>) -> MarkdownInput {
     if !remove {
         return MarkdownInput { title: None, body };
     }
+    // The heading and the blank lines around it become one blank line (none at the
+    // start), in place; then the tidy again, which only a heading inside a
+    // container (`> # Title` leaves `> ` behind) can still change.
     let before = body
         .get(..range.start)
         .unwrap_or_default()
-        .trim_end_matches('\n');
-    let after = body
-        .get(range.end..)
-        .unwrap_or_default()
-        .trim_start_matches('\n');
-    let joined = if before.is_empty() {
-        after.to_string()
-    } else {
-        format!("{before}\n\n{after}")
-    };
+        .trim_end_matches('\n')
+        .len();
+    let after = body.get(range.end..).map_or(body.len(), |rest| {
+        body.len() - rest.trim_start_matches('\n').len()
+    });
+    let joint = if before == 0 { "" } else { "\n\n" };
+    if before <= after && body.is_char_boundary(before) && body.is_char_boundary(after) {
+        body.replace_range(before..after, joint);
+    }
+    if !is_tidy(&body) {
+        body = tidy(&body);
+    }
     MarkdownInput {
         title: known_title.is_none().then_some(heading),
-        body: tidy(&joined),
+        body,
     }
 }
 
@@ -76,6 +83,23 @@ fn tidy(text: &str) -> String {
         body.push('\n');
     }
     body
+}
+
+/// Would [`tidy`] leave `text` as it is?
+fn is_tidy(text: &str) -> bool {
+    if text.is_empty() {
+        return true;
+    }
+    // No leading blank line, and one final newline with no whitespace before it.
+    if text.starts_with('\n') || !text.ends_with('\n') || text.trim_end().len() + 1 != text.len() {
+        return false;
+    }
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes()).all(|end| {
+        let line = text.get(start..end).unwrap_or("");
+        start = end + 1;
+        line.trim_end().len() == line.len()
+    })
 }
 
 /// Byte range and plain text of the first level-1 heading (ATX or setext).
@@ -149,7 +173,8 @@ mod tests {
     #[test]
     fn first_h1_becomes_title_and_leaves_body() {
         let m = read(
-            "\n# The *real* title\n\nLead para.  \n\n## Section\n\nText.\n\n\n",
+            "\n# The *real* title\n\nLead para.  \n\n## Section\n\nText.\n\n\n".to_string(),
+            0,
             None,
         );
         assert_eq!(m.title.as_deref(), Some("The real title"));
@@ -158,18 +183,22 @@ mod tests {
 
     #[test]
     fn h1_after_lead_is_cut_cleanly() {
-        let m = read("Lead.\n\nTitle\n=====\n\nMore.", None);
+        let m = read("Lead.\n\nTitle\n=====\n\nMore.".to_string(), 0, None);
         assert_eq!(m.title.as_deref(), Some("Title"));
         assert_eq!(m.body, "Lead.\n\nMore.\n");
     }
 
     #[test]
     fn no_h1_keeps_body_and_no_title() {
-        let m = read("## Only a section\n\nText with # not heading\n", None);
+        let m = read(
+            "## Only a section\n\nText with # not heading\n".to_string(),
+            0,
+            None,
+        );
         assert_eq!(m.title, None);
         assert_eq!(m.body, "## Only a section\n\nText with # not heading\n");
         // A "#" inside a code block is not a heading.
-        let m = read("```\n# comment\n```\n", None);
+        let m = read("```\n# comment\n```\n".to_string(), 0, None);
         assert_eq!(m.title, None);
     }
 
@@ -200,12 +229,33 @@ mod tests {
             }
             proptest::prop_assert_eq!(tidy(&text), expected);
         }
+
+        #[test]
+        fn is_tidy_means_tidy_changes_nothing(text in "( |\t|a|\u{a0}|\n|\n\n){0,24}") {
+            proptest::prop_assert_eq!(is_tidy(&text), tidy(&text) == text);
+        }
+    }
+
+    #[test]
+    fn the_body_starts_after_the_front_matter_and_a_quoted_title_leaves_its_marker() {
+        let m = read(
+            "+++\ntitle = \"x\"\n+++\n\n# Title\n\nText.  \n".to_string(),
+            20,
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("Title"));
+        assert_eq!(m.body, "Text.\n");
+        // The heading's range starts after `> `: what is left is tidied as before.
+        let m = read("> # Title\n\nText.\n".to_string(), 0, None);
+        assert_eq!(m.title.as_deref(), Some("Title"));
+        assert_eq!(m.body, ">\n\nText.\n");
     }
 
     #[test]
     fn known_title_drops_only_a_repeating_first_heading() {
         let m = read(
-            "# Ukraine peace talks explained\n\nText.\n",
+            "# Ukraine peace talks explained\n\nText.\n".to_string(),
+            0,
             Some("Ukraine peace talks explained"),
         );
         assert_eq!(
@@ -215,7 +265,11 @@ mod tests {
                 body: "Text.\n".into()
             }
         );
-        let m = read("# Another heading\n\nText.\n", Some("Ukraine"));
+        let m = read(
+            "# Another heading\n\nText.\n".to_string(),
+            0,
+            Some("Ukraine"),
+        );
         assert_eq!(m.body, "# Another heading\n\nText.\n");
     }
 }

@@ -102,7 +102,11 @@ impl InputFormat {
 /// Read and ingest a file (refusing bad UTF-8, NUL, empty, > 5 MB, naming the file).
 pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
     let bytes = crate::input_file::read_bounded(path, MAX_INPUT_BYTES as u64)?;
-    ingest_bytes(path, &bytes, rules)
+    let parts = ingest_owned(path, bytes, rules)?;
+    Ok(Ingested {
+        document: Document::new(parts.meta, parts.body),
+        change: parts.change,
+    })
 }
 
 /// The two sides of a file comparison (`diff --files OLD NEW`). `/dev/null` or a
@@ -206,6 +210,12 @@ pub(crate) fn front_matter_key_line(text: &str, key: &str) -> Option<usize> {
 
 /// [`ingest_bytes`] without building the outline: checks, front matter, body.
 pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<IngestedParts> {
+    ingest_owned(name, bytes.to_vec(), rules)
+}
+
+/// [`ingest_parts`] of bytes it may keep: the text is checked in the file's own
+/// buffer and the body made from it with one copy (the tidy), not a copy per step.
+fn ingest_owned(name: &Path, bytes: Vec<u8>, rules: &Rules) -> Result<IngestedParts> {
     let text = checked_text(name, bytes)?;
     let mut split = frontmatter::split(name, &text)?;
     let mut facts = match &split.front {
@@ -228,9 +238,11 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
         .map(str::trim)
         .filter(|t| !t.is_empty());
 
+    // The body is a suffix of `text` (front matter and fences before it).
+    let body_start = text.len() - split.body.len();
     let (found_title, body, lifted, publisher) = match InputFormat::of(name) {
         InputFormat::Markdown => {
-            let md = markdown::read(split.body, known_title);
+            let md = markdown::read(text, body_start, known_title);
             (md.title, md.body, None, None)
         }
         InputFormat::PlainText => {
@@ -275,7 +287,7 @@ pub fn ingest_parts(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested
 }
 
 /// Refuse what is not text (oversize, NUL, bad UTF-8, empty) and normalise line ends and BOM.
-fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
+fn checked_text(name: &Path, bytes: Vec<u8>) -> Result<String> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(Error::input(
             name,
@@ -285,16 +297,16 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
             ),
         ));
     }
-    if let Some(at) = memchr::memchr(0, bytes) {
-        let line = line_at(bytes, at);
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        let line = line_at(&bytes, at);
         return Err(Error::input(
             name,
             format!("contains a NUL byte on line {line} (byte {at}): this looks like a binary file, not text"),
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = line_at(bytes, at);
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = line_at(e.as_bytes(), at);
         Error::input(
             name,
             format!(
@@ -302,13 +314,15 @@ fn checked_text(name: &Path, bytes: &[u8]) -> Result<String> {
             ),
         )
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         return Err(Error::input(name, "is empty: nothing to ingest"));
     }
-    // Most files already have LF line ends: one scan and one copy, not two rewrites.
+    // Most files already have LF line ends: one scan, no rewrite.
     if memchr::memchr(b'\r', text.as_bytes()).is_none() {
-        return Ok(text.to_string());
+        return Ok(text);
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
