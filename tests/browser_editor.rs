@@ -67,6 +67,9 @@ impl Browser {
         self.assert_fits_width("the sign-in page");
         self.type_into("#token", token);
         self.click("form[action='/edit/_sign-in'] button[type=submit]");
+        // The sign-in page is at the editor's own URL: only the heading tells
+        // the editor from the page the click left.
+        self.wait_for_text("h1", |h| h.starts_with("Edit "));
         assert_eq!(self.current_url(), server.url(path));
         assert!(self.text("h1").starts_with("Edit "), "{}", self.text("h1"));
     }

@@ -90,6 +90,11 @@ impl Drop for ChromeDriver {
 
 /// One WebDriver command; the reply's `value`, or a panic naming the error.
 fn call(http: &Client, method: &str, url: &str, body: &Value) -> Value {
+    try_call(http, method, url, body).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// [`call`], with a WebDriver error as the error (for polling while a page loads).
+fn try_call(http: &Client, method: &str, url: &str, body: &Value) -> Result<Value, String> {
     let request = match method {
         "GET" => http.get(url),
         "DELETE" => http.delete(url),
@@ -98,8 +103,11 @@ fn call(http: &Client, method: &str, url: &str, body: &Value) -> Value {
     let response = request.send().unwrap();
     let status = response.status();
     let reply: Value = response.json().unwrap();
-    assert!(status.is_success(), "{method} {url}: {status} {reply}");
-    reply["value"].clone()
+    if status.is_success() {
+        Ok(reply["value"].clone())
+    } else {
+        Err(format!("{method} {url}: {status} {reply}"))
+    }
 }
 
 /// One WebDriver session (one headless Chromium with its own profile),
@@ -197,6 +205,31 @@ impl Browser {
         let ready = "return document.readyState;";
         while self.execute(ready, json!([])) != json!("complete") {
             assert!(Instant::now() < deadline, "{url} did not finish loading");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wait (up to 10 s) until the first `css` element's text passes `done`, and
+    /// return it. For a form that posts back to its own URL, where [`Self::wait_for_url`]
+    /// cannot tell the page that follows from the one before (ChromeDriver's click
+    /// may return before that page loads); errors while the old page goes are retried.
+    pub fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let url = format!("{}/session/{}/execute/sync", self.driver.base, self.id);
+        let script =
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
+        let body = json!({"script": script, "args": [css]});
+        loop {
+            let text = try_call(&self.driver.http, "POST", &url, &body);
+            if let Ok(Value::String(text)) = &text {
+                if done(text) {
+                    return text.clone();
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never showed the text awaited; last: {text:?}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
