@@ -20,6 +20,7 @@ pub(crate) struct MarkdownInput {
 /// one, a level-1 heading repeating it first thing leaves too.
 pub(crate) fn read(text: String, from: usize, known_title: Option<&str>) -> MarkdownInput {
     let mut body = tidy(text.get(from..).unwrap_or_default());
+    // Freed now, so what follows reuses its memory rather than touching new pages.
     drop(text);
     let found = match known_title {
         None => first_h1(&body),

@@ -102,11 +102,7 @@ impl InputFormat {
 /// Read and ingest a file (refusing bad UTF-8, NUL, empty, > 5 MB, naming the file).
 pub fn ingest_file(path: &Path, rules: &Rules) -> Result<Ingested> {
     let bytes = crate::input_file::read_bounded(path, MAX_INPUT_BYTES as u64)?;
-    let parts = ingest_owned(path, bytes, rules)?;
-    Ok(Ingested {
-        document: Document::new(parts.meta, parts.body),
-        change: parts.change,
-    })
+    ingest_vec(path, bytes, rules)
 }
 
 /// The two sides of a file comparison (`diff --files OLD NEW`). `/dev/null` or a
@@ -148,7 +144,12 @@ pub fn ingest_pair(old: &Path, new: &Path, rules: &Rules) -> Result<(Document, D
 
 /// Ingest bytes that came from `name` (used for messages and to pick the format by extension).
 pub fn ingest_bytes(name: &Path, bytes: &[u8], rules: &Rules) -> Result<Ingested> {
-    let parts = ingest_parts(name, bytes, rules)?;
+    ingest_vec(name, bytes.to_vec(), rules)
+}
+
+/// [`ingest_bytes`] of bytes it may keep (see [`ingest_owned`]).
+fn ingest_vec(name: &Path, bytes: Vec<u8>, rules: &Rules) -> Result<Ingested> {
+    let parts = ingest_owned(name, bytes, rules)?;
     Ok(Ingested {
         document: Document::new(parts.meta, parts.body),
         change: parts.change,

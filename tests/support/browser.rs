@@ -93,7 +93,7 @@ fn call(http: &Client, method: &str, url: &str, body: &Value) -> Value {
     try_call(http, method, url, body).unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// [`call`], with a WebDriver error as the error (for polling while a page loads).
+/// [`call`], with a WebDriver error as the error.
 fn try_call(http: &Client, method: &str, url: &str, body: &Value) -> Result<Value, String> {
     let request = match method {
         "GET" => http.get(url),
@@ -173,8 +173,14 @@ impl Browser {
     }
 
     pub fn command(&self, method: &str, path: &str, body: Value) -> Value {
+        self.try_command(method, path, body)
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// [`Self::command`], with a WebDriver error as the error (for polling while a page loads).
+    fn try_command(&self, method: &str, path: &str, body: Value) -> Result<Value, String> {
         let url = format!("{}/session/{}{path}", self.driver.base, self.id);
-        call(&self.driver.http, method, &url, &body)
+        try_call(&self.driver.http, method, &url, &body)
     }
 
     /// Load `url` and wait for its load event.
@@ -215,12 +221,11 @@ impl Browser {
     /// may return before that page loads); errors while the old page goes are retried.
     pub fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
-        let url = format!("{}/session/{}/execute/sync", self.driver.base, self.id);
         let script =
             "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
         let body = json!({"script": script, "args": [css]});
         loop {
-            let text = try_call(&self.driver.http, "POST", &url, &body);
+            let text = self.try_command("POST", "/execute/sync", body.clone());
             if let Ok(Value::String(text)) = &text {
                 if done(text) {
                     return text.clone();
