@@ -548,7 +548,9 @@ fn is_abbreviation(word: &str) -> bool {
 /// and digit-group commas: "Zelenskyy’s", "one-month", "U.S.", "30,000", "5.2")
 /// and single punctuation characters.
 fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // At most one character per byte: one allocation, no regrowth.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices());
     let at = |k: usize| chars.get(k).map(|&(_, c)| c);
     let pos = |k: usize| chars.get(k).map_or(text.len(), |&(p, _)| p);
     let mut out = Vec::new();

@@ -80,7 +80,15 @@ pub(crate) struct Side<'a> {
 
 impl<'a> Side<'a> {
     pub fn new(doc: &'a Document) -> Side<'a> {
-        let mut units = Vec::new();
+        // Sized once: growing it by doubling copied a long document's units
+        // several times over.
+        let sentences = doc
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .map(|b| b.sentences.len())
+            .sum();
+        let mut units = Vec::with_capacity(sentences);
         let mut section_units = Vec::with_capacity(doc.sections.len());
         let mut floor = 0;
         let mut block_index = 0;
