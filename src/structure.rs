@@ -1525,6 +1525,43 @@ pub(crate) mod tests {
             .collect()
     }
 
+    /// Each leaf reuses the buffers of the one before (cleared): nothing of an
+    /// earlier leaf (its text, protected runs, images, kind) may reach the next,
+    /// so every block of a document is the block its paragraph makes alone.
+    #[test]
+    fn a_leaf_keeps_nothing_of_the_one_before() {
+        let paragraphs = [
+            "![Chart of talks](chart.png)",
+            "![Map](map.png)",
+            "See `a. B` here, at https://example.org/x. Next one.",
+            "First. Second, with no image.",
+            "## A heading. With a dot",
+            "- In a list. Two sentences.",
+            "> Quoted. Also two.",
+            "Plain again. The end.",
+        ];
+        let blocks =
+            |body: &str| -> Vec<(BlockKind, Vec<String>)> {
+                outline(body)
+                    .into_iter()
+                    .flat_map(|s| {
+                        s.heading
+                            .into_iter()
+                            .map(|h| (BlockKind::Other, vec![h]))
+                            .chain(s.blocks.into_iter().map(|b| {
+                                (b.kind, b.sentences.into_iter().map(|s| s.text).collect())
+                            }))
+                    })
+                    .collect()
+            };
+        let alone: Vec<_> = paragraphs.iter().flat_map(|p| blocks(p)).collect();
+        assert_eq!(blocks(&paragraphs.join("\n\n")), alone);
+        assert_eq!(
+            alone[2].1,
+            ["See a. B here, at https://example.org/x.", "Next one."]
+        );
+    }
+
     #[test]
     fn nyt_putin_sentence_is_one() {
         let p = "President Trump says he wants to “make a deal” to “STOP this ridiculous war” in Ukraine. His call with President Vladimir V. Putin, and a meeting expected this week between U.S. and Russian officials in Saudi Arabia, have raised expectations that negotiations could end three years of fighting.";
